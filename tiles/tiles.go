@@ -1,0 +1,50 @@
+// Package tiles turns features into Mapbox Vector Tiles (MVT, version 2):
+// tile math and validation, the layer catalogue, TileJSON documents, an
+// encoder with clipping and per-zoom simplification, and a cache of encoded
+// tiles.
+//
+// Tiles use the Web Mercator (EPSG:3857) XYZ scheme with y counting down from
+// the north; features come in EPSG:4326 longitude/latitude.
+package tiles
+
+import (
+	"context"
+
+	"github.com/paulmach/orb/maptile"
+)
+
+// Layer describes one tile layer served at /tiles/{Name}/{z}/{x}/{y}.mvt.
+// The MVT layer inside each tile carries the same name.
+type Layer struct {
+	Name        string
+	Description string
+	MinZoom     int               // below this the layer's tiles are empty
+	MaxZoom     int               // above this clients overzoom
+	Fields      map[string]string // property name → type and meaning, for TileJSON vector_layers
+}
+
+// Source produces the MVT bytes (uncompressed) of one layer's tile. A tile
+// with no features is returned as nil bytes and no error. An unknown layer
+// returns a guccho ENOTFOUND error.
+type Source interface {
+	Tile(ctx context.Context, layer string, t maptile.Tile) ([]byte, error)
+}
+
+// adminFields are the properties of every admin-layer feature.
+var adminFields = map[string]string{
+	"pcode":         "String: COD-AB P-code",
+	"name_en":       "String: English name (current official spelling)",
+	"name_en_codab": "String: English name as spelled in COD-AB 2020",
+	"name_bn":       "String: Bangla name (may be empty)",
+	"level":         "Number: 1 division, 2 district, 3 upazila, 4 union",
+	"parent":        "String: P-code of the parent unit",
+}
+
+// AdminLayers is the catalogue of the administrative boundary layers, in
+// level order. Feature ids are geo.FeatureID of the P-code.
+var AdminLayers = []Layer{
+	{Name: "divisions", Description: "Divisions (adm1)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
+	{Name: "districts", Description: "Districts / zilas (adm2)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
+	{Name: "upazilas", Description: "Upazilas and metropolitan thanas (adm3)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
+	{Name: "unions", Description: "Unions, paurashavas and city-corporation wards (adm4)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
+}
