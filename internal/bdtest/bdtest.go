@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+
+	"github.com/guccho/guccho/geo"
 	"testing"
 )
 
@@ -38,4 +41,34 @@ func Dir(tb testing.TB) string {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+var (
+	loadOnce sync.Once
+	loaded   []*geo.Unit
+	loadErr  error
+)
+
+// Units returns every unit of the shared boundary data, all levels, with
+// geometry, read once per test binary. Callers must not modify the units.
+func Units(tb testing.TB) []*geo.Unit {
+	tb.Helper()
+	dir := Dir(tb)
+	loadOnce.Do(func() { loaded, loadErr = geo.ReadBoundaries(os.DirFS(dir)) })
+	if loadErr != nil {
+		tb.Fatalf("reading boundaries from %s: %v", dir, loadErr)
+	}
+	return loaded
+}
+
+// UnitsAt returns the units of one level from Units.
+func UnitsAt(tb testing.TB, l geo.Level) []*geo.Unit {
+	tb.Helper()
+	var out []*geo.Unit
+	for _, u := range Units(tb) {
+		if u.Level == l {
+			out = append(out, u)
+		}
+	}
+	return out
 }
