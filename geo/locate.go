@@ -73,7 +73,7 @@ type edge struct{ ax, ay, bx, by float64 }
 // cellsPerEdge sets the grid resolution: the grid has about this many cells
 // per boundary edge. Measured on the unions, 2 gives a grid of about 0.008°
 // (under 1 km) where most cells are entirely inside one unit or outside all.
-const cellsPerEdge = 2
+const cellsPerEdge = 1
 
 // maxCells bounds the grid so that a few huge sparse polygons cannot blow up
 // memory.
@@ -172,7 +172,7 @@ func ringEdges(mp orb.MultiPolygon) []edge {
 // layoutGrid chooses the cell size for nedges edges over the extent ext.
 func (l *Locator) layoutGrid(ext orb.Bound, nedges int) {
 	w, h := ext.Max[0]-ext.Min[0], ext.Max[1]-ext.Min[1]
-	size := math.Sqrt(w * h / float64(cellsPerEdge*nedges))
+	size := math.Sqrt(w * h / (cellsPerEdge * float64(nedges)))
 	if size == 0 || math.IsNaN(size) { // all edges on one line
 		size = math.Max(w, h) / float64(nedges)
 	}
