@@ -21,6 +21,7 @@ type Layer struct {
 	MinZoom     int               // below this the layer's tiles are empty
 	MaxZoom     int               // above this clients overzoom
 	Fields      map[string]string // property name → type and meaning, for TileJSON vector_layers
+	Attribution string            // credit line for the data, shown by the map (TileJSON attribution)
 }
 
 // Source produces the MVT bytes (uncompressed) of one layer's tile. A tile
@@ -40,11 +41,15 @@ var adminFields = map[string]string{
 	"parent":        "String: P-code of the parent unit",
 }
 
+// AdminAttribution credits the source of the administrative boundaries, as
+// their CC BY 3.0 IGO licence requires.
+const AdminAttribution = "Administrative boundaries: BBS and OCHA ROAP, COD-AB (CC BY 3.0 IGO)"
+
 // AdminLayers is the catalogue of the administrative boundary layers, in
 // level order. Feature ids are geo.FeatureID of the P-code.
 var AdminLayers = []Layer{
-	{Name: "divisions", Description: "Divisions (adm1)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
-	{Name: "districts", Description: "Districts / zilas (adm2)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
-	{Name: "upazilas", Description: "Upazilas and metropolitan thanas (adm3)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
-	{Name: "unions", Description: "Unions, paurashavas and city-corporation wards (adm4)", MinZoom: 0, MaxZoom: 12, Fields: adminFields},
+	{Name: "divisions", Description: "Divisions (adm1)", MinZoom: 0, MaxZoom: 12, Fields: adminFields, Attribution: AdminAttribution},
+	{Name: "districts", Description: "Districts / zilas (adm2)", MinZoom: 0, MaxZoom: 12, Fields: adminFields, Attribution: AdminAttribution},
+	{Name: "upazilas", Description: "Upazilas and metropolitan thanas (adm3)", MinZoom: 0, MaxZoom: 12, Fields: adminFields, Attribution: AdminAttribution},
+	{Name: "unions", Description: "Unions, paurashavas and city-corporation wards (adm4)", MinZoom: 0, MaxZoom: 12, Fields: adminFields, Attribution: AdminAttribution},
 }
