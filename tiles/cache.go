@@ -1,0 +1,267 @@
+package tiles
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/guccho/guccho"
+)
+
+// Key names one cached tile. Version is the data version the tile was
+// encoded from (for example a counter bumped on every write to the layer),
+// so tiles of an older version are never served for a newer one.
+type Key struct {
+	Layer   string
+	Tile    maptile.Tile
+	Version string
+}
+
+// Entry is one encoded tile as the cache holds it.
+type Entry struct {
+	// Body is the MVT bytes compressed with Gzip (level 1), ready to send
+	// with Content-Encoding: gzip; nil for an empty tile.
+	Body []byte
+	// ETag is a strong entity tag of the uncompressed bytes: a quoted
+	// 16-digit hex FNV-1a 64-bit hash, equal for equal bytes across
+	// processes and restarts.
+	ETag string
+	// Size is the length of the uncompressed MVT bytes; 0 for an empty tile.
+	Size int
+}
+
+// Empty reports whether the entry is an empty tile (no features).
+func (e Entry) Empty() bool { return e.Size == 0 }
+
+// NewEntry compresses raw (uncompressed MVT bytes; nil for an empty tile)
+// and computes its ETag.
+func NewEntry(raw []byte) (Entry, error) {
+	e := Entry{ETag: ETag(raw), Size: len(raw)}
+	if len(raw) == 0 {
+		return e, nil
+	}
+	body, err := Gzip(raw)
+	if err != nil {
+		return Entry{}, guccho.WrapError(err, guccho.EINTERNAL, "compress tile")
+	}
+	e.Body = body
+	return e, nil
+}
+
+// ETag returns the strong entity tag of b: the FNV-1a 64-bit hash of b as a
+// quoted 16-digit lower-case hex string, such as "\"cbf29ce484222325\"" for
+// empty input.
+func ETag(b []byte) string {
+	h := fnv.New64a()
+	h.Write(b)
+	return fmt.Sprintf("%q", fmt.Sprintf("%016x", h.Sum64()))
+}
+
+// entryOverhead approximates the bytes an entry costs besides its body and
+// key strings: list element, map slot, ETag.
+const entryOverhead = 160
+
+// Cache is an in-memory least-recently-used cache of encoded tiles, bounded
+// by the total bytes of its entries. Concurrent misses of one key load it
+// once (see GetOrLoad). Safe for concurrent use.
+type Cache struct {
+	maxBytes int64
+
+	mu       sync.Mutex
+	bytes    int64
+	lru      *list.List // of *cacheItem, most recent first
+	items    map[Key]*list.Element
+	inflight map[Key]*call
+	gen      uint64            // bumped by Purge
+	layerGen map[string]uint64 // bumped by Invalidate
+	stats    CacheStats
+}
+
+type cacheItem struct {
+	key   Key
+	entry Entry
+	cost  int64
+}
+
+type call struct {
+	done  chan struct{}
+	entry Entry
+	err   error
+}
+
+// CacheStats counts what a cache did since it was made.
+type CacheStats struct {
+	Entries   int
+	Bytes     int64  // approximate memory held by entries
+	Hits      uint64 // Get and GetOrLoad calls answered from the cache
+	Misses    uint64 // Get and GetOrLoad calls that were not (shared loads count once per caller)
+	Loads     uint64 // load functions run by GetOrLoad
+	Evictions uint64 // entries dropped to stay within the size limit
+}
+
+// NewCache returns a cache holding at most maxBytes of entries (bodies,
+// keys and a fixed overhead each). A maxBytes of 0 or less caches nothing
+// but still shares concurrent loads.
+func NewCache(maxBytes int64) *Cache {
+	return &Cache{
+		maxBytes: maxBytes,
+		lru:      list.New(),
+		items:    make(map[Key]*list.Element),
+		inflight: make(map[Key]*call),
+		layerGen: make(map[string]uint64),
+	}
+}
+
+// Get returns the entry for k and marks it recently used.
+func (c *Cache) Get(k Key) (Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[k]; ok {
+		c.lru.MoveToFront(el)
+		c.stats.Hits++
+		return el.Value.(*cacheItem).entry, true
+	}
+	c.stats.Misses++
+	return Entry{}, false
+}
+
+// Put compresses raw (uncompressed MVT bytes, nil for an empty tile), stores
+// it under k, evicting the least recently used entries to stay within the
+// size limit, and returns the entry. An entry larger than the whole cache
+// is returned but not stored.
+func (c *Cache) Put(k Key, raw []byte) (Entry, error) {
+	e, err := NewEntry(raw)
+	if err != nil {
+		return Entry{}, err
+	}
+	c.mu.Lock()
+	c.insert(k, e)
+	c.mu.Unlock()
+	return e, nil
+}
+
+// GetOrLoad returns the entry for k, calling load to produce the
+// uncompressed tile bytes on a miss. Concurrent callers missing the same key
+// wait for one load rather than starting their own, and all get its result.
+// A failed load is not cached: its error goes to every waiting caller and
+// the next call tries again. A waiting caller whose ctx ends returns
+// ctx.Err(); the load runs on in the goroutine that started it. An entry
+// loaded while Invalidate or Purge ran is returned but not stored, so it
+// cannot outlive the invalidation.
+func (c *Cache) GetOrLoad(ctx context.Context, k Key, load func() ([]byte, error)) (Entry, error) {
+	c.mu.Lock()
+	if el, ok := c.items[k]; ok {
+		c.lru.MoveToFront(el)
+		c.stats.Hits++
+		c.mu.Unlock()
+		return el.Value.(*cacheItem).entry, nil
+	}
+	c.stats.Misses++
+	if cl, ok := c.inflight[k]; ok {
+		c.mu.Unlock()
+		select {
+		case <-cl.done:
+			return cl.entry, cl.err
+		case <-ctx.Done():
+			return Entry{}, ctx.Err()
+		}
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[k] = cl
+	gen, layerGen := c.gen, c.layerGen[k.Layer]
+	c.stats.Loads++
+	c.mu.Unlock()
+
+	cl.entry, cl.err = loadEntry(k, load)
+	c.mu.Lock()
+	delete(c.inflight, k)
+	if cl.err == nil && gen == c.gen && layerGen == c.layerGen[k.Layer] {
+		c.insert(k, cl.entry)
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return cl.entry, cl.err
+}
+
+// loadEntry runs load and turns its bytes into an entry; a panic in load
+// becomes an EINTERNAL error so that waiting callers are released.
+func loadEntry(k Key, load func() ([]byte, error)) (e Entry, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = guccho.Errorf(guccho.EINTERNAL, "tile %s %d/%d/%d: load panicked: %v", k.Layer, k.Tile.Z, k.Tile.X, k.Tile.Y, r)
+		}
+	}()
+	raw, err := load()
+	if err != nil {
+		return Entry{}, err
+	}
+	return NewEntry(raw)
+}
+
+// insert stores e under k; c.mu must be held.
+func (c *Cache) insert(k Key, e Entry) {
+	cost := int64(len(e.Body)+len(k.Layer)+len(k.Version)) + entryOverhead
+	if el, ok := c.items[k]; ok {
+		c.remove(el)
+	}
+	if cost > c.maxBytes {
+		return
+	}
+	c.items[k] = c.lru.PushFront(&cacheItem{key: k, entry: e, cost: cost})
+	c.bytes += cost
+	for c.bytes > c.maxBytes {
+		c.remove(c.lru.Back())
+		c.stats.Evictions++
+	}
+}
+
+// remove drops one element; c.mu must be held.
+func (c *Cache) remove(el *list.Element) {
+	it := c.lru.Remove(el).(*cacheItem)
+	delete(c.items, it.key)
+	c.bytes -= it.cost
+}
+
+// Invalidate drops every entry of layer, of every version, and keeps loads
+// of that layer already under way from storing their result. It returns how
+// many entries it dropped.
+func (c *Cache) Invalidate(layer string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.layerGen[layer]++
+	n := 0
+	for el := c.lru.Front(); el != nil; {
+		next := el.Next()
+		if el.Value.(*cacheItem).key.Layer == layer {
+			c.remove(el)
+			n++
+		}
+		el = next
+	}
+	return n
+}
+
+// Purge drops every entry and keeps loads already under way from storing
+// their result.
+func (c *Cache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.lru.Init()
+	clear(c.items)
+	c.bytes = 0
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Entries = len(c.items)
+	s.Bytes = c.bytes
+	return s
+}
