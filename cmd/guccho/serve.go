@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/guccho/guccho/server"
+	"github.com/guccho/guccho/static"
+)
+
+func runServe(ctx context.Context, args []string, env Env) error {
+	cfg := defaultConfig(env.Getenv)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GUCCHO_ADDR)")
+	cfg.dbFlag(fs)
+	fs.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory imported when the store has none (env GUCCHO_BOUNDARIES)")
+	fs.StringVar(&cfg.BasemapStyleURL, "basemap", cfg.BasemapStyleURL, "optional MapLibre style URL drawn under Guccho's layers (env GUCCHO_BASEMAP_STYLE_URL)")
+	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "MiB of encoded tiles kept in memory (env GUCCHO_TILE_CACHE_MB)")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env GUCCHO_LOG_LEVEL)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: guccho serve [flags]\n\nServes the web map, the JSON API and vector tiles.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments (got %q)", errUsage, pos)
+	}
+	log, err := cfg.logger(env)
+	if err != nil {
+		return err
+	}
+	s, kind, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := ensureBoundaries(ctx, s, cfg.Boundaries, log, env.Stderr); err != nil {
+		return err
+	}
+	app, _ := static.App()
+	h := server.New(server.Config{
+		Geo:             s,
+		Tiles:           s,
+		DataVersion:     s.BoundariesVersion,
+		StoreName:       kind,
+		App:             app,
+		BasemapStyleURL: cfg.BasemapStyleURL,
+		TileCacheBytes:  int64(cfg.TileCacheMB) << 20,
+		RequestTimeout:  cfg.RequestTimeout,
+		Logger:          log,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving", slog.String("url", "http://"+displayAddr(ln.Addr())), slog.String("store", kind), slog.String("db", redact(cfg.DB)))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr turns a listen address such as [::]:8080 into localhost:8080.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

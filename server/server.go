@@ -1,0 +1,108 @@
+// Package server is Guccho's HTTP interface: the JSON API, vector tiles, the
+// embedded web app and health checks, routed with gorilla/mux. It depends
+// only on the interfaces of the domain packages (geo.Store, tiles.Source);
+// cmd/guccho hands it a concrete store.
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/tiles"
+)
+
+// Config is what a Server needs. Geo and Tiles are required.
+type Config struct {
+	Geo    geo.Store
+	Tiles  tiles.Source
+	Layers []tiles.Layer // the tile layer catalogue; default tiles.AdminLayers
+	// DataVersion returns a string that changes whenever the data behind the
+	// tiles changes; it keys the tile cache and versions tile URLs. Nil
+	// means the data never changes.
+	DataVersion func() string
+	// StoreName names the store in /healthz ("embedded", "postgis").
+	StoreName string
+	// Ping checks the store's database; nil means always healthy.
+	Ping func(ctx context.Context) error
+	// App is the built web app (index.html at its root); nil serves a page
+	// that says how to build it.
+	App fs.FS
+	// BasemapStyleURL, when set, is offered to the web app as a MapLibre
+	// style to draw beneath Guccho's layers. Empty means no external basemap.
+	BasemapStyleURL string
+	TileCacheBytes  int64         // bytes of encoded tiles kept in memory; default 256 MiB
+	RequestTimeout  time.Duration // per-request deadline for API and tile handlers; default 30s
+	Logger          *slog.Logger  // default slog.Default()
+}
+
+// Server serves Guccho over HTTP. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	cfg    Config
+	cache  *tiles.Cache
+	layers map[string]tiles.Layer
+	router *mux.Router
+}
+
+// New returns a Server for cfg, filling defaults.
+func New(cfg Config) *Server {
+	if cfg.Layers == nil {
+		cfg.Layers = tiles.AdminLayers
+	}
+	if cfg.DataVersion == nil {
+		cfg.DataVersion = func() string { return "" }
+	}
+	if cfg.TileCacheBytes <= 0 {
+		cfg.TileCacheBytes = 256 << 20
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{}}
+	for _, l := range cfg.Layers {
+		s.layers[l.Name] = l
+	}
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	r := mux.NewRouter()
+	r.Use(s.recoverPanics, s.logRequests)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeErrorCode(w, r, http.StatusNotFound, "not_found", "no route for "+r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeErrorCode(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
+	})
+	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
+
+	api := r.PathPrefix("/api").Subrouter()
+	api.Use(s.withTimeout)
+	api.HandleFunc("/config", s.handleConfig).Methods(http.MethodGet)
+	api.HandleFunc("/admin/{pcode}", s.handleAdmin).Methods(http.MethodGet)
+	api.HandleFunc("/reverse", s.handleReverse).Methods(http.MethodGet)
+	api.HandleFunc("/geocode", s.handleGeocode).Methods(http.MethodGet)
+	api.NotFoundHandler = r.NotFoundHandler
+
+	t := r.PathPrefix("/tiles").Subrouter()
+	t.Use(s.withTimeout)
+	t.HandleFunc("/{layer}.json", s.handleTileJSON).Methods(http.MethodGet, http.MethodHead)
+	t.HandleFunc("/{layer}/{z}/{x}/{y}.mvt", s.handleTile).Methods(http.MethodGet, http.MethodHead)
+	t.NotFoundHandler = r.NotFoundHandler
+
+	r.PathPrefix("/").Handler(s.appHandler()).Methods(http.MethodGet, http.MethodHead)
+	s.router = r
+}
