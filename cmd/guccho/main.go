@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
 )
 
 // command is one subcommand of the binary.
