@@ -1,0 +1,62 @@
+# Guccho: `make run` serves the map on the embedded store; `make test` runs
+# every test (Go, frontend, browser). See README.md.
+
+SHELL := /bin/bash
+GO ?= go
+ADDR ?= :8080
+DB ?= guccho.db
+BIN := bin/guccho
+
+# The shared boundary data beside the repository, when present.
+BOUNDARIES ?= $(if $(wildcard ../shared/data/bd/boundaries),$(abspath ../shared/data/bd),)
+export GUCCHO_BOUNDARIES ?= $(BOUNDARIES)
+
+WEB_SRC := $(shell find static/src static/index.html static/vite.config.ts static/tsconfig.json static/package.json -type f 2>/dev/null)
+
+.PHONY: all build web run test test-go test-web test-e2e bench deps vet clean
+
+all: build
+
+## build: the web app, then the binary with the app embedded
+build: $(BIN)
+
+$(BIN): web $(shell find . -name '*.go' -not -path './static/node_modules/*') go.mod go.sum
+	$(GO) build -o $(BIN) ./cmd/guccho
+
+static/node_modules/.package-lock.json: static/package.json static/package-lock.json
+	cd static && npm ci --no-audit --no-fund
+	touch $@
+
+web: static/dist/app/index.html
+
+static/dist/app/index.html: static/node_modules/.package-lock.json $(WEB_SRC)
+	cd static && npm run build
+
+## run: serve the map at http://localhost:8080 on the embedded store
+run: build
+	./$(BIN) serve --addr $(ADDR) --db $(DB) $(if $(GUCCHO_BOUNDARIES),--boundaries $(GUCCHO_BOUNDARIES),)
+
+## test: every test: Go (unit, store, HTTP), frontend unit tests, browser end-to-end
+test: deps vet test-go test-web test-e2e
+
+deps:
+	@scripts/deps.sh
+
+vet:
+	$(GO) vet ./...
+
+test-go: web
+	$(GO) test -count=1 ./...
+
+test-web: static/node_modules/.package-lock.json
+	cd static && npm test
+
+test-e2e: build deps
+	cd static && GUCCHO_BIN=$(abspath $(BIN)) npm run e2e
+
+## bench: benchmarks with ratios against baselines measured in the same run
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/...
+
+clean:
+	rm -rf bin static/dist/app

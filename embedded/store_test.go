@@ -1,0 +1,74 @@
+package embedded_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/guccho/guccho/embedded"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/internal/storetest"
+)
+
+func open(t *testing.T, path string) *embedded.Store {
+	t.Helper()
+	s, err := embedded.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}
+
+func TestDataSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guccho.db")
+	s := open(t, path)
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	version := s.BoundariesVersion()
+	s.Close()
+
+	s = open(t, path)
+	c, _ := s.CountUnits(context.Background())
+	if c[geo.Union] != 9 {
+		t.Errorf("after reopening, %d unions, want 9", c[geo.Union])
+	}
+	if s.BoundariesVersion() != version {
+		t.Errorf("version after reopening = %q, want %q", s.BoundariesVersion(), version)
+	}
+	u, err := s.FindUnitByPCode(context.Background(), "BD1006")
+	if err != nil || u.NameBN != "বরিশাল" || len(u.AltNames) != 3 {
+		t.Errorf("BD1006 after reopening = %+v, %v", u, err)
+	}
+}
+
+func TestOpenRejectsAFileThatIsNotSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(path, []byte("these are not the tables you are looking for, not at all, no"), 0o644)
+	if _, err := embedded.Open(context.Background(), path); err == nil {
+		t.Fatal("Open of a text file succeeded")
+	}
+}
+
+func TestUnitsInBoundUsesTheRTree(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UnitsInBound(context.Background(), geo.Union, bdtestBound(91.2, 23.2, 91.8, 23.8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "BD10065113" {
+		t.Errorf("UnitsInBound = %v, want [BD10065113]", got)
+	}
+}

@@ -1,0 +1,49 @@
+// Package storetest is the conformance suite every Guccho store must pass, so
+// that the embedded and PostGIS stores give users the same answers. Each
+// store's tests call Run with a function that opens a fresh, empty store.
+//
+// Cases use the hand-checkable grid of bdtest.Grid, and the shared Bangladesh
+// boundaries where the data is present.
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/tiles"
+)
+
+// Store is what the suite exercises.
+type Store interface {
+	geo.Store
+	tiles.Source
+	// BoundariesVersion changes whenever the boundary set is replaced.
+	BoundariesVersion() string
+}
+
+// Opener opens a fresh, empty store for one test and arranges its cleanup
+// (t.Cleanup).
+type Opener func(t *testing.T) Store
+
+// Run runs every conformance case against stores made by open.
+func Run(t *testing.T, open Opener) {
+	t.Run("EmptyStore", func(t *testing.T) { testEmptyStore(t, open(t)) })
+	t.Run("ImportBoundaries", func(t *testing.T) { testImportBoundaries(t, open(t)) })
+	t.Run("RejectsBrokenBoundaries", func(t *testing.T) { testRejectsBrokenBoundaries(t, open(t)) })
+	t.Run("Lookups", func(t *testing.T) { testLookups(t, withGrid(t, open)) })
+	t.Run("Reverse", func(t *testing.T) { testReverse(t, withGrid(t, open)) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, withGrid(t, open)) })
+	t.Run("Tiles", func(t *testing.T) { testTiles(t, withGrid(t, open)) })
+	t.Run("SharedBoundaries", func(t *testing.T) { testSharedBoundaries(t, open) })
+}
+
+// withGrid opens a store holding the grid fixture.
+func withGrid(t *testing.T, open Opener) Store {
+	t.Helper()
+	s := open(t)
+	if err := s.ReplaceBoundaries(context.Background(), gridUnits(t)); err != nil {
+		t.Fatalf("importing the grid: %v", err)
+	}
+	return s
+}
