@@ -193,9 +193,11 @@ func (ix *Index) Encode(t maptile.Tile) ([]byte, error) {
 		if g == nil || !query.Intersects(f.bound) {
 			continue
 		}
-		g = clip.Geometry(tileBox, transform(g, toTile))
-		if g == nil {
-			continue
+		g = transform(g, toTile)
+		if !inside(f.bound, query) {
+			if g = clip.Geometry(tileBox, g); g == nil {
+				continue
+			}
 		}
 		if g = quantize(g); g == nil {
 			continue
@@ -210,6 +212,11 @@ func (ix *Index) Encode(t maptile.Tile) ([]byte, error) {
 		return nil, guccho.WrapError(err, guccho.EINTERNAL, "encode tile %d/%d/%d of layer %q", t.Z, t.X, t.Y, ix.layer.Name)
 	}
 	return b, nil
+}
+
+// inside reports whether a lies within b.
+func inside(a, b orb.Bound) bool {
+	return a.Min[0] >= b.Min[0] && a.Min[1] >= b.Min[1] && a.Max[0] <= b.Max[0] && a.Max[1] <= b.Max[1]
 }
 
 // band returns the features' geometry simplified for zoom z, computing it on
