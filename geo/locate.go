@@ -71,8 +71,11 @@ type candidate struct {
 type edge struct{ ax, ay, bx, by float64 }
 
 // cellsPerEdge sets the grid resolution: the grid has about this many cells
-// per boundary edge. Measured on the unions, 2 gives a grid of about 0.008°
-// (under 1 km) where most cells are entirely inside one unit or outside all.
+// per boundary edge. On the 5,160 unions (226,000 edges) that is a grid of
+// 0.011° (about 1.2 km): 54 % of its cells lie outside every unit, 18 %
+// inside one, 28 % on a border; the index takes 12.8 MB. Finer grids were
+// barely faster (a quarter faster at 8 cells per edge for 2.8 times the
+// memory).
 const cellsPerEdge = 1
 
 // maxCells bounds the grid so that a few huge sparse polygons cannot blow up

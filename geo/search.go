@@ -77,8 +77,8 @@ func searchKey(normalized string) string {
 const (
 	scoreExact    = 1.0  // the whole normalised name equals the query
 	scoreExactKey = 0.98 // equal once optional words are dropped
-	scorePrefix   = 0.90 // +0.06 × the share of the name typed
-	scoreWord     = 0.85 // a later word of the name: +0.04 × share typed
+	scorePrefix   = 0.90 // the query begins the name
+	scoreWord     = 0.85 // the query begins a later word of the name
 	scoreFuzzy    = 0.84 // × the similarity, at least fuzzyThreshold
 
 	// fuzzyThreshold is the least Levenshtein similarity (1 − edits ÷
@@ -101,6 +101,8 @@ type Gazetteer struct {
 	// grams maps each trigram of the padded search keys to the names that
 	// contain it, for fuzzy candidates.
 	grams map[string][]int32
+	// maxRunes is the length of the longest search key.
+	maxRunes int
 }
 
 // gazName is one indexed name of one unit.
@@ -154,6 +156,7 @@ func (g *Gazetteer) add(u *Unit, text, normalized string) {
 		unit: u, text: text, norm: normalized, key: key,
 		runes: utf8.RuneCountInString(key),
 	})
+	g.maxRunes = max(g.maxRunes, g.names[id].runes)
 	g.entries = append(g.entries, gazEntry{text: key, name: id})
 	for i := 1; i < len(key); i++ {
 		if key[i-1] == ' ' {
@@ -190,8 +193,8 @@ func trigrams(s string) []string {
 //
 //  1. exact: the names are equal (score 1), or equal but for optional words
 //     (0.98);
-//  2. prefix: the query begins the name (0.90–0.96) or a later word of it
-//     (0.85–0.89), more for a larger share of the name typed;
+//  2. prefix: the query begins the name (0.9) or a later word of it
+//     (0.85);
 //  3. fuzzy: Levenshtein similarity of at least 0.8 (score 0.84 ×
 //     similarity), for queries of three letters or more;
 //
@@ -216,16 +219,15 @@ func (g *Gazetteer) Search(q string, opt SearchOptions) []Match {
 			break
 		}
 		n := &g.names[e.name]
-		share := float64(len(qk)) / float64(len(e.text))
 		switch {
 		case e.word:
-			s.offer(n, scoreWord+0.04*share, "prefix")
+			s.offer(n, scoreWord, "prefix")
 		case n.norm == qn:
 			s.offer(n, scoreExact, "exact")
 		case e.text == qk:
 			s.offer(n, scoreExactKey, "exact")
 		default:
-			s.offer(n, scorePrefix+0.06*share, "prefix")
+			s.offer(n, scorePrefix, "prefix")
 		}
 	}
 
@@ -262,16 +264,22 @@ func (g *Gazetteer) Search(q string, opt SearchOptions) []Match {
 // which the index counts once.
 func (g *Gazetteer) fuzzy(s *search, qk string, qr int) {
 	maxEdits := int(float64(qr) * (1 - fuzzyThreshold) / fuzzyThreshold)
+	if qr-maxEdits > g.maxRunes {
+		return // longer than any name can be; this also keeps counts small
+	}
 	need := max(qr+2-3*maxEdits-1, 1)
-	counts := make(map[int32]int)
+	counts := make([]uint8, len(g.names))
+	var reached []int32 // the names whose count reached need, once each
 	for _, t := range trigrams(qk) {
 		for _, id := range g.grams[t] {
-			counts[id]++
+			if counts[id]++; int(counts[id]) == need {
+				reached = append(reached, id)
+			}
 		}
 	}
-	for id, c := range counts {
+	for _, id := range reached {
 		n := &g.names[id]
-		if c < need || !s.wanted(n.unit) || abs(n.runes-qr) > maxEdits {
+		if !s.wanted(n.unit) || abs(n.runes-qr) > maxEdits {
 			continue
 		}
 		if sim := levenshtein.Compare(qk, n.key); sim >= fuzzyThreshold {
