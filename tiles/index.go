@@ -36,7 +36,7 @@ type Options struct {
 	Tolerance float64
 	// MinArea drops polygons (and holes) whose area after simplification is
 	// smaller than this many square tile units; 0 means 64, a quarter of a
-	// 256-pixel tile's pixel at extent 4096.
+	// pixel when a 4096-unit tile is drawn 256 pixels wide.
 	MinArea float64
 }
 
