@@ -84,25 +84,36 @@ func (s *Server) routes() {
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErrorCode(w, r, http.StatusNotFound, "not_found", "no route for "+r.URL.Path)
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeErrorCode(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
-	})
-	r.HandleFunc("/healthz", s.handleHealth).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/healthz", readOnly(s.handleHealth))
 
 	api := r.PathPrefix("/api").Subrouter()
 	api.Use(s.withTimeout)
-	api.HandleFunc("/config", s.handleConfig).Methods(http.MethodGet)
-	api.HandleFunc("/admin/{pcode}", s.handleAdmin).Methods(http.MethodGet)
-	api.HandleFunc("/reverse", s.handleReverse).Methods(http.MethodGet)
-	api.HandleFunc("/geocode", s.handleGeocode).Methods(http.MethodGet)
+	api.Handle("/config", readOnly(s.handleConfig))
+	api.Handle("/admin/{pcode}", readOnly(s.handleAdmin))
+	api.Handle("/reverse", readOnly(s.handleReverse))
+	api.Handle("/geocode", readOnly(s.handleGeocode))
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
 	t.Use(s.withTimeout)
-	t.HandleFunc("/{layer}.json", s.handleTileJSON).Methods(http.MethodGet, http.MethodHead)
-	t.HandleFunc("/{layer}/{z}/{x}/{y}.mvt", s.handleTile).Methods(http.MethodGet, http.MethodHead)
+	t.Handle("/{layer}.json", readOnly(s.handleTileJSON))
+	t.Handle("/{layer}/{z}/{x}/{y}.mvt", readOnly(s.handleTile))
 	t.NotFoundHandler = r.NotFoundHandler
 
-	r.PathPrefix("/").Handler(s.appHandler()).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix("/").Handler(readOnly(s.appHandler().ServeHTTP))
 	s.router = r
+}
+
+// readOnly answers 405 to any method but GET and HEAD. (Checking the method
+// here rather than with mux's Methods keeps 405 and 404 apart inside
+// subrouters.)
+func readOnly(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeErrorCode(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path+" (use GET)")
+			return
+		}
+		h(w, r)
+	})
 }
