@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/guccho/guccho/internal/bdtest"
+)
+
+// runCmd runs the binary's entry point with args and returns its output.
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }})
+	return out.String(), errOut.String(), err
+}
+
+// writeGrid writes the grid fixture of bdtest into a directory.
+func writeGrid(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, f := range bdtest.Grid() {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	out, _, err := runCmd(t, nil, "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(out, c.name) {
+			t.Errorf("help does not list %q:\n%s", c.name, out)
+		}
+	}
+	if _, _, err := runCmd(t, nil, "frobnicate"); !errors.Is(err, errUsage) || exitCode(err) != 2 {
+		t.Errorf("an unknown command: err %v, exit %d; want a usage error, exit 2", err, exitCode(err))
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, _ := runCmd(t, nil, c.name, "--help")
+			if !strings.Contains(out+errOut, "Usage: guccho "+c.name) && c.name != "version" {
+				t.Errorf("%s --help printed %q", c.name, out+errOut)
+			}
+		})
+	}
+}
+
+func TestImportBoundaries(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	dir := writeGrid(t)
+	// Flags may follow the directory.
+	out, _, err := runCmd(t, nil, "import", "boundaries", dir, "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1 divisions, 3 districts, 3 upazilas, 9 unions"; !strings.Contains(out, want) {
+		t.Errorf("import printed %q, want it to report %q", out, want)
+	}
+	// A broken file is named, and the earlier import survives.
+	os.WriteFile(filepath.Join(dir, "boundaries", "bd_adm3_upazilas.geojson"), []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"adm3_en":"X"},"geometry":null}]}`), 0o644)
+	_, _, err = runCmd(t, map[string]string{"GUCCHO_DB": db}, "import", "boundaries", dir)
+	if err == nil || !strings.Contains(err.Error(), `bd_adm3_upazilas.geojson: feature 0: field "adm3_pcode": missing`) {
+		t.Errorf("importing a broken file: %v; want an error naming file, feature and field", err)
+	}
+	if exitCode(err) != 1 {
+		t.Errorf("exit code %d, want 1", exitCode(err))
+	}
+	s, _, err := openStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, _ := s.CountUnits(context.Background())
+	if len(c) == 0 || c[4] != 9 {
+		t.Errorf("after a failed import the store counts %v, want the 9 unions of the first import", c)
+	}
+}
+
+func TestImportUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{"import"},
+		{"import", "rivers", "x"},
+		{"import", "boundaries"},
+		{"import", "boundaries", "a", "b"},
+	}
+	for _, args := range tests {
+		if _, _, err := runCmd(t, nil, args...); exitCode(err) != 2 {
+			t.Errorf("%q: err %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+	if _, _, err := runCmd(t, nil, "import", "boundaries", filepath.Join(t.TempDir(), "nope"), "--db", filepath.Join(t.TempDir(), "g.db")); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("a missing directory: %v", err)
+	}
+}
+
+func TestPostgresNotYetAvailable(t *testing.T) {
+	_, _, err := openStore(context.Background(), "postgres://me:secret@localhost/guccho")
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("openStore(postgres://…) = %v; want an error that hides the password", err)
+	}
+}
+
+func TestConfigFromEnvironment(t *testing.T) {
+	c := defaultConfig(func(k string) string {
+		return map[string]string{"GUCCHO_ADDR": ":9999", "GUCCHO_DB": "x.db", "GUCCHO_TILE_CACHE_MB": "64", "GUCCHO_REQUEST_TIMEOUT": "5s"}[k]
+	})
+	if c.Addr != ":9999" || c.DB != "x.db" || c.TileCacheMB != 64 || c.RequestTimeout.String() != "5s" {
+		t.Errorf("config = %+v", c)
+	}
+}
