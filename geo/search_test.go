@@ -3,6 +3,7 @@ package geo
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -191,4 +192,21 @@ func TestSearchRanksKinds(t *testing.T) {
 	if got, want := strings.Join(kinds, ","), "exact,prefix,fuzzy"; got != want {
 		t.Errorf("kinds of Search(%q) = %s (%v), want %s", "Sadarpur", got, codes(ms), want)
 	}
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	g := NewGazetteer(gazetteerFixture())
+	var wg sync.WaitGroup
+	for _, q := range []string{"Dhaka", "Chittagang", "ঢাকা", "Nawab", "Comilla Sadar"} {
+		wg.Go(func() {
+			want := codes(g.Search(q, SearchOptions{}))
+			for range 200 {
+				if got := codes(g.Search(q, SearchOptions{})); !slices.Equal(got, want) {
+					t.Errorf("Search(%q) = %v, then %v", q, want, got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
