@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,20 +17,20 @@ import (
 
 func runServe(ctx context.Context, args []string, env Env) error {
 	cfg := defaultConfig(env.Getenv)
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GUCCHO_ADDR)")
-	cfg.dbFlag(fs)
-	fs.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory imported when the store has none (env GUCCHO_BOUNDARIES)")
-	fs.StringVar(&cfg.BasemapStyleURL, "basemap", cfg.BasemapStyleURL, "optional MapLibre style URL drawn under Guccho's layers (env GUCCHO_BASEMAP_STYLE_URL)")
-	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "MiB of encoded tiles kept in memory (env GUCCHO_TILE_CACHE_MB)")
-	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env GUCCHO_LOG_LEVEL)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: guccho serve [flags]\n\nServes the web map, the JSON API and vector tiles.\n\nFlags:\n")
-		fs.PrintDefaults()
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(env.Stderr)
+	flags.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GUCCHO_ADDR)")
+	cfg.dbFlag(flags)
+	flags.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory imported when the store has none (env GUCCHO_BOUNDARIES)")
+	flags.StringVar(&cfg.BasemapStyleURL, "basemap", cfg.BasemapStyleURL, "optional MapLibre style URL drawn under Guccho's layers (env GUCCHO_BASEMAP_STYLE_URL)")
+	flags.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "MiB of encoded tiles kept in memory (env GUCCHO_TILE_CACHE_MB)")
+	flags.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")
+	flags.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env GUCCHO_LOG_LEVEL)")
+	flags.Usage = func() {
+		fmt.Fprint(flags.Output(), "Usage: guccho serve [flags]\n\nServes the web map, the JSON API and vector tiles.\n\nFlags:\n")
+		flags.PrintDefaults()
 	}
-	pos, err := parseArgs(fs, args)
+	pos, err := parseArgs(flags, args)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,12 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err := ensureBoundaries(ctx, s, cfg.Boundaries, log, env.Stderr); err != nil {
 		return err
 	}
-	app, _ := static.App()
+	var app fs.FS
+	if built, ok := static.App(); ok {
+		app = built
+	} else {
+		log.Warn("this binary was built without the web app: run 'make build'")
+	}
 	h := server.New(server.Config{
 		Geo:             s,
 		Tiles:           s,
