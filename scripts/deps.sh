@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need and the machine lacks: Debian's Chromium for the
-# browser test (and, from the PostGIS store on, PostgreSQL with PostGIS).
+# browser test, and PostgreSQL 15 with PostGIS 3 for the PostGIS store's tests
+# (they start a throwaway cluster themselves; GUCCHO_TEST_DATABASE_URL skips
+# the install by naming an existing server).
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] || need+=(chromium)
+if [ -z "${GUCCHO_TEST_DATABASE_URL:-}" ] && ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  need+=(postgresql-15-postgis-3)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,289 @@
+// End-to-end test of the web map against the real binary:
+//
+//   GUCCHO_BIN=../bin/guccho GUCCHO_BOUNDARIES=<dir with boundaries/> npm run e2e
+//
+// It starts `guccho serve` on a free port with a fresh database, drives
+// Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through
+// playwright-core, and leaves screenshots and the server log in
+// e2e/artifacts/. Server and browser are stopped whatever happens.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const staticDir = resolve(here, '..');
+const artifacts = join(here, 'artifacts');
+const bin = resolve(staticDir, process.env.GUCCHO_BIN || '../bin/guccho');
+const boundaries = process.env.GUCCHO_BOUNDARIES || resolve(staticDir, '../../shared/data/bd');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const HEALTH_TIMEOUT_MS = 90_000;
+const IDLE_TIMEOUT_MS = 45_000;
+
+/** A port that was free a moment ago on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the server and resolves once GET /healthz answers 200. */
+async function startServer(state) {
+  assert.ok(existsSync(bin), `no server binary at ${bin} (build it, or set GUCCHO_BIN)`);
+  assert.ok(existsSync(join(boundaries, 'boundaries')), `no boundaries/ in ${boundaries} (set GUCCHO_BOUNDARIES)`);
+  const port = await freePort();
+  state.base = `http://127.0.0.1:${port}`;
+  state.dbDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-db-'));
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', join(state.dbDir, 'guccho.db'), '--boundaries', boundaries];
+  console.log(`# starting ${bin} ${args.join(' ')}`);
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  state.server = child;
+  state.serverLog = [];
+  const keep = (chunk) => state.serverLog.push(chunk.toString());
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  state.serverExited = exited;
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const started = Date.now();
+  while (Date.now() < deadline) {
+    const gone = await Promise.race([exited, sleep(0).then(() => null)]);
+    if (gone) throw new Error(`server exited early (code ${gone.code}, signal ${gone.signal})`);
+    try {
+      const res = await fetch(`${state.base}/healthz`, { signal: AbortSignal.timeout(5000) });
+      if (res.status === 200) {
+        console.log(`# server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
+}
+
+async function stopServer(state) {
+  const child = state.server;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const done = await Promise.race([state.serverExited, sleep(5000).then(() => null)]);
+  if (!done) {
+    child.kill('SIGKILL');
+    await state.serverExited;
+  }
+}
+
+async function getJSON(state, path) {
+  const res = await fetch(state.base + path);
+  assert.equal(res.status, 200, `GET ${path}`);
+  return res.json();
+}
+
+/** Waits until the map has loaded, stopped moving and drawn its tiles. */
+async function waitIdle(page) {
+  await page.waitForFunction(() => Boolean(window.__guccho?.map), null, { timeout: IDLE_TIMEOUT_MS });
+  await page.evaluate(
+    (timeout) =>
+      new Promise((resolveIdle, reject) => {
+        const map = window.__guccho.map;
+        const timer = setTimeout(() => reject(new Error('map never became idle')), timeout);
+        const check = () => {
+          if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
+            clearTimeout(timer);
+            resolveIdle();
+          } else {
+            map.once('idle', check);
+          }
+        };
+        // A frame first, so camera moves started just before count as moving.
+        requestAnimationFrame(check);
+      }),
+    IDLE_TIMEOUT_MS,
+  );
+}
+
+async function shot(page, name) {
+  const file = join(artifacts, name);
+  await page.screenshot({ path: file });
+  console.log(`# screenshot ${file}`);
+}
+
+/** The page point of a [lon, lat] on the map canvas. */
+async function pagePoint(page, lonLat) {
+  const p = await page.evaluate((ll) => {
+    const map = window.__guccho.map;
+    const pt = map.project(ll);
+    const box = map.getCanvas().getBoundingClientRect();
+    return { x: box.left + pt.x, y: box.top + pt.y, cx: pt.x, cy: pt.y };
+  }, lonLat);
+  return p;
+}
+
+const panelText = (page) => page.locator('#unit-panel').innerText();
+const hashSel = (page) => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('sel'));
+
+describe('guccho web map', () => {
+  const state = {};
+  let context;
+  let page;
+  const consoleErrors = [];
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    await startServer(state);
+    state.profileDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-chromium-'));
+    context = await chromium.launchPersistentContext(state.profileDir, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-gl=angle',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') {
+        consoleErrors.push(msg.text());
+        console.log(`# browser console error: ${msg.text()}`);
+      }
+    });
+    page.on('pageerror', (err) => {
+      consoleErrors.push(String(err));
+      console.log(`# page error: ${err}`);
+    });
+  });
+
+  after(async () => {
+    try {
+      await context?.close();
+    } catch (err) {
+      console.log(`# closing the browser: ${err}`);
+    }
+    await stopServer(state);
+    if (state.serverLog) writeFileSync(join(artifacts, 'server.log'), state.serverLog.join(''));
+    for (const dir of [state.profileDir, state.dbDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (consoleErrors.length) console.log(`# ${consoleErrors.length} browser console error(s), see above`);
+  });
+
+  it('serves the app, the config and the admin TileJSON', async () => {
+    const res = await fetch(state.base + '/');
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<div id="app">/);
+    const tj = await getJSON(state, '/tiles/districts.json');
+    assert.ok(Array.isArray(tj.tiles) && tj.tiles[0].startsWith('http'), 'TileJSON tiles is an absolute URL template');
+    assert.ok(tj.vector_layers.some((l) => l.id === 'districts'), 'TileJSON names the districts source-layer');
+  });
+
+  it('renders Dhaka district at a view over Dhaka', async () => {
+    await page.goto(`${state.base}/#z=7&lon=90.3&lat=23.8`);
+    await waitIdle(page);
+    const found = await page.evaluate(
+      () =>
+        window.__guccho.map
+          .queryRenderedFeatures({ layers: ['districts-fill'] })
+          .filter((f) => f.properties.pcode === 'BD3026').length,
+    );
+    assert.ok(found > 0, 'BD3026 among rendered districts-fill features');
+  });
+
+  it('names the unit under the pointer and opens its panel on click', async () => {
+    const dhaka = await getJSON(state, '/api/admin/BD3026');
+    const p = await pagePoint(page, dhaka.label);
+    const under = await page.evaluate(
+      (pt) => window.__guccho.map.queryRenderedFeatures(pt, { layers: ['districts-fill'] }).map((f) => f.properties.pcode),
+      [p.cx, p.cy],
+    );
+    assert.deepEqual(under, ['BD3026'], 'the label point of Dhaka lies in Dhaka district');
+    await page.mouse.move(p.x, p.y);
+    await page.locator('.map-tooltip').filter({ hasText: 'Dhaka' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.mouse.click(p.x, p.y);
+    await page.locator('#unit-panel .unit-panel-title').filter({ hasText: 'Dhaka' }).waitFor({ timeout: 15_000 });
+    const text = await panelText(page);
+    assert.ok(text.includes('ঢাকা'), `panel shows the Bangla name; got:\n${text}`);
+    assert.equal(await hashSel(page), 'BD3026');
+    const selected = await page.evaluate(
+      (id) => window.__guccho.map.getFeatureState({ source: 'districts', sourceLayer: 'districts', id }),
+      dhaka.feature_id,
+    );
+    assert.equal(selected.selected, true, 'Dhaka district has feature-state selected');
+    await waitIdle(page);
+    await shot(page, '01-dhaka-panel.png');
+  });
+
+  it('switches the interface between English and Bangla', async () => {
+    const input = page.locator('.guccho-search-input');
+    const english = await input.getAttribute('placeholder');
+    await page.locator('.guccho-lang button[data-lang="bn"]').click();
+    const bangla = await input.getAttribute('placeholder');
+    assert.notEqual(bangla, english);
+    assert.match(bangla, /[\u0980-\u09FF]/, 'placeholder is in Bangla script');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'bn');
+    assert.equal(await page.evaluate(() => localStorage.getItem('guccho.lang')), 'bn');
+    assert.ok((await panelText(page)).includes('জেলা'), 'panel level reads জেলা');
+    await shot(page, '02-bangla.png');
+    await page.locator('.guccho-lang button[data-lang="en"]').click();
+    assert.equal(await input.getAttribute('placeholder'), english);
+  });
+
+  it('finds Chattogram, flies there and opens its panel', async () => {
+    const input = page.locator('.guccho-search-input');
+    await input.click();
+    await input.fill('Chattogram');
+    const first = page.locator('#search-results [role="option"]').first();
+    await first.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await first.innerText(), /Chattogram/);
+    await shot(page, '03-search.png');
+    await first.click();
+    await page.waitForFunction(() => location.hash.includes('sel=BD20'), null, { timeout: 15_000 });
+    await page.locator('#unit-panel .unit-panel-title').filter({ hasText: 'Chattogram' }).waitFor({ timeout: 15_000 });
+    await waitIdle(page);
+    assert.equal(await hashSel(page), 'BD20');
+    const text = await panelText(page);
+    assert.ok(text.includes('Chattogram') && text.includes('চট্টগ্রাম'), `panel names Chattogram in both scripts; got:\n${text}`);
+    const view = await page.evaluate(() => {
+      const map = window.__guccho.map;
+      return { inView: map.getBounds().contains([91.8, 22.35]), selected: map.getFeatureState({ source: 'divisions', sourceLayer: 'divisions', id: 100000020 }).selected };
+    });
+    assert.ok(view.inView, 'the map shows Chattogram city');
+    assert.equal(view.selected, true, 'Chattogram division has feature-state selected');
+    await shot(page, '04-chattogram.png');
+  });
+
+  it('restores the view from the URL hash and closes the panel with Escape', async () => {
+    await page.goto(`${state.base}/#z=9.5&lon=91.82&lat=22.36&sel=BD2015`);
+    await page.locator('#unit-panel .unit-panel-title').waitFor({ timeout: 15_000 });
+    await waitIdle(page);
+    const zoom = await page.evaluate(() => window.__guccho.map.getZoom());
+    assert.ok(Math.abs(zoom - 9.5) < 0.01, `zoom restored; got ${zoom}`);
+    assert.match(await panelText(page), /Chattogram|Chittagong/);
+    await shot(page, '05-restored.png');
+    await page.keyboard.press('Escape');
+    await page.locator('#unit-panel').waitFor({ state: 'hidden', timeout: 5000 });
+    assert.equal(await hashSel(page), null);
+  });
+});

@@ -1,0 +1,165 @@
+// The application: builds the map from the server's configuration, adds the
+// admin layers and controls, and keeps selection, panel and URL hash in step.
+
+import * as maplibregl from 'maplibre-gl';
+import type { StyleSpecification } from 'maplibre-gl';
+// MapLibre looks for its worker beside its own module, which bundling moves;
+// ship the (self-contained) worker as an asset and point MapLibre at it.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { ApiError, fetchAdmin, fetchConfig, type AdminUnit, type BBox, type GeocodeResult } from './api';
+import { addAdminLayers, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
+import { LanguageControl } from './controls/language-control';
+import { SearchControl } from './controls/search-control';
+import { formatHash, isPCode, parseHash, type ViewState } from './hash';
+import { HoverPicker, Selection } from './highlight';
+import { I18n } from './i18n';
+import { UnitPanel } from './panel';
+
+/** Bangladesh, with a little margin: the view when the URL names none. */
+const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];
+const MAX_ZOOM = 14;
+
+maplibregl.setWorkerUrl(workerUrl);
+
+function plainStyle(): StyleSpecification {
+  return {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOUR } }],
+  };
+}
+
+function prefersReducedMotion(): boolean {
+  return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+}
+
+export interface App {
+  map: maplibregl.Map;
+  i18n: I18n;
+  /** Selects a unit by P-code, opens its panel and optionally moves the map to it. */
+  select(pcode: string, opts?: { fit?: boolean }): Promise<void>;
+}
+
+/** Starts the application inside root (which holds #map and the panel). */
+export async function startApp(root: HTMLElement): Promise<App> {
+  const i18n = new I18n(window.localStorage);
+  const applyDocumentLang = () => {
+    document.documentElement.lang = i18n.lang;
+    document.title = i18n.t('app.title');
+    for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+      el.textContent = i18n.t(el.dataset.i18n as Parameters<I18n['t']>[0]);
+    }
+  };
+  applyDocumentLang();
+  i18n.onChange(applyDocumentLang);
+
+  const config = await fetchConfig();
+  const initial = parseHash(location.hash);
+  const container = root.querySelector<HTMLElement>('#map')!;
+
+  const map = new maplibregl.Map({
+    container,
+    style: config.basemap_style_url || plainStyle(),
+    ...(initial.center && initial.zoom !== undefined
+      ? { center: initial.center, zoom: initial.zoom }
+      : { bounds: BANGLADESH, fitBoundsOptions: { padding: 24 } }),
+    maxZoom: MAX_ZOOM,
+    minZoom: 3,
+    dragRotate: false,
+    pitchWithRotate: false,
+    attributionControl: { compact: true, customAttribution: config.attribution || undefined },
+  });
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.disableRotation();
+
+  const selection = new Selection(map);
+  // The callbacks run on user actions, after everything below is defined.
+  const panel = new UnitPanel(root, i18n, {
+    onClose: () => close(),
+    onNavigate: (pcode) => void select(pcode, { fit: true }),
+    onZoomTo: (unit) => fitUnit(unit.bbox, unit.pcode),
+  });
+
+  let request: AbortController | undefined;
+
+  const writeHash = () => {
+    const c = map.getCenter();
+    const state: ViewState = { zoom: map.getZoom(), center: [c.lng, c.lat], sel: panel.pcode ?? undefined };
+    const hash = formatHash(state);
+    if (hash !== location.hash) history.replaceState(history.state, '', hash || location.pathname + location.search);
+  };
+
+  /** Moves the map to a unit's bbox, deep enough that its level is drawn. */
+  const fitUnit = (bbox: BBox, pcode: string) => {
+    const wide = container.clientWidth > 720;
+    const padding = { top: 72, bottom: 48, left: wide ? 400 : 32, right: wide ? 72 : 32 };
+    const camera = map.cameraForBounds(bbox, { padding, maxZoom: MAX_ZOOM - 1 });
+    if (!camera) return;
+    const minZoom = adminLevel(levelOfPCode(pcode)).minzoom + 0.25;
+    map.flyTo({
+      center: camera.center,
+      zoom: Math.max(camera.zoom ?? minZoom, minZoom),
+      duration: prefersReducedMotion() ? 0 : 1200,
+      essential: true,
+    });
+  };
+
+  const close = () => {
+    request?.abort();
+    selection.set(null);
+    panel.close();
+    writeHash();
+  };
+
+  const select = async (pcode: string, opts: { fit?: boolean; id?: number; bbox?: BBox } = {}) => {
+    if (!isPCode(pcode)) return;
+    request?.abort();
+    const ctrl = new AbortController();
+    request = ctrl;
+    selection.set({ level: levelOfPCode(pcode), id: opts.id ?? featureId(pcode) });
+    panel.showLoading(pcode);
+    writeHash();
+    if (opts.fit && opts.bbox) fitUnit(opts.bbox, pcode);
+    let unit: AdminUnit;
+    try {
+      unit = await fetchAdmin(pcode, ctrl.signal);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      panel.showError(pcode, err instanceof ApiError ? err.message : String(err));
+      return;
+    }
+    if (ctrl.signal.aborted) return;
+    if (unit.feature_id && unit.feature_id !== selection.ref?.id) {
+      selection.set({ level: unit.level, id: unit.feature_id });
+    }
+    panel.showUnit(unit);
+    if (opts.fit && !opts.bbox) fitUnit(unit.bbox, pcode);
+  };
+
+  const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox }));
+  map.addControl(search, 'top-left');
+  map.addControl(new LanguageControl(i18n), 'top-right');
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+
+  map.on('load', () => {
+    addAdminLayers(map, location.origin, Boolean(config.basemap_style_url));
+    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }));
+    // Feature-state set before the sources existed is re-applied now.
+    const ref = selection.ref;
+    if (ref) selection.set(ref);
+  });
+  map.on('moveend', writeHash);
+  map.on('error', (e) => console.error('guccho map:', e.error?.message ?? e));
+
+  window.addEventListener('hashchange', () => {
+    const next = parseHash(location.hash);
+    if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
+    if (next.sel && next.sel !== panel.pcode) void select(next.sel);
+    else if (!next.sel && panel.isOpen) close();
+  });
+
+  if (initial.sel) void select(initial.sel, { fit: !initial.center });
+
+  return { map, i18n, select: (pcode, opts) => select(pcode, opts) };
+}

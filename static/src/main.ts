@@ -1,0 +1,24 @@
+// Entry point: starts the app and exposes it to end-to-end tests as
+// window.__guccho.
+
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './style.css';
+import { startApp, type App } from './app';
+
+declare global {
+  interface Window {
+    __guccho?: App;
+  }
+}
+
+startApp(document.getElementById('app')!)
+  .then((app) => {
+    window.__guccho = app;
+  })
+  .catch((err) => {
+    console.error('guccho: the map could not start', err);
+    const p = document.createElement('p');
+    p.className = 'fatal';
+    p.textContent = String(err);
+    document.body.append(p);
+  });

@@ -1,0 +1,195 @@
+// The side panel of one admin unit: names in English and Bangla, level,
+// parents, area and alternative names. Closable with its button or Escape.
+
+import type { AdminUnit, UnitSummary } from './api';
+import type { I18n } from './i18n';
+
+export interface PanelCallbacks {
+  /** The user closed the panel. */
+  onClose(): void;
+  /** The user chose a parent unit. */
+  onNavigate(pcode: string): void;
+  /** The user asked to see the whole unit. */
+  onZoomTo(unit: AdminUnit): void;
+}
+
+type Content =
+  | { kind: 'closed' }
+  | { kind: 'loading'; pcode: string }
+  | { kind: 'error'; pcode: string; message: string }
+  | { kind: 'unit'; unit: AdminUnit };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+}
+
+export class UnitPanel {
+  readonly el: HTMLElement;
+  private readonly body: HTMLDivElement;
+  private readonly closeButton: HTMLButtonElement;
+  private content: Content = { kind: 'closed' };
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    parent: HTMLElement,
+    private readonly i18n: I18n,
+    private readonly callbacks: PanelCallbacks,
+  ) {
+    this.el = el('aside', 'unit-panel');
+    this.el.id = 'unit-panel';
+    this.el.setAttribute('aria-live', 'polite');
+    this.el.hidden = true;
+    this.closeButton = el('button', 'unit-panel-close', '×');
+    this.closeButton.type = 'button';
+    this.closeButton.addEventListener('click', () => this.callbacks.onClose());
+    this.body = el('div', 'unit-panel-body');
+    this.el.append(this.closeButton, this.body);
+    parent.append(this.el);
+    document.addEventListener('keydown', this.handleKey);
+    this.unsubscribe = i18n.onChange(() => this.render());
+    this.render();
+  }
+
+  get isOpen(): boolean {
+    return this.content.kind !== 'closed';
+  }
+
+  /** The P-code shown (or being loaded), if any. */
+  get pcode(): string | null {
+    switch (this.content.kind) {
+      case 'closed':
+        return null;
+      case 'unit':
+        return this.content.unit.pcode;
+      default:
+        return this.content.pcode;
+    }
+  }
+
+  showLoading(pcode: string): void {
+    this.content = { kind: 'loading', pcode };
+    this.render();
+  }
+
+  showUnit(unit: AdminUnit): void {
+    this.content = { kind: 'unit', unit };
+    this.render();
+  }
+
+  showError(pcode: string, message: string): void {
+    this.content = { kind: 'error', pcode, message };
+    this.render();
+  }
+
+  close(): void {
+    this.content = { kind: 'closed' };
+    this.render();
+  }
+
+  remove(): void {
+    document.removeEventListener('keydown', this.handleKey);
+    this.unsubscribe();
+    this.el.remove();
+  }
+
+  private handleKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.isOpen && !e.defaultPrevented) {
+      e.preventDefault();
+      this.callbacks.onClose();
+    }
+  };
+
+  private render(): void {
+    const t = this.i18n;
+    this.closeButton.setAttribute('aria-label', t.t('panel.close'));
+    this.closeButton.title = t.t('panel.close');
+    this.el.hidden = this.content.kind === 'closed';
+    if (this.content.kind !== 'unit') this.el.removeAttribute('aria-labelledby');
+    switch (this.content.kind) {
+      case 'closed':
+        this.body.replaceChildren();
+        return;
+      case 'loading':
+        this.body.replaceChildren(el('p', 'unit-panel-status', t.t('panel.loading')));
+        return;
+      case 'error':
+        this.body.replaceChildren(el('p', 'unit-panel-status error', t.t('panel.error', { message: this.content.message })));
+        return;
+      case 'unit':
+        this.renderUnit(this.content.unit);
+    }
+  }
+
+  private renderUnit(u: AdminUnit): void {
+    const t = this.i18n;
+    const { primary, secondary } = t.unitNames(u);
+    const header = el('header', 'unit-panel-header');
+    header.append(el('div', 'unit-panel-level', t.levelName(u.level)));
+    const h2 = el('h2', 'unit-panel-title', primary);
+    h2.id = 'unit-panel-title';
+    header.append(h2);
+    if (secondary) header.append(el('div', 'unit-panel-subtitle', secondary));
+    this.el.setAttribute('aria-labelledby', h2.id);
+
+    const facts = el('dl', 'unit-panel-facts');
+    const fact = (label: string, value: string | Node) => {
+      const dd = el('dd');
+      dd.append(value);
+      facts.append(el('dt', '', label), dd);
+    };
+    fact(t.t('panel.level'), t.levelName(u.level));
+    fact(t.t('panel.pcode'), u.pcode);
+    if (u.area_km2 > 0) fact(t.t('panel.area'), t.t('panel.km2', { value: t.formatNumber(u.area_km2, u.area_km2 < 100 ? 1 : 0) }));
+    if (u.level < 4 && u.children_count > 0) fact(t.t('panel.children'), t.formatNumber(u.children_count));
+
+    const parts: Node[] = [header];
+    if (u.parents?.length) {
+      parts.push(el('h3', 'unit-panel-section', t.t('panel.parents')), this.parentsList(u.parents));
+    }
+    parts.push(facts);
+
+    const alts = this.altNames(u);
+    if (alts.length) {
+      parts.push(el('h3', 'unit-panel-section', t.t('panel.altNames')), el('p', 'unit-panel-alts', alts.join(' · ')));
+    }
+
+    const zoom = el('button', 'unit-panel-zoom', t.t('panel.zoomTo'));
+    zoom.type = 'button';
+    zoom.addEventListener('click', () => this.callbacks.onZoomTo(u));
+    parts.push(zoom);
+    this.body.replaceChildren(...parts);
+  }
+
+  private parentsList(parents: readonly UnitSummary[]): HTMLOListElement {
+    const ol = el('ol', 'unit-panel-parents');
+    for (const p of [...parents].sort((a, b) => a.level - b.level)) {
+      const { primary, secondary } = this.i18n.unitNames(p);
+      const li = el('li');
+      const button = el('button', 'unit-panel-parent');
+      button.type = 'button';
+      button.dataset.pcode = p.pcode;
+      button.append(el('span', 'unit-panel-parent-level', this.i18n.levelName(p.level)), el('span', 'unit-panel-parent-name', primary));
+      if (secondary) button.append(el('span', 'unit-panel-parent-alt', secondary));
+      button.addEventListener('click', () => this.callbacks.onNavigate(p.pcode));
+      li.append(button);
+      ol.append(li);
+    }
+    return ol;
+  }
+
+  /** Other spellings than the two names already shown, without repeats. */
+  private altNames(u: AdminUnit): string[] {
+    const seen = new Set([u.name_en, u.name_bn].map((s) => s?.toLowerCase()));
+    const out: string[] = [];
+    for (const name of [u.name_en_codab, ...(u.alt_names ?? []).map((a) => a.name)]) {
+      const key = name?.toLowerCase();
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      out.push(name);
+    }
+    return out;
+  }
+}
