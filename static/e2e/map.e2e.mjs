@@ -199,7 +199,19 @@ describe('guccho web map', () => {
     assert.ok(tj.vector_layers.some((l) => l.id === 'districts'), 'TileJSON names the districts source-layer');
   });
 
+  it('shows all of Bangladesh when the URL names no view', async () => {
+    await page.goto(`${state.base}/`);
+    await waitIdle(page);
+    const divisions = await page.evaluate(() => {
+      const pcodes = window.__guccho.map.queryRenderedFeatures({ layers: ['divisions-fill'] }).map((f) => f.properties.pcode);
+      return [...new Set(pcodes)].sort();
+    });
+    assert.deepEqual(divisions, ['BD10', 'BD20', 'BD30', 'BD40', 'BD45', 'BD50', 'BD55', 'BD60']);
+    await shot(page, '00-overview.png');
+  });
+
   it('renders Dhaka district at a view over Dhaka', async () => {
+    await page.goto('about:blank');
     await page.goto(`${state.base}/#z=7&lon=90.3&lat=23.8`);
     await waitIdle(page);
     const found = await page.evaluate(
@@ -275,6 +287,8 @@ describe('guccho web map', () => {
   });
 
   it('restores the view from the URL hash and closes the panel with Escape', async () => {
+    // A fresh load, not a hash change within the loaded page.
+    await page.goto('about:blank');
     await page.goto(`${state.base}/#z=9.5&lon=91.82&lat=22.36&sel=BD2015`);
     await page.locator('#unit-panel .unit-panel-title').waitFor({ timeout: 15_000 });
     await waitIdle(page);

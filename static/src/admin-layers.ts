@@ -87,9 +87,10 @@ function layersFor(l: AdminLevel, withBaseFill: boolean): AddLayerObject[] {
     'source-layer': l.id,
     minzoom: l.minzoom,
     paint: {
-      'fill-color': ['case', state('selected'), SELECTED_COLOUR, state('hover'), HOVER_COLOUR, base ? divisionFill() : '#ffffff'],
+      // Hover lightens the unit; selection tints it.
+      'fill-color': ['case', state('selected'), SELECTED_COLOUR, state('hover'), '#ffffff', base ? divisionFill() : '#ffffff'],
       // A faint fill even when idle keeps every unit pickable.
-      'fill-opacity': ['case', state('selected'), 0.28, state('hover'), 0.22, base ? 0.85 : 0.01],
+      'fill-opacity': ['case', state('selected'), 0.2, state('hover'), 0.55, base ? 0.85 : 0.01],
     } as never,
   };
   const line: AddLayerObject = {
@@ -100,11 +101,11 @@ function layersFor(l: AdminLevel, withBaseFill: boolean): AddLayerObject[] {
     minzoom: l.minzoom,
     layout: { 'line-join': 'round', 'line-cap': 'round' },
     paint: {
-      'line-color': ['case', state('selected'), SELECTED_COLOUR, BORDER_COLOUR],
+      'line-color': ['case', state('selected'), SELECTED_COLOUR, state('hover'), HOVER_COLOUR, BORDER_COLOUR],
       'line-width': [
         'interpolate', ['linear'], ['zoom'],
-        l.minzoom, ['case', state('selected'), w0 + 1.5, w0],
-        l.minzoom + 4, ['case', state('selected'), w1 + 1.5, w1],
+        l.minzoom, ['case', state('selected'), w0 + 1.5, state('hover'), w0 + 1, w0],
+        l.minzoom + 4, ['case', state('selected'), w1 + 1.5, state('hover'), w1 + 1, w1],
       ],
       'line-opacity': l.level === 1 ? 0.9 : l.level === 2 ? 0.75 : 0.6,
     } as never,

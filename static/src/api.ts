@@ -16,6 +16,8 @@ export interface UnitSummary {
   level_name: LevelName;
   name_en: string;
   name_bn: string;
+  /** The unit's id in the vector tiles, where the server sends it. */
+  feature_id?: number;
 }
 
 export interface AltName {
@@ -29,7 +31,6 @@ export interface AdminUnit extends UnitSummary {
   name_en_codab: string;
   type: string;
   area_km2: number;
-  feature_id: number;
   parent: string;
   parents: UnitSummary[];
   children_count: number;

@@ -136,7 +136,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
     if (opts.fit && !opts.bbox) fitUnit(unit.bbox, pcode);
   };
 
-  const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox }));
+  const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox, id: r.feature_id }));
   map.addControl(search, 'top-left');
   map.addControl(new LanguageControl(i18n), 'top-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
