@@ -84,6 +84,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// Ping checks that the database file answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return guccho.WrapError(err, guccho.EUNAVAILABLE, "the database file %s does not answer", s.path)
+	}
+	return nil
+}
+
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 
@@ -323,6 +331,11 @@ func (s *Store) CountUnits(ctx context.Context) (map[geo.Level]int, error) {
 // Reverse returns the units containing pt at every level, or ENOTFOUND.
 func (s *Store) Reverse(ctx context.Context, pt orb.Point) (geo.Place, error) {
 	return s.current().atlas.Reverse(pt)
+}
+
+// LocateUnions returns the union P-code of each point ("" outside).
+func (s *Store) LocateUnions(ctx context.Context, pts []orb.Point) ([]string, error) {
+	return s.current().atlas.LocateUnions(pts), nil
 }
 
 // Search returns units whose names match q, best first.

@@ -149,6 +149,18 @@ func (a *Atlas) Reverse(pt orb.Point) (Place, error) {
 	return p, nil
 }
 
+// LocateUnions returns the P-code of the union containing each point, ""
+// where there is none (or the coordinate is impossible).
+func (a *Atlas) LocateUnions(pts []orb.Point) []string {
+	out := make([]string, len(pts))
+	for i, pt := range pts {
+		if u, ok := a.locator.Locate(pt); ok {
+			out[i] = u.PCode
+		}
+	}
+	return out
+}
+
 // Search returns units whose names match q, best first (see Gazetteer.Search).
 // An empty query returns an EINVALID error.
 func (a *Atlas) Search(q string, opt SearchOptions) ([]Match, error) {

@@ -206,6 +206,10 @@ type Store interface {
 	CountUnits(ctx context.Context) (map[Level]int, error)
 	// Reverse returns the units containing pt at every level.
 	Reverse(ctx context.Context, pt orb.Point) (Place, error)
+	// LocateUnions returns, for each point, the P-code of the union that
+	// contains it ("" for a point in no union), by the same rule as
+	// Reverse, in one round trip however many points there are.
+	LocateUnions(ctx context.Context, pts []orb.Point) ([]string, error)
 	// Search returns units whose names match q, best first.
 	Search(ctx context.Context, q string, opt SearchOptions) ([]Match, error)
 }

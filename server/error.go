@@ -37,7 +37,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	if status == http.StatusServiceUnavailable {
+		s.cfg.Logger.Warn("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	} else if status >= 500 {
 		s.cfg.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("code", code), slog.Any("err", err))
 	}

@@ -43,7 +43,7 @@ Flags:
 		fs.Usage()
 		return fmt.Errorf("%w: import boundaries takes one directory", errUsage)
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, _, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func TestImportBoundaries(t *testing.T) {
 	if exitCode(err) != 1 {
 		t.Errorf("exit code %d, want 1", exitCode(err))
 	}
-	s, _, err := openStore(context.Background(), db)
+	s, _, err := openStore(context.Background(), Config{DB: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,10 +108,10 @@ func TestImportUsageErrors(t *testing.T) {
 	}
 }
 
-func TestPostgresNotYetAvailable(t *testing.T) {
-	_, _, err := openStore(context.Background(), "postgres://me:secret@localhost/guccho")
-	if err == nil || strings.Contains(err.Error(), "secret") {
-		t.Errorf("openStore(postgres://…) = %v; want an error that hides the password", err)
+func TestUnreachablePostgres(t *testing.T) {
+	_, _, err := openStore(context.Background(), Config{DB: "postgres://me:secret@127.0.0.1:1/guccho?connect_timeout=2"})
+	if err == nil || !strings.Contains(err.Error(), "cannot reach PostgreSQL") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("openStore(postgres://…) = %v; want an error naming the server and hiding the password", err)
 	}
 }
 

@@ -41,7 +41,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	s, kind, err := openStore(ctx, cfg.DB)
+	s, kind, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -60,6 +60,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		Tiles:           s,
 		DataVersion:     s.BoundariesVersion,
 		StoreName:       kind,
+		Ping:            s.Ping,
 		App:             app,
 		BasemapStyleURL: cfg.BasemapStyleURL,
 		TileCacheBytes:  int64(cfg.TileCacheMB) << 20,

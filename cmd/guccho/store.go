@@ -12,6 +12,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/postgis"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -20,13 +21,20 @@ type store interface {
 	geo.Store
 	tiles.Source
 	BoundariesVersion() string
+	Ping(ctx context.Context) error
 	Close() error
 }
 
-// openStore opens the store named by dsn: a postgres:// URL or a SQLite file.
-func openStore(ctx context.Context, dsn string) (store, string, error) {
+// openStore opens the store named by cfg.DB: a postgres:// URL (the PostGIS
+// store) or a SQLite file path (the embedded store).
+func openStore(ctx context.Context, cfg Config) (store, string, error) {
+	dsn := cfg.DB
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, "", guccho.Errorf(guccho.EINVALID, "--db %s: the PostGIS store is not part of this build yet; use a SQLite file path", redact(dsn))
+		s, err := postgis.Open(ctx, dsn, postgis.Options{StatementTimeout: cfg.RequestTimeout})
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "postgis", nil
 	}
 	s, err := embedded.Open(ctx, dsn)
 	if err != nil {

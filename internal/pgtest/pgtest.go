@@ -312,3 +312,16 @@ func tail(path string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// NewCluster starts a cluster of the test's own, for tests that stop and
+// start the server; it is stopped and removed when the test ends. Like
+// ServerURL it skips, or fails under CI, when no server can be started.
+func NewCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	c, err := Start(context.Background())
+	if err != nil {
+		unavailable(tb, err)
+	}
+	tb.Cleanup(func() { c.Stop() })
+	return c
+}

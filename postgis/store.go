@@ -1,0 +1,289 @@
+// Package postgis is Guccho's store for shared and large deployments:
+// PostgreSQL with PostGIS, through a pgx v5 pool. Spatial work runs in the
+// database (ST_Intersects over GiST indexes for reverse geocoding,
+// ST_AsMVT for tiles); name search uses the pure geo.Gazetteer, rebuilt from
+// the stored names whenever the boundary set changes.
+//
+// Everything lives in the schema "guccho", created and migrated by Open under
+// an advisory lock, so several instances may start together. Every query
+// runs under the caller's context and the pool's statement_timeout.
+package postgis
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/tiles"
+)
+
+var (
+	_ geo.Store    = (*Store)(nil)
+	_ tiles.Source = (*Store)(nil)
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock is the pg_advisory_lock key held while migrating.
+const migrationLock = 7_101_995_433 // "guccho" on a phone keypad, more or less
+
+// Options tune a Store. Zero values take the defaults.
+type Options struct {
+	// StatementTimeout bounds every statement on the server; default 30s.
+	StatementTimeout time.Duration
+	// MaxConns bounds the pool; default pgx's (4 or the number of CPUs).
+	MaxConns int32
+	// VersionPoll is how often the store checks whether another instance
+	// replaced the boundary set; default 2s.
+	VersionPoll time.Duration
+}
+
+// Store is the PostGIS store. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+	opt  Options
+
+	version atomic.Value // string: the boundary set's version as last seen
+
+	mu     sync.Mutex // guards gaz and gazVer
+	gaz    *geo.Gazetteer
+	gazVer string
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// Open connects to the database at url (a postgres:// URL or DSN), checks
+// that it answers, creates the postgis extension if it may, and applies
+// pending migrations under an advisory lock. An unreachable database gives an
+// EUNAVAILABLE error naming the host.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	if opt.StatementTimeout <= 0 {
+		opt.StatementTimeout = 30 * time.Second
+	}
+	if opt.VersionPoll <= 0 {
+		opt.VersionPoll = 2 * time.Second
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "database URL: %v", redactErr(err))
+	}
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
+	cfg.ConnConfig.RuntimeParams["application_name"] = "guccho"
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	}
+	if opt.MaxConns > 0 {
+		cfg.MaxConns = opt.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "database URL: %v", redactErr(err))
+	}
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, guccho.Errorf(guccho.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %v", where, redactErr(err))
+	}
+	s := &Store{pool: pool, opt: opt, stop: make(chan struct{}), done: make(chan struct{})}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	v, err := s.readVersion(ctx)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.version.Store(v)
+	go s.pollVersion()
+	return s, nil
+}
+
+// Close stops background work and closes the pool.
+func (s *Store) Close() error {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+		<-s.done
+	}
+	s.pool.Close()
+	return nil
+}
+
+// Pool returns the connection pool, for tests and tools.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return dbErr(err, "ping")
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations that schema_migrations lacks, in
+// order, each in its own transaction, holding an advisory lock so that
+// instances starting together take turns.
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return dbErr(err, "acquire a connection")
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return dbErr(err, "take the migration lock")
+	}
+	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock)
+
+	var hasPostGIS bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis')`).Scan(&hasPostGIS); err != nil {
+		return dbErr(err, "check for PostGIS")
+	}
+	if !hasPostGIS {
+		if _, err := conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS postgis`); err != nil {
+			return guccho.Errorf(guccho.EUNAVAILABLE, "the database lacks the postgis extension and it cannot be created (%v); run CREATE EXTENSION postgis as a superuser", err)
+		}
+	}
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS guccho;
+		CREATE TABLE IF NOT EXISTS guccho.schema_migrations (
+			version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return dbErr(err, "create the guccho schema")
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return guccho.Errorf(guccho.EINTERNAL, "migration %s: name must start with a number", base)
+		}
+		var done bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM guccho.schema_migrations WHERE version = $1)`, v).Scan(&done); err != nil {
+			return dbErr(err, "read schema_migrations")
+		}
+		if done {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO guccho.schema_migrations (version, name) VALUES ($1, $2)`, v, base)
+			return err
+		})
+		if err != nil {
+			return guccho.WrapError(err, guccho.EINTERNAL, "applying migration %s", base)
+		}
+	}
+	return nil
+}
+
+// readVersion reads the boundary set's version; "" when none is stored.
+func (s *Store) readVersion(ctx context.Context) (string, error) {
+	var v string
+	err := s.pool.QueryRow(ctx, `SELECT value FROM guccho.meta WHERE key = 'boundaries_version'`).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", dbErr(err, "read the boundaries version")
+	}
+	return v, nil
+}
+
+// pollVersion notices boundary replacements made by other instances.
+func (s *Store) pollVersion() {
+	defer close(s.done)
+	t := time.NewTicker(s.opt.VersionPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), s.opt.VersionPoll)
+			if v, err := s.readVersion(ctx); err == nil {
+				s.version.Store(v)
+			}
+			cancel()
+		}
+	}
+}
+
+// BoundariesVersion returns the version of the boundary set as last seen
+// (checked every Options.VersionPoll, and at once after this instance's own
+// writes); "" when none is stored.
+func (s *Store) BoundariesVersion() string {
+	v, _ := s.version.Load().(string)
+	return v
+}
+
+// dbErr classifies a database error: connection failures and timeouts are
+// EUNAVAILABLE (the HTTP layer answers 503), constraint violations EINVALID,
+// anything else EINTERNAL.
+func dbErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "57014": // query_canceled: statement_timeout
+			return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database took too long", what)
+		case strings.HasPrefix(pe.Code, "23"): // integrity constraint violation
+			return guccho.WrapError(err, guccho.EINVALID, "%s: %s", what, pe.Message)
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300":
+			return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database is unavailable", what)
+		}
+		return guccho.WrapError(err, guccho.EINTERNAL, "%s", what)
+	}
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) || pgconn.SafeToRetry(err) ||
+		strings.Contains(err.Error(), "connect") || strings.Contains(err.Error(), "closed") || strings.Contains(err.Error(), "EOF") {
+		return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database is unavailable", what)
+	}
+	if errors.Is(err, context.Canceled) {
+		return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: cancelled", what)
+	}
+	return guccho.WrapError(err, guccho.EINTERNAL, "%s", what)
+}
+
+// redactErr drops passwords pgx may echo from a connection string.
+func redactErr(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "password="); i >= 0 {
+		j := strings.IndexAny(msg[i:], " )")
+		if j < 0 {
+			j = len(msg) - i
+		}
+		msg = msg[:i] + "password=***" + msg[i+j:]
+	}
+	return msg
+}

@@ -1,0 +1,38 @@
+package postgis_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/guccho/guccho/embedded"
+	"github.com/guccho/guccho/internal/pgtest"
+	"github.com/guccho/guccho/internal/storetest"
+	"github.com/guccho/guccho/postgis"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func open(t *testing.T) *postgis.Store {
+	t.Helper()
+	s, err := postgis.Open(context.Background(), pgtest.NewDatabase(t), postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+}
+
+func TestAgreesWithTheEmbeddedStore(t *testing.T) {
+	e, err := embedded.Open(context.Background(), filepath.Join(t.TempDir(), "guccho.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	storetest.Compare(t, e, open(t))
+}
