@@ -155,7 +155,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
   window.addEventListener('hashchange', () => {
     const next = parseHash(location.hash);
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
-    if (next.sel && next.sel !== panel.pcode) void select(next.sel);
+    if (next.sel && next.sel !== panel.pcode) void select(next.sel, { fit: !next.center });
     else if (!next.sel && panel.isOpen) close();
   });
 
