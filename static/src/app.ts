@@ -29,6 +29,24 @@ function plainStyle(): StyleSpecification {
   };
 }
 
+/**
+ * The base style: the configured basemap when it can be fetched, else a
+ * plain background, so the map still works offline or when the basemap's
+ * host is down.
+ */
+async function baseStyle(url: string): Promise<{ style: StyleSpecification; basemap: boolean }> {
+  if (url) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(8000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return { style: (await res.json()) as StyleSpecification, basemap: true };
+    } catch (err) {
+      console.warn(`guccho: basemap ${url} unavailable, using a plain background`, err);
+    }
+  }
+  return { style: plainStyle(), basemap: false };
+}
+
 function prefersReducedMotion(): boolean {
   return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
@@ -54,12 +72,13 @@ export async function startApp(root: HTMLElement): Promise<App> {
   i18n.onChange(applyDocumentLang);
 
   const config = await fetchConfig();
+  const { style, basemap } = await baseStyle(config.basemap_style_url);
   const initial = parseHash(location.hash);
   const container = root.querySelector<HTMLElement>('#map')!;
 
   const map = new maplibregl.Map({
     container,
-    style: config.basemap_style_url || plainStyle(),
+    style,
     ...(initial.center && initial.zoom !== undefined
       ? { center: initial.center, zoom: initial.zoom }
       : { bounds: BANGLADESH, fitBoundsOptions: { padding: 24 } }),
@@ -143,7 +162,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
   map.on('load', () => {
-    addAdminLayers(map, location.origin, Boolean(config.basemap_style_url));
+    addAdminLayers(map, location.origin, basemap);
     new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }));
     // Feature-state set before the sources existed is re-applied now.
     const ref = selection.ref;
