@@ -168,6 +168,10 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 		return err
 	}
 	s.version.Store(version)
+	// Fresh statistics, so the planner picks the per-level indexes.
+	if _, err := s.pool.Exec(ctx, `ANALYZE guccho.admin_units, guccho.admin_names`); err != nil {
+		return dbErr(err, "analyze admin units")
+	}
 	return nil
 }
 
@@ -271,15 +275,23 @@ func (s *Store) Reverse(ctx context.Context, pt orb.Point) (geo.Place, error) {
 	return p, nil
 }
 
-// LocateUnions locates many points in one statement.
+// LocateUnions locates many points in one statement. The points are joined
+// to the unions (rather than each point looking up its union) so that
+// PostGIS can prepare each polygon once for all the points in its box; ties
+// on borders are broken as in locateSQL.
 func (s *Store) LocateUnions(ctx context.Context, pts []orb.Point) ([]string, error) {
 	lons := make([]float64, len(pts))
 	lats := make([]float64, len(pts))
 	for i, p := range pts {
 		lons[i], lats[i] = p[0], p[1]
 	}
-	rows, err := s.pool.Query(ctx, `SELECT p.i, (`+fmt.Sprintf(locateSQL, "p.lon", "p.lat")+`)
-		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)`, lons, lats)
+	rows, err := s.pool.Query(ctx, `WITH p AS (
+			SELECT i, lon, lat, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS g
+			FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+		)
+		SELECT DISTINCT ON (p.i) p.i, a.pcode
+		FROM p JOIN guccho.admin_units a ON a.level = 4 AND ST_Intersects(a.geom, p.g)
+		ORDER BY p.i, ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(p.lon + 1e-9, p.lat + 1e-12), 4326)) DESC, a.pcode`, lons, lats)
 	if err != nil {
 		return nil, dbErr(err, "locate points")
 	}
@@ -287,13 +299,11 @@ func (s *Store) LocateUnions(ctx context.Context, pts []orb.Point) ([]string, er
 	out := make([]string, len(pts))
 	for rows.Next() {
 		var i int64
-		var code *string
+		var code string
 		if err := rows.Scan(&i, &code); err != nil {
 			return nil, dbErr(err, "locate points")
 		}
-		if code != nil {
-			out[i-1] = *code
-		}
+		out[i-1] = code
 	}
 	return out, dbErr(rows.Err(), "locate points")
 }

@@ -17,9 +17,17 @@ CREATE TABLE guccho.admin_units (
     geom_3857       geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED
 );
 CREATE INDEX admin_units_geom ON guccho.admin_units USING gist (geom);
-CREATE INDEX admin_units_geom_3857 ON guccho.admin_units USING gist (geom_3857);
-CREATE INDEX admin_units_level ON guccho.admin_units (level);
 CREATE INDEX admin_units_parent ON guccho.admin_units (parent);
+-- One index per level: reverse geocoding looks only at unions, and each tile
+-- layer only at its level, so partial indexes keep every search to one level.
+CREATE INDEX admin_units_geom_l1 ON guccho.admin_units USING gist (geom) WHERE level = 1;
+CREATE INDEX admin_units_geom_l2 ON guccho.admin_units USING gist (geom) WHERE level = 2;
+CREATE INDEX admin_units_geom_l3 ON guccho.admin_units USING gist (geom) WHERE level = 3;
+CREATE INDEX admin_units_geom_l4 ON guccho.admin_units USING gist (geom) WHERE level = 4;
+CREATE INDEX admin_units_geom_3857_l1 ON guccho.admin_units USING gist (geom_3857) WHERE level = 1;
+CREATE INDEX admin_units_geom_3857_l2 ON guccho.admin_units USING gist (geom_3857) WHERE level = 2;
+CREATE INDEX admin_units_geom_3857_l3 ON guccho.admin_units USING gist (geom_3857) WHERE level = 3;
+CREATE INDEX admin_units_geom_3857_l4 ON guccho.admin_units USING gist (geom_3857) WHERE level = 4;
 
 -- Every name of a unit, for search.
 CREATE TABLE guccho.admin_names (
