@@ -144,7 +144,25 @@ describe('guccho web map', () => {
   let page;
   const consoleErrors = [];
 
+  // A failed start fails every test by name (a failing hook alone is counted
+  // as no test at all by node's runner).
+  let setupError;
+  const step = (name, fn) =>
+    it(name, async () => {
+      if (setupError) throw new Error(`setup failed: ${setupError.message}`);
+      await fn();
+    });
+
   before(async () => {
+    try {
+      await setup();
+    } catch (err) {
+      setupError = err;
+      if (state.serverLog?.length) console.log(`# server output:\n${state.serverLog.join('')}`);
+    }
+  });
+
+  async function setup() {
     mkdirSync(artifacts, { recursive: true });
     await startServer(state);
     state.profileDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-chromium-'));
@@ -176,7 +194,7 @@ describe('guccho web map', () => {
       consoleErrors.push(String(err));
       console.log(`# page error: ${err}`);
     });
-  });
+  }
 
   after(async () => {
     try {
@@ -190,7 +208,7 @@ describe('guccho web map', () => {
     if (consoleErrors.length) console.log(`# ${consoleErrors.length} browser console error(s), see above`);
   });
 
-  it('serves the app, the config and the admin TileJSON', async () => {
+  step('serves the app, the config and the admin TileJSON', async () => {
     const res = await fetch(state.base + '/');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<div id="app">/);
@@ -199,7 +217,7 @@ describe('guccho web map', () => {
     assert.ok(tj.vector_layers.some((l) => l.id === 'districts'), 'TileJSON names the districts source-layer');
   });
 
-  it('shows all of Bangladesh when the URL names no view', async () => {
+  step('shows all of Bangladesh when the URL names no view', async () => {
     await page.goto(`${state.base}/`);
     await waitIdle(page);
     const divisions = await page.evaluate(() => {
@@ -210,7 +228,7 @@ describe('guccho web map', () => {
     await shot(page, '00-overview.png');
   });
 
-  it('renders Dhaka district at a view over Dhaka', async () => {
+  step('renders Dhaka district at a view over Dhaka', async () => {
     await page.goto('about:blank');
     await page.goto(`${state.base}/#z=7&lon=90.3&lat=23.8`);
     await waitIdle(page);
@@ -223,7 +241,7 @@ describe('guccho web map', () => {
     assert.ok(found > 0, 'BD3026 among rendered districts-fill features');
   });
 
-  it('names the unit under the pointer and opens its panel on click', async () => {
+  step('names the unit under the pointer and opens its panel on click', async () => {
     const dhaka = await getJSON(state, '/api/admin/BD3026');
     const p = await pagePoint(page, dhaka.label);
     const under = await page.evaluate(
@@ -247,7 +265,7 @@ describe('guccho web map', () => {
     await shot(page, '01-dhaka-panel.png');
   });
 
-  it('switches the interface between English and Bangla', async () => {
+  step('switches the interface between English and Bangla', async () => {
     const input = page.locator('.guccho-search-input');
     const english = await input.getAttribute('placeholder');
     await page.locator('.guccho-lang button[data-lang="bn"]').click();
@@ -262,7 +280,7 @@ describe('guccho web map', () => {
     assert.equal(await input.getAttribute('placeholder'), english);
   });
 
-  it('finds Chattogram, flies there and opens its panel', async () => {
+  step('finds Chattogram, flies there and opens its panel', async () => {
     const input = page.locator('.guccho-search-input');
     await input.click();
     await input.fill('Chattogram');
@@ -286,7 +304,7 @@ describe('guccho web map', () => {
     await shot(page, '04-chattogram.png');
   });
 
-  it('restores the view from the URL hash and closes the panel with Escape', async () => {
+  step('restores the view from the URL hash and closes the panel with Escape', async () => {
     // A fresh load, not a hash change within the loaded page.
     await page.goto('about:blank');
     await page.goto(`${state.base}/#z=9.5&lon=91.82&lat=22.36&sel=BD2015`);
