@@ -44,6 +44,8 @@ export class SearchControl implements IControl {
     input.setAttribute('aria-expanded', 'false');
     input.addEventListener('input', this.handleInput);
     input.addEventListener('keydown', this.handleKey);
+    input.addEventListener('blur', this.handleBlur);
+    input.addEventListener('focus', this.handleFocus);
 
     const clear = document.createElement('button');
     clear.type = 'button';
@@ -76,6 +78,8 @@ export class SearchControl implements IControl {
     this.unsubscribe?.();
     this.input?.removeEventListener('input', this.handleInput);
     this.input?.removeEventListener('keydown', this.handleKey);
+    this.input?.removeEventListener('blur', this.handleBlur);
+    this.input?.removeEventListener('focus', this.handleFocus);
     this.clearButton?.removeEventListener('click', this.clear);
     this.list?.removeEventListener('mousedown', this.handlePointer);
     this.container?.remove();
@@ -146,6 +150,15 @@ export class SearchControl implements IControl {
         return;
     }
   };
+
+  // Leaving the box folds the list away; coming back shows it again.
+  private handleBlur = (): void => {
+    if (!this.list || !this.input) return;
+    this.list.hidden = true;
+    this.input.setAttribute('aria-expanded', 'false');
+  };
+
+  private handleFocus = (): void => this.render();
 
   private handlePointer = (e: MouseEvent): void => {
     const li = (e.target as HTMLElement).closest<HTMLElement>('[role="option"]');
