@@ -51,8 +51,10 @@ test-go: web
 test-web: static/node_modules/.package-lock.json
 	cd static && npm test
 
+# The browser test, once on each store.
 test-e2e: build deps
 	cd static && GUCCHO_BIN=$(abspath $(BIN)) npm run e2e
+	GUCCHO_BIN=$(abspath $(BIN)) $(GO) run ./internal/pgtest/withpg -- sh -c 'cd static && npm run e2e'
 
 ## bench: benchmarks with ratios against baselines measured in the same run
 bench:

@@ -8,6 +8,10 @@ set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ] || need+=(chromium)
+# A Bengali font, so that browser screenshots show Bangla rather than boxes.
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=bn | grep -q .; }; then
+  need+=(fonts-lohit-beng-bengali)
+fi
 if [ -z "${GUCCHO_TEST_DATABASE_URL:-}" ] && ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
   need+=(postgresql-15-postgis-3)
 fi

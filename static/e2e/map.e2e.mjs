@@ -2,6 +2,9 @@
 //
 //   GUCCHO_BIN=../bin/guccho GUCCHO_BOUNDARIES=<dir with boundaries/> npm run e2e
 //
+// With GUCCHO_PG_URL=postgres://… the server runs on that (empty) PostGIS
+// database instead of a fresh SQLite file.
+//
 // It starts `guccho serve` on a free port with a fresh database, drives
 // Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through
 // playwright-core, and leaves screenshots and the server log in
@@ -48,7 +51,9 @@ async function startServer(state) {
   const port = await freePort();
   state.base = `http://127.0.0.1:${port}`;
   state.dbDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-db-'));
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', join(state.dbDir, 'guccho.db'), '--boundaries', boundaries];
+  // GUCCHO_PG_URL (set by `go run ./internal/pgtest/withpg`) runs the same test on the PostGIS store.
+  const db = process.env.GUCCHO_PG_URL || join(state.dbDir, 'guccho.db');
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--boundaries', boundaries];
   console.log(`# starting ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   state.server = child;
