@@ -13,6 +13,7 @@ import (
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/tiles"
 )
 
 // BenchmarkColdStart measures what a first `guccho serve` does before the
@@ -39,7 +40,7 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
-		raw, err := s.Tile(ctx, "districts", maptile.At(orb.Point{90.4, 23.8}, 8))
+		raw, err := s.Tile(ctx, tiles.Request{Layer: "districts", Tile: maptile.At(orb.Point{90.4, 23.8}, 8)})
 		if err != nil || len(raw) == 0 {
 			b.Fatalf("first tile: %d bytes, %v", len(raw), err)
 		}

@@ -26,7 +26,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/maptile"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/guccho/guccho"
@@ -366,6 +365,6 @@ func (s *Store) UnitsInBound(ctx context.Context, l geo.Level, b orb.Bound) ([]s
 
 // Tile returns the uncompressed MVT bytes of one admin layer's tile; nil
 // when the tile holds no features. An unknown layer returns ENOTFOUND.
-func (s *Store) Tile(ctx context.Context, layer string, t maptile.Tile) ([]byte, error) {
-	return s.current().tiles.Tile(ctx, layer, t)
+func (s *Store) Tile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	return s.current().tiles.Tile(ctx, r)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 
-	"github.com/paulmach/orb/maptile"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/tiles"
@@ -32,7 +31,8 @@ var adminLevels = map[string]int16{"divisions": 1, "districts": 2, "upazilas": 3
 
 // Tile returns the uncompressed MVT bytes of one admin layer's tile; nil
 // when the tile holds no features or lies below the layer's minimum zoom.
-func (s *Store) Tile(ctx context.Context, layer string, t maptile.Tile) ([]byte, error) {
+func (s *Store) Tile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	layer, t := r.Layer, r.Tile
 	level, ok := adminLevels[layer]
 	if !ok {
 		return nil, guccho.Errorf(guccho.ENOTFOUND, "no tile layer %q", layer)

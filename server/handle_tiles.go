@@ -96,9 +96,10 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version := s.cfg.DataVersion()
-	key := tiles.Key{Layer: l.Name, Tile: t, Version: version}
+	req := tiles.Request{Layer: l.Name, Tile: t}
+	key := tiles.Key{Layer: l.Name, Tile: t, Version: version, Filter: req.Filter()}
 	entry, err := s.cache.GetOrLoad(r.Context(), key, func() ([]byte, error) {
-		return s.cfg.Tiles.Tile(r.Context(), l.Name, t)
+		return s.cfg.Tiles.Tile(r.Context(), req)
 	})
 	if err != nil {
 		s.writeError(w, r, err)

@@ -19,6 +19,7 @@ type Key struct {
 	Layer   string
 	Tile    maptile.Tile
 	Version string
+	Filter  string // Request.Filter of the request the tile answers
 }
 
 // Entry is one encoded tile as the cache holds it.

@@ -357,7 +357,8 @@ var _ Source = Indexes(nil)
 
 // Tile encodes tile t of the named layer (see Index.Encode). An unknown
 // layer returns ENOTFOUND; a cancelled ctx returns its error.
-func (s Indexes) Tile(ctx context.Context, layer string, t maptile.Tile) ([]byte, error) {
+func (s Indexes) Tile(ctx context.Context, r Request) ([]byte, error) {
+	layer, t := r.Layer, r.Tile
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

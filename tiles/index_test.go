@@ -477,10 +477,10 @@ func TestEncodeConcurrent(t *testing.T) {
 
 func TestIndexesTile(t *testing.T) {
 	s := Indexes{"squares": newTestIndex(t, gridLayer, gridSquares(), Options{})}
-	if b, err := s.Tile(t.Context(), "squares", maptile.New(0, 0, 0)); err != nil || b == nil {
+	if b, err := s.Tile(t.Context(), Request{Layer: "squares", Tile: maptile.New(0, 0, 0)}); err != nil || b == nil {
 		t.Errorf("Tile(squares, 0/0/0) = %d bytes, %v; want a tile", len(b), err)
 	}
-	_, err := s.Tile(t.Context(), "nope", maptile.New(0, 0, 0))
+	_, err := s.Tile(t.Context(), Request{Layer: "nope", Tile: maptile.New(0, 0, 0)})
 	if got := guccho.ErrorCode(err); got != guccho.ENOTFOUND {
 		t.Errorf("Tile(nope) error code = %q, want %q", got, guccho.ENOTFOUND)
 	}

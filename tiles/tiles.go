@@ -9,6 +9,8 @@ package tiles
 
 import (
 	"context"
+	"sort"
+	"strings"
 
 	"github.com/paulmach/orb/maptile"
 )
@@ -24,11 +26,31 @@ type Layer struct {
 	Attribution string            // credit line for the data, shown by the map (TileJSON attribution)
 }
 
+// Request names one tile of one layer, with the filters a client asked for.
+type Request struct {
+	Layer string
+	Tile  maptile.Tile
+	// Sectors keeps only features of these sector codes (layers of
+	// enterprises); empty keeps all. Admin layers ignore it.
+	Sectors []string
+}
+
+// Filter returns the request's filters as a canonical string ("" for none),
+// for cache keys.
+func (r Request) Filter() string {
+	if len(r.Sectors) == 0 {
+		return ""
+	}
+	s := append([]string(nil), r.Sectors...)
+	sort.Strings(s)
+	return "sector=" + strings.Join(s, ",")
+}
+
 // Source produces the MVT bytes (uncompressed) of one layer's tile. A tile
 // with no features is returned as nil bytes and no error. An unknown layer
 // returns a guccho ENOTFOUND error.
 type Source interface {
-	Tile(ctx context.Context, layer string, t maptile.Tile) ([]byte, error)
+	Tile(ctx context.Context, r Request) ([]byte, error)
 }
 
 // adminFields are the properties of every admin-layer feature.

@@ -10,6 +10,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/tiles"
 )
 
 func gridUnits(t *testing.T) []*geo.Unit {
@@ -42,7 +43,7 @@ func testEmptyStore(t *testing.T, s Store) {
 	wantCode(t, "FindUnitByPCode on an empty store", err, guccho.ENOTFOUND)
 	_, err = s.Reverse(ctx, orb.Point{90.4, 23.7})
 	wantCode(t, "Reverse on an empty store", err, guccho.ENOTFOUND)
-	got, err := s.Tile(ctx, "districts", tileAt(5, 90.4, 23.7))
+	got, err := s.Tile(ctx, tiles.Request{Layer: "districts", Tile: tileAt(5, 90.4, 23.7)})
 	if err != nil || got != nil {
 		t.Errorf("a tile of an empty store = %d bytes, %v; want nil, nil", len(got), err)
 	}

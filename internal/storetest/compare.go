@@ -180,11 +180,11 @@ func decodeTile(t *testing.T, raw []byte) map[uint64]tileFeature {
 func compareTile(t *testing.T, a, b Store, layer string, tile maptile.Tile) {
 	t.Helper()
 	ctx := context.Background()
-	ra, err := a.Tile(ctx, layer, tile)
+	ra, err := a.Tile(ctx, tiles.Request{Layer: layer, Tile: tile})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, err := b.Tile(ctx, layer, tile)
+	rb, err := b.Tile(ctx, tiles.Request{Layer: layer, Tile: tile})
 	if err != nil {
 		t.Fatal(err)
 	}

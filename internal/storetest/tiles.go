@@ -11,6 +11,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/tiles"
 )
 
 // tileAt is the tile of zoom z holding the point (lon, lat).
@@ -32,7 +33,7 @@ func testTiles(t *testing.T, s Store) {
 	// Tile 7/96/55 spans lon 90–92.8125 and lat 21.94–24.53: it holds the
 	// four unions of lon 90–92, lat 22–24 whole and the other five clipped.
 	tile := maptile.New(96, 55, 7)
-	raw, err := s.Tile(ctx, "unions", tile)
+	raw, err := s.Tile(ctx, tiles.Request{Layer: "unions", Tile: tile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,14 +99,14 @@ func testTiles(t *testing.T, s Store) {
 		}
 	}
 
-	if raw, err := s.Tile(ctx, "unions", maptile.New(0, 0, 7)); err != nil || raw != nil {
+	if raw, err := s.Tile(ctx, tiles.Request{Layer: "unions", Tile: maptile.New(0, 0, 7)}); err != nil || raw != nil {
 		t.Errorf("a tile away from the data = %d bytes, %v; want nil, nil", len(raw), err)
 	}
-	_, err = s.Tile(ctx, "rivers", tile)
+	_, err = s.Tile(ctx, tiles.Request{Layer: "rivers", Tile: tile})
 	wantCode(t, "Tile of an unknown layer", err, guccho.ENOTFOUND)
 
 	for _, name := range []string{"divisions", "districts", "upazilas"} {
-		raw, err := s.Tile(ctx, name, tile)
+		raw, err := s.Tile(ctx, tiles.Request{Layer: name, Tile: tile})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

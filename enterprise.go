@@ -1,0 +1,215 @@
+package guccho
+
+import (
+	"context"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Geocode methods: how an enterprise was placed, best first.
+const (
+	GeocodeGPS      = "gps"      // its own GPS point, inside Bangladesh and not contradicted
+	GeocodeUnion    = "union"    // the stated union name (display point inside the union)
+	GeocodeUpazila  = "upazila"  // the stated upazila name
+	GeocodeDistrict = "district" // the stated district name
+	GeocodeDivision = "division" // the stated division name
+	GeocodeNone     = "none"     // not placed
+)
+
+// GeocodeMethods lists the methods from best to worst.
+var GeocodeMethods = []string{GeocodeGPS, GeocodeUnion, GeocodeUpazila, GeocodeDistrict, GeocodeDivision, GeocodeNone}
+
+// Geocode flags: what the geocoder noticed about a record. A flagged record
+// is still placed (or marked none); flags say how much to trust it.
+const (
+	FlagGPSDisagrees   = "gps_name_disagree"    // the GPS point lies in another unit than the stated names
+	FlagSwappedLatLon  = "swapped_lat_lon"      // latitude and longitude were swapped in the source; fixed
+	FlagZeroGPS        = "zero_gps"             // GPS given as 0,0 (ignored)
+	FlagGPSOutside     = "gps_outside"          // GPS outside Bangladesh (ignored)
+	FlagGPSInvalid     = "gps_invalid"          // GPS not numbers or out of range (ignored)
+	FlagNameFuzzy      = "name_fuzzy"           // a stated name matched only approximately
+	FlagNameAmbiguous  = "name_ambiguous"       // a stated name fits several units and no parent decided
+	FlagNameUnknown    = "name_unknown"         // a stated name matched no unit
+	FlagParentMismatch = "name_parent_mismatch" // a stated name exists, but not inside the stated parent
+)
+
+// AdminNames are the names of admin units as a source states them.
+type AdminNames struct {
+	Division string `json:"division,omitempty"`
+	District string `json:"district,omitempty"`
+	Upazila  string `json:"upazila,omitempty"`
+	Union    string `json:"union,omitempty"`
+}
+
+// AdminCodes are resolved P-codes at each level ("" where unknown).
+type AdminCodes struct {
+	Division string `json:"division,omitempty"`
+	District string `json:"district,omitempty"`
+	Upazila  string `json:"upazila,omitempty"`
+	Union    string `json:"union,omitempty"`
+}
+
+// Finest returns the most detailed code that is set, or "".
+func (c AdminCodes) Finest() string {
+	for _, s := range []string{c.Union, c.Upazila, c.District, c.Division} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Geocode is how an enterprise was placed.
+type Geocode struct {
+	Method string   `json:"method"`          // one of GeocodeMethods
+	Score  float64  `json:"score"`           // 0–1: 1 for an exact name or an uncontradicted GPS point
+	Flags  []string `json:"flags,omitempty"` // Flag… constants
+}
+
+// Employment counts the people an enterprise employs.
+type Employment struct {
+	Self   int  `json:"self"`             // owners and unpaid family workers
+	Wage   int  `json:"wage"`             // paid workers
+	Female *int `json:"female,omitempty"` // all workers by gender, where the source gives it
+	Male   *int `json:"male,omitempty"`
+}
+
+// Total is self plus wage employment.
+func (e Employment) Total() int { return e.Self + e.Wage }
+
+// RECP records Resource-Efficient and Cleaner Production. Nil fields are
+// unknown (the source did not ask).
+type RECP struct {
+	Aware     *bool    `json:"aware,omitempty"`
+	Adopted   *bool    `json:"adopted,omitempty"`
+	Practices []string `json:"practices,omitempty"`
+}
+
+// Enterprise is one microenterprise as surveyed and placed on the map.
+type Enterprise struct {
+	ID        string `json:"id"`         // stable: from the source's id column or derived from key columns
+	FeatureID int64  `json:"feature_id"` // numeric id in vector tiles, assigned by the store, stable across updates
+	Name      string `json:"name"`
+	Sector    string `json:"sector"`     // a code of the sector catalogue, e.g. "footwear_leather"
+	SubSector string `json:"sub_sector"` // free text or a catalogue sub-sector
+
+	// GPS is the point as surveyed (after fixing swapped coordinates); nil
+	// when the record has none or it was rejected.
+	GPS *orb.Point `json:"gps,omitempty"`
+	// Point is where the map shows the enterprise: GPS when the method is
+	// gps, otherwise a display point inside the finest resolved unit
+	// (DisplayPoint true), never to be read as a surveyed location.
+	Point        orb.Point `json:"point"`
+	DisplayPoint bool      `json:"display_point"`
+
+	Stated  AdminNames `json:"stated"` // admin names as written in the source
+	Admin   AdminCodes `json:"admin"`  // resolved P-codes
+	Geocode Geocode    `json:"geocode"`
+
+	Employment  Employment        `json:"employment"`
+	OwnerGender string            `json:"owner_gender,omitempty"` // "female", "male", "other" or ""
+	RECP        RECP              `json:"recp"`
+	Barriers    []string          `json:"barriers,omitempty"`
+	Attributes  map[string]string `json:"attributes,omitempty"` // every other column of the source
+	Synthetic   bool              `json:"synthetic"`            // generated demo data, not a survey
+
+	ImportID  string    `json:"import_id,omitempty"`
+	ImportRow int       `json:"import_row,omitempty"` // the source row it came from (1 = first data row)
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// EnterpriseFilter selects enterprises. Zero fields do not filter.
+type EnterpriseFilter struct {
+	Sectors  []string   // any of these sector codes
+	Admin    string     // inside this unit (a P-code of any level)
+	Bound    *orb.Bound // Point inside this box (EPSG:4326)
+	Methods  []string   // any of these geocode methods
+	ImportID string     // from this import
+	// After and Limit page through results in FeatureID order: results have
+	// FeatureID > After; Limit 0 means no limit.
+	After int64
+	Limit int
+}
+
+// ImportStatus values.
+const (
+	ImportRunning   = "running"
+	ImportSucceeded = "succeeded"
+	ImportFailed    = "failed" // nothing was stored; Error says why
+)
+
+// RowError is one row that could not be imported.
+type RowError struct {
+	Row    int               `json:"row"`    // 1 = first data row
+	Field  string            `json:"field"`  // the source column (or "" for the whole row)
+	Reason string            `json:"reason"` // for the person who fixes the file
+	Values map[string]string `json:"-"`      // the row's cells, for the failed-rows CSV
+}
+
+// Import is one import of a survey file and its report.
+type Import struct {
+	ID        string            `json:"id"`
+	Filename  string            `json:"filename"`
+	Format    string            `json:"format"` // csv, xlsx, geojson
+	Status    string            `json:"status"`
+	Error     string            `json:"error,omitempty"` // why a failed import failed
+	Read      int               `json:"rows_read"`
+	Created   int               `json:"created"`
+	Updated   int               `json:"updated"`
+	Unchanged int               `json:"unchanged"`
+	Failed    int               `json:"failed"`
+	Methods   map[string]int    `json:"methods"` // geocode method → count
+	Flags     map[string]int    `json:"flags"`   // geocode flag → count
+	Mapping   map[string]string `json:"mapping"` // field → source column used
+	CreatedBy string            `json:"created_by,omitempty"`
+	StartedAt time.Time         `json:"started_at"`
+	EndedAt   *time.Time        `json:"ended_at,omitempty"`
+}
+
+// ImportCounts are what writing one batch did.
+type ImportCounts struct {
+	Created, Updated, Unchanged int
+	// Duplicates are rows whose id an earlier row of the same import had.
+	Duplicates []RowError
+}
+
+// ImportWriter writes one import's rows inside a single transaction: until
+// Commit nothing is visible, and Rollback (or a crash) leaves the store as it
+// was before the import began.
+type ImportWriter interface {
+	// Put upserts a batch by id. A row whose id an earlier row of this import
+	// already wrote is not written and comes back in Duplicates.
+	Put(ctx context.Context, batch []*Enterprise) (ImportCounts, error)
+	// Fail records rows that could not be imported.
+	Fail(ctx context.Context, rows []RowError) error
+	// Commit stores the report and makes the import visible.
+	Commit(ctx context.Context, report *Import) error
+	// Rollback abandons the import; the store is as before. Safe after Commit.
+	Rollback() error
+}
+
+// EnterpriseStore persists enterprises and their imports. Methods return
+// *Error values: ENOTFOUND, ECONFLICT (a create whose id exists), EINVALID.
+type EnterpriseStore interface {
+	FindEnterpriseByID(ctx context.Context, id string) (*Enterprise, error)
+	// FindEnterprises calls fn for each matching enterprise in FeatureID
+	// order, streaming: memory does not grow with the result.
+	FindEnterprises(ctx context.Context, f EnterpriseFilter, fn func(*Enterprise) error) error
+	CountEnterprises(ctx context.Context, f EnterpriseFilter) (int, error)
+	CreateEnterprise(ctx context.Context, e *Enterprise) error
+	UpdateEnterprise(ctx context.Context, e *Enterprise) error
+	DeleteEnterprise(ctx context.Context, id string) error
+
+	// CreateImport records a running import (committed at once, so a failed
+	// import leaves a trace) and BeginImport opens its writer.
+	CreateImport(ctx context.Context, imp *Import) error
+	BeginImport(ctx context.Context, imp *Import) (ImportWriter, error)
+	// FinishImport records the outcome of an import that did not commit.
+	FinishImport(ctx context.Context, imp *Import) error
+	FindImportByID(ctx context.Context, id string) (*Import, error)
+	FindImports(ctx context.Context) ([]*Import, error)
+	// FindImportFailures calls fn for each failed row of an import, in row order.
+	FindImportFailures(ctx context.Context, importID string, fn func(RowError) error) error
+}
