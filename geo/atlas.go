@@ -149,6 +149,12 @@ func (a *Atlas) Reverse(pt orb.Point) (Place, error) {
 	return p, nil
 }
 
+// Locate returns the union containing pt by the Locator's border rule, and
+// false when no union contains it (outside Bangladesh, or an impossible
+// coordinate). Unlike Reverse it neither allocates nor walks up the
+// hierarchy; the union's ancestors are the prefixes of its P-code.
+func (a *Atlas) Locate(pt orb.Point) (*Unit, bool) { return a.locator.Locate(pt) }
+
 // LocateUnions returns the P-code of the union containing each point, ""
 // where there is none (or the coordinate is impossible).
 func (a *Atlas) LocateUnions(pts []orb.Point) []string {

@@ -1,0 +1,425 @@
+package geo
+
+import (
+	"hash/fnv"
+	"math"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
+)
+
+// Scores of a geocoded record (see Geocoder.Geocode).
+const (
+	// scoreGPSDisagrees is the score of a GPS placement that contradicts
+	// the stated names.
+	scoreGPSDisagrees = 0.6
+	// unusedNameFactor multiplies the score of a name placement for each
+	// stated name that could not be used (unknown, ambiguous or outside its
+	// stated parent).
+	unusedNameFactor = 0.9
+	// displayTries is how many candidate display points are drawn in a
+	// unit's bounding box before falling back to its label point.
+	displayTries = 32
+	// zeroGPS is the distance from 0 under which both coordinates count as
+	// a "0,0" placeholder.
+	zeroGPS = 1e-6
+)
+
+// Geocoder places survey records: it turns stated admin names and an
+// optional GPS point into admin units, a method, a score, quality flags and
+// a point for the map. It is read-only after NewGeocoder and safe for
+// concurrent use.
+type Geocoder struct {
+	atlas *Atlas
+	gaz   *Gazetteer
+	// exact maps each search key of the gazetteer (normalised name without
+	// optional words) to the names having it, as indices in gaz.names.
+	exact map[string][]int32
+	// sadar maps a district's P-code to its upazilas that have a name with
+	// the word "Sadar" (সদর): the headquarters upazila, or two of them.
+	sadar map[string][]*Unit
+}
+
+// NewGeocoder builds a geocoder over the units, names and locator of a.
+func NewGeocoder(a *Atlas) *Geocoder {
+	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}}
+	for i := range g.gaz.names {
+		n := &g.gaz.names[i]
+		g.exact[n.key] = append(g.exact[n.key], int32(i))
+		if n.unit.Level == Upazila && hasSadar(n.norm) {
+			d := n.unit.Parent
+			if l := g.sadar[d]; len(l) == 0 || l[len(l)-1] != n.unit {
+				g.sadar[d] = append(l, n.unit)
+			}
+		}
+	}
+	return g
+}
+
+// hasSadar reports whether a normalised name has the word Sadar.
+func hasSadar(normalized string) bool {
+	for _, w := range strings.Fields(normalized) {
+		if w == "sadar" || w == "সদর" {
+			return true
+		}
+	}
+	return false
+}
+
+// GeocodeInput is one record to place.
+type GeocodeInput struct {
+	// ID seeds the display point, so that a record keeps its point across
+	// re-imports; records without one share their unit's point.
+	ID     string
+	Stated guccho.AdminNames // names as the source writes them; empty = not stated
+	// GPS is the surveyed point {lon, lat} as the source gives it (it may
+	// be swapped, zero or junk); nil when the record has none.
+	GPS *orb.Point
+}
+
+// GeocodeResult is where a record was placed.
+type GeocodeResult struct {
+	Admin   guccho.AdminCodes // resolved P-codes down to the method's level; empty for method none
+	Geocode guccho.Geocode    // method, score and flags
+	// GPS is the cleaned surveyed point: swapped coordinates fixed; nil when
+	// absent or rejected (zero, invalid, outside Bangladesh).
+	GPS *orb.Point
+	// Point is where the map shows the record: the GPS point for method gps,
+	// a display point inside the finest resolved unit for the name methods
+	// (DisplayPoint true), the zero point for method none.
+	Point        orb.Point
+	DisplayPoint bool
+}
+
+// Geocode places one record. The rules, in order:
+//
+// Names. Division, district, upazila and union names are resolved top down;
+// each is looked up among the units of its level inside the finest unit
+// resolved so far (nationwide when none). A name is compared in the
+// Gazetteer's normal form against every name of a unit (COD-AB, current
+// spelling, variants, Bangla), so "Jashore", "Jessore" and "যশোর" are one
+// district and "Nawabganj" is the old name of Chapainawabganj. "Sadar",
+// "Upazila", "Thana", "District", "Union" are optional words; an upazila
+// stated as just "Sadar", or as "<district> Sadar" in another spelling of the
+// district, is the district's one Sadar upazila. An exact match beats a
+// prefix or fuzzy one (Gazetteer.Search), which is taken only when it is the
+// single best and flags name_fuzzy. A name that fits several units equally
+// well (a repeated upazila name with no district) flags name_ambiguous; one
+// that exists at its level but not inside the resolved parent flags
+// name_parent_mismatch; one that matches nothing flags name_unknown. Such a
+// name is not used, and resolution goes on below it within the same parent.
+// A union is looked up fuzzily only inside a resolved upazila; without one,
+// only an exact name that fits a single union inside the resolved district
+// (or nationwide) is taken, and it supplies the upazila.
+//
+// GPS. A point within 1e-6 of 0,0 flags zero_gps; NaN, infinite or out of
+// range coordinates flag gps_invalid; a point outside every union that is
+// inside one with longitude and latitude exchanged is fixed and flags
+// swapped_lat_lon (an out-of-range latitude such as 90.4 is a swap, not
+// junk, when the exchange lands in Bangladesh); any other point outside
+// flags gps_outside. Rejected points are ignored.
+//
+// Placement. A usable GPS point always wins: method gps, Admin codes from
+// the union containing it, Point the point itself. Its score is 1 unless the
+// stated names resolved to an upazila (or only a district or division) that
+// does not contain the point: then the record flags gps_name_disagree and
+// scores 0.6. Neighbouring unions of the stated upazila are not a
+// disagreement, since boundaries are generalised by hundreds of metres.
+// Without GPS the method is the finest level the names resolved (union,
+// upazila, district, division), Admin codes run down to it, and the score
+// is the lowest name match score used (1 exact, 0.98 exact but for optional
+// words, 0.9 or 0.85 prefix, 0.84 × similarity fuzzy) times 0.9 for every
+// stated name that could not be used. The point is a display point: see
+// DisplayPoint. With neither, the method is none, score 0, Point zero.
+func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
+	var flags flagSet
+	named, score := g.resolveNames(in.Stated, &flags)
+	gps, gpsUnion := g.cleanGPS(in.GPS, &flags)
+
+	var res GeocodeResult
+	switch {
+	case gpsUnion != nil:
+		res.GPS = &gps
+		res.Point = gps
+		res.Admin = adminCodes(gpsUnion.PCode)
+		res.Geocode = guccho.Geocode{Method: guccho.GeocodeGPS, Score: 1}
+		if named != nil {
+			lvl := min(named.Level, Upazila)
+			if !strings.HasPrefix(gpsUnion.PCode, named.PCode[:2+2*int(lvl)]) {
+				flags.add(guccho.FlagGPSDisagrees)
+				res.Geocode.Score = scoreGPSDisagrees
+			}
+		}
+	case named != nil:
+		res.Admin = adminCodes(named.PCode)
+		res.Geocode = guccho.Geocode{Method: named.Level.String(), Score: score}
+		res.Point = g.DisplayPoint(in.ID, named)
+		res.DisplayPoint = true
+	default:
+		res.Geocode = guccho.Geocode{Method: guccho.GeocodeNone}
+	}
+	res.Geocode.Flags = flags
+	return res
+}
+
+// resolveNames resolves the stated names top down and returns the finest
+// unit reached (nil for none) with its name score.
+func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, float64) {
+	var cur *Unit
+	score := 1.0
+	for _, s := range [...]struct {
+		level Level
+		name  string
+	}{{Division, st.Division}, {District, st.District}, {Upazila, st.Upazila}, {Union, st.Union}} {
+		within := ""
+		if cur != nil {
+			within = cur.PCode
+		}
+		fuzzy := s.level != Union || (cur != nil && cur.Level == Upazila)
+		m := g.match(s.name, s.level, within, fuzzy)
+		switch m.status {
+		case notStated:
+			continue
+		case matched:
+			cur = m.unit
+			score = min(score, m.score)
+			if m.score < scoreExactKey {
+				flags.add(guccho.FlagNameFuzzy)
+			}
+			continue
+		case ambiguous:
+			flags.add(guccho.FlagNameAmbiguous)
+		case mismatch:
+			flags.add(guccho.FlagParentMismatch)
+		case unknown:
+			flags.add(guccho.FlagNameUnknown)
+		}
+		score *= unusedNameFactor
+	}
+	if cur == nil {
+		return nil, 0
+	}
+	return cur, score
+}
+
+// matchStatus is the outcome of looking up one stated name.
+type matchStatus int
+
+const (
+	notStated matchStatus = iota // the name is empty
+	matched                      // one unit fits best
+	ambiguous                    // several units fit equally well
+	mismatch                     // the name exists at its level, but not inside the parent
+	unknown                      // nothing fits
+)
+
+type nameMatch struct {
+	status matchStatus
+	unit   *Unit
+	score  float64
+}
+
+// match looks up name among the units of level whose P-codes start with
+// within. Fuzzy (and prefix) matching is tried only when fuzzy is set.
+func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) nameMatch {
+	qn := Normalize(name)
+	if qn == "" {
+		return nameMatch{status: notStated}
+	}
+	qk := searchKey(qn)
+	if u, score, n := g.lookup(qn, qk, level, within); n == 1 {
+		return nameMatch{status: matched, unit: u, score: score}
+	} else if n > 1 {
+		return nameMatch{status: ambiguous}
+	}
+	if level == Upazila && len(within) == 6 && hasSadar(qn) {
+		if m, ok := g.sadarUpazila(qn, within); ok {
+			return m
+		}
+	}
+	if fuzzy {
+		ms := g.gaz.Search(name, SearchOptions{Limit: 2, Level: &level, Within: within})
+		switch {
+		case len(ms) == 1 || len(ms) == 2 && ms[0].Score > ms[1].Score:
+			return nameMatch{status: matched, unit: ms[0].Unit, score: ms[0].Score}
+		case len(ms) == 2:
+			return nameMatch{status: ambiguous}
+		}
+	}
+	if within != "" {
+		if _, _, n := g.lookup(qn, qk, level, ""); n > 0 {
+			return nameMatch{status: mismatch}
+		}
+	}
+	return nameMatch{status: unknown}
+}
+
+// lookup finds the units of level under within having a name whose search
+// key is qk. It returns the best of them (score 1 when the whole normalised
+// name qn is equal, 0.98 when only the key is), its score, and how many
+// distinct units share that best score.
+func (g *Geocoder) lookup(qn, qk string, level Level, within string) (*Unit, float64, int) {
+	var (
+		best  *Unit
+		score float64
+		n     int
+		seen  [8]*Unit // units already counted at the best score
+	)
+	for _, id := range g.exact[qk] {
+		nm := &g.gaz.names[id]
+		u := nm.unit
+		if u.Level != level || !strings.HasPrefix(u.PCode, within) {
+			continue
+		}
+		s := scoreExactKey
+		if nm.norm == qn {
+			s = scoreExact
+		}
+		switch {
+		case s > score:
+			best, score, n = u, s, 1
+			seen[0] = u
+		case s == score && !contains(seen[:min(n, len(seen))], u):
+			if n < len(seen) {
+				seen[n] = u
+			}
+			n++
+		}
+	}
+	return best, score, n
+}
+
+func contains(us []*Unit, u *Unit) bool {
+	for _, x := range us {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+// sadarUpazila resolves an upazila stated as "Sadar", optionally after the
+// district's name in any of its spellings ("Jashore Sadar" where the data
+// says "Jessore Sadar"), to the district's one Sadar upazila.
+func (g *Geocoder) sadarUpazila(qn, district string) (nameMatch, bool) {
+	var rest []string
+	for _, w := range strings.Fields(qn) {
+		if !optionalWords[w] {
+			rest = append(rest, w)
+		}
+	}
+	if len(rest) > 0 {
+		r := strings.Join(rest, " ")
+		if u, _, n := g.lookup(r, r, District, district); n != 1 || u.PCode != district {
+			return nameMatch{}, false
+		}
+	}
+	switch c := g.sadar[district]; len(c) {
+	case 0:
+		return nameMatch{}, false
+	case 1:
+		return nameMatch{status: matched, unit: c[0], score: scoreExactKey}, true
+	}
+	return nameMatch{status: ambiguous}, true
+}
+
+// cleanGPS checks a surveyed point and returns it (swapped back if need be)
+// with the union containing it, or a nil union when the point is absent or
+// rejected.
+func (g *Geocoder) cleanGPS(p *orb.Point, flags *flagSet) (orb.Point, *Unit) {
+	if p == nil {
+		return orb.Point{}, nil
+	}
+	x, y := p[0], p[1]
+	switch {
+	case math.Abs(x) < zeroGPS && math.Abs(y) < zeroGPS:
+		flags.add(guccho.FlagZeroGPS)
+		return orb.Point{}, nil
+	case math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0):
+		flags.add(guccho.FlagGPSInvalid)
+		return orb.Point{}, nil
+	}
+	pt := orb.Point{x, y}
+	if inRange(pt) {
+		if u, ok := g.atlas.locator.Locate(pt); ok {
+			return pt, u
+		}
+	}
+	if sw := (orb.Point{y, x}); inRange(sw) {
+		if u, ok := g.atlas.locator.Locate(sw); ok {
+			flags.add(guccho.FlagSwappedLatLon)
+			return sw, u
+		}
+	}
+	if !inRange(pt) {
+		flags.add(guccho.FlagGPSInvalid)
+	} else {
+		flags.add(guccho.FlagGPSOutside)
+	}
+	return orb.Point{}, nil
+}
+
+// inRange reports whether pt is a longitude in [-180, 180] and a latitude
+// in [-90, 90].
+func inRange(pt orb.Point) bool {
+	return pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90
+}
+
+// adminCodes returns the P-codes of a unit and its ancestors below the
+// country, read off the unit's own P-code.
+func adminCodes(pcode string) guccho.AdminCodes {
+	cut := func(n int) string {
+		if len(pcode) < n {
+			return ""
+		}
+		return pcode[:n]
+	}
+	return guccho.AdminCodes{Division: cut(4), District: cut(6), Upazila: cut(8), Union: cut(10)}
+}
+
+// DisplayPoint returns the point at which a record placed by name in unit u
+// is drawn: deterministic for (id, u), spread over the unit so that records
+// of one unit do not stack, and inside the unit. From a 64-bit FNV-1a hash
+// of id it draws up to 32 points uniformly in u's bounding box (splitmix64
+// sequence) and returns the first that lies in u, by the Locator's rule;
+// failing that, u's label point. Records with equal ids share a point.
+func (g *Geocoder) DisplayPoint(id string, u *Unit) orb.Point {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	state := h.Sum64()
+	b := u.Bound
+	for range displayTries {
+		x := b.Min[0] + unitFloat(&state)*(b.Max[0]-b.Min[0])
+		y := b.Min[1] + unitFloat(&state)*(b.Max[1]-b.Min[1])
+		pt := orb.Point{x, y}
+		if in, ok := g.atlas.locator.Locate(pt); ok && strings.HasPrefix(in.PCode, u.PCode) {
+			return pt
+		}
+	}
+	return u.Label
+}
+
+// unitFloat advances a splitmix64 state and returns a float64 in [0, 1).
+func unitFloat(state *uint64) float64 {
+	*state += 0x9e3779b97f4a7c15
+	z := *state
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	return float64(z>>11) / (1 << 53)
+}
+
+// flagSet collects flags once each, in the order first noticed; nil when
+// there are none.
+type flagSet []string
+
+func (f *flagSet) add(flag string) {
+	for _, x := range *f {
+		if x == flag {
+			return
+		}
+	}
+	*f = append(*f, flag)
+}
