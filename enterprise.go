@@ -2,6 +2,11 @@ package guccho
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -133,6 +138,14 @@ type EnterpriseFilter struct {
 	Limit int
 }
 
+// EnterpriseStats counts enterprises.
+type EnterpriseStats struct {
+	Total     int            `json:"total"`
+	BySector  map[string]int `json:"by_sector"`
+	ByMethod  map[string]int `json:"by_method"`
+	Synthetic int            `json:"synthetic"` // how many are generated demo data
+}
+
 // ImportStatus values.
 const (
 	ImportRunning   = "running"
@@ -198,6 +211,9 @@ type EnterpriseStore interface {
 	// order, streaming: memory does not grow with the result.
 	FindEnterprises(ctx context.Context, f EnterpriseFilter, fn func(*Enterprise) error) error
 	CountEnterprises(ctx context.Context, f EnterpriseFilter) (int, error)
+	// EnterpriseStats counts enterprises per sector and method, inside the
+	// admin unit given ("" for all).
+	EnterpriseStats(ctx context.Context, admin string) (EnterpriseStats, error)
 	CreateEnterprise(ctx context.Context, e *Enterprise) error
 	UpdateEnterprise(ctx context.Context, e *Enterprise) error
 	DeleteEnterprise(ctx context.Context, id string) error
@@ -213,3 +229,46 @@ type EnterpriseStore interface {
 	// FindImportFailures calls fn for each failed row of an import, in row order.
 	FindImportFailures(ctx context.Context, importID string, fn func(RowError) error) error
 }
+
+// ContentHash returns a digest of everything the source and the geocoder
+// said about the enterprise — not its store bookkeeping (feature id, import,
+// times). Stores compare it to tell an unchanged re-imported row from an
+// updated one.
+func (e *Enterprise) ContentHash() string {
+	c := *e
+	c.FeatureID, c.ImportID, c.ImportRow = 0, "", 0
+	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	b, _ := json.Marshal(&c) // map keys are sorted by encoding/json
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Validate checks what every store requires of an enterprise: an id, a
+// sector, a known geocode method, a map point inside the world when placed.
+// Errors are EINVALID and name the field.
+func (e *Enterprise) Validate() error {
+	if strings.TrimSpace(e.ID) == "" {
+		return Errorf(EINVALID, "field \"id\": empty")
+	}
+	if len(e.ID) > 200 {
+		return Errorf(EINVALID, "field \"id\": longer than 200 bytes")
+	}
+	if e.Sector == "" {
+		return Errorf(EINVALID, "enterprise %s: field \"sector\": empty", e.ID)
+	}
+	if !slices.Contains(GeocodeMethods, e.Geocode.Method) {
+		return Errorf(EINVALID, "enterprise %s: field \"geocode.method\": %q is not one of %s", e.ID, e.Geocode.Method, strings.Join(GeocodeMethods, ", "))
+	}
+	if e.Geocode.Method != GeocodeNone {
+		if !(e.Point[0] >= -180 && e.Point[0] <= 180 && e.Point[1] >= -90 && e.Point[1] <= 90) {
+			return Errorf(EINVALID, "enterprise %s: field \"point\": %v is not a lon/lat point", e.ID, e.Point)
+		}
+	}
+	if e.Employment.Self < 0 || e.Employment.Wage < 0 {
+		return Errorf(EINVALID, "enterprise %s: field \"employment\": negative counts", e.ID)
+	}
+	return nil
+}
+
+// Placed reports whether the enterprise has a map point.
+func (e *Enterprise) Placed() bool { return e.Geocode.Method != GeocodeNone && e.Geocode.Method != "" }

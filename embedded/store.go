@@ -46,6 +46,9 @@ type Store struct {
 	db    *sql.DB
 	path  string
 	state atomic.Pointer[state]
+	// enterprises is the version of the enterprise data: set at open and
+	// bumped after every committed enterprise write.
+	enterprises atomic.Int64
 }
 
 // state is the in-memory view of the stored boundaries, replaced whole.
@@ -69,6 +72,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "open %s", path)
 	}
 	s := &Store{db: db, path: path}
+	s.enterprises.Store(time.Now().UnixNano())
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -138,8 +142,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// inTx runs fn in a transaction, committing if it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// inTx runs fn in a transaction, committing if it returns nil; after a
+// commit it calls each of then.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error, then ...func()) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return guccho.WrapError(err, guccho.EUNAVAILABLE, "begin transaction")
@@ -150,6 +155,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return guccho.WrapError(err, guccho.EUNAVAILABLE, "commit")
+	}
+	for _, f := range then {
+		f()
 	}
 	return nil
 }
@@ -309,6 +317,18 @@ func (s *Store) current() *state { return s.state.Load() }
 // include it.
 func (s *Store) BoundariesVersion() string { return s.current().version }
 
+// DataVersion returns the version of the data behind a tile layer: the
+// enterprise data for the enterprises layer, the boundary set otherwise.
+func (s *Store) DataVersion(layer string) string {
+	if layer == tiles.EnterpriseLayer.Name {
+		return strconv.FormatInt(s.enterprises.Load(), 36)
+	}
+	return s.BoundariesVersion()
+}
+
+// enterprisesChanged bumps the enterprise data version.
+func (s *Store) enterprisesChanged() { s.enterprises.Add(1) }
+
 // Atlas returns the in-memory view of the current boundary set.
 func (s *Store) Atlas() *geo.Atlas { return s.current().atlas }
 
@@ -363,8 +383,12 @@ func (s *Store) UnitsInBound(ctx context.Context, l geo.Level, b orb.Bound) ([]s
 	return out, rows.Err()
 }
 
-// Tile returns the uncompressed MVT bytes of one admin layer's tile; nil
-// when the tile holds no features. An unknown layer returns ENOTFOUND.
+// Tile returns the uncompressed MVT bytes of one tile of an admin layer or of
+// the enterprises layer; nil when the tile holds no features. An unknown
+// layer returns ENOTFOUND.
 func (s *Store) Tile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	if r.Layer == tiles.EnterpriseLayer.Name {
+		return s.enterpriseTile(ctx, r)
+	}
 	return s.current().tiles.Tile(ctx, r)
 }

@@ -72,3 +72,9 @@ func TestUnitsInBoundUsesTheRTree(t *testing.T) {
 		t.Errorf("UnitsInBound = %v, want [BD10065113]", got)
 	}
 }
+
+func TestEnterpriseConformance(t *testing.T) {
+	storetest.RunEnterprises(t, func(t *testing.T) storetest.FullStore {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

@@ -60,7 +60,7 @@ func TestServesThroughADatabaseRestart(t *testing.T) {
 	if err := s.ReplaceBoundaries(ctx, bdtest.GridUnits(t)); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.New(server.Config{Geo: s, Tiles: s, DataVersion: s.BoundariesVersion, StoreName: "postgis", Ping: s.Ping}))
+	ts := httptest.NewServer(server.New(server.Config{Geo: s, Tiles: s, DataVersion: s.DataVersion, StoreName: "postgis", Ping: s.Ping}))
 	defer ts.Close()
 
 	if code, body := status(t, ts.URL+"/api/admin/BD1006"); code != 200 {

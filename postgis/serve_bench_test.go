@@ -99,11 +99,11 @@ func BenchmarkTileServers(b *testing.B) {
 	guccho := func(s interface {
 		geo.Store
 		tiles.Source
-		BoundariesVersion() string
+		DataVersion(string) string
 	}, name string) func() (string, func()) {
 		return func() (string, func()) {
 			srv := httptest.NewServer(server.New(server.Config{
-				Geo: s, Tiles: s, DataVersion: s.BoundariesVersion, StoreName: name, Logger: quiet,
+				Geo: s, Tiles: s, DataVersion: s.DataVersion, StoreName: name, Logger: quiet,
 			}))
 			return srv.URL, srv.Close
 		}

@@ -59,7 +59,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	opt  Options
 
-	version atomic.Value // string: the boundary set's version as last seen
+	version    atomic.Value // string: the boundary set's version as last seen
+	entVersion atomic.Value // string: the enterprise data's version as last seen
 
 	mu     sync.Mutex // guards gaz and gazVer
 	gaz    *geo.Gazetteer
@@ -111,12 +112,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	v, err := s.readVersion(ctx)
-	if err != nil {
+	if err := s.refreshVersions(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	s.version.Store(v)
 	go s.pollVersion()
 	return s, nil
 }
@@ -232,12 +231,37 @@ func (s *Store) pollVersion() {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), s.opt.VersionPoll)
-			if v, err := s.readVersion(ctx); err == nil {
-				s.version.Store(v)
-			}
+			s.refreshVersions(ctx)
 			cancel()
 		}
 	}
+}
+
+// refreshVersions reads the boundary and enterprise versions.
+func (s *Store) refreshVersions(ctx context.Context) error {
+	v, err := s.readVersion(ctx)
+	if err != nil {
+		return err
+	}
+	s.version.Store(v)
+	var ev string
+	err = s.pool.QueryRow(ctx, `SELECT coalesce((SELECT value FROM guccho.meta WHERE key = 'enterprises_version'), '')`).Scan(&ev)
+	if err != nil {
+		return dbErr(err, "read the enterprises version")
+	}
+	s.entVersion.Store(ev)
+	return nil
+}
+
+// DataVersion returns the version of the data behind a tile layer: the
+// enterprise data for the enterprises layer, the boundary set otherwise.
+// Writes through this instance show at once; others within VersionPoll.
+func (s *Store) DataVersion(layer string) string {
+	if layer == tiles.EnterpriseLayer.Name {
+		v, _ := s.entVersion.Load().(string)
+		return v
+	}
+	return s.BoundariesVersion()
 }
 
 // BoundariesVersion returns the version of the boundary set as last seen
@@ -255,9 +279,15 @@ func dbErr(err error, what string) error {
 	if err == nil {
 		return nil
 	}
+	var ge *guccho.Error
+	if errors.As(err, &ge) {
+		return err // classified already
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
+		case pe.Code == "23505": // unique_violation
+			return guccho.WrapError(err, guccho.ECONFLICT, "%s: %s", what, pe.Message)
 		case pe.Code == "57014": // query_canceled: statement_timeout
 			return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database took too long", what)
 		case strings.HasPrefix(pe.Code, "23"): // integrity constraint violation

@@ -36,3 +36,7 @@ func TestAgreesWithTheEmbeddedStore(t *testing.T) {
 	defer e.Close()
 	storetest.Compare(t, e, open(t))
 }
+
+func TestEnterpriseConformance(t *testing.T) {
+	storetest.RunEnterprises(t, func(t *testing.T) storetest.FullStore { return open(t) })
+}

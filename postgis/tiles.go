@@ -32,6 +32,9 @@ var adminLevels = map[string]int16{"divisions": 1, "districts": 2, "upazilas": 3
 // Tile returns the uncompressed MVT bytes of one admin layer's tile; nil
 // when the tile holds no features or lies below the layer's minimum zoom.
 func (s *Store) Tile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	if r.Layer == tiles.EnterpriseLayer.Name {
+		return s.enterpriseTile(ctx, r)
+	}
 	layer, t := r.Layer, r.Tile
 	level, ok := adminLevels[layer]
 	if !ok {

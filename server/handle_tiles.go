@@ -71,7 +71,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := baseURL(r) + "/tiles/" + url.PathEscape(l.Name) + "/{z}/{x}/{y}.mvt"
-	if v := s.cfg.DataVersion(); v != "" {
+	if v := s.cfg.DataVersion(l.Name); v != "" {
 		u += "?v=" + url.QueryEscape(v)
 	}
 	w.Header().Set("Cache-Control", "no-cache")
@@ -95,7 +95,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	version := s.cfg.DataVersion()
+	version := s.cfg.DataVersion(l.Name)
 	req := tiles.Request{Layer: l.Name, Tile: t}
 	key := tiles.Key{Layer: l.Name, Tile: t, Version: version, Filter: req.Filter()}
 	entry, err := s.cache.GetOrLoad(r.Context(), key, func() ([]byte, error) {

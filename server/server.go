@@ -22,10 +22,10 @@ type Config struct {
 	Geo    geo.Store
 	Tiles  tiles.Source
 	Layers []tiles.Layer // the tile layer catalogue; default tiles.AdminLayers
-	// DataVersion returns a string that changes whenever the data behind the
-	// tiles changes; it keys the tile cache and versions tile URLs. Nil
-	// means the data never changes.
-	DataVersion func() string
+	// DataVersion returns a string that changes whenever the data behind a
+	// tile layer changes; it keys the tile cache and versions tile URLs.
+	// Nil means the data never changes.
+	DataVersion func(layer string) string
 	// StoreName names the store in /healthz ("embedded", "postgis").
 	StoreName string
 	// Ping checks the store's database; nil means always healthy.
@@ -56,7 +56,7 @@ func New(cfg Config) *Server {
 		cfg.Layers = tiles.AdminLayers
 	}
 	if cfg.DataVersion == nil {
-		cfg.DataVersion = func() string { return "" }
+		cfg.DataVersion = func(string) string { return "" }
 	}
 	if cfg.TileCacheBytes <= 0 {
 		cfg.TileCacheBytes = 256 << 20

@@ -32,7 +32,7 @@ func newServer(t *testing.T, mod func(*server.Config)) (*httptest.Server, *embed
 	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{Geo: s, Tiles: s, DataVersion: s.BoundariesVersion, StoreName: "embedded"}
+	cfg := server.Config{Geo: s, Tiles: s, DataVersion: s.DataVersion, StoreName: "embedded"}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -95,11 +95,18 @@ func worldXY(p orb.Point) (float64, float64) {
 }
 
 // CellRange returns the pyramid level and the inclusive cell ranges that
-// make up tile t's cells.
+// make up tile t's cells: 64 × 64 cells of level t.Z + CellBits, or, for
+// tiles at PointZoom and beyond, the fewer, coarser cells of MaxCellZoom
+// that cover it.
 func CellRange(t maptile.Tile) (z int, x0, y0, x1, y1 uint32) {
-	z = int(t.Z) + CellBits
-	x0, y0 = uint32(t.X)<<CellBits, uint32(t.Y)<<CellBits
-	return z, x0, y0, x0 + CellsPerSide - 1, y0 + CellsPerSide - 1
+	z = min(int(t.Z)+CellBits, MaxCellZoom)
+	shift := z - int(t.Z)
+	if shift < 0 {
+		x, y := uint32(t.X)>>-shift, uint32(t.Y)>>-shift
+		return z, x, y, x, y
+	}
+	x0, y0 = uint32(t.X)<<shift, uint32(t.Y)<<shift
+	return z, x0, y0, x0 + 1<<shift - 1, y0 + 1<<shift - 1
 }
 
 // CellDeltas accumulates changes to the count pyramid: +1 for every cell
@@ -151,14 +158,18 @@ func pointInTile(t maptile.Tile, p orb.Point) orb.Point {
 	return orb.Point{math.Round((x*n - float64(t.X)) * 4096), math.Round((y*n - float64(t.Y)) * 4096)}
 }
 
+// PointBuffer is how far, in tile units, point tiles reach beyond their
+// edges, so that circles straddling a tile edge are drawn whole.
+const PointBuffer = 64
+
 // EncodePoints encodes enterprises as the enterprises layer of tile t
-// (MVT 2, extent 4096); points outside the tile are skipped. It returns nil
-// when none is inside.
+// (MVT 2, extent 4096); points farther than PointBuffer outside the tile
+// are skipped. It returns nil when none is left.
 func EncodePoints(t maptile.Tile, pts []PointFeature) ([]byte, error) {
 	layer := &mvt.Layer{Name: EnterpriseLayer.Name, Version: 2, Extent: 4096}
 	for _, p := range pts {
 		xy := pointInTile(t, p.Point)
-		if xy[0] < 0 || xy[0] > 4096 || xy[1] < 0 || xy[1] > 4096 {
+		if xy[0] < -PointBuffer || xy[0] > 4096+PointBuffer || xy[1] < -PointBuffer || xy[1] > 4096+PointBuffer {
 			continue
 		}
 		f := geojson.NewFeature(xy)
@@ -175,8 +186,6 @@ func EncodePoints(t maptile.Tile, pts []PointFeature) ([]byte, error) {
 // sector breakdown. Cells with no enterprises are skipped; nil when none.
 func EncodeCells(t maptile.Tile, cells []Cell) ([]byte, error) {
 	layer := &mvt.Layer{Name: EnterpriseLayer.Name, Version: 2, Extent: 4096}
-	step := 4096.0 / CellsPerSide
-	x0, y0 := uint32(t.X)<<CellBits, uint32(t.Y)<<CellBits
 	for _, c := range cells {
 		type sc struct {
 			s string
@@ -190,7 +199,10 @@ func EncodeCells(t maptile.Tile, cells []Cell) ([]byte, error) {
 				total += n
 			}
 		}
-		if total == 0 || c.Key.X < x0 || c.Key.Y < y0 || c.Key.X >= x0+CellsPerSide || c.Key.Y >= y0+CellsPerSide {
+		// The cell's centre in tile units.
+		scale := math.Exp2(float64(int(t.Z) - c.Key.Z))
+		center := orb.Point{((float64(c.Key.X)+0.5)*scale - float64(t.X)) * 4096, ((float64(c.Key.Y)+0.5)*scale - float64(t.Y)) * 4096}
+		if total == 0 || center[0] < 0 || center[0] >= 4096 || center[1] < 0 || center[1] >= 4096 {
 			continue
 		}
 		sort.Slice(list, func(i, j int) bool {
@@ -203,7 +215,6 @@ func EncodeCells(t maptile.Tile, cells []Cell) ([]byte, error) {
 		for i, e := range list {
 			parts[i] = e.s + ":" + strconv.Itoa(e.n)
 		}
-		center := orb.Point{(float64(c.Key.X-x0) + 0.5) * step, (float64(c.Key.Y-y0) + 0.5) * step}
 		f := geojson.NewFeature(center)
 		f.ID = c.Key.ID()
 		f.Properties = geojson.Properties{"kind": "cell", "count": total, "sector": list[0].s, "sectors": strings.Join(parts, ",")}

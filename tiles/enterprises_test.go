@@ -97,7 +97,7 @@ func TestEncodePoints(t *testing.T) {
 	raw, err := tiles.EncodePoints(tile, []tiles.PointFeature{
 		{FeatureID: 7, ID: "E-7", Point: bhairab, Sector: "footwear_leather", Method: "gps"},
 		{FeatureID: 8, ID: "E-8", Point: bhairab, Sector: "dairy", Method: "upazila", Display: true, Synthetic: true},
-		{FeatureID: 9, ID: "E-9", Point: orb.Point{88, 22}, Sector: "dairy", Method: "gps"},
+		{FeatureID: 9, ID: "E-9", Point: orb.Point{88, 22}, Sector: "dairy", Method: "gps"}, // far outside
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -109,5 +109,18 @@ func TestEncodePoints(t *testing.T) {
 	}
 	if p := fs[1].Properties; p["kind"] != "point" || p["id"] != "E-8" || p["display"] != true || p["synthetic"] != true || p["method"] != "upazila" {
 		t.Errorf("properties %v", p)
+	}
+}
+
+func TestCellRangeBeyondThePyramid(t *testing.T) {
+	tile := maptile.At(bhairab, 13)
+	z, x0, y0, x1, y1 := tiles.CellRange(tile)
+	if z != tiles.MaxCellZoom || x1-x0 != 15 || y1-y0 != 15 {
+		t.Errorf("CellRange at z13 = z%d %d×%d cells, want 16×16 cells of z%d", z, x1-x0+1, y1-y0+1, tiles.MaxCellZoom)
+	}
+	tile = maptile.At(bhairab, 18)
+	z, x0, _, x1, _ = tiles.CellRange(tile)
+	if z != tiles.MaxCellZoom || x0 != x1 {
+		t.Errorf("CellRange at z18 = z%d [%d–%d], want the one covering cell", z, x0, x1)
 	}
 }

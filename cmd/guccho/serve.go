@@ -58,7 +58,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	h := server.New(server.Config{
 		Geo:             s,
 		Tiles:           s,
-		DataVersion:     s.BoundariesVersion,
+		DataVersion:     s.DataVersion,
 		StoreName:       kind,
 		Ping:            s.Ping,
 		App:             app,

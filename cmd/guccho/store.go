@@ -20,7 +20,9 @@ import (
 type store interface {
 	geo.Store
 	tiles.Source
-	BoundariesVersion() string
+	guccho.EnterpriseStore
+	guccho.TokenStore
+	DataVersion(layer string) string
 	Ping(ctx context.Context) error
 	Close() error
 }

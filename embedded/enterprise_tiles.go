@@ -1,0 +1,84 @@
+package embedded
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho/tiles"
+)
+
+// enterpriseTile encodes a tile of the enterprises layer: cells from the
+// count pyramid below tiles.PointZoom, points from the R*Tree from there on
+// (or cells again when a tile would hold more than tiles.MaxPointsPerTile).
+func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	sectorSQL, sectorArgs := sectorCondition("e.sector", r.Sectors)
+	if int(r.Tile.Z) >= tiles.PointZoom {
+		b := r.Tile.Bound()
+		pad := orb.Point{(b.Max[0] - b.Min[0]) * tiles.PointBuffer / 4096, (b.Max[1] - b.Min[1]) * tiles.PointBuffer / 4096}
+		args := append([]any{b.Min[0] - pad[0], b.Max[0] + pad[0], b.Min[1] - pad[1], b.Max[1] + pad[1]}, sectorArgs...)
+		args = append(args, tiles.MaxPointsPerTile+1)
+		rows, err := s.db.QueryContext(ctx, `SELECT e.fid, e.id, e.lon, e.lat, e.sector, e.method, e.display_point, e.synthetic
+			FROM enterprise_rtree r JOIN enterprises e ON e.fid = r.id
+			WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?`+sectorSQL+`
+			ORDER BY e.fid LIMIT ?`, args...)
+		if err != nil {
+			return nil, sqlErr(err, "reading enterprise points")
+		}
+		defer rows.Close()
+		var pts []tiles.PointFeature
+		for rows.Next() {
+			var p tiles.PointFeature
+			if err := rows.Scan(&p.FeatureID, &p.ID, &p.Point[0], &p.Point[1], &p.Sector, &p.Method, &p.Display, &p.Synthetic); err != nil {
+				return nil, sqlErr(err, "reading enterprise points")
+			}
+			pts = append(pts, p)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, sqlErr(err, "reading enterprise points")
+		}
+		if len(pts) <= tiles.MaxPointsPerTile {
+			return tiles.EncodePoints(r.Tile, pts)
+		}
+	}
+	z, x0, y0, x1, y1 := tiles.CellRange(r.Tile)
+	sectorSQL, sectorArgs = sectorCondition("sector", r.Sectors)
+	args := append([]any{z, x0, x1, y0, y1}, sectorArgs...)
+	rows, err := s.db.QueryContext(ctx, `SELECT x, y, sector, n FROM enterprise_cells
+		WHERE z = ? AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?`+sectorSQL+` ORDER BY x, y`, args...)
+	if err != nil {
+		return nil, sqlErr(err, "reading the count pyramid")
+	}
+	defer rows.Close()
+	var cells []tiles.Cell
+	for rows.Next() {
+		var k tiles.CellKey
+		var sector string
+		var n int
+		if err := rows.Scan(&k.X, &k.Y, &sector, &n); err != nil {
+			return nil, sqlErr(err, "reading the count pyramid")
+		}
+		k.Z = z
+		if len(cells) == 0 || cells[len(cells)-1].Key != k {
+			cells = append(cells, tiles.Cell{Key: k, Counts: map[string]int{}})
+		}
+		cells[len(cells)-1].Counts[sector] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, sqlErr(err, "reading the count pyramid")
+	}
+	return tiles.EncodeCells(r.Tile, cells)
+}
+
+// sectorCondition is " AND col IN (?, …)" for a non-empty sector filter.
+func sectorCondition(col string, sectors []string) (string, []any) {
+	if len(sectors) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(sectors))
+	for i, s := range sectors {
+		args[i] = s
+	}
+	return " AND " + col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(sectors)), ",") + ")", args
+}

@@ -1,0 +1,384 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
+)
+
+var (
+	_ guccho.EnterpriseStore = (*Store)(nil)
+	_ guccho.TokenStore      = (*Store)(nil)
+)
+
+const timeFormat = time.RFC3339Nano
+
+// execer is what both *sql.DB and *sql.Tx offer.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func sqlErr(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return guccho.WrapError(err, guccho.ECONFLICT, format, args...)
+	}
+	if strings.Contains(err.Error(), "constraint failed") {
+		return guccho.WrapError(err, guccho.EINVALID, format, args...)
+	}
+	return guccho.WrapError(err, guccho.EUNAVAILABLE, format, args...)
+}
+
+// enterpriseColumns are read by scanEnterprise.
+const enterpriseColumns = `fid, doc, import_id, import_row, created_at, updated_at`
+
+func scanEnterprise(row interface{ Scan(...any) error }) (*guccho.Enterprise, error) {
+	var e guccho.Enterprise
+	var fid int64
+	var doc string
+	var importID sql.NullString
+	var importRow sql.NullInt64
+	var created, updated string
+	if err := row.Scan(&fid, &doc, &importID, &importRow, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(doc), &e); err != nil {
+		return nil, guccho.WrapError(err, guccho.EINTERNAL, "enterprise %d: stored record is not JSON", fid)
+	}
+	e.FeatureID, e.ImportID, e.ImportRow = fid, importID.String, int(importRow.Int64)
+	e.CreatedAt, _ = time.Parse(timeFormat, created)
+	e.UpdatedAt, _ = time.Parse(timeFormat, updated)
+	return &e, nil
+}
+
+// FindEnterpriseByID returns one enterprise, or ENOTFOUND.
+func (s *Store) FindEnterpriseByID(ctx context.Context, id string) (*guccho.Enterprise, error) {
+	e, err := scanEnterprise(s.db.QueryRowContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+	}
+	if err != nil {
+		return nil, sqlErr(err, "reading enterprise %q", id)
+	}
+	return e, nil
+}
+
+// where builds the WHERE clause of a filter.
+func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
+	var conds []string
+	var args []any
+	in := func(col string, vals []string) {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")
+		conds = append(conds, col+" IN ("+ph+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	if len(f.Sectors) > 0 {
+		in("sector", f.Sectors)
+	}
+	if len(f.Methods) > 0 {
+		in("method", f.Methods)
+	}
+	if f.Admin != "" {
+		col, err := adminColumn(f.Admin)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, col+" = ?")
+		args = append(args, f.Admin)
+	}
+	if f.ImportID != "" {
+		conds = append(conds, "import_id = ?")
+		args = append(args, f.ImportID)
+	}
+	if f.Bound != nil {
+		conds = append(conds, "fid IN (SELECT id FROM enterprise_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)")
+		args = append(args, f.Bound.Min[0], f.Bound.Max[0], f.Bound.Min[1], f.Bound.Max[1])
+	}
+	if f.After > 0 {
+		conds = append(conds, "fid > ?")
+		args = append(args, f.After)
+	}
+	if len(conds) == 0 {
+		return "", args, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// adminColumn is the column holding P-codes of the code's level.
+func adminColumn(code string) (string, error) {
+	switch {
+	case len(code) == 4 && strings.HasPrefix(code, "BD"):
+		return "division", nil
+	case len(code) == 6 && strings.HasPrefix(code, "BD"):
+		return "district", nil
+	case len(code) == 8 && strings.HasPrefix(code, "BD"):
+		return "upazila", nil
+	case len(code) == 10 && strings.HasPrefix(code, "BD"):
+		return "union_code", nil
+	}
+	return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
+}
+
+// FindEnterprises streams the matching enterprises in FeatureID order.
+func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, fn func(*guccho.Enterprise) error) error {
+	where, args, err := enterpriseWhere(f)
+	if err != nil {
+		return err
+	}
+	q := `SELECT ` + enterpriseColumns + ` FROM enterprises` + where + ` ORDER BY fid`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return sqlErr(err, "querying enterprises")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return sqlErr(err, "reading enterprises")
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return sqlErr(rows.Err(), "reading enterprises")
+}
+
+// CountEnterprises counts the matching enterprises (Limit and After apply
+// as in FindEnterprises, except that Limit does not cap the count).
+func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter) (int, error) {
+	where, args, err := enterpriseWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM enterprises`+where, args...).Scan(&n)
+	return n, sqlErr(err, "counting enterprises")
+}
+
+// EnterpriseStats counts enterprises per sector (and the synthetic ones),
+// optionally inside one admin unit.
+func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
+	where, args, err := enterpriseWhere(guccho.EnterpriseFilter{Admin: admin})
+	if err != nil {
+		return guccho.EnterpriseStats{}, err
+	}
+	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT sector, method, synthetic, count(*) FROM enterprises`+where+` GROUP BY 1, 2, 3`, args...)
+	if err != nil {
+		return st, sqlErr(err, "counting enterprises")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sector, method string
+		var synthetic bool
+		var n int
+		if err := rows.Scan(&sector, &method, &synthetic, &n); err != nil {
+			return st, sqlErr(err, "counting enterprises")
+		}
+		st.Total += n
+		st.BySector[sector] += n
+		st.ByMethod[method] += n
+		if synthetic {
+			st.Synthetic += n
+		}
+	}
+	return st, sqlErr(rows.Err(), "counting enterprises")
+}
+
+// CreateEnterprise stores a new enterprise; ECONFLICT if its id exists.
+func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM enterprises WHERE id = ?`, e.ID).Scan(&n); err != nil {
+			return sqlErr(err, "checking enterprise %q", e.ID)
+		}
+		if n > 0 {
+			return guccho.Errorf(guccho.ECONFLICT, "enterprise %q exists already", e.ID)
+		}
+		now := time.Now().UTC()
+		e.CreatedAt, e.UpdatedAt = now, now
+		deltas := tiles.CellDeltas{}
+		if err := insertEnterprise(ctx, tx, e, deltas); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, deltas)
+	}, s.enterprisesChanged)
+}
+
+// UpdateEnterprise replaces a stored enterprise (by id); ENOTFOUND if absent.
+func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanEnterprise(tx.QueryRowContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises WHERE id = ?`, e.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", e.ID)
+		}
+		if err != nil {
+			return sqlErr(err, "reading enterprise %q", e.ID)
+		}
+		e.FeatureID, e.CreatedAt, e.UpdatedAt = old.FeatureID, old.CreatedAt, time.Now().UTC()
+		if e.ImportID == "" {
+			e.ImportID, e.ImportRow = old.ImportID, old.ImportRow
+		}
+		deltas := tiles.CellDeltas{}
+		if old.Placed() {
+			deltas.Add(old.Point, old.Sector, -1)
+		}
+		if err := updateEnterprise(ctx, tx, e, deltas); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, deltas)
+	}, s.enterprisesChanged)
+}
+
+// DeleteEnterprise removes an enterprise; ENOTFOUND if absent.
+func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanEnterprise(tx.QueryRowContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+		}
+		if err != nil {
+			return sqlErr(err, "reading enterprise %q", id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, old.FeatureID); err != nil {
+			return sqlErr(err, "deleting enterprise %q", id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, old.FeatureID); err != nil {
+			return sqlErr(err, "deleting enterprise %q", id)
+		}
+		deltas := tiles.CellDeltas{}
+		if old.Placed() {
+			deltas.Add(old.Point, old.Sector, -1)
+		}
+		return applyDeltas(ctx, tx, deltas)
+	}, s.enterprisesChanged)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// insertEnterprise writes a new row (and its R*Tree entry), counting it in
+// deltas; it sets e.FeatureID.
+func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	var lon, lat any
+	if e.Placed() {
+		lon, lat = e.Point[0], e.Point[1]
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO enterprises (id, name, sector, method, lon, lat, display_point, synthetic,
+		division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
+		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
+		e.ContentHash(), string(doc), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
+	if err != nil {
+		return sqlErr(err, "storing enterprise %q", e.ID)
+	}
+	e.FeatureID, _ = res.LastInsertId()
+	if e.Placed() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
+			e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
+			return sqlErr(err, "indexing enterprise %q", e.ID)
+		}
+		deltas.Add(e.Point, e.Sector, +1)
+	}
+	return nil
+}
+
+// updateEnterprise rewrites the row e.FeatureID, counting its new place in
+// deltas (the caller counts the old one out).
+func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	var lon, lat any
+	if e.Placed() {
+		lon, lat = e.Point[0], e.Point[1]
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET name = ?, sector = ?, method = ?, lon = ?, lat = ?,
+		display_point = ?, synthetic = ?, division = ?, district = ?, upazila = ?, union_code = ?, import_id = ?,
+		import_row = ?, content_hash = ?, doc = ?, updated_at = ? WHERE fid = ?`,
+		e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
+		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
+		e.ContentHash(), string(doc), e.UpdatedAt.Format(timeFormat), e.FeatureID); err != nil {
+		return sqlErr(err, "updating enterprise %q", e.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
+		return sqlErr(err, "indexing enterprise %q", e.ID)
+	}
+	if e.Placed() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
+			e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
+			return sqlErr(err, "indexing enterprise %q", e.ID)
+		}
+		deltas.Add(e.Point, e.Sector, +1)
+	}
+	return nil
+}
+
+// applyDeltas adds the deltas to the count pyramid and drops empty cells.
+func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas) error {
+	if len(deltas) == 0 {
+		return nil
+	}
+	for k, d := range deltas {
+		var err error
+		if d > 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO enterprise_cells (z, x, y, sector, n) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (z, x, y, sector) DO UPDATE SET n = n + excluded.n`, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector, d)
+		} else {
+			// A negative delta never creates a cell (the CHECK on n would
+			// refuse the proposed row); a cell that reaches zero goes.
+			_, err = tx.ExecContext(ctx, `UPDATE enterprise_cells SET n = n + ? WHERE z = ? AND x = ? AND y = ? AND sector = ?`,
+				d, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM enterprise_cells WHERE z = ? AND x = ? AND y = ? AND sector = ? AND n = 0`,
+					k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector)
+			}
+		}
+		if err != nil {
+			return sqlErr(err, "updating the count pyramid")
+		}
+	}
+	return nil
+}
+
+// pointOf returns an enterprise row's map point.
+func pointOf(lon, lat sql.NullFloat64) (orb.Point, bool) {
+	if !lon.Valid || !lat.Valid {
+		return orb.Point{}, false
+	}
+	return orb.Point{lon.Float64, lat.Float64}, true
+}

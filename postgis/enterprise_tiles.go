@@ -1,0 +1,72 @@
+package postgis
+
+import (
+	"context"
+
+	"github.com/guccho/guccho/tiles"
+)
+
+// enterpriseTile encodes a tile of the enterprises layer like the embedded
+// store does (same encoder, same rules): cells of the count pyramid below
+// tiles.PointZoom, points from the GiST index from there on, cells again
+// when a tile would hold more than tiles.MaxPointsPerTile.
+func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	var sectors []string
+	if len(r.Sectors) > 0 {
+		sectors = r.Sectors
+	}
+	if int(r.Tile.Z) >= tiles.PointZoom {
+		rows, err := s.pool.Query(ctx, `SELECT fid, id, ST_X(geom), ST_Y(geom), sector, method, display_point, synthetic
+			FROM guccho.enterprises
+			WHERE geom_3857 && ST_TileEnvelope($1, $2, $3, margin => $4::float8)
+			  AND ($5::text[] IS NULL OR sector = ANY($5))
+			ORDER BY fid LIMIT $6`,
+			int(r.Tile.Z), int(r.Tile.X), int(r.Tile.Y), float64(tiles.PointBuffer)/4096, sectors, tiles.MaxPointsPerTile+1)
+		if err != nil {
+			return nil, dbErr(err, "read enterprise points")
+		}
+		var pts []tiles.PointFeature
+		for rows.Next() {
+			var p tiles.PointFeature
+			if err := rows.Scan(&p.FeatureID, &p.ID, &p.Point[0], &p.Point[1], &p.Sector, &p.Method, &p.Display, &p.Synthetic); err != nil {
+				rows.Close()
+				return nil, dbErr(err, "read enterprise points")
+			}
+			pts = append(pts, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, dbErr(err, "read enterprise points")
+		}
+		if len(pts) <= tiles.MaxPointsPerTile {
+			return tiles.EncodePoints(r.Tile, pts)
+		}
+	}
+	z, x0, y0, x1, y1 := tiles.CellRange(r.Tile)
+	rows, err := s.pool.Query(ctx, `SELECT x, y, sector, n FROM guccho.enterprise_cells
+		WHERE z = $1 AND x BETWEEN $2 AND $3 AND y BETWEEN $4 AND $5 AND ($6::text[] IS NULL OR sector = ANY($6))
+		ORDER BY x, y`, int16(z), int32(x0), int32(x1), int32(y0), int32(y1), sectors)
+	if err != nil {
+		return nil, dbErr(err, "read the count pyramid")
+	}
+	defer rows.Close()
+	var cells []tiles.Cell
+	for rows.Next() {
+		var k tiles.CellKey
+		var x, y int32
+		var sector string
+		var n int
+		if err := rows.Scan(&x, &y, &sector, &n); err != nil {
+			return nil, dbErr(err, "read the count pyramid")
+		}
+		k.Z, k.X, k.Y = z, uint32(x), uint32(y)
+		if len(cells) == 0 || cells[len(cells)-1].Key != k {
+			cells = append(cells, tiles.Cell{Key: k, Counts: map[string]int{}})
+		}
+		cells[len(cells)-1].Counts[sector] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err, "read the count pyramid")
+	}
+	return tiles.EncodeCells(r.Tile, cells)
+}

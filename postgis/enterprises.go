@@ -1,0 +1,346 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
+)
+
+var (
+	_ guccho.EnterpriseStore = (*Store)(nil)
+	_ guccho.TokenStore      = (*Store)(nil)
+)
+
+const enterpriseColumns = `fid, doc, coalesce(import_id, ''), coalesce(import_row, 0), created_at, updated_at`
+
+func scanEnterprise(row pgx.Row) (*guccho.Enterprise, error) {
+	var e guccho.Enterprise
+	var fid int64
+	var doc []byte
+	var importID string
+	var importRow int
+	var created, updated time.Time
+	if err := row.Scan(&fid, &doc, &importID, &importRow, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(doc, &e); err != nil {
+		return nil, guccho.WrapError(err, guccho.EINTERNAL, "enterprise %d: stored record is not JSON", fid)
+	}
+	e.FeatureID, e.ImportID, e.ImportRow = fid, importID, importRow
+	e.CreatedAt, e.UpdatedAt = created.UTC(), updated.UTC()
+	return &e, nil
+}
+
+// FindEnterpriseByID returns one enterprise, or ENOTFOUND.
+func (s *Store) FindEnterpriseByID(ctx context.Context, id string) (*guccho.Enterprise, error) {
+	e, err := scanEnterprise(s.pool.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM guccho.enterprises WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+	}
+	if err != nil {
+		return nil, dbErr(err, "read enterprise")
+	}
+	return e, nil
+}
+
+// enterpriseWhere builds the WHERE clause of a filter, numbering arguments
+// from $1.
+func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Sectors) > 0 {
+		conds = append(conds, "sector = ANY("+arg(f.Sectors)+")")
+	}
+	if len(f.Methods) > 0 {
+		conds = append(conds, "method = ANY("+arg(f.Methods)+")")
+	}
+	if f.Admin != "" {
+		col, err := adminColumn(f.Admin)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, col+" = "+arg(f.Admin))
+	}
+	if f.ImportID != "" {
+		conds = append(conds, "import_id = "+arg(f.ImportID))
+	}
+	if f.Bound != nil {
+		conds = append(conds, "geom && ST_MakeEnvelope("+arg(f.Bound.Min[0])+", "+arg(f.Bound.Min[1])+", "+
+			arg(f.Bound.Max[0])+", "+arg(f.Bound.Max[1])+", 4326)")
+	}
+	if f.After > 0 {
+		conds = append(conds, "fid > "+arg(f.After))
+	}
+	if len(conds) == 0 {
+		return "", args, nil
+	}
+	where := " WHERE " + conds[0]
+	for _, c := range conds[1:] {
+		where += " AND " + c
+	}
+	return where, args, nil
+}
+
+// adminColumn is the column holding P-codes of the code's level.
+func adminColumn(code string) (string, error) {
+	if len(code) >= 4 && code[:2] == "BD" {
+		switch len(code) {
+		case 4:
+			return "division", nil
+		case 6:
+			return "district", nil
+		case 8:
+			return "upazila", nil
+		case 10:
+			return "union_code", nil
+		}
+	}
+	return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
+}
+
+// FindEnterprises streams the matching enterprises in FeatureID order.
+func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, fn func(*guccho.Enterprise) error) error {
+	where, args, err := enterpriseWhere(f)
+	if err != nil {
+		return err
+	}
+	q := `SELECT ` + enterpriseColumns + ` FROM guccho.enterprises` + where + ` ORDER BY fid`
+	if f.Limit > 0 {
+		args = append(args, f.Limit)
+		q += ` LIMIT $` + strconv.Itoa(len(args))
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return dbErr(err, "query enterprises")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return dbErr(err, "read enterprises")
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return dbErr(rows.Err(), "read enterprises")
+}
+
+// CountEnterprises counts the matching enterprises.
+func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter) (int, error) {
+	where, args, err := enterpriseWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM guccho.enterprises`+where, args...).Scan(&n)
+	return n, dbErr(err, "count enterprises")
+}
+
+// EnterpriseStats counts enterprises per sector and method.
+func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
+	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
+	where, args, err := enterpriseWhere(guccho.EnterpriseFilter{Admin: admin})
+	if err != nil {
+		return st, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT sector, method, synthetic, count(*) FROM guccho.enterprises`+where+` GROUP BY 1, 2, 3`, args...)
+	if err != nil {
+		return st, dbErr(err, "count enterprises")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sector, method string
+		var synthetic bool
+		var n int
+		if err := rows.Scan(&sector, &method, &synthetic, &n); err != nil {
+			return st, dbErr(err, "count enterprises")
+		}
+		st.Total += n
+		st.BySector[sector] += n
+		st.ByMethod[method] += n
+		if synthetic {
+			st.Synthetic += n
+		}
+	}
+	return st, dbErr(rows.Err(), "count enterprises")
+}
+
+// enterpriseArgs are the values of insertSQL's $1–$16.
+func enterpriseArgs(e *guccho.Enterprise) ([]any, error) {
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	var lon, lat *float64
+	if e.Placed() {
+		lon, lat = &e.Point[0], &e.Point[1]
+	}
+	var importID *string
+	if e.ImportID != "" {
+		importID = &e.ImportID
+	}
+	return []any{e.ID, e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
+		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, importID, e.ImportRow, e.ContentHash(), string(doc)}, nil
+}
+
+const pointSQL = `CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4326) END`
+
+// CreateEnterprise stores a new enterprise; ECONFLICT if its id exists.
+func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	args, err := enterpriseArgs(e)
+	if err != nil {
+		return err
+	}
+	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
+			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, `+pointSQL+`, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, now(), now())
+			ON CONFLICT (id) DO NOTHING RETURNING fid, created_at`, args...).Scan(&e.FeatureID, &e.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return guccho.Errorf(guccho.ECONFLICT, "enterprise %q exists already", e.ID)
+		}
+		if err != nil {
+			return dbErr(err, "store enterprise")
+		}
+		e.UpdatedAt = e.CreatedAt
+		deltas := tiles.CellDeltas{}
+		if e.Placed() {
+			deltas.Add(e.Point, e.Sector, +1)
+		}
+		return applyDeltas(ctx, tx, deltas)
+	})
+}
+
+// UpdateEnterprise replaces a stored enterprise (by id); ENOTFOUND if absent.
+func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+		old, err := scanEnterprise(tx.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, e.ID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", e.ID)
+		}
+		if err != nil {
+			return dbErr(err, "read enterprise")
+		}
+		e.FeatureID, e.CreatedAt = old.FeatureID, old.CreatedAt
+		if e.ImportID == "" {
+			e.ImportID, e.ImportRow = old.ImportID, old.ImportRow
+		}
+		args, err := enterpriseArgs(e)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `UPDATE guccho.enterprises SET name = $2, sector = $3, method = $4, geom = `+pointSQL+`,
+			display_point = $7, synthetic = $8, division = $9, district = $10, upazila = $11, union_code = $12,
+			import_id = $13, import_row = $14, content_hash = $15, doc = $16::jsonb, updated_at = now()
+			WHERE id = $1 RETURNING updated_at`, args...).Scan(&e.UpdatedAt); err != nil {
+			return dbErr(err, "update enterprise")
+		}
+		deltas := tiles.CellDeltas{}
+		if old.Placed() {
+			deltas.Add(old.Point, old.Sector, -1)
+		}
+		if e.Placed() {
+			deltas.Add(e.Point, e.Sector, +1)
+		}
+		return applyDeltas(ctx, tx, deltas)
+	})
+}
+
+// DeleteEnterprise removes an enterprise; ENOTFOUND if absent.
+func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
+	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+		var lon, lat *float64
+		var sector string
+		err := tx.QueryRow(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING ST_X(geom), ST_Y(geom), sector`, id).Scan(&lon, &lat, &sector)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+		}
+		if err != nil {
+			return dbErr(err, "delete enterprise")
+		}
+		deltas := tiles.CellDeltas{}
+		if lon != nil && lat != nil {
+			deltas.Add(orb.Point{*lon, *lat}, sector, -1)
+		}
+		return applyDeltas(ctx, tx, deltas)
+	})
+}
+
+// enterpriseTx runs fn in a transaction that also bumps the enterprise data
+// version, and records the new version once committed.
+func (s *Store) enterpriseTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	var version string
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		version, err = bumpEnterpriseVersion(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return dbErr(err, "write enterprises")
+	}
+	s.entVersion.Store(version)
+	return nil
+}
+
+func bumpEnterpriseVersion(ctx context.Context, tx pgx.Tx) (string, error) {
+	v := strconv.FormatInt(time.Now().UnixNano(), 36)
+	_, err := tx.Exec(ctx, `INSERT INTO guccho.meta (key, value) VALUES ('enterprises_version', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, v)
+	return v, dbErr(err, "record the enterprises version")
+}
+
+// applyDeltas adds count-pyramid deltas in one statement and drops cells
+// that reach zero.
+func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error {
+	if len(deltas) == 0 {
+		return nil
+	}
+	n := len(deltas)
+	zs, xs, ys, ns := make([]int16, 0, n), make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
+	sectors := make([]string, 0, n)
+	for k, d := range deltas {
+		zs = append(zs, int16(k.Cell.Z))
+		xs = append(xs, int32(k.Cell.X))
+		ys = append(ys, int32(k.Cell.Y))
+		sectors = append(sectors, k.Sector)
+		ns = append(ns, int32(d))
+	}
+	// Positive deltas may create cells; negative ones only lower existing
+	// cells (the CHECK on n would refuse a proposed negative row), and a
+	// cell that reaches zero goes.
+	if _, err := tx.Exec(ctx, `INSERT INTO guccho.enterprise_cells (z, x, y, sector, n)
+		SELECT * FROM unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n) WHERE d.n > 0
+		ON CONFLICT (z, x, y, sector) DO UPDATE SET n = enterprise_cells.n + excluded.n`, zs, xs, ys, sectors, ns); err != nil {
+		return dbErr(err, "update the count pyramid")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE guccho.enterprise_cells c SET n = c.n + d.n
+		FROM unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n)
+		WHERE d.n < 0 AND c.z = d.z AND c.x = d.x AND c.y = d.y AND c.sector = d.sector`, zs, xs, ys, sectors, ns); err != nil {
+		return dbErr(err, "update the count pyramid")
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM guccho.enterprise_cells c USING unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n)
+		WHERE d.n < 0 AND c.z = d.z AND c.x = d.x AND c.y = d.y AND c.sector = d.sector AND c.n = 0`, zs, xs, ys, sectors, ns)
+	return dbErr(err, "update the count pyramid")
+}
