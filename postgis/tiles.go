@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 
-
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/tiles"
 )
