@@ -1,0 +1,198 @@
+package survey
+
+import (
+	"errors"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// asciiDigits turns Bangla (০–৯), Arabic-Indic (٠–٩) and Extended
+// Arabic-Indic (۰–۹) digits into ASCII ones.
+func asciiDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '০' && r <= '৯':
+			return '0' + r - '০'
+		case r >= '٠' && r <= '٩':
+			return '0' + r - '٠'
+		case r >= '۰' && r <= '۹':
+			return '0' + r - '۰'
+		}
+		return r
+	}, s)
+}
+
+var errNotNumber = errors.New("not a number")
+
+// parseCoord reads one coordinate in decimal degrees: any digits above, a
+// decimal comma when it is the only separator ("23,81"), degree signs and a
+// hemisphere letter (N/E as they are, S/W negated) allowed. The value is not
+// range-checked.
+func parseCoord(s string) (float64, error) {
+	s = strings.TrimSpace(asciiDigits(s))
+	s = strings.NewReplacer("°", "", "º", "", "˚", "", " ", "").Replace(s)
+	sign := 1.0
+	if n := len(s); n > 1 {
+		switch s[n-1] {
+		case 'N', 'n', 'E', 'e':
+			s = s[:n-1]
+		case 'S', 's', 'W', 'w':
+			s, sign = s[:n-1], -1
+		}
+	}
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || s == "" || strings.ContainsAny(s, "xXpP_") {
+		return 0, errNotNumber
+	}
+	return sign * f, nil
+}
+
+// splitGPS splits combined GPS text into its coordinate parts: "lat lon
+// alt acc" (ODK/Kobo geopoint), "[lat, lon]" (Kobo _geolocation), "lat,lon"
+// or "lat;lon". It returns nil for text that holds no point at all ("",
+// "[null, null]", "[None, None]").
+func splitGPS(s string) []string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "("), ")"))
+	var parts []string
+	switch {
+	case strings.Contains(s, ";"):
+		parts = strings.Split(s, ";")
+	case strings.ContainsAny(s, " \t"):
+		parts = strings.Fields(s)
+	default:
+		parts = strings.Split(s, ",")
+	}
+	out := parts[:0]
+	empty := true
+	for _, p := range parts {
+		p = strings.TrimSpace(strings.Trim(p, ","))
+		if p == "" {
+			continue
+		}
+		switch strings.ToLower(p) {
+		case "null", "none", "nan":
+		default:
+			empty = false
+		}
+		out = append(out, p)
+	}
+	if empty {
+		return nil
+	}
+	return out
+}
+
+// parseCount reads a number of people: a non-negative whole number in any
+// digits; "3.0" (a spreadsheet number) is 3. Blank is ok=false, err=nil.
+func parseCount(s string) (n int, ok bool, err error) {
+	s = strings.TrimSpace(asciiDigits(s))
+	if s == "" {
+		return 0, false, nil
+	}
+	if i, err := strconv.Atoi(s); err == nil {
+		if i < 0 {
+			return 0, false, errNotNumber
+		}
+		return i, true, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 || f != math.Trunc(f) || f > math.MaxInt32 || strings.ContainsAny(s, "xXpP_") {
+		return 0, false, errNotNumber
+	}
+	return int(f), true, nil
+}
+
+// parseBool reads yes/no answers in English and Bangla. Blank is
+// ok=false, err=nil.
+func parseBool(s string) (v, ok bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(asciiDigits(s))) {
+	case "":
+		return false, false, nil
+	case "yes", "y", "true", "t", "1", "হ্যাঁ", "হ্যা", "হাঁ", "হা":
+		return true, true, nil
+	case "no", "n", "false", "f", "0", "না":
+		return false, true, nil
+	}
+	return false, false, errNotNumber
+}
+
+// normalGender maps an owner's gender to "female", "male", "other" or "".
+func normalGender(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return ""
+	case "female", "f", "woman", "women", "girl", "নারী", "মহিলা", "মেয়ে":
+		return "female"
+	case "male", "m", "man", "men", "boy", "পুরুষ", "ছেলে":
+		return "male"
+	}
+	return "other"
+}
+
+var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
+// splitList splits a multiple-choice answer into its items. Items are
+// separated by ';', '|' or ',' when any of these is present. Otherwise the
+// text is split on spaces only when it looks like a KoboToolbox/ODK
+// select_multiple value: every word is a lower-case slug (letters, digits,
+// '_', '-', '.') and at least one word has an '_' or a digit, as choice
+// names do ("high_cost no_market"); plain words ("high cost") stay one item.
+// Items are trimmed; empty ones are dropped.
+func splitList(s string) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	var parts []string
+	if strings.ContainsAny(s, ";|,") {
+		parts = strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == ',' })
+	} else if words := strings.Fields(s); len(words) > 1 && kobo(words) {
+		parts = words
+	} else {
+		return []string{s}
+	}
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func kobo(words []string) bool {
+	marked := false
+	for _, w := range words {
+		if !slug.MatchString(w) {
+			return false
+		}
+		if strings.IndexFunc(w, func(r rune) bool { return r == '_' || unicode.IsDigit(r) }) >= 0 {
+			marked = true
+		}
+	}
+	return marked
+}
+
+// foldKey folds case, Unicode form, punctuation and spacing for lookups.
+func foldKey(s string) string {
+	return strings.ReplaceAll(headerKey(s), "_", "")
+}

@@ -1,0 +1,477 @@
+package survey
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/guccho/guccho"
+)
+
+// xlsxReader streams one worksheet; see NewXLSXReader.
+type xlsxReader struct {
+	rc        io.ReadCloser // the worksheet part, closed at the end
+	dec       *xml.Decoder
+	strings   []string // the shared-string table
+	columns   []string
+	headerRow int // the sheet row number of the header
+	lastRow   int
+	pending   *Row
+	cells     []string // reused between rows
+	buf       []byte   // text of the current cell
+	done      bool
+}
+
+// NewXLSXReader returns a Reader over the first worksheet of an XLSX
+// workbook (or the one named opts.Sheet), decoding the sheet's XML as a
+// stream. The header is the first row with a non-empty cell.
+//
+// Cells are read as Excel stores them: shared and inline strings as text,
+// booleans as "TRUE"/"FALSE", error cells as their code ("#N/A"), and
+// numbers as plain decimal strings rounded to the 15 significant digits
+// Excel shows ("1.5E-2" becomes "0.015"). Number formats are not applied:
+// dates stay serial numbers ("45292" for 2024-01-01), percentages stay
+// fractions. Formula cells give their cached result. A cell to the right of
+// the header's last column gets an "ignored: " row error.
+//
+// A file that is not a zip archive, or is cut short, is EINVALID "not a
+// readable XLSX file (is it truncated?): …", at once or from Next; a zip
+// without a workbook (an .ods or .docx file) and an unknown opts.Sheet are
+// EINVALID too. The shared-string table is held in memory; everything else
+// streams.
+func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, errXLSX(err)
+	}
+	files := make(map[string]*zip.File, len(zr.File))
+	for _, f := range zr.File {
+		files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	wbFile := files["xl/workbook.xml"]
+	if wbFile == nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "not an XLSX workbook (it has no xl/workbook.xml); save it from Excel as .xlsx or as \"CSV UTF-8\"")
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := unmarshalPart(wbFile, &wb); err != nil {
+		return nil, err
+	}
+	if len(wb.Sheets) == 0 {
+		return nil, guccho.Errorf(guccho.EINVALID, "the workbook has no worksheets")
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if f := files["xl/_rels/workbook.xml.rels"]; f != nil {
+		if err := unmarshalPart(f, &rels); err != nil {
+			return nil, err
+		}
+	}
+	target := func(t string) string {
+		if strings.HasPrefix(t, "/") {
+			return path.Clean(t[1:])
+		}
+		return path.Join("xl", t)
+	}
+
+	sheet := -1
+	if opts.Sheet == "" {
+		sheet = 0
+	} else {
+		names := make([]string, len(wb.Sheets))
+		for i, s := range wb.Sheets {
+			names[i] = strconv.Quote(s.Name)
+			if sheet < 0 && strings.EqualFold(strings.TrimSpace(s.Name), strings.TrimSpace(opts.Sheet)) {
+				sheet = i
+			}
+		}
+		if sheet < 0 {
+			return nil, guccho.Errorf(guccho.EINVALID, "the workbook has no worksheet named %q (worksheets: %s)", opts.Sheet, strings.Join(names, ", "))
+		}
+	}
+	sheetPath := fmt.Sprintf("xl/worksheets/sheet%d.xml", sheet+1) // when there are no relationships
+	sstPath := "xl/sharedStrings.xml"
+	for _, rel := range rels.Rels {
+		switch {
+		case rel.ID == wb.Sheets[sheet].RID:
+			sheetPath = target(rel.Target)
+		case strings.HasSuffix(rel.Type, "/sharedStrings"):
+			sstPath = target(rel.Target)
+		}
+	}
+	x := &xlsxReader{}
+	if f := files[sstPath]; f != nil {
+		if x.strings, err = readSharedStrings(f); err != nil {
+			return nil, err
+		}
+	}
+	sf := files[sheetPath]
+	if sf == nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): worksheet %q is missing", wb.Sheets[sheet].Name)
+	}
+	if x.rc, err = sf.Open(); err != nil {
+		return nil, errXLSX(err)
+	}
+	x.dec = xml.NewDecoder(x.rc)
+
+	for x.columns == nil {
+		n, cells, err := x.readRow()
+		if err == io.EOF {
+			x.close()
+			return nil, errEmpty()
+		}
+		if err != nil {
+			x.close()
+			return nil, err
+		}
+		if header := trimTrailingEmpty(cells); len(header) > 0 {
+			x.columns = uniqueColumns(header)
+			x.headerRow = n
+		}
+	}
+	for {
+		row, err := x.read()
+		if err == io.EOF {
+			return nil, errHeaderOnly()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !allEmpty(row.Values) || len(row.Errors) > 0 {
+			x.pending = &row
+			return x, nil
+		}
+	}
+}
+
+// Columns implements Reader.
+func (x *xlsxReader) Columns() []string { return x.columns }
+
+// Format implements Reader.
+func (x *xlsxReader) Format() string { return FormatXLSX }
+
+// Next implements Reader.
+func (x *xlsxReader) Next() (Row, error) {
+	if x.pending != nil {
+		row := *x.pending
+		x.pending = nil
+		return row, nil
+	}
+	return x.read()
+}
+
+func (x *xlsxReader) read() (Row, error) {
+	n, cells, err := x.readRow()
+	if err != nil {
+		return Row{}, err
+	}
+	number := n - x.headerRow
+	row := Row{Number: number, Values: make(map[string]string, len(x.columns))}
+	for i, col := range x.columns {
+		v := ""
+		if i < len(cells) {
+			v = strings.TrimSpace(cells[i])
+		}
+		row.Values[col] = v
+	}
+	for i := len(x.columns); i < len(cells); i++ {
+		if strings.TrimSpace(cells[i]) != "" {
+			row.Errors = append(row.Errors, guccho.RowError{Row: number, Reason: fmt.Sprintf(
+				"ignored: cell %s%d is to the right of the header's last column (%s)", columnName(i), n, columnName(len(x.columns)-1))})
+		}
+	}
+	return row, nil
+}
+
+// readRow reads the next <row> of the sheet: its number and its cells by
+// column (the slice is reused by the next call). It returns io.EOF at the
+// end of the sheet data.
+func (x *xlsxReader) readRow() (int, []string, error) {
+	if x.done {
+		return 0, nil, io.EOF
+	}
+	var (
+		inRow, inValue, inInline, inText, inPhonetic bool
+		rowNum, col                                  int
+		cellType, cellRef                            string
+	)
+	for {
+		tok, err := x.dec.RawToken()
+		if err == io.EOF {
+			x.close()
+			return 0, nil, io.EOF
+		}
+		if err != nil {
+			x.close()
+			return 0, nil, errXLSX(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				inRow, col = true, -1
+				rowNum = x.lastRow + 1
+				if v := attr(t, "r"); v != "" {
+					if n, err := strconv.Atoi(v); err == nil && n > 0 {
+						rowNum = n
+					}
+				}
+				x.lastRow = rowNum
+				x.cells = x.cells[:0]
+			case "c":
+				if !inRow {
+					continue
+				}
+				cellType, cellRef = attr(t, "t"), attr(t, "r")
+				col++
+				if cellRef != "" {
+					if c, ok := columnIndex(cellRef); ok {
+						col = c
+					}
+				}
+				x.buf = x.buf[:0]
+			case "v":
+				inValue = true
+			case "is":
+				inInline = true
+			case "t":
+				inText = inInline
+			case "rPh":
+				inPhonetic = true
+			}
+		case xml.CharData:
+			if inValue || (inText && !inPhonetic) {
+				x.buf = append(x.buf, t...)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				inValue = false
+			case "t":
+				inText = false
+			case "is":
+				inInline = false
+			case "rPh":
+				inPhonetic = false
+			case "c":
+				if !inRow || col < 0 || col >= 16384 {
+					continue
+				}
+				v, err := x.cellText(cellType, x.buf)
+				if err != nil {
+					x.close()
+					return 0, nil, guccho.Errorf(guccho.EINVALID, "not a readable XLSX file: cell %s%d: %v", columnName(col), rowNum, err)
+				}
+				for len(x.cells) <= col {
+					x.cells = append(x.cells, "")
+				}
+				x.cells[col] = v
+			case "row":
+				return rowNum, x.cells, nil
+			case "sheetData":
+				x.close()
+				return 0, nil, io.EOF
+			}
+		}
+	}
+}
+
+func (x *xlsxReader) close() {
+	if !x.done {
+		x.done = true
+		x.rc.Close()
+	}
+}
+
+// cellText renders a cell value as Excel shows it, short of number formats.
+func (x *xlsxReader) cellText(typ string, raw []byte) (string, error) {
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil || i < 0 || i >= len(x.strings) {
+			return "", fmt.Errorf("shared string %q does not exist", raw)
+		}
+		return x.strings[i], nil
+	case "inlineStr":
+		return unescapeExcel(string(raw)), nil
+	case "b":
+		switch strings.TrimSpace(string(raw)) {
+		case "1":
+			return "TRUE", nil
+		case "0":
+			return "FALSE", nil
+		}
+		return string(raw), nil
+	case "", "n":
+		return formatNumber(string(raw)), nil
+	default: // str (formula text), e (error), d (ISO date)
+		return string(raw), nil
+	}
+}
+
+// formatNumber writes a stored number as a plain decimal with at most the 15
+// significant digits Excel displays; text that is not a number is kept.
+func formatNumber(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= 15 && isDigits(s) {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// readSharedStrings reads xl/sharedStrings.xml: each <si> is the text of its
+// <t> elements (rich-text runs joined), without phonetic guides (<rPh>).
+func readSharedStrings(f *zip.File) ([]string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, errXLSX(err)
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	var (
+		out                []string
+		buf                []byte
+		inText, inPhonetic bool
+	)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, errXLSX(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "si":
+				buf = buf[:0]
+			case "t":
+				inText = true
+			case "rPh":
+				inPhonetic = true
+			}
+		case xml.CharData:
+			if inText && !inPhonetic {
+				buf = append(buf, t...)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "rPh":
+				inPhonetic = false
+			case "si":
+				out = append(out, unescapeExcel(string(buf)))
+			}
+		}
+	}
+}
+
+// unescapeExcel decodes Excel's _xHHHH_ escapes for control characters.
+func unescapeExcel(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+7 <= len(s) && s[i] == '_' && s[i+1] == 'x' && s[i+6] == '_' {
+			if n, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil {
+				b.WriteRune(rune(n))
+				i += 7
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+func unmarshalPart(f *zip.File, v any) error {
+	rc, err := f.Open()
+	if err != nil {
+		return errXLSX(err)
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return errXLSX(fmt.Errorf("%s: %w", f.Name, err))
+	}
+	return nil
+}
+
+func errXLSX(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): %v", err)
+}
+
+func attr(e xml.StartElement, local string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// columnIndex returns the 0-based column of a cell reference such as "AB12".
+func columnIndex(ref string) (int, bool) {
+	col, n := 0, 0
+	for n < len(ref) {
+		c := ref[n]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		col = col*26 + int(c-'A'+1)
+		n++
+	}
+	if n == 0 || n > 3 {
+		return 0, false
+	}
+	return col - 1, true
+}
+
+// columnName returns the letters of a 0-based column: 0 → "A", 27 → "AB".
+func columnName(i int) string {
+	var b []byte
+	for i++; i > 0; i = (i - 1) / 26 {
+		b = append([]byte{byte('A' + (i-1)%26)}, b...)
+	}
+	return string(b)
+}
