@@ -173,9 +173,10 @@ type Import struct {
 	Updated   int               `json:"updated"`
 	Unchanged int               `json:"unchanged"`
 	Failed    int               `json:"failed"`
-	Methods   map[string]int    `json:"methods"` // geocode method → count
-	Flags     map[string]int    `json:"flags"`   // geocode flag → count
-	Mapping   map[string]string `json:"mapping"` // field → source column used
+	Warnings  int               `json:"warnings"` // rows imported with a value ignored (listed with the failed rows)
+	Methods   map[string]int    `json:"methods"`  // geocode method → count
+	Flags     map[string]int    `json:"flags"`    // geocode flag → count
+	Mapping   map[string]string `json:"mapping"`  // field → source column used
 	CreatedBy string            `json:"created_by,omitempty"`
 	StartedAt time.Time         `json:"started_at"`
 	EndedAt   *time.Time        `json:"ended_at,omitempty"`

@@ -1,0 +1,242 @@
+// Package importer runs survey imports: it reads a survey file row by row
+// (package survey), converts each row, places it (geo.Geocoder) and writes
+// it in batches through one guccho.ImportWriter, so that an import is one
+// transaction — all of it or none of it — and memory does not grow with the
+// file. It imports no concrete store: cmd/guccho and the server hand it one.
+package importer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/survey"
+)
+
+// Importer imports survey files into a store.
+type Importer struct {
+	Store   guccho.EnterpriseStore
+	Sectors *guccho.Sectors
+	// Geocoders gives the geocoder of the current boundary set.
+	Geocoders *Geocoders
+	// BatchSize is how many rows are written at a time; default 2,000.
+	BatchSize int
+	// Progress, when set, is called with a snapshot of the report after each
+	// batch and at the end. It must not block for long.
+	Progress func(guccho.Import)
+}
+
+// NewID returns a fresh import id, "imp-" and 12 hex digits.
+func NewID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return "imp-" + hex.EncodeToString(b)
+}
+
+// Run imports every row of rd into the store under the import record imp
+// (ID, Filename, Format and CreatedBy set by the caller; Status, counts and
+// times set here), using mapping (detected and/or explicit, see survey).
+//
+// The record is created first, so a failed import leaves a trace. The rows
+// go through one ImportWriter: a file-level error (missing sector column, an
+// unreadable row, a store failure, a cancelled ctx) rolls everything back,
+// marks the record failed with the reason and returns the error. Row errors
+// (an unknown sector, a duplicate id) fail only their row, which is kept with
+// its cells for the failed-rows CSV; warnings (survey.Ignored) are kept the
+// same way but do not fail the row.
+func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
+	imp.Status = guccho.ImportRunning
+	if imp.StartedAt.IsZero() {
+		imp.StartedAt = time.Now().UTC()
+	}
+	imp.Methods, imp.Flags = map[string]int{}, map[string]int{}
+	imp.Mapping = map[string]string{}
+	for f, col := range mapping.Fields {
+		if col != "" {
+			imp.Mapping[f] = col
+		}
+	}
+	if err := im.Store.CreateImport(ctx, imp); err != nil {
+		return imp, err
+	}
+	err := im.run(ctx, imp, rd, mapping)
+	if err != nil {
+		now := time.Now().UTC()
+		imp.Status, imp.Error, imp.EndedAt = guccho.ImportFailed, guccho.ErrorMessage(err), &now
+		if errors.Is(err, context.Canceled) {
+			imp.Error = "the import was cancelled; nothing was stored"
+		}
+		// Record the failure even when ctx is what ended the import.
+		fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if ferr := im.Store.FinishImport(fctx, imp); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		im.report(imp)
+		return imp, err
+	}
+	return imp, nil
+}
+
+func (im *Importer) report(imp *guccho.Import) {
+	if im.Progress != nil {
+		im.Progress(*imp)
+	}
+}
+
+func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) error {
+	conv := &survey.Converter{Sectors: im.Sectors, Mapping: mapping}
+	if err := conv.Check(rd.Columns()); err != nil {
+		return err
+	}
+	gc, err := im.Geocoders.Get(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := im.Store.BeginImport(ctx, imp)
+	if err != nil {
+		return err
+	}
+	defer w.Rollback()
+	size := im.BatchSize
+	if size <= 0 {
+		size = 2000
+	}
+	batch := make([]*guccho.Enterprise, 0, size)
+	cells := map[int]map[string]string{} // row → cells, for rows of the batch
+	var failures []guccho.RowError
+	flush := func() error {
+		if len(batch) > 0 {
+			c, err := w.Put(ctx, batch)
+			if err != nil {
+				return err
+			}
+			imp.Created += c.Created
+			imp.Updated += c.Updated
+			imp.Unchanged += c.Unchanged
+			for _, d := range c.Duplicates {
+				d.Values = cells[d.Row]
+				failures = append(failures, d)
+				imp.Failed++
+			}
+		}
+		if err := w.Fail(ctx, failures); err != nil {
+			return err
+		}
+		batch, failures = batch[:0], failures[:0]
+		clear(cells)
+		im.report(imp)
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		e, errs := conv.Convert(row)
+		if e == nil && len(errs) == 0 {
+			continue // an empty row
+		}
+		imp.Read++
+		for i := range errs {
+			errs[i].Values = row.Values
+			if errs[i].Row == 0 {
+				errs[i].Row = row.Number
+			}
+		}
+		if survey.Failed(errs) || e == nil {
+			failures = append(failures, errs...)
+			imp.Failed++
+		} else {
+			if len(errs) > 0 {
+				failures = append(failures, errs...)
+				imp.Warnings++
+			}
+			place(gc, e)
+			e.ImportRow = row.Number
+			imp.Methods[e.Geocode.Method]++
+			for _, f := range e.Geocode.Flags {
+				imp.Flags[f]++
+			}
+			batch = append(batch, e)
+			cells[row.Number] = row.Values
+		}
+		if len(batch) >= size || len(failures) >= size {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	imp.Status, imp.EndedAt = guccho.ImportSucceeded, &now
+	if err := w.Commit(ctx, imp); err != nil {
+		return err
+	}
+	im.report(imp)
+	return nil
+}
+
+// place geocodes an enterprise draft in place.
+func place(gc *geo.Geocoder, e *guccho.Enterprise) {
+	res := gc.Geocode(geo.GeocodeInput{ID: e.ID, Stated: e.Stated, GPS: e.GPS})
+	e.Admin, e.Geocode, e.GPS = res.Admin, res.Geocode, res.GPS
+	e.Point, e.DisplayPoint = res.Point, res.DisplayPoint
+}
+
+// Place geocodes one enterprise with the current boundary set: Admin,
+// Geocode, GPS (cleaned), Point and DisplayPoint are set from Stated and GPS.
+func (g *Geocoders) Place(ctx context.Context, e *guccho.Enterprise) error {
+	gc, err := g.Get(ctx)
+	if err != nil {
+		return err
+	}
+	place(gc, e)
+	return nil
+}
+
+// Geocoders keeps a geo.Geocoder for the store's current boundary set,
+// rebuilding it (from every unit, with geometry) when the set's version
+// changes. Safe for concurrent use.
+type Geocoders struct {
+	Store   geo.Store
+	Version func() string // the boundary set's version
+
+	mu      sync.Mutex
+	gc      *geo.Geocoder
+	version string
+}
+
+// Get returns the geocoder of the current boundary set. An empty store
+// gives an EUNAVAILABLE error: boundaries must be imported first.
+func (g *Geocoders) Get(ctx context.Context) (*geo.Geocoder, error) {
+	v := g.Version()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.gc != nil && g.version == v {
+		return g.gc, nil
+	}
+	units, err := g.Store.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(units) == 0 {
+		return nil, guccho.Errorf(guccho.EUNAVAILABLE, "no administrative boundaries are stored yet: import them first (guccho import boundaries DIR)")
+	}
+	g.gc, g.version = geo.NewGeocoder(geo.NewAtlas(units)), v
+	return g.gc, nil
+}
