@@ -115,9 +115,9 @@ var profile = []sectorProfile{
 		words: []string{"Block Industries", "Eco Bricks", "Hollow Block", "Concrete Products", "CEB Works"}},
 	{code: "rice_milling", share: 0.10, awareWeight: 0.8, jobs: 8.5, female: 0.10, background: 0.25,
 		anchors: []anchor{
-			{upazila: "BD506460", sigmaKM: 3, weight: 0.30},                                        // Naogaon Sadar
-			{upazila: "BD506450", sigmaKM: 3, weight: 0.10},                                        // Mahadebpur, Naogaon
-			{upazila: "BD552764", sigmaKM: 3, weight: 0.25},                                        // Dinajpur Sadar
+			{upazila: "BD506460", sigmaKM: 3, weight: 0.30},                                    // Naogaon Sadar
+			{upazila: "BD506450", sigmaKM: 3, weight: 0.10},                                    // Mahadebpur, Naogaon
+			{upazila: "BD552764", sigmaKM: 3, weight: 0.25},                                    // Dinajpur Sadar
 			{upazila: "BD405079", centre: orb.Point{89.10, 23.87}, sigmaKM: 2.5, weight: 0.25}, // Khajanagar, Kushtia
 		},
 		words: []string{"Rice Mill", "Chatal", "Auto Rice Mill", "Husking Mill", "Dhan Bhanga Kal"}},
@@ -132,7 +132,7 @@ var profile = []sectorProfile{
 		words: []string{"Eco Resort", "Homestay", "Tour Guide Service", "Cottage", "Boat Service"}},
 	{code: "footwear_leather", share: 0.13, awareWeight: 1.6, jobs: 7.0, female: 0.10, background: 0.15,
 		anchors: []anchor{
-			{upazila: "BD304811", centre: orb.Point{90.99, 24.05}, sigmaKM: 2, weight: 0.80}, // Bhairab, Kishoreganj
+			{upazila: "BD304811", centre: orb.Point{90.99, 24.05}, sigmaKM: 2, weight: 0.80},     // Bhairab, Kishoreganj
 			{upazila: "BD302642", centre: orb.Point{90.375, 23.730}, sigmaKM: 1.2, weight: 0.20}, // Hazaribagh and Lalbagh, Dhaka
 		},
 		words: []string{"Shoe Factory", "Footwear", "Leather Goods", "Sandal House", "Juta Ghar"}},
