@@ -1,19 +1,39 @@
 // The application: builds the map from the server's configuration, adds the
-// admin layers and controls, and keeps selection, panel and URL hash in step.
+// admin and enterprise layers and the controls, and keeps selection, panel,
+// sector filter and URL hash in step.
 
 import * as maplibregl from 'maplibre-gl';
 import type { StyleSpecification } from 'maplibre-gl';
 // MapLibre looks for its worker beside its own module, which bundling moves;
 // ship the (self-contained) worker as an asset and point MapLibre at it.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { ApiError, fetchAdmin, fetchConfig, type AdminUnit, type BBox, type GeocodeResult } from './api';
+import {
+  ApiError,
+  fetchAdmin,
+  fetchConfig,
+  fetchEnterpriseStats,
+  fetchSectors,
+  type AdminUnit,
+  type BBox,
+  type GeocodeResult,
+  type Sector,
+} from './api';
 import { addAdminLayers, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
+import { SyntheticBanner } from './banner';
+import { AccountControl } from './controls/account-control';
 import { LanguageControl } from './controls/language-control';
 import { SearchControl } from './controls/search-control';
+import { SectorControl } from './controls/sector-control';
+import { EnterpriseLayer } from './enterprise-layers';
+import { EnterprisePicker } from './enterprise-picker';
+import { EnterprisePopup } from './enterprise-popup';
 import { formatHash, isPCode, parseHash, type ViewState } from './hash';
 import { HoverPicker, Selection } from './highlight';
 import { I18n } from './i18n';
+import { ImportDialog } from './import-dialog';
 import { UnitPanel } from './panel';
+import { SectorCatalogue, SectorFilter } from './sectors';
+import { Session } from './session';
 
 /** Bangladesh, with a little margin: the view when the URL names none. */
 const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];
@@ -51,9 +71,22 @@ function prefersReducedMotion(): boolean {
   return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
 
+/** The sector catalogue, or none when the server cannot give it. */
+async function loadSectors(): Promise<Sector[]> {
+  try {
+    return (await fetchSectors()).sectors ?? [];
+  } catch (err) {
+    console.warn('guccho: /api/sectors unavailable', err);
+    return [];
+  }
+}
+
 export interface App {
   map: maplibregl.Map;
   i18n: I18n;
+  /** The sectors shown on the map. */
+  sectors: SectorFilter;
+  session: Session;
   /** Selects a unit by P-code, opens its panel and optionally moves the map to it. */
   select(pcode: string, opts?: { fit?: boolean }): Promise<void>;
 }
@@ -71,9 +104,14 @@ export async function startApp(root: HTMLElement): Promise<App> {
   applyDocumentLang();
   i18n.onChange(applyDocumentLang);
 
-  const config = await fetchConfig();
+  const session = new Session(window.localStorage);
+  void session.restore();
+  const [config, sectors] = await Promise.all([fetchConfig(), loadSectors()]);
   const { style, basemap } = await baseStyle(config.basemap_style_url);
   const initial = parseHash(location.hash);
+  const catalogue = new SectorCatalogue(sectors);
+  const filter = new SectorFilter(catalogue);
+  filter.set(initial.sectors ?? null);
   const container = root.querySelector<HTMLElement>('#map')!;
 
   const map = new maplibregl.Map({
@@ -103,7 +141,12 @@ export async function startApp(root: HTMLElement): Promise<App> {
 
   const writeHash = () => {
     const c = map.getCenter();
-    const state: ViewState = { zoom: map.getZoom(), center: [c.lng, c.lat], sel: panel.pcode ?? undefined };
+    const state: ViewState = {
+      zoom: map.getZoom(),
+      center: [c.lng, c.lat],
+      sel: panel.pcode ?? undefined,
+      sectors: filter.selected ?? undefined,
+    };
     const hash = formatHash(state);
     if (hash !== location.hash) history.replaceState(history.state, '', hash || location.pathname + location.search);
   };
@@ -155,15 +198,53 @@ export async function startApp(root: HTMLElement): Promise<App> {
     if (opts.fit && !opts.bbox) fitUnit(unit.bbox, pcode);
   };
 
+  // Enterprises: layer, popup, legend and filter, counts and the synthetic-data banner.
+  const enterprises = new EnterpriseLayer(map, catalogue);
+  enterprises.setSectors(filter.selected);
+  const popup = new EnterprisePopup(map, i18n, catalogue);
+  const sectorControl = new SectorControl(i18n, catalogue, filter);
+  const banner = new SyntheticBanner(root.querySelector<HTMLElement>('.app-header') ?? root, i18n);
+  const refreshStats = async () => {
+    try {
+      const stats = await fetchEnterpriseStats();
+      sectorControl.setStats(stats);
+      banner.set((stats?.synthetic ?? 0) > 0);
+    } catch (err) {
+      console.warn('guccho: enterprise counts unavailable', err);
+    }
+  };
+  void refreshStats();
+  filter.onChange(() => {
+    enterprises.setSectors(filter.selected);
+    writeHash();
+  });
+
+  const importDialog = new ImportDialog(root, i18n, session, () => {
+    void enterprises.refresh();
+    void refreshStats();
+  });
+  session.onChange(() => {
+    if (!session.me) importDialog.close();
+  });
+
   const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox, id: r.feature_id }));
   map.addControl(search, 'top-left');
   map.addControl(new LanguageControl(i18n), 'top-right');
+  map.addControl(new AccountControl(i18n, session, () => importDialog.open()), 'top-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  if (catalogue.sectors.length) map.addControl(sectorControl, 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
   map.on('load', () => {
     addAdminLayers(map, location.origin, basemap);
-    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }));
+    // The enterprise picker listens first, so the admin picker can stand
+    // aside wherever an enterprise is under the pointer.
+    const picker = new EnterprisePicker(map, i18n, catalogue, (id, feature) => {
+      const g = feature.geometry;
+      void popup.open(id, g.type === 'Point' ? (g.coordinates as [number, number]) : map.getCenter());
+    });
+    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }), (p) => picker.pickAt([p.x, p.y]) !== null);
+    void enterprises.add();
     // Feature-state set before the sources existed is re-applied now.
     const ref = selection.ref;
     if (ref) selection.set(ref);
@@ -174,11 +255,12 @@ export async function startApp(root: HTMLElement): Promise<App> {
   window.addEventListener('hashchange', () => {
     const next = parseHash(location.hash);
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
+    filter.set(next.sectors ?? null);
     if (next.sel && next.sel !== panel.pcode) void select(next.sel, { fit: !next.center });
     else if (!next.sel && panel.isOpen) close();
   });
 
   if (initial.sel) void select(initial.sel, { fit: !initial.center });
 
-  return { map, i18n, select: (pcode, opts) => select(pcode, opts) };
+  return { map, i18n, sectors: filter, session, select: (pcode, opts) => select(pcode, opts) };
 }

@@ -1,4 +1,5 @@
-// The map view kept in the URL hash: #z=7.2&lon=90.35&lat=23.7&sel=BD3026.
+// The map view kept in the URL hash:
+// #z=7.2&lon=90.35&lat=23.7&sel=BD3026&sectors=dairy,footwear_leather.
 // Parsing is forgiving (unknown keys and bad values are dropped); formatting
 // rounds to a precision that suits the zoom so URLs stay short.
 
@@ -8,7 +9,14 @@ export interface ViewState {
   center?: [number, number];
   /** P-code of the selected unit. */
   sel?: string;
+  /**
+   * The sectors shown, when the user narrowed them; absent means all, an
+   * empty list none.
+   */
+  sectors?: string[];
 }
+
+const SECTOR_CODE = /^[a-z0-9_]+$/;
 
 const PCODE = /^BD(\d{2}){1,4}$/;
 
@@ -36,6 +44,11 @@ export function parseHash(hash: string): ViewState {
   }
   const sel = params.get('sel')?.trim().toUpperCase();
   if (sel && isPCode(sel)) state.sel = sel;
+  const sectors = params.get('sectors');
+  if (sectors !== null) {
+    const codes = sectors.split(',').map((c) => c.trim().toLowerCase()).filter((c) => SECTOR_CODE.test(c));
+    state.sectors = [...new Set(codes)];
+  }
   return state;
 }
 
@@ -54,5 +67,6 @@ export function formatHash(state: ViewState): string {
     parts.push('lon=' + round(state.center[0], digits), 'lat=' + round(state.center[1], digits));
   }
   if (state.sel) parts.push('sel=' + state.sel);
+  if (state.sectors) parts.push('sectors=' + state.sectors.join(','));
   return parts.length ? '#' + parts.join('&') : '';
 }

@@ -43,7 +43,8 @@ export interface PickedUnit extends UnitRef {
 
 /**
  * HoverPicker highlights the finest visible unit under the pointer, names it
- * in a tooltip, and reports clicks on units through onPick.
+ * in a tooltip, and reports clicks on units through onPick. Where yieldTo
+ * says a layer drawn above the units wants the pointer, it stands aside.
  */
 export class HoverPicker {
   private hovered: UnitRef | null = null;
@@ -53,6 +54,7 @@ export class HoverPicker {
     private readonly map: MapLibreMap,
     private readonly i18n: I18n,
     private readonly onPick: (unit: PickedUnit) => void,
+    private readonly yieldTo: (point: { x: number; y: number }) => boolean = () => false,
   ) {
     this.tooltip = new Tooltip(map.getContainer());
     map.on('mousemove', this.handleMove);
@@ -71,6 +73,12 @@ export class HoverPicker {
   }
 
   private handleMove = (e: MapMouseEvent): void => {
+    if (this.yieldTo(e.point)) {
+      // The other layer owns the cursor now.
+      this.clearHover();
+      this.tooltip.hide();
+      return;
+    }
     const unit = this.pickAt(e.point);
     if (!unit) return this.handleLeave();
     if (!this.hovered || this.hovered.id !== unit.id) {
@@ -91,6 +99,7 @@ export class HoverPicker {
   };
 
   private handleClick = (e: MapMouseEvent): void => {
+    if (this.yieldTo(e.point)) return;
     const unit = this.pickAt(e.point);
     if (unit) this.onPick(unit);
   };
