@@ -117,7 +117,7 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 		if col == "" {
 			return "", ""
 		}
-		return col, row.Values[col]
+		return col, strings.TrimSpace(row.Values[col])
 	}
 	e := &guccho.Enterprise{ImportRow: row.Number}
 	for _, re := range row.Errors {
@@ -127,10 +127,10 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 
 	_, e.Name = get(FieldName)
 	e.Stated = guccho.AdminNames{
-		Division: f2(get(FieldDivision)),
-		District: f2(get(FieldDistrict)),
-		Upazila:  f2(get(FieldUpazila)),
-		Union:    f2(get(FieldUnion)),
+		Division: second(get(FieldDivision)),
+		District: second(get(FieldDistrict)),
+		Upazila:  second(get(FieldUpazila)),
+		Union:    second(get(FieldUnion)),
 	}
 
 	// Sector.
@@ -313,7 +313,8 @@ func (c *Converter) deriveID(row Row) string {
 	return "k-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func f2(_, v string) string { return v }
+// second returns its second argument: the value of a get.
+func second(_, v string) string { return v }
 
 func setAttr(e *guccho.Enterprise, k, v string) {
 	if e.Attributes == nil {
