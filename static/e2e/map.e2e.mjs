@@ -5,14 +5,15 @@
 // With GUCCHO_PG_URL=postgres://… the server runs on that (empty) PostGIS
 // database instead of a fresh SQLite file.
 //
-// It starts `guccho serve` on a free port with a fresh database, drives
-// Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through
-// playwright-core, and leaves screenshots and the server log in
-// e2e/artifacts/. Server and browser are stopped whatever happens.
+// It starts `guccho serve --demo` on a free port with a fresh database (the
+// synthetic demo survey loaded), drives Debian's Chromium (CHROMIUM_PATH,
+// default /usr/bin/chromium) through playwright-core, and leaves screenshots
+// and the server log in e2e/artifacts/. Server and browser are stopped
+// whatever happens.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +45,12 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether the binary's serve command knows --demo. */
+function serveHasDemo() {
+  const res = spawnSync(bin, ['serve', '--help'], { encoding: 'utf8' });
+  return /-demo\b/.test(`${res.stdout}${res.stderr}`);
+}
+
 /** Starts the server and resolves once GET /healthz answers 200. */
 async function startServer(state) {
   assert.ok(existsSync(bin), `no server binary at ${bin} (build it, or set GUCCHO_BIN)`);
@@ -54,6 +61,9 @@ async function startServer(state) {
   // GUCCHO_PG_URL (set by `go run ./internal/pgtest/withpg`) runs the same test on the PostGIS store.
   const db = process.env.GUCCHO_PG_URL || join(state.dbDir, 'guccho.db');
   const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--boundaries', boundaries];
+  state.demo = serveHasDemo();
+  if (state.demo) args.push('--demo');
+  else console.log('# this binary has no serve --demo: the enterprise steps will be skipped');
   console.log(`# starting ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   state.server = child;
@@ -141,6 +151,19 @@ async function pagePoint(page, lonLat) {
 }
 
 const panelText = (page) => page.locator('#unit-panel').innerText();
+
+/** The admin token the server prints on a first start ("admin token: <token>"). */
+function adminToken(state) {
+  const m = state.serverLog.join('').match(/admin token: (\S+)/);
+  return m ? m[1] : null;
+}
+
+/** Properties of the rendered features of an enterprise layer. */
+const rendered = (page, layer) =>
+  page.evaluate((id) => window.__guccho.map.queryRenderedFeatures({ layers: [id] }).map((f) => ({ id: f.id, ...f.properties })), layer);
+
+/** The Bhairab footwear cluster (Kishoreganj). */
+const BHAIRAB = [90.99, 24.05];
 const hashSel = (page) => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('sel'));
 
 describe('guccho web map', () => {
@@ -155,6 +178,13 @@ describe('guccho web map', () => {
   const step = (name, fn) =>
     it(name, async () => {
       if (setupError) throw new Error(`setup failed: ${setupError.message}`);
+      await fn();
+    });
+  // Steps that need the demo survey (serve --demo).
+  const demoStep = (name, fn) =>
+    it(name, async (t) => {
+      if (setupError) throw new Error(`setup failed: ${setupError.message}`);
+      if (!state.demo) return t.skip('the binary has no serve --demo');
       await fn();
     });
 
@@ -322,5 +352,130 @@ describe('guccho web map', () => {
     await page.keyboard.press('Escape');
     await page.locator('#unit-panel').waitFor({ state: 'hidden', timeout: 5000 });
     assert.equal(await hashSel(page), null);
+  });
+
+  demoStep('serves the sector catalogue, the demo counts and the enterprises TileJSON', async () => {
+    const { sectors } = await getJSON(state, '/api/sectors');
+    assert.ok(sectors.some((s) => s.code === 'footwear_leather' && s.name_bn), 'the catalogue has footwear with a Bangla name');
+    const stats = await getJSON(state, '/api/enterprises/stats');
+    assert.equal(stats.total, 5457, 'the demo survey holds 5,457 enterprises');
+    assert.ok(stats.synthetic > 0, 'the demo records are marked synthetic');
+    const tj = await getJSON(state, '/tiles/enterprises.json');
+    assert.ok(tj.vector_layers.some((l) => l.id === 'enterprises'), 'TileJSON names the enterprises source-layer');
+  });
+
+  demoStep('draws enterprise cells at Bhairab, with the synthetic banner and the legend', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${state.base}/#z=8&lon=${BHAIRAB[0]}&lat=${BHAIRAB[1]}`);
+    await waitIdle(page);
+    const banner = page.locator('.synthetic-banner');
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await banner.innerText(), /Synthetic demo data/);
+    const cells = await rendered(page, 'enterprises-cells');
+    assert.ok(cells.length > 0, 'cells are drawn at z8');
+    assert.ok(cells.every((c) => c.kind === 'cell' && c.count > 0), 'every cell has a count');
+    assert.ok(cells.some((c) => c.sector === 'footwear_leather'), 'a footwear cell near Bhairab');
+    const footwear = page.locator('.sector-row[data-sector="footwear_leather"]');
+    assert.match(await footwear.innerText(), /Footwear and leather\s*[\d,]+/);
+    await shot(page, '06-bhairab-cells.png');
+    // The tooltip gives a cell's count in HTML.
+    const big = cells.sort((a, b) => b.count - a.count)[0];
+    const at = await page.evaluate((id) => {
+      const map = window.__guccho.map;
+      const f = map.queryRenderedFeatures({ layers: ['enterprises-cells'] }).find((x) => x.id === id);
+      return f && map.project(f.geometry.coordinates);
+    }, big.id);
+    if (at) {
+      const box = await page.evaluate(() => window.__guccho.map.getCanvas().getBoundingClientRect().toJSON());
+      await page.mouse.move(box.left + at.x, box.top + at.y);
+      await page.locator('.map-tooltip').filter({ hasText: /enterprises?/ }).waitFor({ state: 'visible', timeout: 5000 });
+      await shot(page, '07-cell-tooltip.png');
+    }
+  });
+
+  demoStep('draws points at z13 and opens a popup that says the data are synthetic', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${state.base}/#z=13&lon=${BHAIRAB[0]}&lat=${BHAIRAB[1]}`);
+    await waitIdle(page);
+    const points = await rendered(page, 'enterprises-points');
+    assert.ok(points.length > 0, 'points are drawn at z13');
+    assert.ok(points.every((p) => p.kind === 'point' && p.id), 'every point has an enterprise id');
+    // The point nearest the centre, clear of the panels at the edges.
+    const target = await page.evaluate(() => {
+      const map = window.__guccho.map;
+      const box = map.getCanvas().getBoundingClientRect();
+      const c = { x: box.width / 2, y: box.height / 2 };
+      let best = null;
+      for (const f of map.queryRenderedFeatures({ layers: ['enterprises-points'] })) {
+        const p = map.project(f.geometry.coordinates);
+        const d = Math.hypot(p.x - c.x, p.y - c.y);
+        if (!best || d < best.d) best = { d, x: box.left + p.x, y: box.top + p.y, id: f.properties.id };
+      }
+      return best;
+    });
+    await page.mouse.click(target.x, target.y);
+    const popup = page.locator('.guccho-popup .ent-popup');
+    await popup.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await popup.getAttribute('data-id'), String(target.id));
+    assert.match(await popup.locator('.synthetic-badge').innerText(), /Synthetic demo data/);
+    assert.match(await popup.locator('.ent-placement').innerText(), /surveyed/);
+    await shot(page, '08-point-popup.png');
+    await page.keyboard.press('Escape');
+    await popup.waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  demoStep('hides a sector switched off in the legend, and keeps the choice in the URL', async () => {
+    const before = await rendered(page, 'enterprises-points');
+    assert.ok(before.some((p) => p.sector === 'footwear_leather'), 'footwear points are drawn at first');
+    await page.locator('.sector-row[data-sector="footwear_leather"] input').uncheck();
+    await page.waitForFunction(() => /sectors=[^&]*/.test(location.hash), null, { timeout: 5000 });
+    await waitIdle(page);
+    const after = await rendered(page, 'enterprises-points');
+    assert.equal(after.filter((p) => p.sector === 'footwear_leather').length, 0, 'no footwear point after switching footwear off');
+    const sectors = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('sectors'));
+    assert.ok(!sectors.split(',').includes('footwear_leather') && sectors.includes('dairy'), `hash sectors=${sectors}`);
+    await shot(page, '09-footwear-off.png');
+    await page.locator('.guccho-sectors-actions button').first().click();
+    await waitIdle(page);
+    assert.equal(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('sectors')), null);
+  });
+
+  demoStep('signs in with the admin token and imports a small survey', async () => {
+    const token = adminToken(state);
+    assert.ok(token, 'the server printed "admin token: …" on its first start');
+    await page.locator('.guccho-account-signin').click();
+    await page.locator('#guccho-token').fill(token);
+    await page.locator('.guccho-signin-submit').click();
+    await page.locator('.guccho-account-who').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await page.locator('.guccho-account-who').innerText(), /Administrator/);
+    assert.equal(await page.evaluate(() => location.href.includes('token')), false, 'no token in the URL');
+
+    const csv = join(state.dbDir, 'e2e-survey.csv');
+    writeFileSync(
+      csv,
+      [
+        'id,name,sector,district,upazila,latitude,longitude',
+        'E2E-1,Meghna Dairy,dairy,Kishoreganj,Bhairab,24.0512,90.9781',
+        'E2E-2,Bhairab Sandal House,footwear_leather,Kishoreganj,Bhairab,,',
+        'E2E-3,Orbit Rockets,spaceships,Kishoreganj,Bhairab,,',
+      ].join('\n') + '\n',
+    );
+    await page.locator('.guccho-account-import').click();
+    await page.locator('#import-dialog').waitFor({ state: 'visible', timeout: 5000 });
+    await page.setInputFiles('#import-file', csv);
+    await page.locator('.import-start').click();
+    await page.locator('.import-status').waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await page.locator('.import-status').innerText(), /Import finished/);
+    assert.equal(await page.locator('[data-count="created"] dd').innerText(), '2');
+    assert.equal(await page.locator('[data-count="failed"] dd').innerText(), '1');
+    const link = page.locator('a.import-failures');
+    await link.waitFor({ state: 'visible' });
+    await shot(page, '10-import-report.png');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), link.click()]);
+    const saved = join(state.dbDir, 'failed-rows.csv');
+    await download.saveAs(saved);
+    assert.match(readFileSync(saved, 'utf8'), /spaceships/, 'the failed rows name the unknown sector');
+    await page.keyboard.press('Escape');
+    await page.locator('#import-dialog').waitFor({ state: 'hidden', timeout: 5000 });
   });
 });
