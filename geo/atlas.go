@@ -64,6 +64,22 @@ func (a *Atlas) Level(l Level) []*Unit {
 // Children returns the direct children of a unit ordered by P-code.
 func (a *Atlas) Children(pcode string) []*Unit { return a.children[pcode] }
 
+// descendants returns the units of level below u, in P-code order.
+func (a *Atlas) descendants(u *Unit, level Level) []*Unit {
+	if u.Level >= level {
+		return nil
+	}
+	kids := a.children[u.PCode]
+	if u.Level+1 == level {
+		return kids
+	}
+	var out []*Unit
+	for _, k := range kids {
+		out = append(out, a.descendants(k, level)...)
+	}
+	return out
+}
+
 // Parents returns the ancestors of u below the country, from the division
 // down to the direct parent.
 func (a *Atlas) Parents(u *Unit) []*Unit {

@@ -40,14 +40,22 @@ type Geocoder struct {
 	// sadar maps a district's P-code to its upazilas that have a name with
 	// the word "Sadar" (সদর): the headquarters upazila, or two of them.
 	sadar map[string][]*Unit
+	// namesOf holds each unit's names, as indices in gaz.names.
+	namesOf map[*Unit][]int32
 }
+
+// fieldWords are words survey forms add to a name that the Gazetteer does
+// not treat as optional: "Bibhag" (division), "UP" and "Parishad" (union
+// parishad). The geocoder drops them, unless they are the whole name.
+var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "পরিষদ": true}
 
 // NewGeocoder builds a geocoder over the units, names and locator of a.
 func NewGeocoder(a *Atlas) *Geocoder {
-	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}}
+	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}, namesOf: map[*Unit][]int32{}}
 	for i := range g.gaz.names {
 		n := &g.gaz.names[i]
 		g.exact[n.key] = append(g.exact[n.key], int32(i))
+		g.namesOf[n.unit] = append(g.namesOf[n.unit], int32(i))
 		if n.unit.Level == Upazila && hasSadar(n.norm) {
 			d := n.unit.Parent
 			if l := g.sadar[d]; len(l) == 0 || l[len(l)-1] != n.unit {
@@ -101,11 +109,16 @@ type GeocodeResult struct {
 // Gazetteer's normal form against every name of a unit (COD-AB, current
 // spelling, variants, Bangla), so "Jashore", "Jessore" and "যশোর" are one
 // district and "Nawabganj" is the old name of Chapainawabganj. "Sadar",
-// "Upazila", "Thana", "District", "Union" are optional words; an upazila
-// stated as just "Sadar", or as "<district> Sadar" in another spelling of the
-// district, is the district's one Sadar upazila. An exact match beats a
-// prefix or fuzzy one (Gazetteer.Search), which is taken only when it is the
-// single best and flags name_fuzzy. A name that fits several units equally
+// "Upazila", "Thana", "District", "Union" are optional words, and "Bibhag",
+// "UP" and "Parishad" are dropped; an upazila stated as just "Sadar", or as
+// "<district> Sadar" in another spelling of the district, is the district's
+// one Sadar upazila (and, failing all else, so is one with "Sadar" misspelt
+// by one edit, as a fuzzy match). An exact match beats a prefix or fuzzy one
+// (Gazetteer.Search), which beats a name one edit away (a letter changed,
+// added, dropped or two swapped; names of four letters or more, looked for
+// only inside a resolved parent or among divisions and districts); these are
+// taken only when they are the single best, and flag name_fuzzy. A name
+// that fits several units equally
 // well (a repeated upazila name with no district) flags name_ambiguous; one
 // that exists at its level but not inside the resolved parent flags
 // name_parent_mismatch; one that matches nothing flags name_unknown. Such a
@@ -224,7 +237,7 @@ type nameMatch struct {
 // match looks up name among the units of level whose P-codes start with
 // within. Fuzzy (and prefix) matching is tried only when fuzzy is set.
 func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) nameMatch {
-	qn := Normalize(name)
+	qn := dropFieldWords(Normalize(name))
 	if qn == "" {
 		return nameMatch{status: notStated}
 	}
@@ -234,18 +247,27 @@ func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) na
 	} else if n > 1 {
 		return nameMatch{status: ambiguous}
 	}
-	if level == Upazila && len(within) == 6 && hasSadar(qn) {
-		if m, ok := g.sadarUpazila(qn, within); ok {
+	sadarPossible := level == Upazila && len(within) == 6
+	if sadarPossible {
+		if m, ok := g.sadarUpazila(qn, within, false); ok {
 			return m
 		}
 	}
 	if fuzzy {
-		ms := g.gaz.Search(name, SearchOptions{Limit: 2, Level: &level, Within: within})
+		ms := g.gaz.Search(qn, SearchOptions{Limit: 2, Level: &level, Within: within})
 		switch {
 		case len(ms) == 1 || len(ms) == 2 && ms[0].Score > ms[1].Score:
 			return nameMatch{status: matched, unit: ms[0].Unit, score: ms[0].Score}
 		case len(ms) == 2:
 			return nameMatch{status: ambiguous}
+		}
+		if m, ok := g.oneEdit(qk, level, within); ok {
+			return m
+		}
+		if sadarPossible {
+			if m, ok := g.sadarUpazila(qn, within, true); ok {
+				return m
+			}
 		}
 	}
 	if within != "" {
@@ -300,15 +322,115 @@ func contains(us []*Unit, u *Unit) bool {
 	return false
 }
 
+// dropFieldWords removes fieldWords from a normalised name, unless
+// nothing else is left.
+func dropFieldWords(qn string) string {
+	if !strings.Contains(qn, " ") {
+		return qn
+	}
+	words := strings.Fields(qn)
+	kept := words[:0]
+	for _, w := range words {
+		if !fieldWords[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == len(words) || len(kept) == 0 {
+		return qn
+	}
+	return strings.Join(kept, " ")
+}
+
+// oneEditMinRunes is the shortest key oneEdit compares.
+const oneEditMinRunes = 4
+
+// oneEdit finds, among the units of level inside the unit within (or
+// nationwide for divisions and districts, which are few), the one having a
+// name one edit away from the query key qk: a letter changed, added,
+// dropped, or two neighbours swapped. It catches what the Gazetteer's fuzzy
+// search misses because its threshold is a share of the length:
+// transpositions (two Levenshtein edits) and one typo in a short name. The
+// match must be the only one; it scores as a fuzzy match of one edit.
+func (g *Geocoder) oneEdit(qk string, level Level, within string) (nameMatch, bool) {
+	q := []rune(qk)
+	if len(q) < oneEditMinRunes {
+		return nameMatch{}, false
+	}
+	var cands []*Unit
+	if within == "" {
+		if level > District {
+			return nameMatch{}, false
+		}
+		cands = g.atlas.levels[level]
+	} else if parent, ok := g.atlas.byCode[within]; ok && parent.Level < level {
+		cands = g.atlas.descendants(parent, level)
+	}
+	var found *Unit
+	runes, n := 0, 0
+	for _, u := range cands {
+		for _, id := range g.namesOf[u] {
+			nm := &g.gaz.names[id]
+			if nm.runes >= oneEditMinRunes && abs(nm.runes-len(q)) <= 1 && withinOneEdit(q, []rune(nm.key)) {
+				found, runes = u, nm.runes
+				n++
+				break
+			}
+		}
+	}
+	switch n {
+	case 0:
+		return nameMatch{}, false
+	case 1:
+		sim := 1 - 1/float64(max(runes, len(q)))
+		return nameMatch{status: matched, unit: found, score: scoreFuzzy * sim}, true
+	}
+	return nameMatch{status: ambiguous}, true
+}
+
+// withinOneEdit reports whether a and b differ by at most one substitution,
+// insertion, deletion or swap of neighbours.
+func withinOneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case i == len(a):
+		return len(b)-len(a) <= 1
+	case len(a) == len(b):
+		if string(a[i+1:]) == string(b[i+1:]) {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == string(b[i+2:])
+	case len(b) == len(a)+1:
+		return string(a[i:]) == string(b[i+1:])
+	}
+	return false
+}
+
 // sadarUpazila resolves an upazila stated as "Sadar", optionally after the
 // district's name in any of its spellings ("Jashore Sadar" where the data
-// says "Jessore Sadar"), to the district's one Sadar upazila.
-func (g *Geocoder) sadarUpazila(qn, district string) (nameMatch, bool) {
+// says "Jessore Sadar"), to the district's one Sadar upazila. With loose,
+// a word one edit away from "sadar" ("Sadra", "Sador") counts as Sadar
+// too, and the match scores as a fuzzy one.
+func (g *Geocoder) sadarUpazila(qn, district string, loose bool) (nameMatch, bool) {
 	var rest []string
+	found, fuzzy := false, false
 	for _, w := range strings.Fields(qn) {
-		if !optionalWords[w] {
+		switch {
+		case w == "sadar" || w == "সদর":
+			found = true
+		case loose && len(w) >= oneEditMinRunes && withinOneEdit([]rune(w), []rune("sadar")):
+			found, fuzzy = true, true
+		case !optionalWords[w]:
 			rest = append(rest, w)
 		}
+	}
+	if !found {
+		return nameMatch{}, false
 	}
 	if len(rest) > 0 {
 		r := strings.Join(rest, " ")
@@ -320,7 +442,11 @@ func (g *Geocoder) sadarUpazila(qn, district string) (nameMatch, bool) {
 	case 0:
 		return nameMatch{}, false
 	case 1:
-		return nameMatch{status: matched, unit: c[0], score: scoreExactKey}, true
+		score := scoreExactKey
+		if fuzzy {
+			score = scoreFuzzy * (1 - 1.0/5)
+		}
+		return nameMatch{status: matched, unit: c[0], score: score}, true
 	}
 	return nameMatch{status: ambiguous}, true
 }
