@@ -3,7 +3,6 @@ package survey
 import (
 	"errors"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -36,7 +35,10 @@ func asciiDigits(s string) string {
 	}, s)
 }
 
-var errNotNumber = errors.New("not a number")
+var (
+	errNotNumber = errors.New("not a number")
+	degreeSigns  = strings.NewReplacer("°", "", "º", "", "˚", "", " ", "")
+)
 
 // parseCoord reads one coordinate in decimal degrees: any digits above, a
 // decimal comma when it is the only separator ("23,81"), degree signs and a
@@ -44,7 +46,9 @@ var errNotNumber = errors.New("not a number")
 // range-checked.
 func parseCoord(s string) (float64, error) {
 	s = strings.TrimSpace(asciiDigits(s))
-	s = strings.NewReplacer("°", "", "º", "", "˚", "", " ", "").Replace(s)
+	if strings.ContainsAny(s, "°º˚ ") {
+		s = degreeSigns.Replace(s)
+	}
 	sign := 1.0
 	if n := len(s); n > 1 {
 		switch s[n-1] {
@@ -148,8 +152,6 @@ func normalGender(s string) string {
 	return "other"
 }
 
-var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
-
 // splitList splits a multiple-choice answer into its items. Items are
 // separated by ';', '|' or ',' when any of these is present. Otherwise the
 // text is split on spaces only when it looks like a KoboToolbox/ODK
@@ -182,7 +184,7 @@ func splitList(s string) []string {
 func kobo(words []string) bool {
 	marked := false
 	for _, w := range words {
-		if !slug.MatchString(w) {
+		if !isSlug(w) {
 			return false
 		}
 		if strings.IndexFunc(w, func(r rune) bool { return r == '_' || unicode.IsDigit(r) }) >= 0 {
@@ -190,6 +192,20 @@ func kobo(words []string) bool {
 		}
 	}
 	return marked
+}
+
+// isSlug reports whether w is a lower-case choice name: [a-z0-9][a-z0-9_.-]*.
+func isSlug(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return w != ""
 }
 
 // foldKey folds case, Unicode form, punctuation and spacing for lookups.
