@@ -9,19 +9,36 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/importer"
 	"github.com/guccho/guccho/tiles"
 )
 
-// Config is what a Server needs. Geo and Tiles are required.
+// Config is what a Server needs. Geo and Tiles are required; without
+// Enterprises (and Tokens, Sectors, Geocoders, Importer) the enterprise
+// routes answer 404.
 type Config struct {
-	Geo    geo.Store
-	Tiles  tiles.Source
-	Layers []tiles.Layer // the tile layer catalogue; default tiles.AdminLayers
+	Geo         geo.Store
+	Tiles       tiles.Source
+	Enterprises guccho.EnterpriseStore
+	Tokens      guccho.TokenStore
+	Sectors     *guccho.Sectors
+	Geocoders   *importer.Geocoders
+	Importer    *importer.Importer // template for uploads; its Progress is set per import
+	// MaxUploadBytes refuses larger uploads with 413; default 1 GiB.
+	MaxUploadBytes int64
+	// TempDir holds spooled uploads; default os.TempDir().
+	TempDir string
+	Layers  []tiles.Layer // the tile layer catalogue; default tiles.AdminLayers
 	// DataVersion returns a string that changes whenever the data behind a
 	// tile layer changes; it keys the tile cache and versions tile URLs.
 	// Nil means the data never changes.
@@ -44,10 +61,15 @@ type Config struct {
 // Server serves Guccho over HTTP. Create it with New; it is safe for
 // concurrent use.
 type Server struct {
-	cfg    Config
-	cache  *tiles.Cache
-	layers map[string]tiles.Layer
-	router *mux.Router
+	cfg     Config
+	cache   *tiles.Cache
+	layers  map[string]tiles.Layer
+	router  *mux.Router
+	imports imports
+
+	bgCtx    context.Context // background work (imports) runs under it
+	bgCancel context.CancelFunc
+	bg       sync.WaitGroup
 }
 
 // New returns a Server for cfg, filling defaults.
@@ -67,7 +89,18 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{}}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 1 << 30
+	}
+	if cfg.TempDir == "" {
+		cfg.TempDir = os.TempDir()
+	}
+	if cfg.Enterprises != nil {
+		cfg.Layers = append(append([]tiles.Layer(nil), cfg.Layers...), tiles.EnterpriseLayer)
+	}
+	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{},
+		imports: imports{running: map[string]guccho.Import{}}}
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	for _, l := range cfg.Layers {
 		s.layers[l.Name] = l
 	}
@@ -75,12 +108,19 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// Close cancels background work (running imports roll back and are marked
+// failed) and waits for it to end.
+func (s *Server) Close() {
+	s.bgCancel()
+	s.bg.Wait()
+}
+
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 func (s *Server) routes() {
 	r := mux.NewRouter()
-	r.Use(s.recoverPanics, s.logRequests)
+	r.Use(s.recoverPanics, s.logRequests, s.authenticate)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErrorCode(w, r, http.StatusNotFound, "not_found", "no route for "+r.URL.Path)
 	})
@@ -92,6 +132,17 @@ func (s *Server) routes() {
 	api.Handle("/admin/{pcode}", readOnly(s.handleAdmin))
 	api.Handle("/reverse", readOnly(s.handleReverse))
 	api.Handle("/geocode", readOnly(s.handleGeocode))
+	api.Handle("/me", readOnly(s.handleMe))
+	if s.cfg.Enterprises != nil {
+		api.Handle("/sectors", readOnly(s.handleSectors))
+		api.Handle("/enterprises", methods{http.MethodGet: s.handleEnterprises, http.MethodPost: s.requireWriter(s.handleCreateEnterprise)})
+		api.Handle("/enterprises/stats", readOnly(s.handleEnterpriseStats))
+		api.Handle("/enterprises/{id}", methods{http.MethodGet: s.handleEnterprise,
+			http.MethodPut: s.requireWriter(s.handleUpdateEnterprise), http.MethodDelete: s.requireWriter(s.handleDeleteEnterprise)})
+		api.Handle("/imports", methods{http.MethodGet: s.handleImports, http.MethodPost: s.requireWriter(s.handleCreateImport)})
+		api.Handle("/imports/{id}", readOnly(s.handleImport))
+		api.Handle("/imports/{id}/failures.csv", readOnly(s.requireWriter(s.handleImportFailures)))
+	}
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
@@ -102,6 +153,29 @@ func (s *Server) routes() {
 
 	r.PathPrefix("/").Handler(readOnly(s.appHandler().ServeHTTP))
 	s.router = r
+}
+
+// methods dispatches by HTTP method and answers 405 to the others (GET
+// also serves HEAD).
+type methods map[string]http.HandlerFunc
+
+func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	h, ok := m[method]
+	if !ok {
+		var allowed []string
+		for k := range m {
+			allowed = append(allowed, k)
+		}
+		sort.Strings(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeErrorCode(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path+" (use "+strings.Join(allowed, ", ")+")")
+		return
+	}
+	h(w, r)
 }
 
 // readOnly answers 405 to any method but GET and HEAD. (Checking the method

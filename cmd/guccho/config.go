@@ -18,11 +18,14 @@ type Config struct {
 	TileCacheMB     int           // tile cache size in MiB (GUCCHO_TILE_CACHE_MB), default 256
 	RequestTimeout  time.Duration // per-request deadline (GUCCHO_REQUEST_TIMEOUT), default 30s
 	LogLevel        string        // debug, info, warn or error (GUCCHO_LOG_LEVEL), default info
+	Sectors         string        // JSON file of extra sectors (GUCCHO_SECTORS)
+	MaxUploadMB     int           // serve: largest survey upload (GUCCHO_MAX_UPLOAD_MB), default 1024
+	Demo            bool          // serve: load the demo survey when the store has no enterprises (GUCCHO_DEMO=1)
 }
 
 // defaultConfig returns the defaults overridden by environment variables.
 func defaultConfig(getenv func(string) string) Config {
-	c := Config{Addr: ":8080", DB: "guccho.db", TileCacheMB: 256, RequestTimeout: 30 * time.Second, LogLevel: "info"}
+	c := Config{Addr: ":8080", DB: "guccho.db", TileCacheMB: 256, RequestTimeout: 30 * time.Second, LogLevel: "info", MaxUploadMB: 1024}
 	set := func(name string, dst *string) {
 		if v := getenv(name); v != "" {
 			*dst = v
@@ -33,6 +36,11 @@ func defaultConfig(getenv func(string) string) Config {
 	set("GUCCHO_BOUNDARIES", &c.Boundaries)
 	set("GUCCHO_BASEMAP_STYLE_URL", &c.BasemapStyleURL)
 	set("GUCCHO_LOG_LEVEL", &c.LogLevel)
+	set("GUCCHO_SECTORS", &c.Sectors)
+	if v := getenv("GUCCHO_MAX_UPLOAD_MB"); v != "" {
+		fmt.Sscanf(v, "%d", &c.MaxUploadMB)
+	}
+	c.Demo = getenv("GUCCHO_DEMO") == "1" || getenv("GUCCHO_DEMO") == "true"
 	if v := getenv("GUCCHO_TILE_CACHE_MB"); v != "" {
 		fmt.Sscanf(v, "%d", &c.TileCacheMB)
 	}

@@ -30,7 +30,10 @@ type Env struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the web map, the API and vector tiles", runServe},
-		{"import", "import data: guccho import boundaries DIR", runImport},
+		{"import", "import boundaries or a survey: import boundaries DIR | import enterprises FILE", runImport},
+		{"geocode", "geocode a survey file without a server: geocode IN -o OUT.csv", runGeocode},
+		{"demo", "load the synthetic demo survey (or write it as CSV)", runDemo},
+		{"token", "create an API token for writing: token create --role editor", runToken},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -59,6 +62,9 @@ func exitCode(err error) int {
 }
 
 var errUsage = errors.New("usage")
+
+// errEOF ends survey readers.
+var errEOF = io.EOF
 
 // run dispatches to a subcommand.
 func run(ctx context.Context, args []string, env Env) error {

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/demo"
 	"github.com/guccho/guccho/server"
 	"github.com/guccho/guccho/static"
 )
@@ -26,6 +28,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	flags.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "MiB of encoded tiles kept in memory (env GUCCHO_TILE_CACHE_MB)")
 	flags.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")
 	flags.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env GUCCHO_LOG_LEVEL)")
+	flags.IntVar(&cfg.MaxUploadMB, "max-upload-mb", cfg.MaxUploadMB, "largest survey upload in MB; larger ones get 413 (env GUCCHO_MAX_UPLOAD_MB)")
+	flags.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the synthetic demo survey when the store has no enterprises (env GUCCHO_DEMO=1)")
+	cfg.sectorsFlag(flags)
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), "Usage: guccho serve [flags]\n\nServes the web map, the JSON API and vector tiles.\n\nFlags:\n")
 		flags.PrintDefaults()
@@ -49,6 +54,23 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err := ensureBoundaries(ctx, s, cfg.Boundaries, log, env.Stderr); err != nil {
 		return err
 	}
+	a, err := newApp(cfg, s)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if n, err := s.CountEnterprises(ctx, guccho.EnterpriseFilter{}); err != nil {
+			return err
+		} else if n == 0 {
+			log.Info("loading the synthetic demo survey")
+			if _, err := loadDemo(ctx, a, demo.DefaultN, 1, env); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ensureAdminToken(ctx, s, env.Stderr); err != nil {
+		return err
+	}
 	var app fs.FS
 	if built, ok := static.App(); ok {
 		app = built
@@ -59,6 +81,12 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		Geo:             s,
 		Tiles:           s,
 		DataVersion:     s.DataVersion,
+		Enterprises:     s,
+		Tokens:          s,
+		Sectors:         a.sectors,
+		Geocoders:       a.geocoders,
+		Importer:        a.importer,
+		MaxUploadBytes:  int64(cfg.MaxUploadMB) << 20,
 		StoreName:       kind,
 		Ping:            s.Ping,
 		App:             app,
@@ -88,6 +116,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	defer h.Close() // running imports roll back
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"sort"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/data"
+	"github.com/guccho/guccho/importer"
+)
+
+// app holds what commands that touch enterprises share.
+type app struct {
+	store     store
+	sectors   *guccho.Sectors
+	geocoders *importer.Geocoders
+	importer  *importer.Importer
+}
+
+// newApp wires the sector catalogue (built in, extended by cfg.Sectors),
+// the geocoders and the importer around a store.
+func newApp(cfg Config, s store) (*app, error) {
+	sectors, err := guccho.ParseSectors(data.SectorsJSON)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Sectors != "" {
+		b, err := os.ReadFile(cfg.Sectors)
+		if err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "--sectors: %v", err)
+		}
+		if err := sectors.Extend(b); err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "--sectors %s: %s", cfg.Sectors, guccho.ErrorMessage(err))
+		}
+	}
+	g := &importer.Geocoders{Store: s, Version: func() string { return s.DataVersion("districts") }}
+	return &app{store: s, sectors: sectors, geocoders: g,
+		importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}}, nil
+}
+
+// sectorsFlag registers --sectors on fs.
+func (c *Config) sectorsFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.Sectors, "sectors", c.Sectors, "JSON file of extra sectors, added to the built-in catalogue (env GUCCHO_SECTORS)")
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,395 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/survey"
+)
+
+// handleSectors answers GET /api/sectors: the sector catalogue.
+func (s *Server) handleSectors(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"sectors": s.cfg.Sectors.All()})
+}
+
+// splitList splits a comma-separated parameter, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sectorsParam parses ?sector=a,b into catalogue codes.
+func (s *Server) sectorsParam(r *http.Request) ([]string, error) {
+	var out []string
+	for _, name := range splitList(r.URL.Query().Get("sector")) {
+		sec, ok := s.cfg.Sectors.Lookup(name)
+		if !ok {
+			return nil, guccho.Errorf(guccho.EINVALID, "parameter sector: unknown sector %q (known: %s)", name, strings.Join(s.cfg.Sectors.Codes(), ", "))
+		}
+		out = append(out, sec.Code)
+	}
+	return out, nil
+}
+
+// enterpriseFilter parses the filter parameters of GET /api/enterprises.
+func (s *Server) enterpriseFilter(r *http.Request) (guccho.EnterpriseFilter, error) {
+	q := r.URL.Query()
+	var f guccho.EnterpriseFilter
+	var err error
+	if f.Sectors, err = s.sectorsParam(r); err != nil {
+		return f, err
+	}
+	if v := q.Get("admin"); v != "" {
+		l, err := geo.PCodeLevel(v)
+		if err != nil || l == geo.Country {
+			return f, guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", v)
+		}
+		f.Admin = v
+	}
+	if v := q.Get("bbox"); v != "" {
+		parts := strings.Split(v, ",")
+		var n [4]float64
+		ok := len(parts) == 4
+		for i := 0; ok && i < 4; i++ {
+			n[i], err = strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+			ok = err == nil
+		}
+		if !ok || n[0] > n[2] || n[1] > n[3] {
+			return f, guccho.Errorf(guccho.EINVALID, "parameter bbox: %q is not west,south,east,north in degrees", v)
+		}
+		f.Bound = &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
+	}
+	for _, m := range splitList(q.Get("method")) {
+		if !contains(guccho.GeocodeMethods, m) {
+			return f, guccho.Errorf(guccho.EINVALID, "parameter method: %q is not one of %s", m, strings.Join(guccho.GeocodeMethods, ", "))
+		}
+		f.Methods = append(f.Methods, m)
+	}
+	f.ImportID = q.Get("import")
+	if v := q.Get("after"); v != "" {
+		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 0 {
+			return f, guccho.Errorf(guccho.EINVALID, "parameter after: %q is not a feature id", v)
+		}
+	}
+	return f, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// handleEnterprises answers GET /api/enterprises: enterprises matching the
+// filters (sector, admin, bbox, method, import), in feature-id order, as
+// JSON pages (limit, default 100, at most 1,000; after = the last feature id
+// seen), or streamed whole as GeoJSON (format=geojson) or CSV (format=csv).
+func (s *Server) handleEnterprises(w http.ResponseWriter, r *http.Request) {
+	f, err := s.enterpriseFilter(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		max := 1000
+		if format != "json" {
+			max = 1 << 30
+		}
+		if err != nil || n < 1 || n > max {
+			s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "parameter limit: %q is not a number from 1 to %d", v, max))
+			return
+		}
+		f.Limit = n
+	} else if format == "json" {
+		f.Limit = 100
+	}
+	switch format {
+	case "json":
+		list := []*guccho.Enterprise{}
+		err := s.cfg.Enterprises.FindEnterprises(r.Context(), f, func(e *guccho.Enterprise) error {
+			list = append(list, e)
+			return nil
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var next any
+		if len(list) == f.Limit {
+			next = list[len(list)-1].FeatureID
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"enterprises": list, "next_after": next})
+	case "geojson":
+		s.streamGeoJSON(w, r, f)
+	case "csv":
+		s.streamCSV(w, r, f)
+	default:
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "parameter format: %q is not json, geojson or csv", format))
+	}
+}
+
+// streamGeoJSON writes a FeatureCollection one feature at a time. Enterprises
+// not placed are written with a null geometry.
+func (s *Server) streamGeoJSON(w http.ResponseWriter, r *http.Request, f guccho.EnterpriseFilter) {
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Content-Disposition", `attachment; filename="enterprises.geojson"`)
+	io.WriteString(w, `{"type":"FeatureCollection","features":[`)
+	first := true
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	err := s.cfg.Enterprises.FindEnterprises(r.Context(), f, func(e *guccho.Enterprise) error {
+		if !first {
+			io.WriteString(w, ",")
+		}
+		first = false
+		var geom any
+		if e.Placed() {
+			geom = map[string]any{"type": "Point", "coordinates": e.Point}
+		}
+		return enc.Encode(map[string]any{"type": "Feature", "id": e.FeatureID, "geometry": geom, "properties": e})
+	})
+	if err != nil {
+		// Headers are gone; end the document so that the truncation shows.
+		s.cfg.Logger.Warn("geojson export stopped", "err", err)
+		io.WriteString(w, `],"error":`+strconv.Quote(guccho.ErrorMessage(err))+`}`)
+		return
+	}
+	io.WriteString(w, "]}\n")
+}
+
+// csvColumns are the columns of the CSV export.
+var csvColumns = []string{"id", "name", "sector", "sub_sector", "lon", "lat", "display_point", "gps_lon", "gps_lat",
+	"division", "district", "upazila", "union", "stated_division", "stated_district", "stated_upazila", "stated_union",
+	"geocode_method", "geocode_score", "geocode_flags", "employment_self", "employment_wage", "employment_female",
+	"employment_male", "owner_gender", "recp_aware", "recp_adopted", "recp_practices", "barriers", "synthetic", "import_id", "attributes"}
+
+func optInt(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
+}
+
+func optBool(p *bool) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatBool(*p)
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func csvRow(e *guccho.Enterprise) []string {
+	var lon, lat, glon, glat string
+	if e.Placed() {
+		lon, lat = fmtFloat(e.Point[0]), fmtFloat(e.Point[1])
+	}
+	if e.GPS != nil {
+		glon, glat = fmtFloat(e.GPS[0]), fmtFloat(e.GPS[1])
+	}
+	attrs := ""
+	if len(e.Attributes) > 0 {
+		b, _ := json.Marshal(e.Attributes)
+		attrs = string(b)
+	}
+	return []string{e.ID, e.Name, e.Sector, e.SubSector, lon, lat, strconv.FormatBool(e.DisplayPoint), glon, glat,
+		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union,
+		e.Stated.Division, e.Stated.District, e.Stated.Upazila, e.Stated.Union,
+		e.Geocode.Method, strconv.FormatFloat(e.Geocode.Score, 'f', 3, 64), strings.Join(e.Geocode.Flags, ";"),
+		strconv.Itoa(e.Employment.Self), strconv.Itoa(e.Employment.Wage), optInt(e.Employment.Female), optInt(e.Employment.Male),
+		e.OwnerGender, optBool(e.RECP.Aware), optBool(e.RECP.Adopted), strings.Join(e.RECP.Practices, ";"),
+		strings.Join(e.Barriers, ";"), strconv.FormatBool(e.Synthetic), e.ImportID, attrs}
+}
+
+// streamCSV writes the enterprises as CSV safe to open in a spreadsheet.
+func (s *Server) streamCSV(w http.ResponseWriter, r *http.Request, f guccho.EnterpriseFilter) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="enterprises.csv"`)
+	cw := survey.NewCSVWriter(w, csvColumns)
+	err := s.cfg.Enterprises.FindEnterprises(r.Context(), f, func(e *guccho.Enterprise) error {
+		return cw.Write(csvRow(e))
+	})
+	if err != nil {
+		s.cfg.Logger.Warn("csv export stopped", "err", err)
+	}
+	cw.Flush()
+}
+
+// handleEnterpriseStats answers GET /api/enterprises/stats[?admin=P]: counts
+// per sector and geocode method, and how many are synthetic.
+func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
+	admin := r.URL.Query().Get("admin")
+	if admin != "" {
+		if l, err := geo.PCodeLevel(admin); err != nil || l == geo.Country {
+			s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", admin))
+			return
+		}
+	}
+	st, err := s.cfg.Enterprises.EnterpriseStats(r.Context(), admin)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// enterpriseView is an enterprise as GET /api/enterprises/{id} shows it: with
+// the names of its admin units.
+type enterpriseView struct {
+	*guccho.Enterprise
+	AdminNames map[string]map[string]string `json:"admin_names"`
+}
+
+func (s *Server) view(r *http.Request, e *guccho.Enterprise) enterpriseView {
+	v := enterpriseView{Enterprise: e, AdminNames: map[string]map[string]string{}}
+	levels := map[string]string{e.Admin.Division: "division", e.Admin.District: "district", e.Admin.Upazila: "upazila", e.Admin.Union: "union"}
+	var codes []string
+	for c := range levels {
+		if c != "" {
+			codes = append(codes, c)
+		}
+	}
+	if len(codes) > 0 {
+		if units, err := s.cfg.Geo.FindUnits(r.Context(), geo.UnitFilter{PCodes: codes}); err == nil {
+			for _, u := range units {
+				v.AdminNames[levels[u.PCode]] = map[string]string{"pcode": u.PCode, "en": u.DisplayName(), "bn": u.NameBN}
+			}
+		}
+	}
+	return v
+}
+
+// handleEnterprise answers GET /api/enterprises/{id}.
+func (s *Server) handleEnterprise(w http.ResponseWriter, r *http.Request) {
+	e, err := s.cfg.Enterprises.FindEnterpriseByID(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.view(r, e))
+}
+
+// enterpriseInput is the body of POST and PUT /api/enterprises: what a
+// person enters; the server places it.
+type enterpriseInput struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Sector      string            `json:"sector"`
+	SubSector   string            `json:"sub_sector"`
+	GPS         *[2]float64       `json:"gps"` // [lon, lat]
+	Stated      guccho.AdminNames `json:"stated"`
+	Employment  guccho.Employment `json:"employment"`
+	OwnerGender string            `json:"owner_gender"`
+	RECP        guccho.RECP       `json:"recp"`
+	Barriers    []string          `json:"barriers"`
+	Attributes  map[string]string `json:"attributes"`
+}
+
+// decodeEnterprise reads and checks a body, and places the enterprise.
+func (s *Server) decodeEnterprise(r *http.Request) (*guccho.Enterprise, error) {
+	var in enterpriseInput
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "request body: %v", err)
+	}
+	sec, ok := s.cfg.Sectors.Lookup(in.Sector)
+	if !ok {
+		return nil, guccho.Errorf(guccho.EINVALID, "field \"sector\": unknown sector %q (known: %s)", in.Sector, strings.Join(s.cfg.Sectors.Codes(), ", "))
+	}
+	switch in.OwnerGender {
+	case "", "female", "male", "other":
+	default:
+		return nil, guccho.Errorf(guccho.EINVALID, "field \"owner_gender\": %q is not female, male or other", in.OwnerGender)
+	}
+	e := &guccho.Enterprise{ID: strings.TrimSpace(in.ID), Name: in.Name, Sector: sec.Code, SubSector: in.SubSector,
+		Stated: in.Stated, Employment: in.Employment, OwnerGender: in.OwnerGender, RECP: in.RECP,
+		Barriers: in.Barriers, Attributes: in.Attributes}
+	if in.GPS != nil {
+		p := orb.Point{in.GPS[0], in.GPS[1]}
+		if err := geo.CheckLonLat(p); err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "field \"gps\": [%g, %g] is not [lon, lat]", p[0], p[1])
+		}
+		e.GPS = &p
+	}
+	if err := s.cfg.Geocoders.Place(r.Context(), e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// handleCreateEnterprise answers POST /api/enterprises (editors): 201 with
+// the placed enterprise, 409 when the id exists.
+func (s *Server) handleCreateEnterprise(w http.ResponseWriter, r *http.Request) {
+	e, err := s.decodeEnterprise(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if e.ID == "" {
+		e.ID = "web-" + strings.TrimPrefix(newID(), "imp-")
+	}
+	if err := s.cfg.Enterprises.CreateEnterprise(r.Context(), e); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/enterprises/"+e.ID)
+	writeJSON(w, http.StatusCreated, s.view(r, e))
+}
+
+// handleUpdateEnterprise answers PUT /api/enterprises/{id} (editors).
+func (s *Server) handleUpdateEnterprise(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	e, err := s.decodeEnterprise(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if e.ID != "" && e.ID != id {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"id\": %q differs from the URL's %q", e.ID, id))
+		return
+	}
+	e.ID = id
+	old, err := s.cfg.Enterprises.FindEnterpriseByID(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e.Synthetic = old.Synthetic
+	if err := s.cfg.Enterprises.UpdateEnterprise(r.Context(), e); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.view(r, e))
+}
+
+// handleDeleteEnterprise answers DELETE /api/enterprises/{id} (editors): 204.
+func (s *Server) handleDeleteEnterprise(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.Enterprises.DeleteEnterprise(r.Context(), mux.Vars(r)["id"]); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,249 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/importer"
+	"github.com/guccho/guccho/survey"
+)
+
+func newID() string { return importer.NewID() }
+
+// imports tracks the imports this server is running, for progress reports.
+type imports struct {
+	mu      sync.Mutex
+	running map[string]guccho.Import
+	queue   sync.Mutex // one import at a time: the store has one writer
+}
+
+func (t *imports) set(imp guccho.Import) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if imp.Status == guccho.ImportRunning {
+		t.running[imp.ID] = imp
+	} else {
+		delete(t.running, imp.ID)
+	}
+}
+
+func (t *imports) get(id string) (guccho.Import, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	imp, ok := t.running[id]
+	return imp, ok
+}
+
+// importView adds live progress to an import's record.
+type importView struct {
+	guccho.Import
+	Progress map[string]int `json:"progress"`
+}
+
+func viewImport(imp guccho.Import) importView {
+	return importView{Import: imp, Progress: map[string]int{"rows": imp.Read}}
+}
+
+// handleCreateImport answers POST /api/imports (editors): a multipart upload
+// with the survey in the field "file" and optionally a JSON column mapping
+// in "mapping". The file is spooled to disk, opened (an unreadable file gets
+// 400 at once), and imported in the background; the answer is 202 with the
+// import's id. Uploads above the configured limit get 413.
+func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
+	limit := s.cfg.MaxUploadBytes
+	if r.ContentLength > limit {
+		s.writeError(w, r, tooLarge(limit))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "request body: want multipart/form-data with a field \"file\" (%v)", err))
+		return
+	}
+	var spool *os.File
+	var filename string
+	var explicit *survey.Mapping
+	defer func() {
+		if spool != nil {
+			spool.Close()
+			os.Remove(spool.Name())
+		}
+	}()
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.writeError(w, r, uploadErr(err, limit))
+			return
+		}
+		switch part.FormName() {
+		case "file":
+			if spool != nil {
+				s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"file\": send one file per import"))
+				return
+			}
+			filename = filepath.Base(part.FileName())
+			if spool, err = os.CreateTemp(s.cfg.TempDir, "guccho-upload-*"); err != nil {
+				s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "spooling the upload"))
+				return
+			}
+			if _, err := io.Copy(spool, part); err != nil {
+				s.writeError(w, r, uploadErr(err, limit))
+				return
+			}
+		case "mapping":
+			m, err := survey.ReadMapping(io.LimitReader(part, 1<<20))
+			if err != nil {
+				s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"mapping\": %s", guccho.ErrorMessage(err)))
+				return
+			}
+			explicit = &m
+		}
+		part.Close()
+	}
+	if spool == nil {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"file\": missing"))
+		return
+	}
+	st, err := spool.Stat()
+	if err != nil {
+		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "spooling the upload"))
+		return
+	}
+	rd, err := survey.Open(spool, st.Size(), filename)
+	if err != nil {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "%s: %s", filename, guccho.ErrorMessage(err)))
+		return
+	}
+	mapping := survey.DetectMapping(rd.Columns())
+	if explicit != nil {
+		mapping = mapping.Merge(*explicit)
+	}
+	imp := &guccho.Import{ID: newID(), Filename: filename, Format: rd.Format(), Status: guccho.ImportRunning,
+		StartedAt: time.Now().UTC(), CreatedBy: tokenFrom(r.Context()).ID}
+	s.imports.set(*imp)
+	file := spool
+	spool = nil // the background import owns it now
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer func() { file.Close(); os.Remove(file.Name()) }()
+		s.imports.queue.Lock()
+		defer s.imports.queue.Unlock()
+		im := *s.cfg.Importer
+		im.Progress = s.imports.set
+		if _, err := im.Run(s.bgCtx, imp, rd, mapping); err != nil {
+			s.cfg.Logger.Warn("import failed", "import", imp.ID, "err", err)
+		}
+		s.imports.set(*imp)
+	}()
+	w.Header().Set("Location", "/api/imports/"+imp.ID)
+	writeJSON(w, http.StatusAccepted, viewImport(*imp))
+}
+
+func tooLarge(limit int64) error {
+	return guccho.Errorf(guccho.ETOOLARGE, "the upload is larger than this server's limit of %d MB (set --max-upload-mb)", limit>>20)
+}
+
+func uploadErr(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge(limit)
+	}
+	if errors.Is(err, multipart.ErrMessageTooLarge) {
+		return tooLarge(limit)
+	}
+	return guccho.Errorf(guccho.EINVALID, "reading the upload: %v", err)
+}
+
+// handleImports answers GET /api/imports: every import, newest first.
+func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
+	list, err := s.cfg.Enterprises.FindImports(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]importView, 0, len(list))
+	for _, imp := range list {
+		if live, ok := s.imports.get(imp.ID); ok {
+			imp = &live
+		}
+		out = append(out, viewImport(*imp))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"imports": out})
+}
+
+// handleImport answers GET /api/imports/{id}: the report, with live progress
+// while the import runs.
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if live, ok := s.imports.get(id); ok {
+		writeJSON(w, http.StatusOK, viewImport(live))
+		return
+	}
+	imp, err := s.cfg.Enterprises.FindImportByID(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewImport(*imp))
+}
+
+// handleImportFailures answers GET /api/imports/{id}/failures.csv (editors,
+// since it carries the rows' contents): every row that failed or had a value
+// ignored, with the reason and the row's cells.
+func (s *Server) handleImportFailures(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, err := s.cfg.Enterprises.FindImportByID(r.Context(), id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// First pass: the columns the failed rows have.
+	seen := map[string]bool{}
+	var columns []string
+	err := s.cfg.Enterprises.FindImportFailures(r.Context(), id, func(re guccho.RowError) error {
+		var keys []string
+		for k := range re.Values {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		columns = append(columns, keys...)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-failures.csv"`, id))
+	cw := survey.NewCSVWriter(w, append([]string{"row", "field", "reason"}, columns...))
+	err = s.cfg.Enterprises.FindImportFailures(r.Context(), id, func(re guccho.RowError) error {
+		vals := []string{strconv.Itoa(re.Row), re.Field, re.Reason}
+		for _, c := range columns {
+			vals = append(vals, re.Values[c])
+		}
+		return cw.Write(vals)
+	})
+	if err != nil {
+		s.cfg.Logger.Warn("failures export stopped", "err", err)
+	}
+	cw.Flush()
+}
