@@ -58,7 +58,7 @@ var benchXLSX = sync.OnceValue(func() []byte {
 // panicTB lets the generators use buildXLSX outside a test.
 type panicTB struct{ testing.TB }
 
-func (panicTB) Helper()            {}
+func (panicTB) Helper()           {}
 func (panicTB) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
 
 // encodingCSVNsPerRow is the baseline: encoding/csv splitting the same CSV
