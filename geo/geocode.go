@@ -105,47 +105,52 @@ type GeocodeResult struct {
 //
 // Names. Division, district, upazila and union names are resolved top down;
 // each is looked up among the units of its level inside the finest unit
-// resolved so far (nationwide when none). A name is compared in the
-// Gazetteer's normal form against every name of a unit (COD-AB, current
-// spelling, variants, Bangla), so "Jashore", "Jessore" and "যশোর" are one
-// district and "Nawabganj" is the old name of Chapainawabganj. "Sadar",
-// "Upazila", "Thana", "District", "Union" are optional words, and "Bibhag",
-// "UP" and "Parishad" are dropped; an upazila stated as just "Sadar", or as
-// "<district> Sadar" in another spelling of the district, is the district's
-// one Sadar upazila (and, failing all else, so is one with "Sadar" misspelt
-// by one edit, as a fuzzy match). An exact match beats a prefix or fuzzy one
-// (Gazetteer.Search), which beats a name one edit away (a letter changed,
-// added, dropped or two swapped; names of four letters or more, looked for
-// only inside a resolved parent or among divisions and districts); these are
-// taken only when they are the single best, and flag name_fuzzy. A name
-// that fits several units equally
-// well (a repeated upazila name with no district) flags name_ambiguous; one
-// that exists at its level but not inside the resolved parent flags
-// name_parent_mismatch; one that matches nothing flags name_unknown. Such a
-// name is not used, and resolution goes on below it within the same parent.
-// A union is looked up fuzzily only inside a resolved upazila; without one,
-// only an exact name that fits a single union inside the resolved district
-// (or nationwide) is taken, and it supplies the upazila.
+// resolved so far (nationwide when none), and a resolved unit brings its
+// parents with it. A name is compared in the Gazetteer's normal form
+// (Normalize) against every name of a unit — COD-AB, current spelling,
+// variants, Bangla — so "Jashore", "Jessore" and "যশোর" are one district and
+// "Nawabganj" is the old name of Chapainawabganj. "Sadar", "Upazila",
+// "Thana", "District", "Union" are optional words, and the form words
+// "Bibhag", "UP" and "Parishad" are dropped. Matches rank:
 //
-// GPS. A point within 1e-6 of 0,0 flags zero_gps; NaN, infinite or out of
-// range coordinates flag gps_invalid; a point outside every union that is
-// inside one with longitude and latitude exchanged is fixed and flags
-// swapped_lat_lon (an out-of-range latitude such as 90.4 is a swap, not
-// junk, when the exchange lands in Bangladesh); any other point outside
-// flags gps_outside. Rejected points are ignored.
+//  1. exact (score 1; 0.98 when equal only without the optional words);
+//  2. an upazila stated as "Sadar", or as "<district> Sadar" in any spelling
+//     of the resolved district: the district's one Sadar upazila (0.98);
+//  3. prefix or fuzzy (Gazetteer.Search: 0.9, 0.85, 0.84 × similarity);
+//  4. a name one edit away — a letter changed, added or dropped, or two
+//     neighbours swapped — for names of four letters or more, looked for
+//     inside the resolved parent only, or among all divisions and districts
+//     (0.84 × (1 − 1/length));
+//  5. "Sadar" itself misspelt by one edit, as in 2 (0.84 × 0.8).
+//
+// The best of a rank is taken only when no other unit ties with it; 3 to 5
+// flag name_fuzzy. A name that several units fit equally (a repeated upazila
+// name with no district) flags name_ambiguous; one that exists at its level
+// but not inside the resolved parent flags name_parent_mismatch; one that
+// matches nothing flags name_unknown. Such a name is not used, and
+// resolution goes on below it inside the same parent. A union is matched
+// only exactly (rank 1) unless its upazila resolved; then an exact union
+// name that fits one union (inside the district, say) supplies the upazila.
+//
+// GPS. A point within 1e-6 of 0,0 flags zero_gps; NaN or infinite
+// coordinates flag gps_invalid; a point outside every union that lands in
+// one with longitude and latitude exchanged is fixed and flags
+// swapped_lat_lon (so latitude 90.4 is read as a swap, not junk); any other
+// out-of-range point flags gps_invalid, and any other point outside
+// Bangladesh gps_outside. Rejected points are ignored.
 //
 // Placement. A usable GPS point always wins: method gps, Admin codes from
 // the union containing it, Point the point itself. Its score is 1 unless the
-// stated names resolved to an upazila (or only a district or division) that
-// does not contain the point: then the record flags gps_name_disagree and
-// scores 0.6. Neighbouring unions of the stated upazila are not a
-// disagreement, since boundaries are generalised by hundreds of metres.
-// Without GPS the method is the finest level the names resolved (union,
-// upazila, district, division), Admin codes run down to it, and the score
-// is the lowest name match score used (1 exact, 0.98 exact but for optional
-// words, 0.9 or 0.85 prefix, 0.84 × similarity fuzzy) times 0.9 for every
-// stated name that could not be used. The point is a display point: see
-// DisplayPoint. With neither, the method is none, score 0, Point zero.
+// stated names resolved to an upazila (or only to a district or division)
+// that does not contain the point: then the record flags gps_name_disagree
+// and scores 0.6; the caller keeps the stated names beside it. A point in a
+// neighbouring union of the stated upazila is no disagreement, since
+// boundaries are generalised by hundreds of metres. Without GPS the method
+// is the finest level the names resolved (union, upazila, district,
+// division), Admin codes run down to it, the score is the lowest match score
+// used times 0.9 for every stated name that could not be used, and Point is
+// DisplayPoint(ID, unit). With neither, the method is none, score 0, Point
+// zero and Admin empty.
 func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
 	var flags flagSet
 	named, score := g.resolveNames(in.Stated, &flags)
@@ -181,7 +186,7 @@ func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
 // unit reached (nil for none) with its name score.
 func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, float64) {
 	var cur *Unit
-	score := 1.0
+	score, unused := 1.0, 0
 	for _, s := range [...]struct {
 		level Level
 		name  string
@@ -209,12 +214,12 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		case unknown:
 			flags.add(guccho.FlagNameUnknown)
 		}
-		score *= unusedNameFactor
+		unused++
 	}
 	if cur == nil {
 		return nil, 0
 	}
-	return cur, score
+	return cur, score * math.Pow(unusedNameFactor, float64(unused))
 }
 
 // matchStatus is the outcome of looking up one stated name.

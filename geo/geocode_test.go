@@ -106,6 +106,8 @@ func TestGeocodeGrid(t *testing.T) {
 			method: "upazila", finest: "BD100409", score: 0.9, flags: []string{guccho.FlagNameUnknown}},
 		{name: "one typo is a fuzzy match", stated: guccho.AdminNames{District: "Bargunna"},
 			method: "district", finest: "BD1004", score: 0.84 * (1 - 1.0/8), flags: []string{guccho.FlagNameFuzzy}},
+		{name: "a fuzzy match and an unknown name multiply", stated: guccho.AdminNames{District: "Bargunna", Upazila: "Amtali", Union: "Kalapara"},
+			method: "upazila", finest: "BD100409", score: 0.84 * (1 - 1.0/8) * 0.9, flags: []string{guccho.FlagNameFuzzy, guccho.FlagNameUnknown}},
 		{name: "swapped letters in a district", stated: guccho.AdminNames{District: "Bhloa"},
 			method: "district", finest: "BD1009", score: 0.84 * (1 - 1.0/5), flags: []string{guccho.FlagNameFuzzy}},
 		{name: "swapped letters in an upazila of a known district", stated: guccho.AdminNames{District: "Bhola", Upazila: "Nawabgnaj"},
