@@ -106,6 +106,11 @@ func TestDetectMapping(t *testing.T) {
 			want:    map[string]string{FieldDistrict: "district"},
 		},
 		{
+			name:    "nested group paths match on the last segment",
+			columns: "grp/sub/district,survey/info/Sector,meta/instanceID",
+			want:    map[string]string{FieldDistrict: "grp/sub/district", FieldSector: "survey/info/Sector", FieldID: "meta/instanceID"},
+		},
+		{
 			name:    "nothing recognised",
 			columns: "foo,bar,owner_name,phone",
 			want:    map[string]string{},
