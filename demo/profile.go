@@ -25,11 +25,9 @@ const (
 	RawMaterialBarrier = 0.267
 )
 
-// Barrier codes, as a select_multiple column lists them. The first is
-// SMART's; the others are illustrative.
-const (
-	BarrierRawMaterial = "high_raw_material_cost"
-)
+// BarrierRawMaterial is the code, in the barriers column, of SMART's high
+// raw-material costs; the other barrier codes are illustrative.
+const BarrierRawMaterial = "high_raw_material_cost"
 
 // otherBarriers are the further barriers a record may cite, each with its
 // (illustrative) probability.
