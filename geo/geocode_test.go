@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -221,4 +222,35 @@ func TestGeocodeReal(t *testing.T) {
 			method: "gps", within: "BD3026", score: 0.6, flags: []string{guccho.FlagGPSDisagrees}},
 	}
 	runGeocodeCases(t, g, cases)
+}
+
+// TestGeocodeConcurrent geocodes from several goroutines at once and gets
+// the same answers as one at a time (run with -race).
+func TestGeocodeConcurrent(t *testing.T) {
+	g := geo.NewGeocoder(geo.NewAtlas(bdtest.GridUnits(t)))
+	ins := []geo.GeocodeInput{
+		{ID: "1", Stated: guccho.AdminNames{District: "Bhola", Upazila: "Nawabgnaj"}},
+		{ID: "2", Stated: guccho.AdminNames{District: "Bargunna"}},
+		{ID: "3", GPS: pt(22.5, 90.5)},
+		{ID: "4", Stated: guccho.AdminNames{Upazila: "Nawabganj"}},
+	}
+	want := make([]geo.GeocodeResult, len(ins))
+	for i, in := range ins {
+		want[i] = g.Geocode(in)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				for i, in := range ins {
+					got := g.Geocode(in)
+					if got.Admin != want[i].Admin || got.Point != want[i].Point || got.Geocode.Score != want[i].Geocode.Score {
+						t.Errorf("record %s: concurrent result %+v, want %+v", in.ID, got, want[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
