@@ -103,19 +103,14 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 	if err != nil {
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
-	w := &importWriter{tx: tx, imp: imp, committed: s.enterprisesChanged}
-	if w.sel, err = tx.PrepareContext(ctx, `SELECT fid, import_id, import_row, content_hash, lon, lat, sector, created_at FROM enterprises WHERE id = ?`); err != nil {
-		tx.Rollback()
-		return nil, sqlErr(err, "preparing import")
-	}
-	return w, nil
+	return &importWriter{tx: tx, st: newStmtTx(tx), imp: imp, committed: s.enterprisesChanged}, nil
 }
 
 type importWriter struct {
 	committed func()
 	tx        *sql.Tx
+	st        *stmtTx
 	imp       *guccho.Import
-	sel       *sql.Stmt
 	seq       int
 	done      bool
 }
@@ -135,11 +130,12 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		var oldRow sql.NullInt64
 		var hash, sector, created string
 		var lon, lat sql.NullFloat64
-		err := w.sel.QueryRowContext(ctx, e.ID).Scan(&fid, &oldImport, &oldRow, &hash, &lon, &lat, &sector, &created)
+		err := w.st.QueryRowContext(ctx, `SELECT fid, import_id, import_row, content_hash, lon, lat, sector, created_at
+			FROM enterprises WHERE id = ?`, e.ID).Scan(&fid, &oldImport, &oldRow, &hash, &lon, &lat, &sector, &created)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			e.CreatedAt, e.UpdatedAt = now, now
-			if err := insertEnterprise(ctx, w.tx, e, deltas); err != nil {
+			if err := insertEnterprise(ctx, w.st, e, deltas); err != nil {
 				return c, err
 			}
 			c.Created++
@@ -149,7 +145,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: e.ImportRow, Field: "id",
 				Reason: "duplicate id " + quote(e.ID) + ": row " + itoa(int(oldRow.Int64)) + " has it already"})
 		case hash == e.ContentHash():
-			if _, err := w.tx.ExecContext(ctx, `UPDATE enterprises SET import_id = ?, import_row = ? WHERE fid = ?`, w.imp.ID, e.ImportRow, fid); err != nil {
+			if _, err := w.st.ExecContext(ctx, `UPDATE enterprises SET import_id = ?, import_row = ? WHERE fid = ?`, w.imp.ID, e.ImportRow, fid); err != nil {
 				return c, sqlErr(err, "updating enterprise %q", e.ID)
 			}
 			c.Unchanged++
@@ -160,13 +156,13 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			if p, ok := pointOf(lon, lat); ok {
 				deltas.Add(p, sector, -1)
 			}
-			if err := updateEnterprise(ctx, w.tx, e, deltas); err != nil {
+			if err := updateEnterprise(ctx, w.st, e, deltas); err != nil {
 				return c, err
 			}
 			c.Updated++
 		}
 	}
-	return c, applyDeltas(ctx, w.tx, deltas)
+	return c, applyDeltas(ctx, w.st, deltas)
 }
 
 // Fail records rows that could not be imported.
@@ -177,7 +173,7 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 			cells = []byte("{}")
 		}
 		w.seq++
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO import_failures (import_id, seq, row, field, reason, cells) VALUES (?, ?, ?, ?, ?, ?)`,
+		if _, err := w.st.ExecContext(ctx, `INSERT INTO import_failures (import_id, seq, row, field, reason, cells) VALUES (?, ?, ?, ?, ?, ?)`,
 			w.imp.ID, w.seq, r.Row, r.Field, r.Reason, string(cells)); err != nil {
 			return sqlErr(err, "recording failed row %d", r.Row)
 		}
@@ -191,7 +187,7 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 		w.Rollback()
 		return err
 	}
-	w.sel.Close()
+	w.st.close()
 	w.done = true
 	if err := w.tx.Commit(); err != nil {
 		return sqlErr(err, "committing import %s", report.ID)
@@ -206,6 +202,6 @@ func (w *importWriter) Rollback() error {
 		return nil
 	}
 	w.done = true
-	w.sel.Close()
+	w.st.close()
 	return w.tx.Rollback()
 }

@@ -103,6 +103,13 @@ Run "guccho <command> --help" for a command's flags.
 }
 
 func runVersion(ctx context.Context, args []string, env Env) error {
+	if len(args) > 0 {
+		fmt.Fprint(env.Stderr, "Usage: guccho version\n\nPrints the version of this binary.\n")
+		if args[0] == "-h" || args[0] == "--help" {
+			return nil
+		}
+		return errUsage
+	}
 	fmt.Fprintln(env.Stdout, "guccho", version)
 	return nil
 }
