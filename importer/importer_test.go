@@ -188,4 +188,3 @@ func TestNoBoundariesNoImport(t *testing.T) {
 		t.Errorf("err = %v, want a message to import boundaries first", err)
 	}
 }
-

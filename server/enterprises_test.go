@@ -205,7 +205,9 @@ func TestImportUpload(t *testing.T) {
 	}
 	var gj struct {
 		Type     string
-		Features []struct{ Geometry *struct{ Coordinates []float64 } }
+		Features []struct {
+			Geometry *struct{ Coordinates []float64 }
+		}
 	}
 	decode(t, get(t, ts.URL+"/api/enterprises?format=geojson&sector=dairy"), &gj)
 	if gj.Type != "FeatureCollection" || len(gj.Features) != 1 || gj.Features[0].Geometry.Coordinates[0] != 90.5 {
