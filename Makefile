@@ -5,6 +5,8 @@ SHELL := /bin/bash
 GO ?= go
 ADDR ?= :8080
 DB ?= guccho.db
+# DEMO=1 loads the synthetic demo survey on first start: make run DEMO=1
+DEMO ?=
 BIN := bin/guccho
 
 # The shared boundary data beside the repository, when present.
@@ -34,7 +36,7 @@ static/dist/app/index.html: static/node_modules/.package-lock.json $(WEB_SRC)
 
 ## run: serve the map at http://localhost:8080 on the embedded store
 run: build
-	./$(BIN) serve --addr $(ADDR) --db $(DB) $(if $(GUCCHO_BOUNDARIES),--boundaries $(GUCCHO_BOUNDARIES),)
+	./$(BIN) serve --addr $(ADDR) --db $(DB) $(if $(GUCCHO_BOUNDARIES),--boundaries $(GUCCHO_BOUNDARIES),) $(if $(DEMO),--demo,)
 
 ## test: every test: Go (unit, store, HTTP), frontend unit tests, browser end-to-end
 test: deps vet test-go test-web test-e2e
@@ -58,7 +60,8 @@ test-e2e: build deps
 
 ## bench: benchmarks with ratios against baselines measured in the same run
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/...
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/... ./survey/... ./demo/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./embedded/... ./postgis/... ./importer/...
 
 clean:
 	rm -rf bin static/dist/app
