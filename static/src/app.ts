@@ -244,6 +244,9 @@ export async function startApp(root: HTMLElement): Promise<App> {
       void popup.open(id, g.type === 'Point' ? (g.coordinates as [number, number]) : map.getCenter());
     });
     new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }), (p) => picker.pickAt([p.x, p.y]) !== null);
+    map.on('click', (e) => {
+      if (picker.pickAt(e.point)?.kind !== 'point') popup.close();
+    });
     void enterprises.add();
     // Feature-state set before the sources existed is re-applied now.
     const ref = selection.ref;

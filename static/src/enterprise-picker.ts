@@ -107,6 +107,8 @@ export class EnterprisePicker {
     if (!picked) return;
     const { feature } = picked;
     if (picked.kind === 'point') {
+      // The popup says more; the tooltip would cover it.
+      this.tooltip.hide();
       const id = feature.properties?.id;
       if (id !== undefined && id !== null) this.onPoint(String(id), feature);
       return;

@@ -106,8 +106,9 @@ export function renderEnterprise(e: Enterprise, catalogue: SectorCatalogue, i18n
   if (e.recp?.aware !== undefined) recp.push(t.t(e.recp.aware ? 'recp.aware' : 'recp.notAware'));
   if (e.recp?.adopted !== undefined) recp.push(t.t(e.recp.adopted ? 'recp.adopted' : 'recp.notAdopted'));
   if (recp.length) fact(t.t('popup.recp'), recp.join(' · '));
-  if (e.recp?.practices?.length) fact(t.t('popup.practices'), e.recp.practices.map(words).join(', '));
-  if (e.barriers?.length) fact(t.t('popup.barriers'), e.barriers.map(words).join(', '));
+  const coded = (prefix: string, codes: readonly string[]) => codes.map((c) => t.lookup(prefix + c, words(c))).join(', ');
+  if (e.recp?.practices?.length) fact(t.t('popup.practices'), coded('practice.', e.recp.practices));
+  if (e.barriers?.length) fact(t.t('popup.barriers'), coded('barrier.', e.barriers));
   fact(t.t('popup.id'), e.id);
   root.append(facts);
   return root;
@@ -132,10 +133,17 @@ export class EnterprisePopup {
   ) {
     this.content = el('div', 'ent-popup-content');
     this.content.setAttribute('aria-live', 'polite');
-    this.popup = new Popup({ maxWidth: '340px', className: 'guccho-popup', focusAfterOpen: true, offset: 10 });
+    // closeOnClick would close the popup right after a click on another
+    // point opened it there; the app closes it on clicks that hit no point.
+    // Always above its point (no flipping as the content grows); the map pans
+    // to show it whole.
+    this.popup = new Popup({ maxWidth: '360px', className: 'guccho-popup', focusAfterOpen: true, offset: 10, closeOnClick: false, anchor: 'bottom' });
     this.popup.setDOMContent(this.content);
     this.popup.on('close', this.handleClose);
-    this.unsubscribe = i18n.onChange(() => this.render());
+    this.unsubscribe = i18n.onChange(() => {
+      this.render();
+      this.keepInView();
+    });
   }
 
   get isOpen(): boolean {
@@ -171,6 +179,20 @@ export class EnterprisePopup {
       this.state = { id, error: err instanceof ApiError ? err.message : String(err) };
     }
     this.render();
+    this.keepInView();
+  }
+
+  /** Pans the map so the whole popup is inside it. */
+  private keepInView(): void {
+    const box = this.popup.getElement();
+    if (!box || !this.popup.isOpen()) return;
+    const r = box.getBoundingClientRect();
+    const c = this.map.getContainer().getBoundingClientRect();
+    const m = 12;
+    const dy = r.top < c.top + m ? r.top - c.top - m : r.bottom > c.bottom - m ? r.bottom - c.bottom + m : 0;
+    const dx = r.left < c.left + m ? r.left - c.left - m : r.right > c.right - m ? r.right - c.right + m : 0;
+    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+    if (dx || dy) this.map.panBy([dx, dy], { duration: reduced ? 0 : 300 });
   }
 
   close(): void {
@@ -204,6 +226,9 @@ export class EnterprisePopup {
     if (s.enterprise) this.content.replaceChildren(renderEnterprise(s.enterprise, this.catalogue, t));
     else if (s.error) this.content.replaceChildren(el('p', 'ent-popup-status error', t.t('popup.error', { message: s.error })));
     else this.content.replaceChildren(el('p', 'ent-popup-status', t.t('popup.loading')));
+    // The popup places itself by its size: have it measure the new content.
+    const at = this.popup.isOpen() ? this.popup.getLngLat() : undefined;
+    if (at) this.popup.setLngLat(at);
     const box = this.popup.getElement();
     box?.setAttribute('role', 'dialog');
     if (s.enterprise) box?.setAttribute('aria-labelledby', 'ent-popup-title');

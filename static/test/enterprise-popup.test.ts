@@ -26,9 +26,9 @@ describe('renderEnterprise', () => {
       Notes: 'A place name matched only approximately',
       Jobs: '7 (2 self, 5 wage) · 3 women, 4 men',
       Owner: 'Woman',
-      'Cleaner production (RECP)': 'aware · not adopted',
+      RECP: 'aware · not adopted',
       Practices: 'waste recycling',
-      Barriers: 'raw material cost',
+      Barriers: 'high raw-material costs, made up barrier',
       Record: 'demo-00042',
     });
   });
@@ -62,6 +62,8 @@ describe('renderEnterprise', () => {
     expect(f['অবস্থান']).toBe('শিমুলকান্দি, ভৈরব, কিশোরগঞ্জ, ঢাকা');
     expect(f['যেভাবে বসানো']).toBe('ইউনিয়নের নাম · স্কোর ০.৮৭');
     expect(f['কর্মসংস্থান']).toContain('৭');
+    expect(f['বাধা']).toBe('কাঁচামালের উচ্চ দাম, made up barrier');
+    expect(f['অনুশীলন']).toBe('বর্জ্য পুনর্ব্যবহার');
   });
 
   it('copes with a sparse record: no name, unknown flag, stated names only', () => {
@@ -83,7 +85,7 @@ describe('renderEnterprise', () => {
     expect(f.Notes).toBe('brand new flag');
     expect(f.Jobs).toBe('1 (1 self, 0 wage)');
     expect(Object.keys(f)).not.toContain('Owner');
-    expect(Object.keys(f)).not.toContain('Cleaner production (RECP)');
+    expect(Object.keys(f)).not.toContain('RECP');
   });
 
   it('names the finest unit first', () => {

@@ -37,7 +37,7 @@ export function shoeMaker(over: Partial<Enterprise> = {}): Enterprise {
     employment: { self: 2, wage: 5, female: 3, male: 4 },
     owner_gender: 'female',
     recp: { aware: true, adopted: false, practices: ['waste_recycling'] },
-    barriers: ['raw_material_cost'],
+    barriers: ['high_raw_material_cost', 'made_up_barrier'],
     synthetic: true,
     ...over,
   };
