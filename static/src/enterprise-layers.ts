@@ -82,9 +82,10 @@ export function enterpriseLayers(catalogue: SectorCatalogue): AddLayerObject[] {
       paint: {
         'circle-color': colour,
         'circle-radius': cellRadius(),
-        'circle-opacity': ['case', hover, 0.9, 0.7],
+        // Sparse cells recede so that clusters stand out.
+        'circle-opacity': ['case', hover, 0.95, ['interpolate', ['linear'], ['get', 'count'], 1, 0.4, 30, 0.85]],
         'circle-stroke-color': ['case', hover, '#1f2933', '#ffffff'],
-        'circle-stroke-width': ['case', hover, 2, 1],
+        'circle-stroke-width': ['case', hover, 2, ['interpolate', ['linear'], ['get', 'count'], 1, 0.5, 30, 1]],
       } as never,
     },
     {
