@@ -3,6 +3,7 @@ package guccho
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -60,4 +61,65 @@ type EventStore interface {
 	// committed — by this process, or, for a shared database, by any
 	// instance. Readers then call EventsAfter.
 	EventsWritten() <-chan struct{}
+}
+
+// ChangeBuilder collects what one write did to enterprises into an
+// EnterpriseChange. The zero value is ready to use with Action set.
+type ChangeBuilder struct {
+	Action   string
+	ImportID string
+
+	count   int
+	ids     []string
+	sectors map[string]bool
+	points  [][2]float64
+	bound   [4]float64
+	placed  bool
+}
+
+// Add records one enterprise touched by the write: its id, and the sector
+// and map point it had or has (call twice for an update that moved it; a nil
+// point is an enterprise that is not placed).
+func (b *ChangeBuilder) Add(id, sector string, point *[2]float64) {
+	if b.sectors == nil {
+		b.sectors = map[string]bool{}
+	}
+	if id != "" {
+		b.count++
+		if len(b.ids) < MaxChangeIDs {
+			b.ids = append(b.ids, id)
+		}
+	}
+	if sector != "" {
+		b.sectors[sector] = true
+	}
+	if point == nil {
+		return
+	}
+	p := *point
+	if len(b.points) < 2*MaxChangeIDs {
+		b.points = append(b.points, p)
+	}
+	if !b.placed {
+		b.bound, b.placed = [4]float64{p[0], p[1], p[0], p[1]}, true
+		return
+	}
+	b.bound = [4]float64{min(b.bound[0], p[0]), min(b.bound[1], p[1]), max(b.bound[2], p[0]), max(b.bound[3], p[1])}
+}
+
+// Empty reports whether nothing was added.
+func (b *ChangeBuilder) Empty() bool { return b.count == 0 && len(b.sectors) == 0 }
+
+// Change returns the collected change. IDs and Points are left out when
+// more than MaxChangeIDs enterprises were touched; Bound still covers all.
+func (b *ChangeBuilder) Change() EnterpriseChange {
+	c := EnterpriseChange{Action: b.Action, ImportID: b.ImportID, Count: b.count, Bound: b.bound, Sectors: []string{}}
+	for s := range b.sectors {
+		c.Sectors = append(c.Sectors, s)
+	}
+	sort.Strings(c.Sectors)
+	if b.count <= MaxChangeIDs {
+		c.IDs, c.Points = b.ids, b.points
+	}
+	return c
 }

@@ -81,4 +81,3 @@ func BenchmarkEnterpriseTiles(b *testing.B) {
 		})
 	}
 }
-

@@ -222,7 +222,12 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := insertEnterprise(ctx, tx, e, deltas); err != nil {
 			return err
 		}
-		return applyDeltas(ctx, tx, deltas)
+		if err := applyDeltas(ctx, tx, deltas); err != nil {
+			return err
+		}
+		ch := guccho.ChangeBuilder{Action: "created"}
+		ch.Add(e.ID, e.Sector, placedPoint(e))
+		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }
 
@@ -250,7 +255,13 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := updateEnterprise(ctx, tx, e, deltas); err != nil {
 			return err
 		}
-		return applyDeltas(ctx, tx, deltas)
+		if err := applyDeltas(ctx, tx, deltas); err != nil {
+			return err
+		}
+		ch := guccho.ChangeBuilder{Action: "updated"}
+		ch.Add(e.ID, old.Sector, placedPoint(old))
+		ch.Add("", e.Sector, placedPoint(e))
+		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }
 
@@ -274,7 +285,12 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		if old.Placed() {
 			deltas.Add(old.Point, old.Sector, -1)
 		}
-		return applyDeltas(ctx, tx, deltas)
+		if err := applyDeltas(ctx, tx, deltas); err != nil {
+			return err
+		}
+		ch := guccho.ChangeBuilder{Action: "deleted"}
+		ch.Add(old.ID, old.Sector, placedPoint(old))
+		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }
 
@@ -373,6 +389,15 @@ func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas) error 
 		}
 	}
 	return nil
+}
+
+// placedPoint is an enterprise's map point for a change event, nil when it
+// is not placed.
+func placedPoint(e *guccho.Enterprise) *[2]float64 {
+	if !e.Placed() {
+		return nil
+	}
+	return &[2]float64{e.Point[0], e.Point[1]}
 }
 
 // pointOf returns an enterprise row's map point.

@@ -119,6 +119,7 @@ type importWriter struct {
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
 	deltas := tiles.CellDeltas{}
+	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
 	now := time.Now().UTC()
 	for _, e := range batch {
 		if err := e.Validate(); err != nil {
@@ -138,6 +139,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			if err := insertEnterprise(ctx, w.st, e, deltas); err != nil {
 				return c, err
 			}
+			ch.Add(e.ID, e.Sector, placedPoint(e))
 			c.Created++
 		case err != nil:
 			return c, sqlErr(err, "reading enterprise %q", e.ID)
@@ -155,14 +157,22 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			e.UpdatedAt = now
 			if p, ok := pointOf(lon, lat); ok {
 				deltas.Add(p, sector, -1)
+				ch.Add("", sector, &[2]float64{p[0], p[1]})
 			}
+			ch.Add(e.ID, e.Sector, placedPoint(e))
 			if err := updateEnterprise(ctx, w.st, e, deltas); err != nil {
 				return c, err
 			}
 			c.Updated++
 		}
 	}
-	return c, applyDeltas(ctx, w.st, deltas)
+	if err := applyDeltas(ctx, w.st, deltas); err != nil {
+		return c, err
+	}
+	if ch.Empty() {
+		return c, nil
+	}
+	return c, appendEvent(ctx, w.st, guccho.EventEnterprisesChanged, ch.Change())
 }
 
 // Fail records rows that could not be imported.

@@ -49,6 +49,7 @@ type Store struct {
 	// enterprises is the version of the enterprise data: set at open and
 	// bumped after every committed enterprise write.
 	enterprises atomic.Int64
+	events      chan struct{} // EventsWritten
 }
 
 // state is the in-memory view of the stored boundaries, replaced whole.
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "open %s", path)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, events: make(chan struct{}, 1)}
 	s.enterprises.Store(time.Now().UnixNano())
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -300,8 +301,11 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('boundaries_version', ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, version)
-		return err
-	})
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, guccho.EventBoundariesReplaced, map[string]any{"version": version, "units": len(sorted)})
+	}, s.eventsWritten)
 	if err != nil {
 		return err
 	}
@@ -327,7 +331,10 @@ func (s *Store) DataVersion(layer string) string {
 }
 
 // enterprisesChanged bumps the enterprise data version.
-func (s *Store) enterprisesChanged() { s.enterprises.Add(1) }
+func (s *Store) enterprisesChanged() {
+	s.enterprises.Add(1)
+	s.eventsWritten()
+}
 
 // Atlas returns the in-memory view of the current boundary set.
 func (s *Store) Atlas() *geo.Atlas { return s.current().atlas }

@@ -160,9 +160,11 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 			[]string{"pcode", "ord", "name", "lang", "source"}, pgx.CopyFromRows(nameRows)); err != nil {
 			return dbErr(err, "copy admin names")
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO guccho.meta (key, value) VALUES ('boundaries_version', $1)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, version)
-		return dbErr(err, "record the boundaries version")
+		if _, err := tx.Exec(ctx, `INSERT INTO guccho.meta (key, value) VALUES ('boundaries_version', $1)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, version); err != nil {
+			return dbErr(err, "record the boundaries version")
+		}
+		return appendEvents(ctx, tx, guccho.EventBoundariesReplaced, map[string]any{"version": version, "units": len(sorted)})
 	})
 	if err != nil {
 		return err

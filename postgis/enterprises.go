@@ -196,6 +196,15 @@ func enterpriseArgs(e *guccho.Enterprise) ([]any, error) {
 		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, importID, e.ImportRow, e.ContentHash(), string(doc)}, nil
 }
 
+// placedPoint is an enterprise's map point for a change event, nil when it
+// is not placed.
+func placedPoint(e *guccho.Enterprise) *[2]float64 {
+	if !e.Placed() {
+		return nil
+	}
+	return &[2]float64{e.Point[0], e.Point[1]}
+}
+
 const pointSQL = `CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4326) END`
 
 // CreateEnterprise stores a new enterprise; ECONFLICT if its id exists.
@@ -207,7 +216,9 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 	if err != nil {
 		return err
 	}
-	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+	ch := &guccho.ChangeBuilder{Action: "created"}
+	ch.Add(e.ID, e.Sector, placedPoint(e))
+	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, `+pointSQL+`, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, now(), now())
@@ -232,7 +243,8 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+	ch := &guccho.ChangeBuilder{Action: "updated"}
+	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		old, err := scanEnterprise(tx.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, e.ID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", e.ID)
@@ -261,13 +273,16 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if e.Placed() {
 			deltas.Add(e.Point, e.Sector, +1)
 		}
+		ch.Add(e.ID, old.Sector, placedPoint(old))
+		ch.Add("", e.Sector, placedPoint(e))
 		return applyDeltas(ctx, tx, deltas)
 	})
 }
 
 // DeleteEnterprise removes an enterprise; ENOTFOUND if absent.
 func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
-	return s.enterpriseTx(ctx, func(tx pgx.Tx) error {
+	ch := &guccho.ChangeBuilder{Action: "deleted"}
+	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		var lon, lat *float64
 		var sector string
 		err := tx.QueryRow(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING ST_X(geom), ST_Y(geom), sector`, id).Scan(&lon, &lat, &sector)
@@ -280,21 +295,28 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		deltas := tiles.CellDeltas{}
 		if lon != nil && lat != nil {
 			deltas.Add(orb.Point{*lon, *lat}, sector, -1)
+			ch.Add(id, sector, &[2]float64{*lon, *lat})
+		} else {
+			ch.Add(id, sector, nil)
 		}
 		return applyDeltas(ctx, tx, deltas)
 	})
 }
 
-// enterpriseTx runs fn in a transaction that also bumps the enterprise data
-// version, and records the new version once committed.
-func (s *Store) enterpriseTx(ctx context.Context, fn func(pgx.Tx) error) error {
+// enterpriseTx runs fn in a transaction that also records the change fn
+// describes in the event log and bumps the enterprise data version, and
+// records the new version once committed.
+func (s *Store) enterpriseTx(ctx context.Context, change *guccho.ChangeBuilder, fn func(pgx.Tx) error) error {
 	var version string
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		var err error
-		version, err = bumpEnterpriseVersion(ctx, tx)
+		if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, change.Change()); err != nil {
+			return err
+		}
+		v, err := bumpEnterpriseVersion(ctx, tx)
+		version = v
 		return err
 	})
 	if err != nil {

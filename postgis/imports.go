@@ -111,11 +111,12 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 }
 
 type importWriter struct {
-	s    *Store
-	tx   pgx.Tx
-	imp  *guccho.Import
-	seq  int
-	done bool
+	changes []any // one guccho.EnterpriseChange per batch, logged at commit
+	s       *Store
+	tx      pgx.Tx
+	imp     *guccho.Import
+	seq     int
+	done    bool
 }
 
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
@@ -191,6 +192,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	// The count pyramid: the old places of rows about to change go out...
 	deltas := tiles.CellDeltas{}
+	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
 	addPoints := func(sql string, sign int) error {
 		rs, err := tx.Query(ctx, sql)
 		if err != nil {
@@ -199,20 +201,24 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		defer rs.Close()
 		for rs.Next() {
 			var p orb.Point
-			var sector string
-			if err := rs.Scan(&p[0], &p[1], &sector); err != nil {
+			var sector, id string
+			if err := rs.Scan(&p[0], &p[1], &sector, &id); err != nil {
 				return dbErr(err, "read enterprise points")
 			}
 			deltas.Add(p, sector, sign)
+			if sign < 0 {
+				id = "" // counted with its new place
+			}
+			ch.Add(id, sector, &[2]float64{p[0], p[1]})
 		}
 		return dbErr(rs.Err(), "read enterprise points")
 	}
-	if err := addPoints(`SELECT ST_X(e.geom), ST_Y(e.geom), e.sector FROM guccho.enterprises e
+	if err := addPoints(`SELECT ST_X(e.geom), ST_Y(e.geom), e.sector, e.id FROM guccho.enterprises e
 		JOIN stage_enterprises s ON s.id = e.id WHERE e.geom IS NOT NULL`, -1); err != nil {
 		return c, err
 	}
 	// ... and the new places come in.
-	if err := addPoints(`SELECT lon, lat, sector FROM stage_enterprises WHERE lon IS NOT NULL AND lat IS NOT NULL`, +1); err != nil {
+	if err := addPoints(`SELECT lon, lat, sector, id FROM stage_enterprises WHERE lon IS NOT NULL AND lat IS NOT NULL`, +1); err != nil {
 		return c, err
 	}
 	rs, err := tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
@@ -245,6 +251,9 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := rs.Err(); err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	if c.Created+c.Updated > 0 {
+		w.changes = append(w.changes, ch.Change())
+	}
 	return c, applyDeltas(ctx, tx, deltas)
 }
 
@@ -276,6 +285,12 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 	if _, err := w.tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 		w.Rollback()
 		return dbErr(err, "record import")
+	}
+	// Events are numbered only now, so that the event counter's row is
+	// locked for a moment at commit rather than for the whole import.
+	if err := appendEvents(ctx, w.tx, guccho.EventEnterprisesChanged, w.changes...); err != nil {
+		w.Rollback()
+		return err
 	}
 	version, err := bumpEnterpriseVersion(ctx, w.tx)
 	if err != nil {

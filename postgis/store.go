@@ -66,8 +66,12 @@ type Store struct {
 	gaz    *geo.Gazetteer
 	gazVer string
 
-	stop chan struct{}
-	done chan struct{}
+	connConfig *pgx.ConnConfig // for the LISTEN connection
+	events     chan struct{}   // EventsWritten
+
+	stop       chan struct{}
+	done       chan struct{}
+	listenDone chan struct{}
 }
 
 // Open connects to the database at url (a postgres:// URL or DSN), checks
@@ -107,7 +111,8 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, guccho.Errorf(guccho.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %v", where, redactErr(err))
 	}
-	s := &Store{pool: pool, opt: opt, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{pool: pool, opt: opt, connConfig: cfg.ConnConfig.Copy(), events: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}), listenDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -117,6 +122,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	go s.pollVersion()
+	go s.listen()
 	return s, nil
 }
 
@@ -127,6 +133,7 @@ func (s *Store) Close() error {
 	default:
 		close(s.stop)
 		<-s.done
+		<-s.listenDone
 	}
 	s.pool.Close()
 	return nil

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb/encoding/mvt"
+
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/embedded"
@@ -266,4 +268,32 @@ func TestBadEnterpriseFilters(t *testing.T) {
 func itoa64(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+func TestEnterpriseTilesFilterBySector(t *testing.T) {
+	ts, token := fullServer(t, nil)
+	for _, b := range []string{`{"id":"D1","sector":"dairy","gps":[90.5,22.5]}`, `{"id":"F1","sector":"footwear","gps":[90.51,22.51]}`} {
+		if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(b)); r.status != 201 {
+			t.Fatalf("POST = %d %s", r.status, r.body)
+		}
+	}
+	count := func(query string) int {
+		r := get(t, ts.URL+"/tiles/enterprises/0/0/0.mvt"+query)
+		if r.status == 204 {
+			return 0
+		}
+		layers, err := mvt.Unmarshal(r.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range layers[0].Features {
+			n += int(f.Properties["count"].(float64))
+		}
+		return n
+	}
+	if all, dairy, none := count(""), count("?sector=dairy"), count("?sector=eco_tourism"); all != 2 || dairy != 1 || none != 0 {
+		t.Errorf("z0 counts: all %d, dairy %d, eco-tourism %d; want 2, 1, 0", all, dairy, none)
+	}
+	wantError(t, get(t, ts.URL+"/tiles/enterprises/0/0/0.mvt?sector=rockets"), 400, "invalid", "parameter sector")
 }

@@ -97,6 +97,12 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	version := s.cfg.DataVersion(l.Name)
 	req := tiles.Request{Layer: l.Name, Tile: t}
+	if l.Name == tiles.EnterpriseLayer.Name && s.cfg.Sectors != nil {
+		if req.Sectors, err = s.sectorsParam(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	key := tiles.Key{Layer: l.Name, Tile: t, Version: version, Filter: req.Filter()}
 	entry, err := s.cache.GetOrLoad(r.Context(), key, func() ([]byte, error) {
 		return s.cfg.Tiles.Tile(r.Context(), req)
