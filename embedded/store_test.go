@@ -78,3 +78,9 @@ func TestEnterpriseConformance(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
+
+func TestEventConformance(t *testing.T) {
+	storetest.RunEvents(t, func(t *testing.T) storetest.EventfulStore {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

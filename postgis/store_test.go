@@ -40,3 +40,7 @@ func TestAgreesWithTheEmbeddedStore(t *testing.T) {
 func TestEnterpriseConformance(t *testing.T) {
 	storetest.RunEnterprises(t, func(t *testing.T) storetest.FullStore { return open(t) })
 }
+
+func TestEventConformance(t *testing.T) {
+	storetest.RunEvents(t, func(t *testing.T) storetest.EventfulStore { return open(t) })
+}

@@ -1,0 +1,129 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/guccho/guccho"
+)
+
+// EventfulStore is a FullStore with an event log.
+type EventfulStore interface {
+	FullStore
+	guccho.EventStore
+}
+
+// RunEvents runs the conformance cases of the event log.
+func RunEvents(t *testing.T, open func(t *testing.T) EventfulStore) {
+	t.Run("WritesAppendEvents", func(t *testing.T) { testWritesAppendEvents(t, open(t)) })
+	t.Run("RolledBackWritesAppendNothing", func(t *testing.T) { testRollbackAppendsNothing(t, open(t)) })
+}
+
+// waitSignal waits for EventsWritten to fire.
+func waitSignal(t *testing.T, s EventfulStore) {
+	t.Helper()
+	select {
+	case <-s.EventsWritten():
+	case <-time.After(10 * time.Second):
+		t.Fatal("EventsWritten did not fire within 10 s of a committed write")
+	}
+}
+
+func changeOf(t *testing.T, e guccho.Event) guccho.EnterpriseChange {
+	t.Helper()
+	var c guccho.EnterpriseChange
+	if err := json.Unmarshal(e.Payload, &c); err != nil {
+		t.Fatalf("event %d payload %s: %v", e.ID, e.Payload, err)
+	}
+	return c
+}
+
+func testWritesAppendEvents(t *testing.T, s EventfulStore) {
+	ctx := context.Background()
+	if err := s.ReplaceBoundaries(ctx, gridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitSignal(t, s)
+	start, err := s.LatestEventID(ctx)
+	if err != nil || start == 0 {
+		t.Fatalf("after replacing boundaries the latest event id is %d (%v), want a boundaries event", start, err)
+	}
+	e := ent("E1", "dairy", 90.5, 22.5)
+	if err := s.CreateEnterprise(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	waitSignal(t, s)
+	e.Point = [2]float64{91.5, 23.5}
+	e.Sector = "footwear_leather"
+	if err := s.UpdateEnterprise(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*guccho.Enterprise
+	for _, id := range []string{"I1", "I2"} {
+		batch = append(batch, ent(id, "dairy", 92.5, 24.5))
+	}
+	runImport(t, s, "imp-ev", rows(batch...))
+	if err := s.DeleteEnterprise(ctx, "E1"); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.EventsAfter(ctx, start, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 4 {
+		t.Fatalf("%d events after 4 writes, want 4: %+v", len(evs), evs)
+	}
+	for i, ev := range evs {
+		if ev.Type != guccho.EventEnterprisesChanged || ev.ID <= start || (i > 0 && ev.ID <= evs[i-1].ID) || ev.Time.IsZero() {
+			t.Errorf("event %d = %+v; want enterprises.changed with increasing ids", i, ev)
+		}
+	}
+	created, updated, imported, deleted := changeOf(t, evs[0]), changeOf(t, evs[1]), changeOf(t, evs[2]), changeOf(t, evs[3])
+	if created.Action != "created" || created.Count != 1 || created.IDs[0] != "E1" || created.Bound != [4]float64{90.5, 22.5, 90.5, 22.5} {
+		t.Errorf("created = %+v", created)
+	}
+	if updated.Action != "updated" || updated.Count != 1 || len(updated.Points) != 2 ||
+		updated.Bound != [4]float64{90.5, 22.5, 91.5, 23.5} || len(updated.Sectors) != 2 {
+		t.Errorf("updated = %+v; want the old and new points and sectors", updated)
+	}
+	if imported.Action != "imported" || imported.ImportID != "imp-ev" || imported.Count != 2 {
+		t.Errorf("imported = %+v", imported)
+	}
+	if deleted.Action != "deleted" || deleted.IDs[0] != "E1" || deleted.Bound != [4]float64{91.5, 23.5, 91.5, 23.5} {
+		t.Errorf("deleted = %+v", deleted)
+	}
+	if latest, _ := s.LatestEventID(ctx); latest != evs[3].ID {
+		t.Errorf("LatestEventID = %d, want %d", latest, evs[3].ID)
+	}
+	if oldest, _ := s.OldestEventID(ctx); oldest == 0 || oldest > start {
+		t.Errorf("OldestEventID = %d, want ≤ %d", oldest, start)
+	}
+	if more, _ := s.EventsAfter(ctx, evs[1].ID, 1); len(more) != 1 || more[0].ID != evs[2].ID {
+		t.Errorf("EventsAfter with a limit = %+v", more)
+	}
+}
+
+func testRollbackAppendsNothing(t *testing.T, s EventfulStore) {
+	ctx := context.Background()
+	before, _ := s.LatestEventID(ctx)
+	imp := newImport("imp-rb")
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Put(ctx, rows(ent("X", "dairy", 90.5, 22.5))); err != nil {
+		t.Fatal(err)
+	}
+	w.Rollback()
+	if err := s.CreateEnterprise(ctx, &guccho.Enterprise{ID: "bad"}); err == nil {
+		t.Fatal("an invalid enterprise was created")
+	}
+	if after, _ := s.LatestEventID(ctx); after != before {
+		t.Errorf("rolled-back and refused writes moved the latest event id from %d to %d", before, after)
+	}
+}
