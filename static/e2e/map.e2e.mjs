@@ -12,7 +12,7 @@
 // whatever happens.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,12 +45,6 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Whether the binary's serve command knows --demo. */
-function serveHasDemo() {
-  const res = spawnSync(bin, ['serve', '--help'], { encoding: 'utf8' });
-  return /-demo\b/.test(`${res.stdout}${res.stderr}`);
-}
-
 /** Starts the server and resolves once GET /healthz answers 200. */
 async function startServer(state) {
   assert.ok(existsSync(bin), `no server binary at ${bin} (build it, or set GUCCHO_BIN)`);
@@ -60,10 +54,7 @@ async function startServer(state) {
   state.dbDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-db-'));
   // GUCCHO_PG_URL (set by `go run ./internal/pgtest/withpg`) runs the same test on the PostGIS store.
   const db = process.env.GUCCHO_PG_URL || join(state.dbDir, 'guccho.db');
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--boundaries', boundaries];
-  state.demo = serveHasDemo();
-  if (state.demo) args.push('--demo');
-  else console.log('# this binary has no serve --demo: the enterprise steps will be skipped');
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--boundaries', boundaries, '--demo'];
   console.log(`# starting ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   state.server = child;
@@ -199,13 +190,8 @@ describe('guccho web map', () => {
       if (setupError) throw new Error(`setup failed: ${setupError.message}`);
       await fn();
     });
-  // Steps that need the demo survey (serve --demo).
-  const demoStep = (name, fn) =>
-    it(name, async (t) => {
-      if (setupError) throw new Error(`setup failed: ${setupError.message}`);
-      if (!state.demo) return t.skip('the binary has no serve --demo');
-      await fn();
-    });
+  // Steps on the demo survey (the server starts with --demo).
+  const demoStep = step;
 
   before(async () => {
     try {
