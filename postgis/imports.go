@@ -107,11 +107,18 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 		tx.Rollback(ctx)
 		return nil, dbErr(err, "create the staging table")
 	}
-	return &importWriter{s: s, tx: tx, imp: imp}, nil
+	return &importWriter{s: s, tx: tx, imp: imp, deltas: tiles.CellDeltas{}}, nil
 }
+
+// maxPendingCells bounds the count-pyramid deltas an import keeps before
+// writing them: each write of a cell within one transaction leaves a row
+// version that later lookups of the cell must step over, so applying
+// deltas per batch slows a big import down quadratically.
+const maxPendingCells = 250_000
 
 type importWriter struct {
 	changes []any // one guccho.EnterpriseChange per batch, logged at commit
+	deltas  tiles.CellDeltas
 	s       *Store
 	tx      pgx.Tx
 	imp     *guccho.Import
@@ -254,7 +261,20 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if c.Created+c.Updated > 0 {
 		w.changes = append(w.changes, ch.Change())
 	}
-	return c, applyDeltas(ctx, tx, deltas)
+	for k, d := range deltas {
+		if v := w.deltas[k] + d; v == 0 {
+			delete(w.deltas, k)
+		} else {
+			w.deltas[k] = v
+		}
+	}
+	if len(w.deltas) > maxPendingCells {
+		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
+			return c, err
+		}
+		clear(w.deltas)
+	}
+	return c, nil
 }
 
 // Fail records rows that could not be imported.
@@ -285,6 +305,10 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 	if _, err := w.tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 		w.Rollback()
 		return dbErr(err, "record import")
+	}
+	if err := applyDeltas(ctx, w.tx, w.deltas); err != nil {
+		w.Rollback()
+		return err
 	}
 	// Events are numbered only now, so that the event counter's row is
 	// locked for a moment at commit rather than for the whole import.
