@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"sync"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/guccho/guccho"
@@ -265,4 +266,47 @@ func (c *Cache) Stats() CacheStats {
 	s.Entries = len(c.items)
 	s.Bytes = c.bytes
 	return s
+}
+
+// InvalidateTiles drops the cached tiles of layer for which match reports
+// true (whatever their version and filter), and makes loads of that layer
+// already under way not store their result, since it may predate the change.
+// It returns how many entries were dropped.
+func (c *Cache) InvalidateTiles(layer string, match func(maptile.Tile) bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.layerGen[layer]++
+	n := 0
+	for el := c.lru.Front(); el != nil; {
+		next := el.Next()
+		if k := el.Value.(*cacheItem).key; k.Layer == layer && match(k.Tile) {
+			c.remove(el)
+			n++
+		}
+		el = next
+	}
+	return n
+}
+
+// TilesTouching returns a match function for InvalidateTiles: tiles holding
+// any of the points (lon/lat), or, when points is empty, tiles meeting the
+// box (west, south, east, north). A tile's edge, widened by a margin of
+// buffer tile units (extent 4096) so that features drawn across the edge
+// count, decides.
+func TilesTouching(points [][2]float64, box [4]float64, buffer float64) func(maptile.Tile) bool {
+	return func(t maptile.Tile) bool {
+		b := t.Bound()
+		pad := orb.Point{(b.Max[0] - b.Min[0]) * buffer / 4096, (b.Max[1] - b.Min[1]) * buffer / 4096}
+		b.Min = orb.Point{b.Min[0] - pad[0], b.Min[1] - pad[1]}
+		b.Max = orb.Point{b.Max[0] + pad[0], b.Max[1] + pad[1]}
+		if len(points) == 0 {
+			return box[2] >= b.Min[0] && box[0] <= b.Max[0] && box[3] >= b.Min[1] && box[1] <= b.Max[1]
+		}
+		for _, p := range points {
+			if b.Contains(orb.Point{p[0], p[1]}) {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/guccho/guccho"
@@ -302,5 +303,37 @@ func TestCacheInvalidateDuringLoad(t *testing.T) {
 				t.Errorf("a tile loaded across %s was stored", tc.name)
 			}
 		})
+	}
+}
+
+func TestInvalidateTilesDropsOnlyTheTilesTouched(t *testing.T) {
+	c := NewCache(1 << 20)
+	bhairab := orb.Point{90.99, 24.05}
+	near, far := maptile.At(bhairab, 10), maptile.At(orb.Point{88.5, 22.5}, 10)
+	for _, k := range []Key{
+		{Layer: "enterprises", Tile: near},
+		{Layer: "enterprises", Tile: near, Filter: "sector=dairy"},
+		{Layer: "enterprises", Tile: far},
+		{Layer: "enterprises", Tile: maptile.New(0, 0, 0)},
+		{Layer: "districts", Tile: near},
+	} {
+		if _, err := c.Put(k, []byte("tile")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := c.InvalidateTiles("enterprises", TilesTouching([][2]float64{{bhairab[0], bhairab[1]}}, [4]float64{}, 64))
+	if n != 3 {
+		t.Errorf("dropped %d tiles, want 3 (the z10 tile in both filters and z0)", n)
+	}
+	if _, ok := c.Get(Key{Layer: "enterprises", Tile: far}); !ok {
+		t.Error("a tile away from the change was dropped")
+	}
+	if _, ok := c.Get(Key{Layer: "districts", Tile: near}); !ok {
+		t.Error("another layer's tile was dropped")
+	}
+	// Without points, the box decides.
+	n = c.InvalidateTiles("enterprises", TilesTouching(nil, [4]float64{88, 22, 89, 23}, 64))
+	if n != 1 {
+		t.Errorf("dropped %d tiles by box, want 1", n)
 	}
 }
