@@ -107,6 +107,14 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 		tx.Rollback(ctx)
 		return nil, dbErr(err, "create the staging table")
 	}
+	// Each batch joins a few thousand staged rows to a table that grows by
+	// as much while the transaction lasts and whose statistics are stale
+	// until it commits: probing the id index row by row stays cheap, while
+	// a hash join would scan the whole table once per batch.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`); err != nil {
+		tx.Rollback(ctx)
+		return nil, dbErr(err, "tune the import")
+	}
 	return &importWriter{s: s, tx: tx, imp: imp, deltas: tiles.CellDeltas{}}, nil
 }
 
@@ -156,6 +164,9 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
 		return c, dbErr(err, "copy enterprises")
+	}
+	if _, err := tx.Exec(ctx, `ANALYZE stage_enterprises`); err != nil {
+		return c, dbErr(err, "analyze the staging table")
 	}
 	dup := func(sql string) error {
 		rs, err := tx.Query(ctx, sql, w.imp.ID)
