@@ -34,6 +34,9 @@ type Config struct {
 	Sectors     *guccho.Sectors
 	Geocoders   *importer.Geocoders
 	Importer    *importer.Importer // template for uploads; its Progress is set per import
+	// Events is the event log behind GET /ws (live updates); nil answers
+	// 404 there.
+	Events guccho.EventStore
 	// MaxUploadBytes refuses larger uploads with 413; default 1 GiB.
 	MaxUploadBytes int64
 	// TempDir holds spooled uploads; default os.TempDir().
@@ -66,6 +69,7 @@ type Server struct {
 	layers  map[string]tiles.Layer
 	router  *mux.Router
 	imports imports
+	hub     *Hub // nil without Config.Events
 
 	bgCtx    context.Context // background work (imports) runs under it
 	bgCancel context.CancelFunc
@@ -104,13 +108,15 @@ func New(cfg Config) *Server {
 	for _, l := range cfg.Layers {
 		s.layers[l.Name] = l
 	}
+	s.startHub()
 	s.routes()
 	return s
 }
 
 // Close cancels background work (running imports roll back and are marked
-// failed) and waits for it to end.
+// failed) and waits for it to end, and closes websocket connections.
 func (s *Server) Close() {
+	s.closeHub()
 	s.bgCancel()
 	s.bg.Wait()
 }
@@ -125,6 +131,7 @@ func (s *Server) routes() {
 		writeErrorCode(w, r, http.StatusNotFound, "not_found", "no route for "+r.URL.Path)
 	})
 	r.Handle("/healthz", readOnly(s.handleHealth))
+	r.Handle("/ws", readOnly(s.handleWS))
 
 	api := r.PathPrefix("/api").Subrouter()
 	api.Use(s.withTimeout)

@@ -1,0 +1,432 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/guccho/guccho"
+)
+
+// Limits and timings of /ws connections.
+const (
+	wsReadLimit    = 4 << 10          // bytes of one client message
+	wsHelloWait    = 10 * time.Second // for the first subscribe message
+	wsPingEvery    = 25 * time.Second // idle connections are pinged this often…
+	wsPongWait     = 15 * time.Second // …and closed when nothing (not even a pong) comes back within this much more
+	wsWriteWait    = 10 * time.Second // for one message to leave
+	wsCloseWait    = time.Second      // for a close frame to leave, and then for the client's answer
+	wsSubscribeIO  = 10 * time.Second // for the store reads Subscribe makes
+	wsCloseTimeout = 5 * time.Second  // Server.Close waits this long for connections to say goodbye
+)
+
+// wsUpgrader accepts websocket connections. Write buffers come from a pool
+// and are held only while a message is written, so an idle connection keeps
+// only its small read buffer.
+var wsUpgrader = websocket.Upgrader{
+	HandshakeTimeout: wsWriteWait,
+	ReadBufferSize:   1 << 10,
+	WriteBufferSize:  4 << 10,
+	WriteBufferPool:  &sync.Pool{},
+	CheckOrigin:      sameOrigin,
+	Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+		code := guccho.EINVALID
+		switch status {
+		case http.StatusForbidden:
+			code = guccho.EFORBIDDEN
+		case http.StatusMethodNotAllowed:
+			code = "method_not_allowed"
+		case http.StatusInternalServerError:
+			code = guccho.EINTERNAL
+		}
+		writeErrorCode(w, r, status, code, strings.TrimPrefix(reason.Error(), "websocket: "))
+	},
+}
+
+// sameOrigin allows a request without an Origin header (non-browser
+// clients; browsers always send one) and a request whose Origin's host is
+// the host the client asked for (Host, or X-Forwarded-Host behind a reverse
+// proxy, as baseURL reads it). Pages of other sites may not open /ws: the
+// browser would hand them the user's connection.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	fh := r.Header.Get("X-Forwarded-Host")
+	return fh != "" && strings.EqualFold(u.Host, fh)
+}
+
+// Hub returns the server's event hub, or nil when Config.Events is nil.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// startHub starts the hub when the server has an event log.
+func (s *Server) startHub() {
+	if s.cfg.Events != nil {
+		s.hub = NewHub(s.cfg.Events, HubConfig{Logger: s.cfg.Logger})
+	}
+}
+
+// closeHub ends every /ws connection (they are told the server is going
+// away) and waits a little for them to finish.
+func (s *Server) closeHub() {
+	if s.hub == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wsCloseTimeout)
+	defer cancel()
+	if err := s.hub.Close(ctx); err != nil {
+		s.cfg.Logger.Warn("websocket connections did not close in time", slog.Any("err", err))
+	}
+}
+
+// wsSubscribe is the message a client sends, first to subscribe and later
+// to change its filter.
+type wsSubscribe struct {
+	Type        string    `json:"type"` // "subscribe"
+	Topics      []string  `json:"topics"`
+	BBox        []float64 `json:"bbox"` // [west, south, east, north], or absent
+	Sectors     []string  `json:"sectors"`
+	LastEventID int64     `json:"last_event_id"` // read from the first message only
+}
+
+// handleWS answers GET /ws: a websocket of events (404 when the server has
+// no event log).
+//
+// Clients authenticate like HTTP clients (Authorization: Bearer), or with
+// ?token= since browsers cannot set headers on websockets; a wrong token
+// answers 401 before the upgrade. The role is fixed for the connection's
+// life. Then the client sends
+//
+//	{"type":"subscribe","topics":["enterprises","imports"],"bbox":[w,s,e,n],"sectors":["dairy"],"last_event_id":123}
+//
+// within wsHelloWait, and may send more subscribe messages later to change
+// topics, bbox and sectors without reconnecting (their last_event_id is
+// ignored). The "imports" topic names files, so it is granted to editors
+// and admins only; the server's "subscribed" message lists the topics
+// granted. Server messages are described at MessageEvent, MessageReset and
+// MessageSubscribed.
+//
+// The server closes the connection with a reason: 1009 for a message over
+// wsReadLimit bytes, 1003 for a binary message, 1008 for a malformed or
+// invalid one, 1013 when the client read too slowly (it may reconnect with
+// its last event id), 1001 when the server shuts down, 1011 on an internal
+// error. Idle connections are pinged every wsPingEvery.
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	if s.hub == nil {
+		s.writeError(w, r, guccho.Errorf(guccho.ENOTFOUND, "live updates are not enabled on this server"))
+		return
+	}
+	tok, err := s.wsToken(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	conn, err := wsUpgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	// Serving from a goroutine of its own lets this handler return, so the
+	// HTTP connection's buffers and the request are freed: an open map then
+	// costs only the websocket's state.
+	ws := &wsConn{c: conn, log: s.cfg.Logger}
+	go ws.serve(s.hub, tok.CanWrite())
+}
+
+// serve runs a connection: it reads the subscribe message, subscribes,
+// starts the writer and reads later subscribe messages until the
+// connection ends.
+func (ws *wsConn) serve(hub *Hub, editor bool) {
+	conn := ws.c
+	defer conn.Close()
+	defer ws.recoverPanic()
+	conn.SetCloseHandler(func(code int, text string) error {
+		ws.closeWith(websocket.CloseNormalClosure, "")
+		return nil
+	})
+
+	conn.SetReadDeadline(time.Now().Add(wsHelloWait))
+	first, ok := ws.readSubscribe(editor)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wsSubscribeIO)
+	sub, err := hub.Subscribe(ctx, first.filter, first.lastEventID)
+	cancel()
+	if err != nil {
+		ws.closeFor(err)
+		ws.drain()
+		return
+	}
+	defer sub.Close()
+
+	conn.SetPongHandler(func(string) error {
+		ws.stayOpen()
+		return nil
+	})
+	ws.stayOpen()
+	stopPings := ws.keepAlive(wsPingEvery)
+	defer stopPings()
+
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		defer ws.recoverPanic()
+		ws.writeLoop(ctx, sub)
+	}()
+	for {
+		m, ok := ws.readSubscribe(editor)
+		if !ok {
+			break
+		}
+		if err := sub.SetFilter(m.filter); err != nil {
+			break // the subscription ended; the writer says why
+		}
+		ws.stayOpen()
+	}
+	cancel()
+	<-written
+}
+
+// recoverPanic logs a panic of a connection's goroutine and drops the
+// connection, as net/http does for handlers.
+func (ws *wsConn) recoverPanic() {
+	if v := recover(); v != nil {
+		ws.log.Error("websocket: panic", slog.Any("value", v), slog.String("stack", string(debug.Stack())))
+		ws.c.NetConn().Close()
+	}
+}
+
+// wsToken returns the request's token: the one the Authorization header
+// carried (verified by authenticate), else the one in ?token=, else nil.
+func (s *Server) wsToken(r *http.Request) (*guccho.Token, error) {
+	if t := tokenFrom(r.Context()); t != nil {
+		return t, nil
+	}
+	secret := strings.TrimSpace(r.URL.Query().Get("token"))
+	if secret == "" || s.cfg.Tokens == nil {
+		return nil, nil
+	}
+	t, err := s.cfg.Tokens.FindTokenByHash(r.Context(), guccho.HashSecret(secret))
+	if guccho.ErrorCode(err) == guccho.ENOTFOUND {
+		return nil, guccho.Errorf(guccho.EUNAUTHORIZED, "unknown or revoked token")
+	}
+	return t, err
+}
+
+// wsConn is one websocket connection's state. The handler's goroutine reads
+// and one goroutine writes; pings and close frames may be sent from any
+// (gorilla allows WriteControl concurrently with the writer).
+type wsConn struct {
+	c         *websocket.Conn
+	log       *slog.Logger
+	closeOnce sync.Once
+	closing   atomic.Bool // a close frame was sent
+}
+
+// stayOpen gives the client another ping period and pong wait to show it
+// is there, unless the connection is closing.
+func (ws *wsConn) stayOpen() {
+	if !ws.closing.Load() {
+		ws.c.SetReadDeadline(time.Now().Add(wsPingEvery + wsPongWait))
+	}
+}
+
+// subscription is a parsed subscribe message.
+type subscription struct {
+	filter      Filter
+	lastEventID int64
+}
+
+// readSubscribe reads the next client message and parses it as a subscribe
+// message. On any failure it closes the connection with a code and reason
+// (unless the connection was already gone) and returns false.
+func (ws *wsConn) readSubscribe(editor bool) (subscription, bool) {
+	typ, rd, err := ws.c.NextReader()
+	if err != nil {
+		return subscription{}, false // closed by the client, timed out, or closing
+	}
+	if typ != websocket.TextMessage {
+		ws.closeWith(websocket.CloseUnsupportedData, "binary messages are not understood: send JSON text")
+		ws.drain()
+		return subscription{}, false
+	}
+	b, err := io.ReadAll(io.LimitReader(rd, wsReadLimit+1))
+	if err != nil {
+		return subscription{}, false
+	}
+	if len(b) > wsReadLimit {
+		ws.closeWith(websocket.CloseMessageTooBig, "message larger than 4096 bytes")
+		ws.drain()
+		return subscription{}, false
+	}
+	m, err := parseSubscribe(b, editor)
+	if err != nil {
+		ws.closeWith(websocket.ClosePolicyViolation, guccho.ErrorMessage(err))
+		ws.drain()
+		return subscription{}, false
+	}
+	return m, true
+}
+
+// parseSubscribe parses a subscribe message. Without editor rights the
+// imports topic is left out.
+func parseSubscribe(b []byte, editor bool) (subscription, error) {
+	var m wsSubscribe
+	if err := json.Unmarshal(b, &m); err != nil {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "malformed JSON message")
+	}
+	if m.Type != "subscribe" {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "unknown message type %q: send \"subscribe\"", m.Type)
+	}
+	if m.LastEventID < 0 {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "last_event_id must not be negative")
+	}
+	f := Filter{Sectors: m.Sectors}
+	if len(m.Topics) == 0 {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "topics: name at least one of %s", topicList())
+	}
+	for _, t := range m.Topics {
+		if t != TopicImports || editor {
+			f.Topics = append(f.Topics, t)
+		}
+	}
+	if len(f.Topics) == 0 {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "the imports topic needs an editor or admin token")
+	}
+	switch len(m.BBox) {
+	case 0:
+	case 4:
+		f.Bound = (*[4]float64)(m.BBox)
+	default:
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "bbox: want [west, south, east, north]")
+	}
+	if _, err := f.compile(); err != nil {
+		return subscription{}, err
+	}
+	return subscription{filter: f, lastEventID: m.LastEventID}, nil
+}
+
+// writeLoop sends the subscription's messages until it ends, the reader
+// stops (ctx), or a write fails.
+func (ws *wsConn) writeLoop(ctx context.Context, sub *Subscription) {
+	for {
+		m, err := sub.Next(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				ws.closeFor(err)
+			}
+			return
+		}
+		ws.c.SetWriteDeadline(time.Now().Add(wsWriteWait))
+		if err := ws.c.WriteMessage(websocket.TextMessage, m.Data); err != nil {
+			ws.c.NetConn().Close() // the client is gone or stuck: end the reader too
+			return
+		}
+	}
+}
+
+// closeFor closes the connection with the code and reason that err calls
+// for.
+func (ws *wsConn) closeFor(err error) {
+	switch {
+	case errors.Is(err, ErrTooSlow):
+		ws.closeWith(websocket.CloseTryAgainLater, "too slow: reconnect with last_event_id")
+	case errors.Is(err, ErrHubClosed):
+		ws.closeWith(websocket.CloseGoingAway, "server shutting down")
+	case errors.Is(err, ErrUnsubscribed):
+		ws.closeWith(websocket.CloseNormalClosure, "")
+	case guccho.ErrorCode(err) == guccho.EINVALID:
+		ws.closeWith(websocket.ClosePolicyViolation, guccho.ErrorMessage(err))
+	default:
+		ws.log.Error("websocket: reading events", slog.Any("err", err))
+		ws.closeWith(websocket.CloseInternalServerErr, "internal error: reconnect later")
+	}
+}
+
+// closeWith sends a close frame, once per connection, and gives the client
+// wsCloseWait to answer before the reader gives up. (Closing the socket at
+// once could discard the frame: unread client data makes the kernel reset
+// the connection.)
+func (ws *wsConn) closeWith(code int, reason string) {
+	ws.closeOnce.Do(func() {
+		ws.closing.Store(true)
+		if len(reason) > 123 { // a control frame carries at most 125 bytes
+			reason = reason[:123]
+		}
+		ws.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(wsCloseWait))
+		ws.c.NetConn().SetReadDeadline(time.Now().Add(wsCloseWait))
+	})
+}
+
+// drain reads and discards client messages until the client answers the
+// close frame, leaves, or the close deadline passes.
+func (ws *wsConn) drain() {
+	for {
+		_, rd, err := ws.c.NextReader()
+		if err != nil {
+			return
+		}
+		io.Copy(io.Discard, rd)
+	}
+}
+
+// keepAlive pings the client every d from a timer, so an idle connection
+// costs no goroutine for it; the pong handler extends the read deadline.
+// The returned func stops the pings.
+func (ws *wsConn) keepAlive(d time.Duration) (stop func()) {
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(d, func() {
+		if ws.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)) != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			t.Reset(d)
+		}
+	})
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
+}
+
+// Hijack lets the websocket upgrade take over a connection that the access
+// log wraps; the log records the upgrade as 101.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the response writer cannot be hijacked")
+	}
+	r.status = http.StatusSwitchingProtocols
+	return h.Hijack()
+}
