@@ -38,7 +38,7 @@ func fullServer(t *testing.T, mod func(*server.Config)) (*httptest.Server, strin
 	}
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
 	g := &importer.Geocoders{Store: s, Version: s.BoundariesVersion}
-	cfg := server.Config{Geo: s, Tiles: s, Enterprises: s, Tokens: s, Sectors: sectors, Geocoders: g,
+	cfg := server.Config{Geo: s, Tiles: s, Enterprises: s, Tokens: s, Events: s, Sectors: sectors, Geocoders: g,
 		Importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}, DataVersion: s.DataVersion, StoreName: "embedded"}
 	if mod != nil {
 		mod(&cfg)
@@ -296,4 +296,43 @@ func TestEnterpriseTilesFilterBySector(t *testing.T) {
 		t.Errorf("z0 counts: all %d, dairy %d, eco-tourism %d; want 2, 1, 0", all, dairy, none)
 	}
 	wantError(t, get(t, ts.URL+"/tiles/enterprises/0/0/0.mvt?sector=rockets"), 400, "invalid", "parameter sector")
+}
+
+// TestEditsRefreshCachedTiles: an edit drops exactly the cached enterprise
+// tiles it touched (through the event log and the hub), so the next request
+// gets fresh bytes while other tiles stay cached.
+func TestEditsRefreshCachedTiles(t *testing.T) {
+	ts, token := fullServer(t, nil)
+	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D1","sector":"dairy","gps":[90.5,22.5]}`)); r.status != 201 {
+		t.Fatalf("POST = %d %s", r.status, r.body)
+	}
+	tileURL := ts.URL + "/tiles/enterprises/0/0/0.mvt"
+	countAt := func() int {
+		r := get(t, tileURL)
+		if r.status != 200 {
+			return 0
+		}
+		if cc := r.header.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("Cache-Control %q for a live layer, want no-cache", cc)
+		}
+		layers, _ := mvt.Unmarshal(r.body)
+		n := 0
+		for _, f := range layers[0].Features {
+			n += int(f.Properties["count"].(float64))
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for countAt() != 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D2","sector":"dairy","gps":[91.5,23.5]}`)); r.status != 201 {
+		t.Fatalf("POST = %d %s", r.status, r.body)
+	}
+	for n := countAt(); n != 2; n = countAt() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the z0 tile still counts %d enterprises 10 s after the second was added", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

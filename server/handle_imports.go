@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,9 +25,10 @@ func newID() string { return importer.NewID() }
 
 // imports tracks the imports this server is running, for progress reports.
 type imports struct {
-	mu      sync.Mutex
-	running map[string]guccho.Import
-	queue   sync.Mutex // one import at a time: the store has one writer
+	mu        sync.Mutex
+	running   map[string]guccho.Import
+	published map[string]time.Time // when progress was last sent on the hub
+	queue     sync.Mutex           // one import at a time: the store has one writer
 }
 
 func (t *imports) set(imp guccho.Import) {
@@ -44,6 +46,35 @@ func (t *imports) get(id string) (guccho.Import, bool) {
 	defer t.mu.Unlock()
 	imp, ok := t.running[id]
 	return imp, ok
+}
+
+// importProgress records an import's progress for GET /api/imports/{id}
+// and tells websocket subscribers of the imports topic, at most a few times
+// a second while it runs (always at the end).
+func (s *Server) importProgress(imp guccho.Import) {
+	s.imports.set(imp)
+	if s.hub == nil {
+		return
+	}
+	s.imports.mu.Lock()
+	last := s.imports.published[imp.ID]
+	now := time.Now()
+	due := imp.Status != guccho.ImportRunning || now.Sub(last) >= 250*time.Millisecond
+	if due {
+		s.imports.published[imp.ID] = now
+	}
+	if imp.Status != guccho.ImportRunning {
+		delete(s.imports.published, imp.ID)
+	}
+	s.imports.mu.Unlock()
+	if !due {
+		return
+	}
+	payload, err := json.Marshal(viewImport(imp))
+	if err != nil {
+		return
+	}
+	s.hub.PublishTransient(guccho.Event{Type: guccho.EventImportProgress, Payload: payload})
 }
 
 // importView adds live progress to an import's record.
@@ -137,6 +168,7 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 	imp := &guccho.Import{ID: newID(), Filename: filename, Format: rd.Format(), Status: guccho.ImportRunning,
 		StartedAt: time.Now().UTC(), CreatedBy: tokenFrom(r.Context()).ID}
 	s.imports.set(*imp)
+	accepted := viewImport(*imp) // the goroutine below changes imp
 	file := spool
 	spool = nil // the background import owns it now
 	s.bg.Add(1)
@@ -146,14 +178,14 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 		s.imports.queue.Lock()
 		defer s.imports.queue.Unlock()
 		im := *s.cfg.Importer
-		im.Progress = s.imports.set
+		im.Progress = s.importProgress
 		if _, err := im.Run(s.bgCtx, imp, rd, mapping); err != nil {
 			s.cfg.Logger.Warn("import failed", "import", imp.ID, "err", err)
 		}
-		s.imports.set(*imp)
+		s.importProgress(*imp)
 	}()
-	w.Header().Set("Location", "/api/imports/"+imp.ID)
-	writeJSON(w, http.StatusAccepted, viewImport(*imp))
+	w.Header().Set("Location", "/api/imports/"+accepted.ID)
+	writeJSON(w, http.StatusAccepted, accepted)
 }
 
 func tooLarge(limit int64) error {

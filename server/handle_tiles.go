@@ -96,6 +96,12 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version := s.cfg.DataVersion(l.Name)
+	// With live updates, enterprise tiles are dropped from the cache one by
+	// one as events arrive, rather than all at once by a new version.
+	live := l.Name == tiles.EnterpriseLayer.Name && s.hub != nil
+	if live {
+		version = "live"
+	}
 	req := tiles.Request{Layer: l.Name, Tile: t}
 	if l.Name == tiles.EnterpriseLayer.Name && s.cfg.Sectors != nil {
 		if req.Sectors, err = s.sectorsParam(r); err != nil {
@@ -114,9 +120,12 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("ETag", entry.ETag)
 	h.Add("Vary", "Accept-Encoding")
-	if v := r.URL.Query().Get("v"); v != "" && v == version {
+	switch v := r.URL.Query().Get("v"); {
+	case live:
+		h.Set("Cache-Control", "no-cache") // revalidate: ETags make it cheap
+	case v != "" && v == version:
 		h.Set("Cache-Control", "public, max-age=86400, immutable")
-	} else {
+	default:
 		h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
 	}
 	if etagMatches(r.Header.Get("If-None-Match"), entry.ETag) {

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -19,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
 )
 
 // Limits and timings of /ws connections.
@@ -84,7 +83,26 @@ func (s *Server) Hub() *Hub { return s.hub }
 func (s *Server) startHub() {
 	if s.cfg.Events != nil {
 		s.hub = NewHub(s.cfg.Events, HubConfig{Logger: s.cfg.Logger})
+		s.hub.OnEvent(s.dropChangedTiles)
 	}
+}
+
+// dropChangedTiles removes from the tile cache exactly the enterprise tiles
+// a change touched (every zoom, every filter): the tiles holding its old and
+// new points, or meeting its bounding box when it changed too many to list.
+func (s *Server) dropChangedTiles(ev guccho.Event) {
+	if ev.Type != guccho.EventEnterprisesChanged {
+		return
+	}
+	var c guccho.EnterpriseChange
+	if err := json.Unmarshal(ev.Payload, &c); err != nil {
+		s.cache.Invalidate(tiles.EnterpriseLayer.Name)
+		return
+	}
+	if len(c.Points) == 0 && c.Bound == ([4]float64{}) {
+		return // nothing placed changed
+	}
+	s.cache.InvalidateTiles(tiles.EnterpriseLayer.Name, tiles.TilesTouching(c.Points, c.Bound, tiles.PointBuffer))
 }
 
 // closeHub ends every /ws connection (they are told the server is going
@@ -418,15 +436,4 @@ func (ws *wsConn) keepAlive(d time.Duration) (stop func()) {
 		stopped = true
 		t.Stop()
 	}
-}
-
-// Hijack lets the websocket upgrade take over a connection that the access
-// log wraps; the log records the upgrade as 101.
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("the response writer cannot be hijacked")
-	}
-	r.status = http.StatusSwitchingProtocols
-	return h.Hijack()
 }

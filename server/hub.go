@@ -240,6 +240,16 @@ func (h *Hub) catchUp(ctx context.Context) error {
 				after = ev.ID
 			}
 		}
+		// Listeners first (the tile cache drops what changed), so that a
+		// client refetching on the event never gets a stale cached tile.
+		h.mu.Lock()
+		listeners := h.listeners
+		h.mu.Unlock()
+		for _, it := range items {
+			for _, f := range listeners {
+				f(it.msg.Event)
+			}
+		}
 		h.mu.Lock()
 		if h.closed {
 			h.mu.Unlock()
@@ -249,13 +259,7 @@ func (h *Hub) catchUp(ctx context.Context) error {
 			h.fanOutLocked(it)
 			h.last = it.msg.Event.ID
 		}
-		listeners := h.listeners
 		h.mu.Unlock()
-		for _, it := range items {
-			for _, f := range listeners {
-				f(it.msg.Event)
-			}
-		}
 		if len(evs) < h.cfg.Page {
 			return nil
 		}

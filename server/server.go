@@ -103,7 +103,7 @@ func New(cfg Config) *Server {
 		cfg.Layers = append(append([]tiles.Layer(nil), cfg.Layers...), tiles.EnterpriseLayer)
 	}
 	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{},
-		imports: imports{running: map[string]guccho.Import{}}}
+		imports: imports{running: map[string]guccho.Import{}, published: map[string]time.Time{}}}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	for _, l := range cfg.Layers {
 		s.layers[l.Name] = l

@@ -82,6 +82,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		Tiles:           s,
 		DataVersion:     s.DataVersion,
 		Enterprises:     s,
+		Events:          s,
 		Tokens:          s,
 		Sectors:         a.sectors,
 		Geocoders:       a.geocoders,

@@ -22,6 +22,7 @@ type store interface {
 	tiles.Source
 	guccho.EnterpriseStore
 	guccho.TokenStore
+	guccho.EventStore
 	DataVersion(layer string) string
 	Ping(ctx context.Context) error
 	Close() error
