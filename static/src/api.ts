@@ -94,11 +94,27 @@ function headers(token?: string, accept = 'application/json'): Record<string, st
   return h;
 }
 
+interface RequestOptions {
+  signal?: AbortSignal;
+  token?: string;
+  accept?: string;
+  method?: string;
+  /** Sent as JSON. */
+  json?: unknown;
+}
+
 /** fetch that turns network failures and error answers into ApiError. */
-async function request(path: string, opts: { signal?: AbortSignal; token?: string; accept?: string } = {}): Promise<Response> {
+async function request(path: string, opts: RequestOptions = {}): Promise<Response> {
   let res: Response;
+  const h = headers(opts.token, opts.accept);
+  if (opts.json !== undefined) h['Content-Type'] = 'application/json';
   try {
-    res = await fetch(path, { signal: opts.signal, headers: headers(opts.token, opts.accept) });
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      signal: opts.signal,
+      headers: h,
+      ...(opts.json !== undefined ? { body: JSON.stringify(opts.json) } : {}),
+    });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', (err as Error).message);
@@ -200,8 +216,44 @@ export interface Enterprise {
   updated_at?: string;
 }
 
+const enterprisePath = (id: string) => '/api/enterprises/' + encodeURIComponent(id);
+
 export function fetchEnterprise(id: string, signal?: AbortSignal): Promise<Enterprise> {
-  return getJSON<Enterprise>('/api/enterprises/' + encodeURIComponent(id), signal);
+  return getJSON<Enterprise>(enterprisePath(id), signal);
+}
+
+/**
+ * The body of POST /api/enterprises and PUT /api/enterprises/{id}: a whole
+ * record (PUT replaces every field), placed by the server from gps or the
+ * stated units.
+ */
+export interface EnterpriseInput {
+  id?: string;
+  name: string;
+  sector: string;
+  sub_sector: string;
+  gps: LonLat | null;
+  stated?: Partial<Record<AdminLevelKey, string>>;
+  employment: { self: number; wage: number; female?: number; male?: number };
+  owner_gender: string;
+  recp?: { aware?: boolean; adopted?: boolean; practices?: string[] };
+  barriers?: string[];
+  attributes?: Record<string, string>;
+}
+
+/** Creates an enterprise (editors); resolves with it as placed by the server. */
+export async function createEnterprise(body: EnterpriseInput, token: string): Promise<Enterprise> {
+  return (await request('/api/enterprises', { method: 'POST', json: body, token })).json() as Promise<Enterprise>;
+}
+
+/** Replaces an enterprise (editors); resolves with it as placed by the server. */
+export async function updateEnterprise(id: string, body: EnterpriseInput, token: string): Promise<Enterprise> {
+  return (await request(enterprisePath(id), { method: 'PUT', json: body, token })).json() as Promise<Enterprise>;
+}
+
+/** Deletes an enterprise (editors). */
+export async function deleteEnterprise(id: string, token: string): Promise<void> {
+  await request(enterprisePath(id), { method: 'DELETE', token });
 }
 
 /** A TileJSON document, as far as the app reads it. */

@@ -18,22 +18,26 @@ import {
   type GeocodeResult,
   type Sector,
 } from './api';
-import { addAdminLayers, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
+import { addAdminLayers, ADMIN_LEVELS, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
 import { SyntheticBanner } from './banner';
 import { AccountControl } from './controls/account-control';
 import { LanguageControl } from './controls/language-control';
+import { LiveControl } from './controls/live-control';
 import { SearchControl } from './controls/search-control';
 import { SectorControl } from './controls/sector-control';
-import { EnterpriseLayer } from './enterprise-layers';
+import { EnterpriseEditor } from './enterprise-editor';
+import { EnterpriseLayer, transformRequest } from './enterprise-layers';
 import { EnterprisePicker } from './enterprise-picker';
 import { EnterprisePopup } from './enterprise-popup';
 import { formatHash, isPCode, parseHash, type ViewState } from './hash';
 import { HoverPicker, Selection } from './highlight';
 import { I18n } from './i18n';
-import { ImportDialog } from './import-dialog';
+import { defaultImportDeps, ImportDialog } from './import-dialog';
+import { LiveClient, socketURL } from './live';
+import { LiveMap, reloadTileJSONSources } from './live-map';
 import { UnitPanel } from './panel';
 import { SectorCatalogue, SectorFilter } from './sectors';
-import { Session } from './session';
+import { canImport, Session } from './session';
 
 /** Bangladesh, with a little margin: the view when the URL names none. */
 const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];
@@ -87,6 +91,8 @@ export interface App {
   /** The sectors shown on the map. */
   sectors: SectorFilter;
   session: Session;
+  /** The websocket of live updates. */
+  live: LiveClient;
   /** Selects a unit by P-code, opens its panel and optionally moves the map to it. */
   select(pcode: string, opts?: { fit?: boolean }): Promise<void>;
 }
@@ -105,7 +111,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
   i18n.onChange(applyDocumentLang);
 
   const session = new Session(window.localStorage);
-  void session.restore();
+  const restored = session.restore();
   const [config, sectors] = await Promise.all([fetchConfig(), loadSectors()]);
   const { style, basemap } = await baseStyle(config.basemap_style_url);
   const initial = parseHash(location.hash);
@@ -125,6 +131,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
     dragRotate: false,
     pitchWithRotate: false,
     attributionControl: { compact: true, customAttribution: config.attribution || undefined },
+    transformRequest,
   });
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
@@ -219,33 +226,74 @@ export async function startApp(root: HTMLElement): Promise<App> {
     writeHash();
   });
 
-  const importDialog = new ImportDialog(root, i18n, session, () => {
-    void enterprises.refresh();
-    void refreshStats();
+  // Live updates: the socket follows the view, the sector filter and the
+  // role (the imports topic is for editors).
+  const live = new LiveClient({ url: () => socketURL(location, session.bearer) });
+  const liveMap = new LiveMap(map, live, {
+    reloadEnterprises: () => enterprises.refresh(),
+    reloadAdmin: () => reloadTileJSONSources(map, ADMIN_LEVELS.map((l) => l.id)),
+    refreshStats,
+    openEnterprise: () => (popup.isOpen ? popup.id : null),
+    refreshPopup: (deleted) => (deleted ? popup.close() : void popup.reload()),
+    sectors: () => filter.selected,
+    topics: () => ['enterprises', 'admin', ...(canImport(session.me) ? ['imports'] : [])],
+  });
+  live.subscribe(liveMap.filter());
+  void restored.finally(() => live.start());
+  filter.onChange(() => liveMap.resubscribe());
+  const reconnect = () => live.reconnect();
+  window.addEventListener('online', reconnect);
+  window.addEventListener('offline', reconnect);
+
+  const importDialog = new ImportDialog(
+    root,
+    i18n,
+    session,
+    () => {
+      // The socket brings the import's changes; without it, reload.
+      if (live.connected) return;
+      void enterprises.refresh();
+      void refreshStats();
+    },
+    { ...defaultImportDeps, live },
+  );
+  // Saves reach the map through the socket like anyone's; without it, here.
+  const editor = new EnterpriseEditor(map, i18n, catalogue, session, popup, (change) => {
+    if (!live.connected) liveMap.apply(change);
   });
   session.onChange(() => {
     if (!session.me) importDialog.close();
+    liveMap.resubscribe();
+    live.reconnect(); // a connection's role is fixed when it opens
   });
 
   const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox, id: r.feature_id }));
   map.addControl(search, 'top-left');
   map.addControl(new LanguageControl(i18n), 'top-right');
-  map.addControl(new AccountControl(i18n, session, () => importDialog.open()), 'top-right');
+  map.addControl(new AccountControl(i18n, session, () => importDialog.open(), () => editor.startAdd()), 'top-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   if (catalogue.sectors.length) map.addControl(sectorControl, 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.addControl(new LiveControl(i18n, live), 'bottom-left');
 
   map.on('load', () => {
     addAdminLayers(map, location.origin, basemap);
     // The enterprise picker listens first, so the admin picker can stand
     // aside wherever an enterprise is under the pointer.
-    const picker = new EnterprisePicker(map, i18n, catalogue, (id, feature) => {
-      const g = feature.geometry;
-      void popup.open(id, g.type === 'Point' ? (g.coordinates as [number, number]) : map.getCenter());
-    });
-    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }), (p) => picker.pickAt([p.x, p.y]) !== null);
+    const picker = new EnterprisePicker(
+      map,
+      i18n,
+      catalogue,
+      (id, feature) => {
+        const g = feature.geometry;
+        void popup.open(id, g.type === 'Point' ? (g.coordinates as [number, number]) : map.getCenter());
+      },
+      () => !editor.isPicking,
+    );
+    // While an editor picks a place, the click is theirs alone.
+    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }), (p) => editor.isPicking || picker.pickAt([p.x, p.y]) !== null);
     map.on('click', (e) => {
-      if (picker.pickAt(e.point)?.kind !== 'point') popup.close();
+      if (!editor.isPicking && picker.pickAt(e.point)?.kind !== 'point') popup.close();
     });
     void enterprises.add();
     // Feature-state set before the sources existed is re-applied now.
@@ -265,5 +313,5 @@ export async function startApp(root: HTMLElement): Promise<App> {
 
   if (initial.sel) void select(initial.sel, { fit: !initial.center });
 
-  return { map, i18n, sectors: filter, session, select: (pcode, opts) => select(pcode, opts) };
+  return { map, i18n, sectors: filter, session, live, select: (pcode, opts) => select(pcode, opts) };
 }

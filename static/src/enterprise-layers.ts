@@ -33,6 +33,17 @@ export function withSectors(template: string, sectors: readonly string[] | null)
   return withQuery(template, { sector: sectors ? sectors.map(encodeURIComponent).join(',') : null });
 }
 
+/**
+ * MapLibre's request hook for the app: enterprise tiles are always
+ * revalidated with the server (If-None-Match, usually a 304), because a tile
+ * URL does not change when a live update reloads the tile, and the browser's
+ * HTTP cache would otherwise hand back the old one.
+ */
+export function transformRequest(url: string, resourceType?: string): { url: string; cache?: RequestCache } {
+  if (resourceType === 'Tile' && new URL(url, 'http://x').pathname.startsWith(`/tiles/${ENTERPRISE_SOURCE}/`)) return { url, cache: 'no-cache' };
+  return { url };
+}
+
 /** A sector's count in a cell, parsed from the compact "dairy:12,footwear_leather:3". */
 export interface SectorCount {
   code: string;

@@ -48,6 +48,8 @@ export class EnterprisePicker {
     private readonly i18n: I18n,
     private readonly catalogue: SectorCatalogue,
     private readonly onPoint: (id: string, feature: MapGeoJSONFeature) => void,
+    /** Whether the picker acts on the pointer now (not while an editor picks a place). */
+    private readonly active: () => boolean = () => true,
   ) {
     this.tooltip = new Tooltip(map.getContainer());
     map.on('mousemove', this.handleMove);
@@ -75,7 +77,7 @@ export class EnterprisePicker {
   }
 
   private handleMove = (e: MapMouseEvent): void => {
-    const picked = this.pickAt(e.point);
+    const picked = this.active() ? this.pickAt(e.point) : null;
     if (!picked) {
       if (this.hovered !== null) this.handleLeave();
       return;
@@ -103,7 +105,7 @@ export class EnterprisePicker {
   };
 
   private handleClick = (e: MapMouseEvent): void => {
-    const picked = this.pickAt(e.point);
+    const picked = this.active() ? this.pickAt(e.point) : null;
     if (!picked) return;
     const { feature } = picked;
     if (picked.kind === 'point') {

@@ -124,6 +124,7 @@ export class EnterprisePopup {
   private readonly content: HTMLDivElement;
   private state: { id: string; enterprise?: Enterprise; error?: string } | null = null;
   private request?: AbortController;
+  private actions: ((e: Enterprise) => HTMLElement | null) | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -155,18 +156,56 @@ export class EnterprisePopup {
     return this.state?.id ?? null;
   }
 
+  /** The record shown, once loaded. */
+  get enterprise(): Enterprise | null {
+    return this.state?.enterprise ?? null;
+  }
+
+  /**
+   * Sets what the popup offers under a record (the editors' Edit, Move and
+   * Delete), or nothing; shown from the next render on.
+   */
+  setActions(fn: ((e: Enterprise) => HTMLElement | null) | null): void {
+    this.actions = fn;
+    this.render();
+  }
+
   /** Opens the popup at lngLat and loads the enterprise. */
   async open(id: string, lngLat: LngLatLike): Promise<void> {
+    this.place(lngLat);
+    await this.load(id);
+  }
+
+  /** Opens the popup on a record already at hand (one just saved). */
+  show(enterprise: Enterprise): void {
     this.request?.abort();
-    const ctrl = new AbortController();
-    this.request = ctrl;
-    this.state = { id };
+    this.place(enterprise.point);
+    this.state = { id: enterprise.id, enterprise };
     this.render();
+    this.keepInView();
+  }
+
+  /** Loads the shown enterprise again (it changed); closes the popup when it is gone. */
+  async reload(): Promise<void> {
+    if (this.state) await this.load(this.state.id, true);
+  }
+
+  private place(lngLat: LngLatLike): void {
     if (!this.popup.isOpen()) {
       this.popup.setLngLat(lngLat).addTo(this.map);
       document.addEventListener('keydown', this.handleKey, true);
     } else {
       this.popup.setLngLat(lngLat);
+    }
+  }
+
+  private async load(id: string, quiet = false): Promise<void> {
+    this.request?.abort();
+    const ctrl = new AbortController();
+    this.request = ctrl;
+    if (!quiet) {
+      this.state = { id };
+      this.render();
     }
     try {
       const enterprise = await fetchEnterprise(id, ctrl.signal);
@@ -176,10 +215,11 @@ export class EnterprisePopup {
       if (enterprise.point) this.popup.setLngLat(enterprise.point);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
+      if (quiet && err instanceof ApiError && err.status === 404) return this.close();
       this.state = { id, error: err instanceof ApiError ? err.message : String(err) };
     }
     this.render();
-    this.keepInView();
+    if (!quiet) this.keepInView();
   }
 
   /** Pans the map so the whole popup is inside it. */
@@ -223,7 +263,11 @@ export class EnterprisePopup {
     const closeButton = this.popup.getElement()?.querySelector('.maplibregl-popup-close-button');
     closeButton?.setAttribute('aria-label', t.t('popup.close'));
     if (!s) return this.content.replaceChildren();
-    if (s.enterprise) this.content.replaceChildren(renderEnterprise(s.enterprise, this.catalogue, t));
+    if (s.enterprise) {
+      this.content.replaceChildren(renderEnterprise(s.enterprise, this.catalogue, t));
+      const actions = this.actions?.(s.enterprise);
+      if (actions) this.content.append(actions);
+    }
     else if (s.error) this.content.replaceChildren(el('p', 'ent-popup-status error', t.t('popup.error', { message: s.error })));
     else this.content.replaceChildren(el('p', 'ent-popup-status', t.t('popup.loading')));
     // The popup places itself by its size: have it measure the new content.

@@ -6,7 +6,7 @@
 import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from './api';
 import type { I18n } from './i18n';
 import { failuresFilename, renderImportReport } from './import-report';
-import { watchImport } from './import-watch';
+import { watchImport, type ImportFeed } from './import-watch';
 import type { Session } from './session';
 
 export interface ImportDeps {
@@ -15,6 +15,8 @@ export interface ImportDeps {
   failures: typeof fetchImportFailures;
   /** Hands a downloaded file to the user. */
   save(blob: Blob, filename: string): void;
+  /** The live websocket, which follows imports while it is connected. */
+  live?: ImportFeed;
 }
 
 /** Saves a blob through a temporary object URL and link. */
@@ -30,7 +32,7 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const defaultDeps: ImportDeps = { upload: uploadImport, watch: watchImport, failures: fetchImportFailures, save: saveBlob };
+export const defaultImportDeps: ImportDeps = { upload: uploadImport, watch: watchImport, failures: fetchImportFailures, save: saveBlob };
 
 type State =
   | { kind: 'form'; error?: string }
@@ -73,7 +75,7 @@ export class ImportDialog {
     private readonly i18n: I18n,
     private readonly session: Session,
     private readonly onImported: (report: ImportReport) => void,
-    private readonly deps: ImportDeps = defaultDeps,
+    private readonly deps: ImportDeps = defaultImportDeps,
   ) {
     this.el = el('div', 'import-backdrop');
     this.el.hidden = true;
@@ -160,6 +162,7 @@ export class ImportDialog {
     try {
       report = await this.deps.watch(accepted.id, {
         token,
+        live: this.deps.live,
         onUpdate: (r) => {
           if (r.status === 'running') this.show({ kind: 'processing', report: r });
         },

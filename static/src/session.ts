@@ -13,6 +13,9 @@ export function canImport(me: Me | null): boolean {
   return me?.role === 'editor' || me?.role === 'admin';
 }
 
+/** Whether an account may add, edit, move and delete enterprises (the same roles). */
+export const canEdit = canImport;
+
 export class Session {
   private token: string | null = null;
   private account: Me | null = null;

@@ -78,6 +78,22 @@ describe('AccountControl', () => {
     expect(q(s.el, '.guccho-account-import').textContent).toBe('জরিপ আমদানি');
   });
 
+  it('offers Add enterprise to editors only', async () => {
+    const i18n = new I18n();
+    const session = new Session(undefined, async (t) => ({ role: t === 'edit' ? 'editor' : 'viewer', name: 'N' }));
+    const onAdd = vi.fn();
+    control = new AccountControl(i18n, session, vi.fn(), onAdd);
+    const el = control.onAdd({} as MapLibreMap);
+    expect(q(el, '.guccho-account-add').hidden).toBe(true);
+    await session.signIn('view');
+    expect(q(el, '.guccho-account-add').hidden).toBe(true);
+    await session.signIn('edit');
+    expect(q(el, '.guccho-account-add').hidden).toBe(false);
+    expect(q(el, '.guccho-account-add').textContent).toBe('Add enterprise');
+    q<HTMLButtonElement>(el, '.guccho-account-add').click();
+    expect(onAdd).toHaveBeenCalled();
+  });
+
   it('removes its element on remove', () => {
     const s = setup(async () => ({ role: 'editor', name: 'N' }));
     s.control.onRemove();

@@ -5,7 +5,7 @@
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
 import type { I18n } from '../i18n';
-import { canImport, type Session } from '../session';
+import { canEdit, canImport, type Session } from '../session';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -25,6 +25,7 @@ export class AccountControl implements IControl {
   private signInButton?: HTMLButtonElement;
   private who?: HTMLElement;
   private importButton?: HTMLButtonElement;
+  private addButton?: HTMLButtonElement;
   private signOutButton?: HTMLButtonElement;
   private form?: HTMLFormElement;
   private formHelp?: HTMLElement;
@@ -42,6 +43,8 @@ export class AccountControl implements IControl {
     private readonly i18n: I18n,
     private readonly session: Session,
     private readonly onImport: () => void,
+    /** Starts adding an enterprise on the map; no button without it. */
+    private readonly onAddEnterprise?: () => void,
   ) {}
 
   onAdd(_map: MapLibreMap): HTMLElement {
@@ -52,6 +55,8 @@ export class AccountControl implements IControl {
     this.who = el('span', 'guccho-account-who');
     this.importButton = button('guccho-account-import');
     this.importButton.addEventListener('click', this.handleImport);
+    this.addButton = button('guccho-account-add');
+    this.addButton.addEventListener('click', this.handleAdd);
     this.signOutButton = button('guccho-account-signout');
     this.signOutButton.addEventListener('click', this.handleSignOut);
 
@@ -81,7 +86,7 @@ export class AccountControl implements IControl {
     this.form.addEventListener('submit', this.handleSubmit);
     this.form.addEventListener('keydown', this.handleKey);
 
-    container.append(this.signInButton, this.who, this.importButton, this.signOutButton, this.form);
+    container.append(this.signInButton, this.who, this.addButton, this.importButton, this.signOutButton, this.form);
     this.container = container;
     this.unsubscribe.push(this.i18n.onChange(() => this.render()), this.session.onChange(() => this.render()));
     this.render();
@@ -92,12 +97,13 @@ export class AccountControl implements IControl {
     for (const off of this.unsubscribe.splice(0)) off();
     this.signInButton?.removeEventListener('click', this.handleOpenForm);
     this.importButton?.removeEventListener('click', this.handleImport);
+    this.addButton?.removeEventListener('click', this.handleAdd);
     this.signOutButton?.removeEventListener('click', this.handleSignOut);
     this.cancelButton?.removeEventListener('click', this.handleCancel);
     this.form?.removeEventListener('submit', this.handleSubmit);
     this.form?.removeEventListener('keydown', this.handleKey);
     this.container?.remove();
-    this.container = this.signInButton = this.who = this.importButton = this.signOutButton = undefined;
+    this.container = this.signInButton = this.who = this.importButton = this.addButton = this.signOutButton = undefined;
     this.form = this.formHelp = this.tokenLabel = this.tokenInput = this.submitButton = this.cancelButton = this.status = undefined;
   }
 
@@ -154,6 +160,8 @@ export class AccountControl implements IControl {
 
   private handleImport = (): void => this.onImport();
 
+  private handleAdd = (): void => this.onAddEnterprise?.();
+
   private handleSignOut = (): void => {
     this.session.signOut();
     this.signInButton?.focus();
@@ -170,6 +178,8 @@ export class AccountControl implements IControl {
     this.signInButton!.setAttribute('aria-expanded', String(this.formOpen));
     this.who!.hidden = !me;
     this.importButton!.hidden = !canImport(me);
+    this.addButton!.hidden = !canEdit(me) || !this.onAddEnterprise;
+    this.addButton!.textContent = t.t('edit.add');
     this.signOutButton!.hidden = !me;
     if (me) {
       const role = t.lookup('role.' + me.role, me.role);
