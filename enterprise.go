@@ -146,6 +146,19 @@ type EnterpriseStats struct {
 	Synthetic int            `json:"synthetic"` // how many are generated demo data
 }
 
+// Add counts n enterprises of one sector, method and synthetic flag.
+func (st *EnterpriseStats) Add(sector, method string, synthetic bool, n int) {
+	if st.BySector == nil {
+		st.BySector, st.ByMethod = map[string]int{}, map[string]int{}
+	}
+	st.Total += n
+	st.BySector[sector] += n
+	st.ByMethod[method] += n
+	if synthetic {
+		st.Synthetic += n
+	}
+}
+
 // ImportStatus values.
 const (
 	ImportRunning   = "running"

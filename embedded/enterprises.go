@@ -193,12 +193,7 @@ func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.Enter
 		if err := rows.Scan(&sector, &method, &synthetic, &n); err != nil {
 			return st, sqlErr(err, "counting enterprises")
 		}
-		st.Total += n
-		st.BySector[sector] += n
-		st.ByMethod[method] += n
-		if synthetic {
-			st.Synthetic += n
-		}
+		st.Add(sector, method, synthetic, n)
 	}
 	return st, sqlErr(rows.Err(), "counting enterprises")
 }
@@ -322,13 +317,20 @@ func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, delt
 		return sqlErr(err, "storing enterprise %q", e.ID)
 	}
 	e.FeatureID, _ = res.LastInsertId()
-	if e.Placed() {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
-			e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
-			return sqlErr(err, "indexing enterprise %q", e.ID)
-		}
-		deltas.Add(e.Point, e.Sector, +1)
+	return indexPoint(ctx, tx, e, deltas)
+}
+
+// indexPoint enters a placed enterprise's point in the R*Tree and counts it
+// in deltas.
+func indexPoint(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+	if !e.Placed() {
+		return nil
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
+		e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
+		return sqlErr(err, "indexing enterprise %q", e.ID)
+	}
+	deltas.Add(e.Point, e.Sector, +1)
 	return nil
 }
 
@@ -354,14 +356,7 @@ func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, delt
 	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
 		return sqlErr(err, "indexing enterprise %q", e.ID)
 	}
-	if e.Placed() {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
-			e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
-			return sqlErr(err, "indexing enterprise %q", e.ID)
-		}
-		deltas.Add(e.Point, e.Sector, +1)
-	}
-	return nil
+	return indexPoint(ctx, tx, e, deltas)
 }
 
 // applyDeltas adds the deltas to the count pyramid and drops empty cells.

@@ -168,12 +168,7 @@ func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.Enter
 		if err := rows.Scan(&sector, &method, &synthetic, &n); err != nil {
 			return st, dbErr(err, "count enterprises")
 		}
-		st.Total += n
-		st.BySector[sector] += n
-		st.ByMethod[method] += n
-		if synthetic {
-			st.Synthetic += n
-		}
+		st.Add(sector, method, synthetic, n)
 	}
 	return st, dbErr(rows.Err(), "count enterprises")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/importer"
+	"github.com/guccho/guccho/survey"
 )
 
 // app holds what commands that touch enterprises share.
@@ -51,4 +52,18 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// readMappingFile reads a JSON column mapping (survey.ReadMapping).
+func readMappingFile(path string) (survey.Mapping, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return survey.Mapping{}, guccho.Errorf(guccho.EINVALID, "--mapping: %v", err)
+	}
+	defer f.Close()
+	m, err := survey.ReadMapping(f)
+	if err != nil {
+		return survey.Mapping{}, guccho.Errorf(guccho.EINVALID, "--mapping %s: %s", path, guccho.ErrorMessage(err))
+	}
+	return m, nil
 }

@@ -67,14 +67,9 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 	}
 	mapping := survey.DetectMapping(rd.Columns())
 	if *mappingFile != "" {
-		mf, err := os.Open(*mappingFile)
+		m, err := readMappingFile(*mappingFile)
 		if err != nil {
-			return guccho.Errorf(guccho.EINVALID, "--mapping: %v", err)
-		}
-		m, err := survey.ReadMapping(mf)
-		mf.Close()
-		if err != nil {
-			return guccho.Errorf(guccho.EINVALID, "--mapping %s: %s", *mappingFile, guccho.ErrorMessage(err))
+			return err
 		}
 		mapping = mapping.Merge(m)
 	}

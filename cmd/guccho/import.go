@@ -81,14 +81,9 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	}
 	var explicit *survey.Mapping
 	if *mappingFile != "" {
-		f, err := os.Open(*mappingFile)
+		m, err := readMappingFile(*mappingFile)
 		if err != nil {
-			return guccho.Errorf(guccho.EINVALID, "--mapping: %v", err)
-		}
-		m, err := survey.ReadMapping(f)
-		f.Close()
-		if err != nil {
-			return guccho.Errorf(guccho.EINVALID, "--mapping %s: %s", *mappingFile, guccho.ErrorMessage(err))
+			return err
 		}
 		explicit = &m
 	}
