@@ -1,6 +1,7 @@
 // Package data holds the small data Guccho owns and embeds in the binary:
-// the bilingual sector catalogue (sectors.json), and the profile the demo
-// survey is generated from.
+// the bilingual sector catalogue (sectors.json). (The demo survey's profile
+// lives with its generator, in demo/profile.go; survey column synonyms in
+// survey/presets.json.)
 package data
 
 import (

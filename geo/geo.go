@@ -1,7 +1,9 @@
 // Package geo holds the administrative geography of Bangladesh: the units of
 // the OCHA COD-AB hierarchy (country, division, district, upazila, union),
-// the rules their P-codes follow, reverse geocoding of points into units and
-// name search over English, current, alternative and Bangla names.
+// the rules their P-codes follow, reading and validating boundary files,
+// reverse geocoding of points into units (Locator), name search over
+// English, current, alternative and Bangla names (Gazetteer), and the
+// geocoder that places survey records from stated names and GPS (Geocoder).
 //
 // Everything here is pure Go over plain values. Stores implement Store;
 // coordinates are EPSG:4326 longitude/latitude in that order.
