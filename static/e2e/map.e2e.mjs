@@ -12,123 +12,24 @@
 // whatever happens.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const staticDir = resolve(here, '..');
-const artifacts = join(here, 'artifacts');
-const bin = resolve(staticDir, process.env.GUCCHO_BIN || '../bin/guccho');
-const boundaries = process.env.GUCCHO_BOUNDARIES || resolve(staticDir, '../../shared/data/bd');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const HEALTH_TIMEOUT_MS = 90_000;
-const IDLE_TIMEOUT_MS = 45_000;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Starts the server and resolves once GET /healthz answers 200. */
-async function startServer(state) {
-  assert.ok(existsSync(bin), `no server binary at ${bin} (build it, or set GUCCHO_BIN)`);
-  assert.ok(existsSync(join(boundaries, 'boundaries')), `no boundaries/ in ${boundaries} (set GUCCHO_BOUNDARIES)`);
-  const port = await freePort();
-  state.base = `http://127.0.0.1:${port}`;
-  state.dbDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-db-'));
-  // GUCCHO_PG_URL (set by `go run ./internal/pgtest/withpg`) runs the same test on the PostGIS store.
-  const db = process.env.GUCCHO_PG_URL || join(state.dbDir, 'guccho.db');
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--boundaries', boundaries, '--demo'];
-  console.log(`# starting ${bin} ${args.join(' ')}`);
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  state.server = child;
-  state.serverLog = [];
-  const keep = (chunk) => state.serverLog.push(chunk.toString());
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  state.serverExited = exited;
-
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  const started = Date.now();
-  while (Date.now() < deadline) {
-    const gone = await Promise.race([exited, sleep(0).then(() => null)]);
-    if (gone) throw new Error(`server exited early (code ${gone.code}, signal ${gone.signal})`);
-    try {
-      const res = await fetch(`${state.base}/healthz`, { signal: AbortSignal.timeout(5000) });
-      if (res.status === 200) {
-        console.log(`# server healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(300);
-  }
-  throw new Error(`GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
-}
-
-async function stopServer(state) {
-  const child = state.server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const done = await Promise.race([state.serverExited, sleep(5000).then(() => null)]);
-  if (!done) {
-    child.kill('SIGKILL');
-    await state.serverExited;
-  }
-}
-
-async function getJSON(state, path) {
-  const res = await fetch(state.base + path);
-  assert.equal(res.status, 200, `GET ${path}`);
-  return res.json();
-}
-
-/** Waits until the map has loaded, stopped moving and drawn its tiles. */
-async function waitIdle(page) {
-  await page.waitForFunction(() => Boolean(window.__guccho?.map), null, { timeout: IDLE_TIMEOUT_MS });
-  await page.evaluate(
-    (timeout) =>
-      new Promise((resolveIdle, reject) => {
-        const map = window.__guccho.map;
-        const timer = setTimeout(() => reject(new Error('map never became idle')), timeout);
-        const check = () => {
-          if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
-            clearTimeout(timer);
-            resolveIdle();
-          } else {
-            map.once('idle', check);
-          }
-        };
-        // A frame first, so camera moves started just before count as moving.
-        requestAnimationFrame(check);
-      }),
-    IDLE_TIMEOUT_MS,
-  );
-}
-
-async function shot(page, name) {
-  const file = join(artifacts, name);
-  await page.screenshot({ path: file });
-  console.log(`# screenshot ${file}`);
-}
+import {
+  artifacts,
+  BHAIRAB,
+  editorToken,
+  getJSON,
+  launchPersistent,
+  rendered,
+  shot,
+  signIn,
+  startServer,
+  stopServer,
+  waitIdle,
+  watchConsole,
+} from './harness.mjs';
 
 /**
  * A page point inside the unit pcode (on layer) with no enterprise drawn over
@@ -161,19 +62,6 @@ async function freePoint(page, lonLat, layer, pcode) {
 }
 
 const panelText = (page) => page.locator('#unit-panel').innerText();
-
-/** The admin token the server prints on a first start ("admin token: <token>"). */
-function adminToken(state) {
-  const m = state.serverLog.join('').match(/admin token: (\S+)/);
-  return m ? m[1] : null;
-}
-
-/** Properties of the rendered features of an enterprise layer. */
-const rendered = (page, layer) =>
-  page.evaluate((id) => window.__guccho.map.queryRenderedFeatures({ layers: [id] }).map((f) => ({ id: f.id, ...f.properties })), layer);
-
-/** The Bhairab footwear cluster (Kishoreganj). */
-const BHAIRAB = [90.99, 24.05];
 const hashSel = (page) => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('sel'));
 
 describe('guccho web map', () => {
@@ -198,42 +86,19 @@ describe('guccho web map', () => {
       await setup();
     } catch (err) {
       setupError = err;
-      if (state.serverLog?.length) console.log(`# server output:\n${state.serverLog.join('')}`);
+      if (state.server?.log?.length) console.log(`# server output:\n${state.server.log.join('')}`);
     }
   });
 
   async function setup() {
     mkdirSync(artifacts, { recursive: true });
-    await startServer(state);
+    state.server = await startServer({ demo: true });
+    state.base = state.server.base;
+    state.dbDir = state.server.dbDir;
     state.profileDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-chromium-'));
-    context = await chromium.launchPersistentContext(state.profileDir, {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-gl=angle',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
-    });
+    context = await launchPersistent(state.profileDir);
     page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') {
-        consoleErrors.push(msg.text());
-        console.log(`# browser console error: ${msg.text()}`);
-      }
-    });
-    page.on('pageerror', (err) => {
-      consoleErrors.push(String(err));
-      console.log(`# page error: ${err}`);
-    });
+    watchConsole(page, consoleErrors);
   }
 
   after(async () => {
@@ -242,8 +107,8 @@ describe('guccho web map', () => {
     } catch (err) {
       console.log(`# closing the browser: ${err}`);
     }
-    await stopServer(state);
-    if (state.serverLog) writeFileSync(join(artifacts, 'server.log'), state.serverLog.join(''));
+    await stopServer(state.server);
+    if (state.server?.log) writeFileSync(join(artifacts, 'server.log'), state.server.log.join(''));
     for (const dir of [state.profileDir, state.dbDir]) if (dir) rmSync(dir, { recursive: true, force: true });
     if (consoleErrors.length) console.log(`# ${consoleErrors.length} browser console error(s), see above`);
   });
@@ -252,7 +117,7 @@ describe('guccho web map', () => {
     const res = await fetch(state.base + '/');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<div id="app">/);
-    const tj = await getJSON(state, '/tiles/districts.json');
+    const tj = await getJSON(state.server, '/tiles/districts.json');
     assert.ok(Array.isArray(tj.tiles) && tj.tiles[0].startsWith('http'), 'TileJSON tiles is an absolute URL template');
     assert.ok(tj.vector_layers.some((l) => l.id === 'districts'), 'TileJSON names the districts source-layer');
   });
@@ -282,7 +147,7 @@ describe('guccho web map', () => {
   });
 
   step('names the unit under the pointer and opens its panel on click', async () => {
-    const dhaka = await getJSON(state, '/api/admin/BD3026');
+    const dhaka = await getJSON(state.server, '/api/admin/BD3026');
     const p = await freePoint(page, dhaka.label, 'districts-fill', 'BD3026');
     await page.mouse.move(p.x, p.y);
     await page.locator('.map-tooltip').filter({ hasText: 'Dhaka' }).waitFor({ state: 'visible', timeout: 10_000 });
@@ -355,12 +220,12 @@ describe('guccho web map', () => {
   });
 
   demoStep('serves the sector catalogue, the demo counts and the enterprises TileJSON', async () => {
-    const { sectors } = await getJSON(state, '/api/sectors');
+    const { sectors } = await getJSON(state.server, '/api/sectors');
     assert.ok(sectors.some((s) => s.code === 'footwear_leather' && s.name_bn), 'the catalogue has footwear with a Bangla name');
-    const stats = await getJSON(state, '/api/enterprises/stats');
+    const stats = await getJSON(state.server, '/api/enterprises/stats');
     assert.equal(stats.total, 5457, 'the demo survey holds 5,457 enterprises');
     assert.ok(stats.synthetic > 0, 'the demo records are marked synthetic');
-    const tj = await getJSON(state, '/tiles/enterprises.json');
+    const tj = await getJSON(state.server, '/tiles/enterprises.json');
     assert.ok(tj.vector_layers.some((l) => l.id === 'enterprises'), 'TileJSON names the enterprises source-layer');
   });
 
@@ -449,12 +314,7 @@ describe('guccho web map', () => {
   });
 
   demoStep('signs in with the admin token and imports a small survey', async () => {
-    const token = adminToken(state);
-    assert.ok(token, 'the server printed "admin token: …" on its first start');
-    await page.locator('.guccho-account-signin').click();
-    await page.locator('#guccho-token').fill(token);
-    await page.locator('.guccho-signin-submit').click();
-    await page.locator('.guccho-account-who').waitFor({ state: 'visible', timeout: 10_000 });
+    await signIn(page, await editorToken(state.server));
     assert.match(await page.locator('.guccho-account-who').innerText(), /Administrator/);
     assert.equal(await page.evaluate(() => location.href.includes('token')), false, 'no token in the URL');
 

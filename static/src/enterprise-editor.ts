@@ -210,7 +210,11 @@ export class EnterpriseEditor {
     const p = this.picking;
     if (!p) return;
     const at: LonLat = [Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))];
-    this.setPicking(null);
+    // Picking ends once this click has been dispatched, so that the map's
+    // other click handlers, whichever run after this one, still leave it be.
+    queueMicrotask(() => {
+      if (this.picking === p) this.setPicking(null);
+    });
     if (p.kind === 'add') this.openAdd(at);
     else this.confirmMove(p.enterprise, at);
   };

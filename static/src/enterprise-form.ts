@@ -152,6 +152,11 @@ export class EnterpriseForm {
       msg.id = id(name + '-error');
       msg.hidden = true;
       control.setAttribute('aria-describedby', msg.id);
+      // A message goes once the field is changed; the next save checks again.
+      control.addEventListener('input', () => {
+        msg.hidden = true;
+        control.removeAttribute('aria-invalid');
+      });
       this.messages[name] = msg;
       wrap.append(l, control, msg);
       this.el.append(wrap);

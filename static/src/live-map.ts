@@ -14,7 +14,7 @@ import { affectedTiles, type TileID } from './live-tiles';
 
 /** Waits that batch work: replayed events arrive in bursts, counts need not follow every one. */
 const FLUSH_MS = 50;
-const STATS_MS = 800;
+const STATS_MS = 300;
 const PULSE_MS = 1600;
 const MAX_PULSES = 30;
 /** Deepest zoom of the enterprises source (the server's maxzoom). */
