@@ -90,6 +90,91 @@ func (im *Importer) report(imp *guccho.Import) {
 	}
 }
 
+// chunk is one batch of converted and placed rows, with the rows that
+// failed among them and their counts, passed from the reading goroutine to
+// the writing one.
+type chunk struct {
+	batch    []*guccho.Enterprise
+	cells    map[int]map[string]string // row → cells, for the failed-rows CSV
+	failures []guccho.RowError
+	read     int
+	failed   int
+	warnings int
+	methods  map[string]int
+	flags    map[string]int
+	err      error // reading stopped here
+}
+
+func newChunk(size int) *chunk {
+	return &chunk{batch: make([]*guccho.Enterprise, 0, size), cells: map[int]map[string]string{},
+		methods: map[string]int{}, flags: map[string]int{}}
+}
+
+// produce reads, converts and places rows on its own goroutine, so that
+// parsing and geocoding overlap with the store's writing; chunks arrive in
+// row order. It stops when ctx ends.
+func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *geo.Geocoder, size int, out chan<- *chunk) {
+	defer close(out)
+	send := func(c *chunk) bool {
+		select {
+		case out <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	c := newChunk(size)
+	for {
+		if err := ctx.Err(); err != nil {
+			return
+		}
+		row, err := rd.Next()
+		if err == io.EOF {
+			send(c)
+			return
+		}
+		if err != nil {
+			c.err = err
+			send(c)
+			return
+		}
+		e, errs := conv.Convert(row)
+		if e == nil && len(errs) == 0 {
+			continue // an empty row
+		}
+		c.read++
+		for i := range errs {
+			errs[i].Values = row.Values
+			if errs[i].Row == 0 {
+				errs[i].Row = row.Number
+			}
+		}
+		if survey.Failed(errs) || e == nil {
+			c.failures = append(c.failures, errs...)
+			c.failed++
+		} else {
+			if len(errs) > 0 {
+				c.failures = append(c.failures, errs...)
+				c.warnings++
+			}
+			place(gc, e)
+			e.ImportRow = row.Number
+			c.methods[e.Geocode.Method]++
+			for _, f := range e.Geocode.Flags {
+				c.flags[f]++
+			}
+			c.batch = append(c.batch, e)
+			c.cells[row.Number] = row.Values
+		}
+		if len(c.batch) >= size || len(c.failures) >= size {
+			if !send(c) {
+				return
+			}
+			c = newChunk(size)
+		}
+	}
+}
+
 func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) error {
 	conv := &survey.Converter{Sectors: im.Sectors, Mapping: mapping}
 	if err := conv.Check(rd.Columns()); err != nil {
@@ -108,79 +193,44 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if size <= 0 {
 		size = 2000
 	}
-	batch := make([]*guccho.Enterprise, 0, size)
-	cells := map[int]map[string]string{} // row → cells, for rows of the batch
-	var failures []guccho.RowError
-	flush := func() error {
-		if len(batch) > 0 {
-			c, err := w.Put(ctx, batch)
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	chunks := make(chan *chunk, 1)
+	go produce(pctx, rd, conv, gc, size, chunks)
+	for c := range chunks {
+		if c.err != nil {
+			return c.err
+		}
+		imp.Read += c.read
+		imp.Failed += c.failed
+		imp.Warnings += c.warnings
+		for k, n := range c.methods {
+			imp.Methods[k] += n
+		}
+		for k, n := range c.flags {
+			imp.Flags[k] += n
+		}
+		if len(c.batch) > 0 {
+			counts, err := w.Put(ctx, c.batch)
 			if err != nil {
 				return err
 			}
-			imp.Created += c.Created
-			imp.Updated += c.Updated
-			imp.Unchanged += c.Unchanged
-			for _, d := range c.Duplicates {
-				d.Values = cells[d.Row]
-				failures = append(failures, d)
+			imp.Created += counts.Created
+			imp.Updated += counts.Updated
+			imp.Unchanged += counts.Unchanged
+			for _, d := range counts.Duplicates {
+				d.Values = c.cells[d.Row]
+				c.failures = append(c.failures, d)
 				imp.Failed++
 			}
 		}
-		if err := w.Fail(ctx, failures); err != nil {
+		if err := w.Fail(ctx, c.failures); err != nil {
 			return err
 		}
-		batch, failures = batch[:0], failures[:0]
-		clear(cells)
 		im.report(imp)
-		return nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		e, errs := conv.Convert(row)
-		if e == nil && len(errs) == 0 {
-			continue // an empty row
-		}
-		imp.Read++
-		for i := range errs {
-			errs[i].Values = row.Values
-			if errs[i].Row == 0 {
-				errs[i].Row = row.Number
-			}
-		}
-		if survey.Failed(errs) || e == nil {
-			failures = append(failures, errs...)
-			imp.Failed++
-		} else {
-			if len(errs) > 0 {
-				failures = append(failures, errs...)
-				imp.Warnings++
-			}
-			place(gc, e)
-			e.ImportRow = row.Number
-			imp.Methods[e.Geocode.Method]++
-			for _, f := range e.Geocode.Flags {
-				imp.Flags[f]++
-			}
-			batch = append(batch, e)
-			cells[row.Number] = row.Values
-		}
-		if len(batch) >= size || len(failures) >= size {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
+	if err := ctx.Err(); err != nil {
+		return err // cancelled while reading
 	}
 	now := time.Now().UTC()
 	imp.Status, imp.EndedAt = guccho.ImportSucceeded, &now
