@@ -1,7 +1,8 @@
 // The popup of one enterprise: what the survey says about it and how it was
 // placed on the map, in the interface language. renderEnterprise is plain
 // DOM, testable on its own; EnterprisePopup loads the record and keeps a
-// MapLibre popup in step with it.
+// MapLibre popup in step with it (reloading it when a live update says it
+// changed), with the editors' actions under it.
 
 import { Popup, type LngLatLike, type Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from './api';

@@ -183,7 +183,8 @@ export class LiveMap {
     if (!changes.length) return;
     const view = subscriptionBBox(viewBBox(this.map), this.map.getZoom());
     const maxZoom = Math.min(SOURCE_MAX_ZOOM, Math.ceil(this.map.getZoom()) + 1);
-    this.refresh(mergeTiles(changes.map((c) => (c.points?.length ? affectedTiles(c, view, SOURCE_MAX_ZOOM) : affectedTiles(c, view, maxZoom)))));
+    // Points name their tiles at every zoom; a bbox is listed only down to just below the zoom shown.
+    this.refresh(mergeTiles(changes.map((c) => affectedTiles(c, view, c.points?.length ? SOURCE_MAX_ZOOM : maxZoom))));
     this.scheduleStats();
 
     const open = this.targets.openEnterprise();

@@ -1,6 +1,6 @@
 // AccountControl: sign in with an API token, see who is signed in and in
-// which role, open the survey import (editors and administrators) and sign
-// out. The token form folds out of the control; Escape folds it away.
+// which role, add an enterprise on the map and open the survey import
+// (editors and administrators), and sign out. The token form folds out of the control; Escape folds it away.
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
