@@ -18,7 +18,8 @@ import (
 //   - "cell" below PointZoom: counts over a grid of CellsPerSide × CellsPerSide
 //     cells per tile, taken from a count pyramid that stores keep up to date
 //     on every write. Properties: count, sector (the most frequent),
-//     sectors ("dairy:12,footwear_leather:3", most frequent first).
+//     sectors ("dairy:12,footwear_leather:3": the CellSectors most frequent,
+//     most frequent first — all of them would make a dense tile too big).
 //   - "point" from PointZoom on: one feature per enterprise, with properties
 //     id, sector, method, display (a display point inside its unit, not a
 //     surveyed location) and synthetic. A tile that would hold more than
@@ -29,6 +30,8 @@ const (
 	CellBits         = 6 // a tile holds 2^6 × 2^6 cells
 	CellsPerSide     = 1 << CellBits
 	MaxPointsPerTile = 5000
+	// CellSectors is how many sectors a cell's "sectors" property lists.
+	CellSectors = 3
 	// MaxCellZoom is the finest pyramid level: the cells of tiles at
 	// PointZoom-1, about 300 m wide at Bangladesh's latitude.
 	MaxCellZoom = PointZoom - 1 + CellBits
@@ -46,7 +49,7 @@ var EnterpriseLayer = Layer{
 		"kind":      "String: cell (aggregated) or point (one enterprise)",
 		"count":     "Number: enterprises in the cell (cells)",
 		"sector":    "String: sector code (points), most frequent sector (cells)",
-		"sectors":   "String: sector:count pairs, most frequent first (cells)",
+		"sectors":   "String: sector:count pairs of the three most frequent sectors (cells)",
 		"id":        "String: the enterprise's id (points)",
 		"method":    "String: geocode method (points)",
 		"display":   "Boolean: the point is a display point inside its unit, not a surveyed location (points)",
@@ -211,9 +214,9 @@ func EncodeCells(t maptile.Tile, cells []Cell) ([]byte, error) {
 			}
 			return list[i].s < list[j].s
 		})
-		parts := make([]string, len(list))
-		for i, e := range list {
-			parts[i] = e.s + ":" + strconv.Itoa(e.n)
+		parts := make([]string, 0, CellSectors)
+		for _, e := range list[:min(len(list), CellSectors)] {
+			parts = append(parts, e.s+":"+strconv.Itoa(e.n))
 		}
 		f := geojson.NewFeature(center)
 		f.ID = c.Key.ID()
