@@ -64,8 +64,9 @@ type state struct {
 // runs in WAL mode with foreign keys enforced.
 func Open(ctx context.Context, path string) (*Store, error) {
 	q := url.Values{}
-	// A 128 MiB page cache keeps big imports (one transaction) off the disk.
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "cache_size(-131072)"} {
+	// Each connection keeps a 16 MiB page cache; an import's connection
+	// gets a bigger one while it runs (see BeginImport).
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "cache_size(-16384)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
