@@ -1,7 +1,10 @@
-// Package server is Guccho's HTTP interface: the JSON API, vector tiles, the
+// Package server is Guccho's HTTP interface: the JSON API (admin units,
+// geocoding, enterprises, imports), vector tiles, the websocket of live
+// events (GET /ws, fed by the store's event log through the Hub), the
 // embedded web app and health checks, routed with gorilla/mux. It depends
-// only on the interfaces of the domain packages (geo.Store, tiles.Source);
-// cmd/guccho hands it a concrete store.
+// only on the interfaces of the domain packages (geo.Store, tiles.Source,
+// guccho.EnterpriseStore, guccho.EventStore, …); cmd/guccho hands it a
+// concrete store.
 package server
 
 import (
