@@ -336,3 +336,17 @@ func TestEditsRefreshCachedTiles(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestExportsOutliveTheRequestTimeout: API requests carry the request
+// deadline, but whole exports run as long as the data takes.
+func TestExportsOutliveTheRequestTimeout(t *testing.T) {
+	ts, _ := fullServer(t, func(c *server.Config) { c.RequestTimeout = time.Nanosecond })
+	if r := get(t, ts.URL+"/api/enterprises"); r.status == 200 {
+		t.Errorf("a JSON page with a 1 ns deadline answered 200")
+	}
+	for _, q := range []string{"format=csv", "format=geojson"} {
+		if r := get(t, ts.URL+"/api/enterprises?"+q); r.status != 200 {
+			t.Errorf("export %s with a 1 ns request deadline = %d %s, want 200", q, r.status, r.body)
+		}
+	}
+}

@@ -8,8 +8,25 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
+
+// longRunning reports whether a request moves a whole file: a survey
+// upload, an export of enterprises as CSV or GeoJSON, a failed-rows CSV.
+func longRunning(r *http.Request) bool {
+	p := r.URL.Path
+	switch {
+	case r.Method == http.MethodPost && p == "/api/imports":
+		return true
+	case p == "/api/enterprises":
+		f := r.URL.Query().Get("format")
+		return f == "csv" || f == "geojson"
+	case strings.HasSuffix(p, "/failures.csv"):
+		return true
+	}
+	return false
+}
 
 // statusRecorder remembers the status a handler wrote, for the access log.
 type statusRecorder struct {
@@ -75,9 +92,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // withTimeout gives the request's context a deadline, which flows into every
-// store call.
+// store call — except for uploads and whole exports, which last as long as
+// the data takes and end when the client goes away.
 func (s *Server) withTimeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if longRunning(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
