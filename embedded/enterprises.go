@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -118,19 +119,17 @@ func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
+// adminColumns names, by level, the column holding an enterprise's P-code
+// of that level.
+var adminColumns = [...]string{geo.Division: "division", geo.District: "district", geo.Upazila: "upazila", geo.Union: "union_code"}
+
 // adminColumn is the column holding P-codes of the code's level.
 func adminColumn(code string) (string, error) {
-	switch {
-	case len(code) == 4 && strings.HasPrefix(code, "BD"):
-		return "division", nil
-	case len(code) == 6 && strings.HasPrefix(code, "BD"):
-		return "district", nil
-	case len(code) == 8 && strings.HasPrefix(code, "BD"):
-		return "upazila", nil
-	case len(code) == 10 && strings.HasPrefix(code, "BD"):
-		return "union_code", nil
+	l, err := geo.PCodeLevel(code)
+	if err != nil || l == geo.Country {
+		return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
 	}
-	return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
+	return adminColumns[l], nil
 }
 
 // FindEnterprises streams the matching enterprises in FeatureID order.

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -93,21 +94,17 @@ func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
 	return where, args, nil
 }
 
+// adminColumns names, by level, the column holding an enterprise's P-code
+// of that level.
+var adminColumns = [...]string{geo.Division: "division", geo.District: "district", geo.Upazila: "upazila", geo.Union: "union_code"}
+
 // adminColumn is the column holding P-codes of the code's level.
 func adminColumn(code string) (string, error) {
-	if len(code) >= 4 && code[:2] == "BD" {
-		switch len(code) {
-		case 4:
-			return "division", nil
-		case 6:
-			return "district", nil
-		case 8:
-			return "upazila", nil
-		case 10:
-			return "union_code", nil
-		}
+	l, err := geo.PCodeLevel(code)
+	if err != nil || l == geo.Country {
+		return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
 	}
-	return "", guccho.Errorf(guccho.EINVALID, "parameter admin: %q is not a division, district, upazila or union P-code", code)
+	return adminColumns[l], nil
 }
 
 // FindEnterprises streams the matching enterprises in FeatureID order.
