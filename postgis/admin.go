@@ -324,13 +324,11 @@ func (s *Store) Search(ctx context.Context, q string, opt geo.SearchOptions) ([]
 }
 
 // gazetteer returns the name index of the stored boundary set, rebuilding
-// it when the stored version differs from the one it was built from.
+// it when the boundary version differs from the one it was built from.
 func (s *Store) gazetteer(ctx context.Context) (*geo.Gazetteer, error) {
-	v, err := s.readVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.version.Store(v)
+	// The version as last seen (this instance's writes at once, others'
+	// within Options.VersionPoll): no round trip per search.
+	v := s.BoundariesVersion()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.gaz != nil && s.gazVer == v {
