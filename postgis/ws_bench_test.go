@@ -64,33 +64,14 @@ func benchPostGISLatency(b *testing.B, instances, clients int) {
 	}
 	defer rs.Close()
 	n := 0
-	commit := func() {
+	wsload.Bench(ctx, b, rs, func(ctx context.Context) (int64, error) {
 		n++
-		p := orb.Point{90.5, 22.5}
-		e := &guccho.Enterprise{ID: "B" + strconv.Itoa(n), Sector: "dairy", Point: p, GPS: &p,
+		pt := orb.Point{90.5, 22.5}
+		e := &guccho.Enterprise{ID: "B" + strconv.Itoa(n), Sector: "dairy", Point: pt, GPS: &pt,
 			Geocode: guccho.Geocode{Method: guccho.GeocodeGPS, Score: 1}}
 		if err := writer.CreateEnterprise(ctx, e); err != nil {
-			b.Fatal(err)
+			return 0, err
 		}
-		id, err := writer.LatestEventID(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := rs.WaitFor(ctx, id); err != nil {
-			b.Fatal(err)
-		}
-	}
-	commit() // warm up
-	rs.TakeLatencies()
-	b.ResetTimer()
-	for range b.N {
-		commit()
-	}
-	b.StopTimer()
-	if stopped := rs.Stopped(); len(stopped) > 0 {
-		b.Fatalf("%d clients stopped: %v", len(stopped), stopped[0])
-	}
-	lat := rs.TakeLatencies()
-	b.ReportMetric(float64(wsload.Percentile(lat, 50).Microseconds()), "p50-µs")
-	b.ReportMetric(float64(wsload.Percentile(lat, 99).Microseconds()), "p99-µs")
+		return writer.LatestEventID(ctx)
+	})
 }

@@ -90,28 +90,7 @@ func benchLatency(b *testing.B, log wsBenchLog, servers, clients int) {
 		b.Fatal(err)
 	}
 	defer rs.Close()
-	commit := func() {
-		id, err := log.commit(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := rs.WaitFor(ctx, id); err != nil {
-			b.Fatal(err)
-		}
-	}
-	commit() // warm up
-	rs.TakeLatencies()
-	b.ResetTimer()
-	for range b.N {
-		commit()
-	}
-	b.StopTimer()
-	if stopped := rs.Stopped(); len(stopped) > 0 {
-		b.Fatalf("%d clients stopped: %v", len(stopped), stopped[0])
-	}
-	lat := rs.TakeLatencies()
-	b.ReportMetric(float64(wsload.Percentile(lat, 50).Microseconds()), "p50-µs")
-	b.ReportMetric(float64(wsload.Percentile(lat, 99).Microseconds()), "p99-µs")
+	wsload.Bench(ctx, b, rs, log.commit)
 }
 
 // BenchmarkWSIdleMemory opens idle subscribed connections (1,000, or
