@@ -295,23 +295,33 @@ func nullable(s string) any {
 	return s
 }
 
-// insertEnterprise writes a new row (and its R*Tree entry), counting it in
-// deltas; it sets e.FeatureID.
-func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+// rowValues are an enterprise's values for the columns from name to doc,
+// in the order insertEnterprise and updateEnterprise list them.
+func rowValues(e *guccho.Enterprise) ([]any, error) {
 	doc, err := json.Marshal(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var lon, lat any
 	if e.Placed() {
 		lon, lat = e.Point[0], e.Point[1]
 	}
+	return []any{e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
+		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
+		e.ContentHash(), string(doc)}, nil
+}
+
+// insertEnterprise writes a new row (and its R*Tree entry), counting it in
+// deltas; it sets e.FeatureID.
+func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+	vals, err := rowValues(e)
+	if err != nil {
+		return err
+	}
+	args := append(append([]any{e.ID}, vals...), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
 	res, err := tx.ExecContext(ctx, `INSERT INTO enterprises (id, name, sector, method, lon, lat, display_point, synthetic,
 		division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
-		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
-		e.ContentHash(), string(doc), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return sqlErr(err, "storing enterprise %q", e.ID)
 	}
@@ -336,20 +346,14 @@ func indexPoint(ctx context.Context, tx execer, e *guccho.Enterprise, deltas til
 // updateEnterprise rewrites the row e.FeatureID, counting its new place in
 // deltas (the caller counts the old one out).
 func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
-	doc, err := json.Marshal(e)
+	vals, err := rowValues(e)
 	if err != nil {
 		return err
 	}
-	var lon, lat any
-	if e.Placed() {
-		lon, lat = e.Point[0], e.Point[1]
-	}
+	args := append(vals, e.UpdatedAt.Format(timeFormat), e.FeatureID)
 	if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET name = ?, sector = ?, method = ?, lon = ?, lat = ?,
 		display_point = ?, synthetic = ?, division = ?, district = ?, upazila = ?, union_code = ?, import_id = ?,
-		import_row = ?, content_hash = ?, doc = ?, updated_at = ? WHERE fid = ?`,
-		e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
-		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
-		e.ContentHash(), string(doc), e.UpdatedAt.Format(timeFormat), e.FeatureID); err != nil {
+		import_row = ?, content_hash = ?, doc = ?, updated_at = ? WHERE fid = ?`, args...); err != nil {
 		return sqlErr(err, "updating enterprise %q", e.ID)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
