@@ -232,19 +232,7 @@ func (c *Cache) remove(el *list.Element) {
 // of that layer already under way from storing their result. It returns how
 // many entries it dropped.
 func (c *Cache) Invalidate(layer string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.layerGen[layer]++
-	n := 0
-	for el := c.lru.Front(); el != nil; {
-		next := el.Next()
-		if el.Value.(*cacheItem).key.Layer == layer {
-			c.remove(el)
-			n++
-		}
-		el = next
-	}
-	return n
+	return c.InvalidateTiles(layer, func(maptile.Tile) bool { return true })
 }
 
 // Purge drops every entry and keeps loads already under way from storing
