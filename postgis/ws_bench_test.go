@@ -15,6 +15,7 @@ import (
 	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/internal/wsload"
+	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/postgis"
 	"github.com/guccho/guccho/server"
 )
@@ -58,7 +59,7 @@ func benchPostGISLatency(b *testing.B, instances, clients int) {
 	if err := writer.ReplaceBoundaries(ctx, bdtest.GridUnits(b)); err != nil {
 		b.Fatal(err)
 	}
-	rs, err := wsload.DialReaders(ctx, urls, clients, wsload.Subscribe{Topics: []string{server.TopicEnterprises}})
+	rs, err := wsload.DialReaders(ctx, urls, clients, wsload.Subscribe{Topics: []string{live.TopicEnterprises}})
 	if err != nil {
 		b.Fatal(err)
 	}

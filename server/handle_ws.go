@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -77,12 +78,12 @@ func sameOrigin(r *http.Request) bool {
 }
 
 // Hub returns the server's event hub, or nil when Config.Events is nil.
-func (s *Server) Hub() *Hub { return s.hub }
+func (s *Server) Hub() *live.Hub { return s.hub }
 
 // startHub starts the hub when the server has an event log.
 func (s *Server) startHub() {
 	if s.cfg.Events != nil {
-		s.hub = NewHub(s.cfg.Events, HubConfig{Logger: s.cfg.Logger})
+		s.hub = live.NewHub(s.cfg.Events, live.Config{Logger: s.cfg.Logger})
 		s.hub.OnEvent(s.dropChangedTiles)
 	}
 }
@@ -142,8 +143,8 @@ type wsSubscribe struct {
 // topics, bbox and sectors without reconnecting (their last_event_id is
 // ignored). The "imports" topic names files, so it is granted to editors
 // and admins only; the server's "subscribed" message lists the topics
-// granted. Server messages are described at MessageEvent, MessageReset and
-// MessageSubscribed.
+// granted. Server messages are described at live.MessageEvent,
+// live.MessageReset and live.MessageSubscribed.
 //
 // The server closes the connection with a reason: 1009 for a message over
 // wsReadLimit bytes, 1003 for a binary message, 1008 for a malformed or
@@ -174,7 +175,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 // serve runs a connection: it reads the subscribe message, subscribes,
 // starts the writer and reads later subscribe messages until the
 // connection ends.
-func (ws *wsConn) serve(hub *Hub, editor bool) {
+func (ws *wsConn) serve(hub *live.Hub, editor bool) {
 	conn := ws.c
 	defer conn.Close()
 	defer ws.recoverPanic()
@@ -274,7 +275,7 @@ func (ws *wsConn) stayOpen() {
 
 // subscription is a parsed subscribe message.
 type subscription struct {
-	filter      Filter
+	filter      live.Filter
 	lastEventID int64
 }
 
@@ -310,7 +311,7 @@ func (ws *wsConn) readSubscribe(editor bool) (subscription, bool) {
 }
 
 // parseSubscribe parses a subscribe message. Without editor rights the
-// imports topic is left out.
+// imports topic is left out (live.Filter.Granted).
 func parseSubscribe(b []byte, editor bool) (subscription, error) {
 	var m wsSubscribe
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -322,17 +323,9 @@ func parseSubscribe(b []byte, editor bool) (subscription, error) {
 	if m.LastEventID < 0 {
 		return subscription{}, guccho.Errorf(guccho.EINVALID, "last_event_id must not be negative")
 	}
-	f := Filter{Sectors: m.Sectors}
-	if len(m.Topics) == 0 {
-		return subscription{}, guccho.Errorf(guccho.EINVALID, "topics: name at least one of %s", topicList())
-	}
-	for _, t := range m.Topics {
-		if t != TopicImports || editor {
-			f.Topics = append(f.Topics, t)
-		}
-	}
-	if len(f.Topics) == 0 {
-		return subscription{}, guccho.Errorf(guccho.EINVALID, "the imports topic needs an editor or admin token")
+	f, err := live.Filter{Topics: m.Topics, Sectors: m.Sectors}.Granted(editor)
+	if err != nil {
+		return subscription{}, err
 	}
 	switch len(m.BBox) {
 	case 0:
@@ -341,7 +334,7 @@ func parseSubscribe(b []byte, editor bool) (subscription, error) {
 	default:
 		return subscription{}, guccho.Errorf(guccho.EINVALID, "bbox: want [west, south, east, north]")
 	}
-	if _, err := f.compile(); err != nil {
+	if err := f.Validate(); err != nil {
 		return subscription{}, err
 	}
 	return subscription{filter: f, lastEventID: m.LastEventID}, nil
@@ -349,7 +342,7 @@ func parseSubscribe(b []byte, editor bool) (subscription, error) {
 
 // writeLoop sends the subscription's messages until it ends, the reader
 // stops (ctx), or a write fails.
-func (ws *wsConn) writeLoop(ctx context.Context, sub *Subscription) {
+func (ws *wsConn) writeLoop(ctx context.Context, sub *live.Subscription) {
 	for {
 		m, err := sub.Next(ctx)
 		if err != nil {
@@ -370,11 +363,11 @@ func (ws *wsConn) writeLoop(ctx context.Context, sub *Subscription) {
 // for.
 func (ws *wsConn) closeFor(err error) {
 	switch {
-	case errors.Is(err, ErrTooSlow):
+	case errors.Is(err, live.ErrTooSlow):
 		ws.closeWith(websocket.CloseTryAgainLater, "too slow: reconnect with last_event_id")
-	case errors.Is(err, ErrHubClosed):
+	case errors.Is(err, live.ErrHubClosed):
 		ws.closeWith(websocket.CloseGoingAway, "server shutting down")
-	case errors.Is(err, ErrUnsubscribed):
+	case errors.Is(err, live.ErrUnsubscribed):
 		ws.closeWith(websocket.CloseNormalClosure, "")
 	case guccho.ErrorCode(err) == guccho.EINVALID:
 		ws.closeWith(websocket.ClosePolicyViolation, guccho.ErrorMessage(err))

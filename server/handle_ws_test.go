@@ -18,6 +18,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/live"
+	"github.com/guccho/guccho/live/livetest"
 	"github.com/guccho/guccho/server"
 )
 
@@ -39,6 +41,21 @@ func (m memTokens) FindTokenByHash(ctx context.Context, hash string) (*guccho.To
 
 func (m memTokens) CountTokens(ctx context.Context) (int, error) { return len(m), nil }
 
+// change is an enterprise change at one point in one sector.
+var change = livetest.PointChange
+
+// waitHub waits until the hub has fanned out event id.
+func waitHub(t *testing.T, h *live.Hub, id int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.Stats().LastEventID < id {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub did not reach event %d", id)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // Secrets of the tokens wsServer knows.
 const (
 	editorSecret = "gct_editor"
@@ -48,7 +65,7 @@ const (
 type wsFixture struct {
 	ts     *httptest.Server
 	srv    *server.Server
-	events *memEvents
+	events *livetest.Log
 	url    string // ws://…/ws
 }
 
@@ -60,7 +77,7 @@ func newWSServer(t testing.TB) *wsFixture {
 		guccho.HashSecret(editorSecret): {ID: "ed", Name: "editor", Role: guccho.RoleEditor},
 		guccho.HashSecret(adminSecret):  {ID: "ad", Name: "admin", Role: guccho.RoleAdmin},
 	}
-	events := newMemEvents()
+	events := livetest.NewLog()
 	srv := server.New(server.Config{Events: events, Tokens: tokens})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() {
@@ -245,7 +262,7 @@ func TestWSReconnectWithLastEventIDReceivesExactlyTheMissedEvents(t *testing.T) 
 	waitHub(t, f.srv.Hub(), 12)
 	c = f.dial(t, "")
 	send(t, c, map[string]any{"type": "subscribe", "topics": []string{"enterprises"}, "last_event_id": seen[len(seen)-1]})
-	if got, want := readEventIDs(t, c, 7), ids(6, 12); !slices.Equal(got, want) {
+	if got, want := readEventIDs(t, c, 7), livetest.IDs(6, 12); !slices.Equal(got, want) {
 		t.Errorf("replayed %v, want %v", got, want)
 	}
 	if m := read(t, c); m.Type != "subscribed" || m.LastEventID != 12 {

@@ -1,6 +1,6 @@
 // Package server is Guccho's HTTP interface: the JSON API (admin units,
 // geocoding, enterprises, imports), vector tiles, the websocket of live
-// events (GET /ws, fed by the store's event log through the Hub), the
+// events (GET /ws, fed by the store's event log through a live.Hub), the
 // embedded web app and health checks, routed with gorilla/mux. It depends
 // only on the interfaces of the domain packages (geo.Store, tiles.Source,
 // guccho.EnterpriseStore, guccho.EventStore, …); cmd/guccho hands it a
@@ -23,6 +23,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/importer"
+	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -72,7 +73,7 @@ type Server struct {
 	layers  map[string]tiles.Layer
 	router  *mux.Router
 	imports imports
-	hub     *Hub // nil without Config.Events
+	hub     *live.Hub // nil without Config.Events
 
 	bgCtx    context.Context // background work (imports) runs under it
 	bgCancel context.CancelFunc

@@ -13,6 +13,8 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/internal/wsload"
+	"github.com/guccho/guccho/live"
+	"github.com/guccho/guccho/live/livetest"
 	"github.com/guccho/guccho/server"
 )
 
@@ -37,7 +39,7 @@ type wsBenchLog struct {
 }
 
 func memBenchLog() wsBenchLog {
-	m := newMemEvents()
+	m := livetest.NewLog()
 	c := change(90.4, 23.8, "dairy")
 	return wsBenchLog{
 		open:   func(*testing.B) guccho.EventStore { return m },
@@ -64,7 +66,7 @@ func wsBenchServers(b *testing.B, log wsBenchLog, n int) ([]string, []*server.Se
 	return urls, srvs
 }
 
-var benchSubscribe = wsload.Subscribe{Topics: []string{server.TopicEnterprises}}
+var benchSubscribe = wsload.Subscribe{Topics: []string{live.TopicEnterprises}}
 
 // BenchmarkWSLatency commits one event at a time and waits until every
 // client has it. p50-µs and p99-µs are the latencies from the store's
@@ -146,7 +148,7 @@ func memNow() (runtime.MemStats, int) {
 	return ms, runtime.NumGoroutine()
 }
 
-func waitSubscribers(b *testing.B, hub *server.Hub, n int) {
+func waitSubscribers(b *testing.B, hub *live.Hub, n int) {
 	b.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for hub.Stats().Subscribers != n {

@@ -1,33 +1,24 @@
-package server
+// Package live is the event hub behind Guccho's live updates: it reads a
+// store's event log (guccho.EventStore) and fans each event out to
+// subscribers whose filters match it (topics; for enterprise changes a
+// bounding box and sectors; transient import progress for editors only),
+// without ever blocking on a slow subscriber, which is dropped instead. A
+// subscriber that reconnects with the id of the last event it saw gets the
+// events it missed replayed from the store's log, or a reset when the log
+// no longer reaches back that far.
+//
+// The hub knows nothing of HTTP or websockets: package server speaks the
+// wire protocol of GET /ws and hands each connection a Subscription.
+package live
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
-	"math"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/guccho/guccho"
-)
-
-// Topics a subscriber may ask for. Each event type belongs to one topic (see
-// topicOf); an event type no topic names reaches no subscriber.
-const (
-	TopicEnterprises = "enterprises" // guccho.EventEnterprisesChanged, filtered by Filter.Bound and Filter.Sectors
-	TopicImports     = "imports"     // guccho.EventImportProgress (transient; names files, so editors only)
-	TopicAdmin       = "admin"       // guccho.EventBoundariesReplaced
-	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
-)
-
-// Message types the hub sends, as the "type" field of the JSON text.
-const (
-	MessageEvent      = "event"      // {"type":"event","event":{id,type,time,payload}}
-	MessageReset      = "reset"      // {"type":"reset","reason":…}: the log no longer reaches back to the client's last_event_id; refetch everything
-	MessageSubscribed = "subscribed" // {"type":"subscribed","last_event_id":N,"topics":[…]}: everything up to N has been sent (or reset); later events follow
 )
 
 // Why a subscription ended; Subscription.Next returns one of these.
@@ -37,8 +28,8 @@ var (
 	ErrUnsubscribed = errors.New("unsubscribed")
 )
 
-// HubConfig tunes a Hub; zero values take the defaults.
-type HubConfig struct {
+// Config tunes a Hub; zero values take the defaults.
+type Config struct {
 	// Buffer is the number of messages queued per subscriber; a subscriber
 	// whose queue is full when an event arrives is dropped with ErrTooSlow.
 	// Default 256.
@@ -51,8 +42,8 @@ type HubConfig struct {
 	Logger *slog.Logger // default slog.Default()
 }
 
-// HubStats are a hub's counters.
-type HubStats struct {
+// Stats are a hub's counters.
+type Stats struct {
 	Subscribers int    // open subscriptions
 	LastEventID int64  // the newest log event fanned out
 	Events      uint64 // log and transient events fanned out
@@ -61,7 +52,7 @@ type HubStats struct {
 }
 
 // Hub fans the events of a guccho.EventStore out to subscribers. One loop
-// reads the log (woken by EventsWritten, and every HubConfig.Poll in case a
+// reads the log (woken by EventsWritten, and every Config.Poll in case a
 // signal was missed) and queues each event to every subscriber whose filter
 // matches it, without ever waiting: a subscriber whose queue is full is
 // dropped (ErrTooSlow) and may reconnect with its last event id.
@@ -76,7 +67,7 @@ type HubStats struct {
 // Close.
 type Hub struct {
 	store guccho.EventStore
-	cfg   HubConfig
+	cfg   Config
 
 	ready    chan struct{} // closed when the starting position is known
 	stop     context.CancelFunc
@@ -89,12 +80,12 @@ type Hub struct {
 	idle      chan struct{} // made by Close, closed when owners reaches 0
 	closed    bool
 	listeners []func(guccho.Event)
-	stats     HubStats
+	stats     Stats
 }
 
 // NewHub starts a hub reading store. It begins at the store's newest event:
 // older events reach only subscribers that ask for them by id.
-func NewHub(store guccho.EventStore, cfg HubConfig) *Hub {
+func NewHub(store guccho.EventStore, cfg Config) *Hub {
 	if cfg.Buffer <= 0 {
 		cfg.Buffer = 256
 	}
@@ -125,7 +116,7 @@ func (h *Hub) OnEvent(f func(guccho.Event)) {
 }
 
 // Stats returns the hub's counters.
-func (h *Hub) Stats() HubStats {
+func (h *Hub) Stats() Stats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	st := h.stats
@@ -529,192 +520,4 @@ func (s *Subscription) Close() {
 			close(h.idle)
 		}
 	})
-}
-
-// Message is one message for a subscriber. Data is its JSON text, encoded
-// once and shared by every subscriber it goes to: it must not be modified.
-type Message struct {
-	Type  string       // MessageEvent, MessageReset or MessageSubscribed
-	Event guccho.Event // for MessageEvent
-	Data  []byte
-}
-
-func eventMessage(ev guccho.Event) *Message {
-	return &Message{Type: MessageEvent, Event: ev, Data: mustJSON(struct {
-		Type  string       `json:"type"`
-		Event guccho.Event `json:"event"`
-	}{MessageEvent, ev})}
-}
-
-func resetMessage(reason string) *Message {
-	return &Message{Type: MessageReset, Data: mustJSON(struct {
-		Type   string `json:"type"`
-		Reason string `json:"reason"`
-	}{MessageReset, reason})}
-}
-
-func subscribedMessage(lastEventID int64, topics []string) *Message {
-	return &Message{Type: MessageSubscribed, Data: mustJSON(struct {
-		Type        string   `json:"type"`
-		LastEventID int64    `json:"last_event_id"`
-		Topics      []string `json:"topics"`
-	}{MessageSubscribed, lastEventID, topics})}
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only an event whose payload is not valid JSON gets here.
-		b, _ = json.Marshal(map[string]string{"type": "error", "reason": "unencodable message"})
-	}
-	return b
-}
-
-// item is an event ready to fan out: its message, its topic and, for
-// enterprise events, the decoded change the filters look at.
-type item struct {
-	msg    *Message
-	topic  topics
-	change *guccho.EnterpriseChange // nil when the payload does not decode
-}
-
-func newItem(ev guccho.Event) *item {
-	it := &item{msg: eventMessage(ev), topic: topicOf(ev.Type)}
-	if it.topic == topicEnterprises {
-		var c guccho.EnterpriseChange
-		if json.Unmarshal(ev.Payload, &c) == nil {
-			it.change = &c
-		}
-	}
-	return it
-}
-
-// topics is a set of topics as bits.
-type topics uint8
-
-const (
-	topicEnterprises topics = 1 << iota
-	topicImports
-	topicAdmin
-	topicClusters
-)
-
-// topicNames lists the topics in the order messages name them.
-var topicNames = []struct {
-	name string
-	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}}
-
-// topicOf maps an event type to its topic; 0 for types no topic carries.
-// A new event type reaches subscribers once it is named here.
-func topicOf(eventType string) topics {
-	switch {
-	case eventType == guccho.EventEnterprisesChanged:
-		return topicEnterprises
-	case eventType == guccho.EventImportProgress:
-		return topicImports
-	case eventType == guccho.EventBoundariesReplaced:
-		return topicAdmin
-	case strings.HasPrefix(eventType, "cluster"):
-		return topicClusters
-	}
-	return 0
-}
-
-// Filter says which events a subscriber wants.
-type Filter struct {
-	// Topics names the topics (TopicEnterprises, …); at least one.
-	Topics []string
-	// Bound, when set, keeps only enterprise changes whose bbox intersects
-	// it (edges touching count): west, south, east, north in degrees
-	// (EPSG:4326). A change that placed no point never matches a Bound.
-	Bound *[4]float64
-	// Sectors, when set, keeps only enterprise changes that touched one of
-	// these sectors.
-	Sectors []string
-}
-
-// filter is a compiled Filter.
-type filter struct {
-	topics  topics
-	bound   *[4]float64
-	sectors []string
-}
-
-func (f Filter) compile() (filter, error) {
-	var cf filter
-	if len(f.Topics) == 0 {
-		return cf, guccho.Errorf(guccho.EINVALID, "topics: name at least one of %s", topicList())
-	}
-	for _, t := range f.Topics {
-		bit := topics(0)
-		for _, n := range topicNames {
-			if n.name == t {
-				bit = n.bit
-			}
-		}
-		if bit == 0 {
-			return cf, guccho.Errorf(guccho.EINVALID, "unknown topic %q (topics: %s)", t, topicList())
-		}
-		cf.topics |= bit
-	}
-	if b := f.Bound; b != nil {
-		for _, v := range b {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return cf, guccho.Errorf(guccho.EINVALID, "bbox: want four finite numbers")
-			}
-		}
-		if b[0] > b[2] || b[1] > b[3] || b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 {
-			return cf, guccho.Errorf(guccho.EINVALID, "bbox: want [west, south, east, north] in degrees with west ≤ east and south ≤ north")
-		}
-		bb := *b
-		cf.bound = &bb
-	}
-	if len(f.Sectors) > 0 {
-		cf.sectors = slices.Clone(f.Sectors)
-	}
-	return cf, nil
-}
-
-func topicList() string {
-	names := make([]string, len(topicNames))
-	for i, n := range topicNames {
-		names[i] = n.name
-	}
-	return strings.Join(names, ", ")
-}
-
-func (f filter) topicNames() []string {
-	names := []string{}
-	for _, n := range topicNames {
-		if f.topics&n.bit != 0 {
-			names = append(names, n.name)
-		}
-	}
-	return names
-}
-
-// match reports whether the filter wants the item. An enterprise event
-// whose payload did not decode matches any Bound and Sectors: a needless
-// refresh is better than a missed one.
-func (f filter) match(it *item) bool {
-	if f.topics&it.topic == 0 {
-		return false
-	}
-	if it.topic != topicEnterprises || it.change == nil {
-		return true
-	}
-	c := it.change
-	if b := f.bound; b != nil {
-		if c.Bound == [4]float64{} {
-			return false
-		}
-		if c.Bound[0] > b[2] || c.Bound[2] < b[0] || c.Bound[1] > b[3] || c.Bound[3] < b[1] {
-			return false
-		}
-	}
-	if len(f.sectors) > 0 && !slices.ContainsFunc(c.Sectors, func(s string) bool { return slices.Contains(f.sectors, s) }) {
-		return false
-	}
-	return true
 }

@@ -1,7 +1,6 @@
-package server_test
+package live_test
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,107 +10,25 @@ import (
 	"time"
 
 	"github.com/guccho/guccho"
-	"github.com/guccho/guccho/server"
+	"github.com/guccho/guccho/live"
+	"github.com/guccho/guccho/live/livetest"
 )
 
-// memEvents is an in-memory guccho.EventStore: an append-only log with
-// pruning, stamped with the append time.
-type memEvents struct {
-	mu      sync.Mutex
-	events  []guccho.Event // oldest first
-	next    int64
-	written []chan struct{} // one per EventsWritten call, as one per server instance
-	silent  bool            // never signal EventsWritten: the hub must poll
-}
-
-func newMemEvents() *memEvents { return &memEvents{next: 1} }
-
-var _ guccho.EventStore = (*memEvents)(nil)
-
-// Append commits one event with the given type and payload and returns it.
-func (m *memEvents) Append(typ string, payload any) guccho.Event {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	m.mu.Lock()
-	ev := guccho.Event{ID: m.next, Type: typ, Time: time.Now().UTC(), Payload: b}
-	m.next++
-	m.events = append(m.events, ev)
-	if !m.silent {
-		for _, c := range m.written {
-			select {
-			case c <- struct{}{}:
-			default:
-			}
-		}
-	}
-	m.mu.Unlock()
-	return ev
-}
-
-// Change commits an enterprises.changed event.
-func (m *memEvents) Change(c guccho.EnterpriseChange) guccho.Event {
-	return m.Append(guccho.EventEnterprisesChanged, c)
-}
-
-// Prune forgets the events older than id.
-func (m *memEvents) Prune(id int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	i := 0
-	for i < len(m.events) && m.events[i].ID < id {
-		i++
-	}
-	m.events = slices.Delete(m.events, 0, i)
-}
-
-func (m *memEvents) EventsAfter(ctx context.Context, after int64, limit int) ([]guccho.Event, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	i, _ := slices.BinarySearchFunc(m.events, after+1, func(ev guccho.Event, id int64) int { return cmp.Compare(ev.ID, id) })
-	return slices.Clone(m.events[i:min(i+limit, len(m.events))]), nil
-}
-
-func (m *memEvents) LatestEventID(ctx context.Context) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.next - 1, nil
-}
-
-func (m *memEvents) OldestEventID(ctx context.Context) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.events) == 0 {
-		return m.next, nil
-	}
-	return m.events[0].ID, nil
-}
-
-func (m *memEvents) EventsWritten() <-chan struct{} {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c := make(chan struct{}, 1)
-	m.written = append(m.written, c)
-	return c
-}
-
 // change is an enterprise change at one point in one sector.
-func change(lon, lat float64, sectors ...string) guccho.EnterpriseChange {
-	return guccho.EnterpriseChange{Action: "updated", Count: 1, IDs: []string{"e1"}, Sectors: sectors,
-		Bound: [4]float64{lon, lat, lon, lat}, Points: [][2]float64{{lon, lat}}}
-}
+var change = livetest.PointChange
 
-var everything = server.Filter{Topics: []string{server.TopicEnterprises, server.TopicAdmin, server.TopicClusters}}
+func newMemEvents() *livetest.Log { return livetest.NewLog() }
 
-func newHub(t *testing.T, store guccho.EventStore, cfg server.HubConfig) *server.Hub {
+var everything = live.Filter{Topics: []string{live.TopicEnterprises, live.TopicAdmin, live.TopicClusters}}
+
+func newHub(t *testing.T, store guccho.EventStore, cfg live.Config) *live.Hub {
 	t.Helper()
-	h := server.NewHub(store, cfg)
+	h := live.NewHub(store, cfg)
 	t.Cleanup(func() { h.Close(context.Background()) })
 	return h
 }
 
-func subscribe(t *testing.T, h *server.Hub, f server.Filter, last int64) *server.Subscription {
+func subscribe(t *testing.T, h *live.Hub, f live.Filter, last int64) *live.Subscription {
 	t.Helper()
 	s, err := h.Subscribe(context.Background(), f, last)
 	if err != nil {
@@ -123,7 +40,7 @@ func subscribe(t *testing.T, h *server.Hub, f server.Filter, last int64) *server
 
 // next returns the subscription's next message, failing after a generous
 // wait.
-func next(t *testing.T, s *server.Subscription) *server.Message {
+func next(t *testing.T, s *live.Subscription) *live.Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -135,18 +52,18 @@ func next(t *testing.T, s *server.Subscription) *server.Message {
 }
 
 // nextEventIDs reads messages until it has n events and returns their ids.
-func nextEventIDs(t *testing.T, s *server.Subscription, n int) []int64 {
+func nextEventIDs(t *testing.T, s *live.Subscription, n int) []int64 {
 	t.Helper()
 	var ids []int64
 	for len(ids) < n {
-		if m := next(t, s); m.Type == server.MessageEvent {
+		if m := next(t, s); m.Type == live.MessageEvent {
 			ids = append(ids, m.Event.ID)
 		}
 	}
 	return ids
 }
 
-func wantGreeting(t *testing.T, s *server.Subscription, last int64) {
+func wantGreeting(t *testing.T, s *live.Subscription, last int64) {
 	t.Helper()
 	m := next(t, s)
 	var got struct {
@@ -154,13 +71,13 @@ func wantGreeting(t *testing.T, s *server.Subscription, last int64) {
 		LastEventID int64  `json:"last_event_id"`
 	}
 	json.Unmarshal(m.Data, &got)
-	if m.Type != server.MessageSubscribed || got.Type != "subscribed" || got.LastEventID != last {
+	if m.Type != live.MessageSubscribed || got.Type != "subscribed" || got.LastEventID != last {
 		t.Fatalf("got %s, want a subscribed message with last_event_id %d", m.Data, last)
 	}
 }
 
 // waitHub waits until the hub has fanned out event id.
-func waitHub(t *testing.T, h *server.Hub, id int64) {
+func waitHub(t *testing.T, h *live.Hub, id int64) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for h.Stats().LastEventID < id {
@@ -171,18 +88,12 @@ func waitHub(t *testing.T, h *server.Hub, id int64) {
 	}
 }
 
-func ids(from, to int64) []int64 {
-	var out []int64
-	for id := from; id <= to; id++ {
-		out = append(out, id)
-	}
-	return out
-}
+var ids = livetest.IDs
 
 func TestHubDeliversEventsInOrder(t *testing.T) {
 	store := newMemEvents()
 	store.Change(change(90.4, 23.8, "dairy")) // before the hub: not delivered
-	h := newHub(t, store, server.HubConfig{})
+	h := newHub(t, store, live.Config{})
 	s := subscribe(t, h, everything, 0)
 	wantGreeting(t, s, 1)
 	for range 50 {
@@ -201,22 +112,22 @@ func TestHubFilters(t *testing.T) {
 	kishoreganj := &[4]float64{90.7, 24.0, 91.2, 24.6}
 	tests := []struct {
 		name   string
-		filter server.Filter
+		filter live.Filter
 		want   []string // names of the events below that match
 	}{
-		{"all topics", server.Filter{Topics: []string{"enterprises", "admin"}}, []string{"bhairab", "dhaka", "unplaced", "boundaries"}},
-		{"enterprises only", server.Filter{Topics: []string{"enterprises"}}, []string{"bhairab", "dhaka", "unplaced"}},
-		{"admin only", server.Filter{Topics: []string{"admin"}}, []string{"boundaries"}},
-		{"bbox keeps changes inside it and other topics", server.Filter{Topics: []string{"enterprises", "admin"}, Bound: kishoreganj}, []string{"bhairab", "boundaries"}},
-		{"bbox touching the change's edge", server.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{90.0, 23.0, 90.4, 23.8}}, []string{"dhaka"}},
-		{"sector shared with the change", server.Filter{Topics: []string{"enterprises"}, Sectors: []string{"food processing"}}, []string{"dhaka"}},
-		{"any of several sectors", server.Filter{Topics: []string{"enterprises"}, Sectors: []string{"footwear", "dairy"}}, []string{"bhairab", "dhaka", "unplaced"}},
-		{"bbox and sector both", server.Filter{Topics: []string{"enterprises"}, Bound: kishoreganj, Sectors: []string{"dairy"}}, nil},
+		{"all topics", live.Filter{Topics: []string{"enterprises", "admin"}}, []string{"bhairab", "dhaka", "unplaced", "boundaries"}},
+		{"enterprises only", live.Filter{Topics: []string{"enterprises"}}, []string{"bhairab", "dhaka", "unplaced"}},
+		{"admin only", live.Filter{Topics: []string{"admin"}}, []string{"boundaries"}},
+		{"bbox keeps changes inside it and other topics", live.Filter{Topics: []string{"enterprises", "admin"}, Bound: kishoreganj}, []string{"bhairab", "boundaries"}},
+		{"bbox touching the change's edge", live.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{90.0, 23.0, 90.4, 23.8}}, []string{"dhaka"}},
+		{"sector shared with the change", live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"food processing"}}, []string{"dhaka"}},
+		{"any of several sectors", live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"footwear", "dairy"}}, []string{"bhairab", "dhaka", "unplaced"}},
+		{"bbox and sector both", live.Filter{Topics: []string{"enterprises"}, Bound: kishoreganj, Sectors: []string{"dairy"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newMemEvents()
-			h := newHub(t, store, server.HubConfig{})
+			h := newHub(t, store, live.Config{})
 			s := subscribe(t, h, tt.filter, 0)
 			wantGreeting(t, s, 0)
 			names := map[int64]string{}
@@ -226,12 +137,12 @@ func TestHubFilters(t *testing.T) {
 			names[store.Append(boundaries.Type, map[string]int{"units": 5160}).ID] = "boundaries"
 			// A last event every filter matches marks the end.
 			waitHub(t, h, 4)
-			s.SetFilter(server.Filter{Topics: []string{"clusters"}})
+			s.SetFilter(live.Filter{Topics: []string{"clusters"}})
 			store.Append("clusters.found", map[string]int{"count": 1})
 			var got []string
 			for {
 				m := next(t, s)
-				if m.Type != server.MessageEvent {
+				if m.Type != live.MessageEvent {
 					continue
 				}
 				if m.Event.Type == "clusters.found" {
@@ -247,15 +158,15 @@ func TestHubFilters(t *testing.T) {
 }
 
 func TestHubRefusesBadFilters(t *testing.T) {
-	h := newHub(t, newMemEvents(), server.HubConfig{})
+	h := newHub(t, newMemEvents(), live.Config{})
 	tests := []struct {
 		name   string
-		filter server.Filter
+		filter live.Filter
 	}{
-		{"no topics", server.Filter{}},
-		{"unknown topic", server.Filter{Topics: []string{"enterprise"}}},
-		{"bbox west of east", server.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{91, 23, 90, 24}}},
-		{"bbox beyond the poles", server.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{90, -100, 91, 24}}},
+		{"no topics", live.Filter{}},
+		{"unknown topic", live.Filter{Topics: []string{"enterprise"}}},
+		{"bbox west of east", live.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{91, 23, 90, 24}}},
+		{"bbox beyond the poles", live.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{90, -100, 91, 24}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,8 +180,8 @@ func TestHubRefusesBadFilters(t *testing.T) {
 
 func TestHubSetFilterAppliesToLaterEvents(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{})
-	s := subscribe(t, h, server.Filter{Topics: []string{"enterprises"}, Sectors: []string{"dairy"}}, 0)
+	h := newHub(t, store, live.Config{})
+	s := subscribe(t, h, live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"dairy"}}, 0)
 	wantGreeting(t, s, 0)
 	store.Change(change(90.4, 23.8, "dairy"))    // 1: matches the first filter
 	store.Change(change(90.4, 23.8, "footwear")) // 2: matches neither
@@ -278,7 +189,7 @@ func TestHubSetFilterAppliesToLaterEvents(t *testing.T) {
 		t.Fatalf("got event %d, want 1", got[0])
 	}
 	waitHub(t, h, 2)
-	if err := s.SetFilter(server.Filter{Topics: []string{"enterprises"}, Sectors: []string{"footwear"}}); err != nil {
+	if err := s.SetFilter(live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"footwear"}}); err != nil {
 		t.Fatal(err)
 	}
 	wantGreeting(t, s, 2)
@@ -291,13 +202,13 @@ func TestHubSetFilterAppliesToLaterEvents(t *testing.T) {
 
 func TestHubReplaysMissedEventsThenLiveOnesWithoutDuplicates(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{Page: 7}) // small pages: the replay takes several reads
-	live := subscribe(t, h, everything, 0)
-	wantGreeting(t, live, 0)
+	h := newHub(t, store, live.Config{Page: 7}) // small pages: the replay takes several reads
+	first := subscribe(t, h, everything, 0)
+	wantGreeting(t, first, 0)
 	for range 40 {
 		store.Change(change(90.4, 23.8, "dairy"))
 	}
-	nextEventIDs(t, live, 40) // the hub is at 40
+	nextEventIDs(t, first, 40) // the hub is at 40
 
 	// A client that saw up to 10 reconnects while writes go on.
 	var writer sync.WaitGroup
@@ -315,9 +226,9 @@ func TestHubReplaysMissedEventsThenLiveOnesWithoutDuplicates(t *testing.T) {
 	for len(got) == 0 || got[len(got)-1] < latest {
 		m := next(t, s)
 		switch m.Type {
-		case server.MessageEvent:
+		case live.MessageEvent:
 			got = append(got, m.Event.ID)
-		case server.MessageSubscribed:
+		case live.MessageSubscribed:
 			greeted = true
 		default:
 			t.Fatalf("unexpected message %s", m.Data)
@@ -333,12 +244,12 @@ func TestHubReplaysMissedEventsThenLiveOnesWithoutDuplicates(t *testing.T) {
 
 func TestHubReplayFollowsTheFilter(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{})
+	h := newHub(t, store, live.Config{})
 	store.Change(change(90.4, 23.8, "dairy"))    // 1
 	store.Change(change(90.4, 23.8, "footwear")) // 2
 	store.Change(change(90.4, 23.8, "dairy"))    // 3
 	waitHub(t, h, 3)
-	s := subscribe(t, h, server.Filter{Topics: []string{"enterprises"}, Sectors: []string{"dairy"}}, 1)
+	s := subscribe(t, h, live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"dairy"}}, 1)
 	if got := nextEventIDs(t, s, 1); got[0] != 3 {
 		t.Errorf("got event %d, want 3", got[0])
 	}
@@ -362,10 +273,10 @@ func TestHubResetsWhenTheLogNoLongerReachesBack(t *testing.T) {
 				store.Change(change(90.4, 23.8, "dairy"))
 			}
 			store.Prune(5)
-			h := newHub(t, store, server.HubConfig{})
+			h := newHub(t, store, live.Config{})
 			s := subscribe(t, h, everything, tt.last)
 			m := next(t, s)
-			if got := m.Type == server.MessageReset; got != tt.wantReset {
+			if got := m.Type == live.MessageReset; got != tt.wantReset {
 				t.Fatalf("got first message %s, want reset %v", m.Data, tt.wantReset)
 			}
 			if tt.wantReset {
@@ -379,7 +290,7 @@ func TestHubResetsWhenTheLogNoLongerReachesBack(t *testing.T) {
 
 func TestHubDropsASlowSubscriberAndNoOneElse(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{Buffer: 8})
+	h := newHub(t, store, live.Config{Buffer: 8})
 	slow := subscribe(t, h, everything, 0) // never reads
 	fast := subscribe(t, h, everything, 0)
 	wantGreeting(t, fast, 0)
@@ -394,7 +305,7 @@ func TestHubDropsASlowSubscriberAndNoOneElse(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow subscriber was not dropped")
 	}
-	if _, err := slow.Next(context.Background()); !errors.Is(err, server.ErrTooSlow) {
+	if _, err := slow.Next(context.Background()); !errors.Is(err, live.ErrTooSlow) {
 		t.Errorf("slow subscriber's Next: got %v, want ErrTooSlow", err)
 	}
 	if st := h.Stats(); st.Dropped != 1 || st.Subscribers != 1 {
@@ -404,8 +315,8 @@ func TestHubDropsASlowSubscriberAndNoOneElse(t *testing.T) {
 
 func TestHubTransientEventsGoToTheirTopicOnly(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{})
-	imports := subscribe(t, h, server.Filter{Topics: []string{"imports"}}, 0)
+	h := newHub(t, store, live.Config{})
+	imports := subscribe(t, h, live.Filter{Topics: []string{"imports"}}, 0)
 	others := subscribe(t, h, everything, 0)
 	wantGreeting(t, imports, 0)
 	wantGreeting(t, others, 0)
@@ -423,7 +334,7 @@ func TestHubTransientEventsGoToTheirTopicOnly(t *testing.T) {
 
 func TestHubOnEventSeesEveryLogEventOnce(t *testing.T) {
 	store := newMemEvents()
-	h := newHub(t, store, server.HubConfig{Page: 3})
+	h := newHub(t, store, live.Config{Page: 3})
 	var mu sync.Mutex
 	var seen []int64
 	h.OnEvent(func(ev guccho.Event) {
@@ -452,8 +363,8 @@ func TestHubOnEventSeesEveryLogEventOnce(t *testing.T) {
 
 func TestHubPollsWhenTheStoreDoesNotSignal(t *testing.T) {
 	store := newMemEvents()
-	store.silent = true
-	h := newHub(t, store, server.HubConfig{Poll: 5 * time.Millisecond})
+	store.Silence()
+	h := newHub(t, store, live.Config{Poll: 5 * time.Millisecond})
 	s := subscribe(t, h, everything, 0)
 	wantGreeting(t, s, 0)
 	store.Change(change(90.4, 23.8, "dairy"))
@@ -463,7 +374,7 @@ func TestHubPollsWhenTheStoreDoesNotSignal(t *testing.T) {
 }
 
 func TestHubCloseEndsSubscriptionsAndWaitsForTheirOwners(t *testing.T) {
-	h := server.NewHub(newMemEvents(), server.HubConfig{})
+	h := live.NewHub(newMemEvents(), live.Config{})
 	s, err := h.Subscribe(context.Background(), everything, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -471,7 +382,7 @@ func TestHubCloseEndsSubscriptionsAndWaitsForTheirOwners(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { closed <- h.Close(context.Background()) }()
 	<-s.Done()
-	if got := s.Err(); !errors.Is(got, server.ErrHubClosed) {
+	if got := s.Err(); !errors.Is(got, live.ErrHubClosed) {
 		t.Errorf("subscription ended with %v, want ErrHubClosed", got)
 	}
 	select {
@@ -483,13 +394,13 @@ func TestHubCloseEndsSubscriptionsAndWaitsForTheirOwners(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Errorf("Close: %v", err)
 	}
-	if _, err := h.Subscribe(context.Background(), everything, 0); !errors.Is(err, server.ErrHubClosed) {
+	if _, err := h.Subscribe(context.Background(), everything, 0); !errors.Is(err, live.ErrHubClosed) {
 		t.Errorf("Subscribe after Close: got %v, want ErrHubClosed", err)
 	}
 }
 
 func TestHubCloseGivesUpWhenItsContextEnds(t *testing.T) {
-	h := server.NewHub(newMemEvents(), server.HubConfig{})
+	h := live.NewHub(newMemEvents(), live.Config{})
 	s, err := h.Subscribe(context.Background(), everything, 0)
 	if err != nil {
 		t.Fatal(err)
