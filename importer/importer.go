@@ -2,7 +2,8 @@
 // (package survey), converts each row, places it (geo.Geocoder) and writes
 // it in batches through one guccho.ImportWriter, so that an import is one
 // transaction — all of it or none of it — and memory does not grow with the
-// file. It imports no concrete store: cmd/guccho and the server hand it one.
+// file. A Runner runs a server's uploads in the background, one at a time.
+// It imports no concrete store: cmd/guccho and the server hand it one.
 package importer
 
 import (

@@ -7,11 +7,9 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -23,53 +21,10 @@ import (
 
 func newID() string { return importer.NewID() }
 
-// imports tracks the imports this server is running, for progress reports.
-type imports struct {
-	mu        sync.Mutex
-	running   map[string]guccho.Import
-	published map[string]time.Time // when progress was last sent on the hub
-	queue     sync.Mutex           // one import at a time: the store has one writer
-}
-
-func (t *imports) set(imp guccho.Import) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if imp.Status == guccho.ImportRunning {
-		t.running[imp.ID] = imp
-	} else {
-		delete(t.running, imp.ID)
-	}
-}
-
-func (t *imports) get(id string) (guccho.Import, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	imp, ok := t.running[id]
-	return imp, ok
-}
-
-// importProgress records an import's progress for GET /api/imports/{id}
-// and tells websocket subscribers of the imports topic, at most a few times
-// a second while it runs (always at the end).
-func (s *Server) importProgress(imp guccho.Import) {
-	s.imports.set(imp)
-	if s.hub == nil {
-		return
-	}
-	s.imports.mu.Lock()
-	last := s.imports.published[imp.ID]
-	now := time.Now()
-	due := imp.Status != guccho.ImportRunning || now.Sub(last) >= 250*time.Millisecond
-	if due {
-		s.imports.published[imp.ID] = now
-	}
-	if imp.Status != guccho.ImportRunning {
-		delete(s.imports.published, imp.ID)
-	}
-	s.imports.mu.Unlock()
-	if !due {
-		return
-	}
+// publishImport tells websocket subscribers of the imports topic of an
+// import's progress (the runner calls it a few times a second while the
+// import runs, and at its end).
+func (s *Server) publishImport(imp guccho.Import) {
 	payload, err := json.Marshal(viewImport(imp))
 	if err != nil {
 		return
@@ -90,8 +45,9 @@ func viewImport(imp guccho.Import) importView {
 // handleCreateImport answers POST /api/imports (editors): a multipart upload
 // with the survey in the field "file" and optionally a JSON column mapping
 // in "mapping". The file is spooled to disk, opened (an unreadable file gets
-// 400 at once), and imported in the background; the answer is 202 with the
-// import's id. Uploads above the configured limit get 413.
+// 400 at once), and imported in the background by the importer.Runner; the
+// answer is 202 with the import's id. Uploads above the configured limit get
+// 413.
 func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 	limit := s.cfg.MaxUploadBytes
 	if r.ContentLength > limit {
@@ -104,13 +60,12 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "request body: want multipart/form-data with a field \"file\" (%v)", err))
 		return
 	}
-	var spool *os.File
+	var up *importer.Upload
 	var filename string
 	var explicit *survey.Mapping
 	defer func() {
-		if spool != nil {
-			spool.Close()
-			os.Remove(spool.Name())
+		if up != nil {
+			up.Discard()
 		}
 	}()
 	for {
@@ -124,16 +79,16 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 		}
 		switch part.FormName() {
 		case "file":
-			if spool != nil {
+			if up != nil {
 				s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"file\": send one file per import"))
 				return
 			}
 			filename = filepath.Base(part.FileName())
-			if spool, err = os.CreateTemp(s.cfg.TempDir, "guccho-upload-*"); err != nil {
-				s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "spooling the upload"))
+			if up, err = s.imports.Spool(filename); err != nil {
+				s.writeError(w, r, err)
 				return
 			}
-			if _, err := io.Copy(spool, part); err != nil {
+			if _, err := io.Copy(up, part); err != nil {
 				s.writeError(w, r, uploadErr(err, limit))
 				return
 			}
@@ -147,18 +102,13 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 		}
 		part.Close()
 	}
-	if spool == nil {
+	if up == nil {
 		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "field \"file\": missing"))
 		return
 	}
-	st, err := spool.Stat()
+	rd, err := up.Open()
 	if err != nil {
-		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "spooling the upload"))
-		return
-	}
-	rd, err := survey.Open(spool, st.Size(), filename)
-	if err != nil {
-		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "%s: %s", filename, guccho.ErrorMessage(err)))
+		s.writeError(w, r, err)
 		return
 	}
 	mapping := survey.DetectMapping(rd.Columns())
@@ -167,23 +117,8 @@ func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
 	}
 	imp := &guccho.Import{ID: newID(), Filename: filename, Format: rd.Format(), Status: guccho.ImportRunning,
 		StartedAt: time.Now().UTC(), CreatedBy: tokenFrom(r.Context()).ID}
-	s.imports.set(*imp)
-	accepted := viewImport(*imp) // the goroutine below changes imp
-	file := spool
-	spool = nil // the background import owns it now
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		defer func() { file.Close(); os.Remove(file.Name()) }()
-		s.imports.queue.Lock()
-		defer s.imports.queue.Unlock()
-		im := *s.cfg.Importer
-		im.Progress = s.importProgress
-		if _, err := im.Run(s.bgCtx, imp, rd, mapping); err != nil {
-			s.cfg.Logger.Warn("import failed", "import", imp.ID, "err", err)
-		}
-		s.importProgress(*imp)
-	}()
+	accepted := viewImport(s.imports.Start(imp, up, rd, mapping))
+	up = nil // the runner owns it now
 	w.Header().Set("Location", "/api/imports/"+accepted.ID)
 	writeJSON(w, http.StatusAccepted, accepted)
 }
@@ -212,7 +147,7 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]importView, 0, len(list))
 	for _, imp := range list {
-		if live, ok := s.imports.get(imp.ID); ok {
+		if live, ok := s.imports.Running(imp.ID); ok {
 			imp = &live
 		}
 		out = append(out, viewImport(*imp))
@@ -224,7 +159,7 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
 // while the import runs.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	if live, ok := s.imports.get(id); ok {
+	if live, ok := s.imports.Running(id); ok {
 		writeJSON(w, http.StatusOK, viewImport(live))
 		return
 	}

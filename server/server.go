@@ -15,7 +15,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -72,12 +71,8 @@ type Server struct {
 	cache   *tiles.Cache
 	layers  map[string]tiles.Layer
 	router  *mux.Router
-	imports imports
+	imports *importer.Runner
 	hub     *live.Hub // nil without Config.Events
-
-	bgCtx    context.Context // background work (imports) runs under it
-	bgCancel context.CancelFunc
-	bg       sync.WaitGroup
 }
 
 // New returns a Server for cfg, filling defaults.
@@ -106,23 +101,25 @@ func New(cfg Config) *Server {
 	if cfg.Enterprises != nil {
 		cfg.Layers = append(append([]tiles.Layer(nil), cfg.Layers...), tiles.EnterpriseLayer)
 	}
-	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{},
-		imports: imports{running: map[string]guccho.Import{}, published: map[string]time.Time{}}}
-	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s := &Server{cfg: cfg, cache: tiles.NewCache(cfg.TileCacheBytes), layers: map[string]tiles.Layer{}}
 	for _, l := range cfg.Layers {
 		s.layers[l.Name] = l
 	}
 	s.startHub()
+	rc := importer.RunnerConfig{TempDir: cfg.TempDir, Logger: cfg.Logger}
+	if s.hub != nil {
+		rc.Publish = s.publishImport
+	}
+	s.imports = importer.NewRunner(cfg.Importer, rc)
 	s.routes()
 	return s
 }
 
-// Close cancels background work (running imports roll back and are marked
-// failed) and waits for it to end, and closes websocket connections.
+// Close closes websocket connections, cancels running imports (they roll
+// back and are marked failed) and waits for them to end.
 func (s *Server) Close() {
 	s.closeHub()
-	s.bgCancel()
-	s.bg.Wait()
+	s.imports.Close()
 }
 
 // ServeHTTP makes Server an http.Handler.
