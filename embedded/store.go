@@ -30,6 +30,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -40,6 +41,8 @@ var (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+var _ store.Store = (*Store)(nil)
 
 // Store is the embedded store. It is safe for concurrent use.
 type Store struct {

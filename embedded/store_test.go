@@ -10,6 +10,7 @@ import (
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/internal/storetest"
+	"github.com/guccho/guccho/store"
 )
 
 func open(t *testing.T, path string) *embedded.Store {
@@ -23,7 +24,7 @@ func open(t *testing.T, path string) *embedded.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store {
+	storetest.Run(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
@@ -74,13 +75,13 @@ func TestUnitsInBoundUsesTheRTree(t *testing.T) {
 }
 
 func TestEnterpriseConformance(t *testing.T) {
-	storetest.RunEnterprises(t, func(t *testing.T) storetest.FullStore {
+	storetest.RunEnterprises(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
 
 func TestEventConformance(t *testing.T) {
-	storetest.RunEvents(t, func(t *testing.T) storetest.EventfulStore {
+	storetest.RunEvents(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/postgis"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/survey"
 )
 
@@ -54,21 +55,15 @@ func BenchmarkImportCSV(b *testing.B) {
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
 	n := benchRows()
 	path := demoCSV(b, geo.NewAtlas(units), sectors, n)
-	type store interface {
-		geo.Store
-		guccho.EnterpriseStore
-		BoundariesVersion() string
-		Close() error
-	}
-	stores := map[string]func(b *testing.B) store{
-		"embedded": func(b *testing.B) store {
+	stores := map[string]func(b *testing.B) store.Store{
+		"embedded": func(b *testing.B) store.Store {
 			s, err := embedded.Open(ctx, filepath.Join(b.TempDir(), "guccho.db"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			return s
 		},
-		"postgis": func(b *testing.B) store {
+		"postgis": func(b *testing.B) store.Store {
 			s, err := postgis.Open(ctx, pgtest.NewDatabase(b), postgis.Options{})
 			if err != nil {
 				b.Fatal(err)

@@ -34,9 +34,8 @@ func startInstance(t *testing.T, url string) *instance {
 	}
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
 	g := &importer.Geocoders{Store: s, Version: s.BoundariesVersion}
-	srv := server.New(server.Config{Geo: s, Tiles: s, Enterprises: s, Tokens: s, Events: s, Sectors: sectors,
-		Geocoders: g, Importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g},
-		DataVersion: s.DataVersion, StoreName: "postgis", Ping: s.Ping})
+	srv := server.New(server.Config{Store: s, Sectors: sectors, Geocoders: g,
+		Importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}, StoreName: "postgis"})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); srv.Close(); s.Close() })
 	return &instance{store: s, ts: ts}

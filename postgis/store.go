@@ -29,6 +29,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -53,6 +54,8 @@ type Options struct {
 	// replaced the boundary set; default 2s.
 	VersionPoll time.Duration
 }
+
+var _ store.Store = (*Store)(nil)
 
 // Store is the PostGIS store. It is safe for concurrent use.
 type Store struct {

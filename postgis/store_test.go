@@ -10,6 +10,7 @@ import (
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/postgis"
+	"github.com/guccho/guccho/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -25,7 +26,7 @@ func open(t *testing.T) *postgis.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
 }
 
 func TestAgreesWithTheEmbeddedStore(t *testing.T) {
@@ -38,9 +39,9 @@ func TestAgreesWithTheEmbeddedStore(t *testing.T) {
 }
 
 func TestEnterpriseConformance(t *testing.T) {
-	storetest.RunEnterprises(t, func(t *testing.T) storetest.FullStore { return open(t) })
+	storetest.RunEnterprises(t, func(t *testing.T) store.Store { return open(t) })
 }
 
 func TestEventConformance(t *testing.T) {
-	storetest.RunEvents(t, func(t *testing.T) storetest.EventfulStore { return open(t) })
+	storetest.RunEvents(t, func(t *testing.T) store.Store { return open(t) })
 }

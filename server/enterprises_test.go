@@ -38,8 +38,8 @@ func fullServer(t *testing.T, mod func(*server.Config)) (*httptest.Server, strin
 	}
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
 	g := &importer.Geocoders{Store: s, Version: s.BoundariesVersion}
-	cfg := server.Config{Geo: s, Tiles: s, Enterprises: s, Tokens: s, Events: s, Sectors: sectors, Geocoders: g,
-		Importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}, DataVersion: s.DataVersion, StoreName: "embedded"}
+	cfg := server.Config{Store: s, Sectors: sectors, Geocoders: g,
+		Importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}, StoreName: "embedded"}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -69,6 +69,25 @@ func do(t *testing.T, method, url, token, contentType string, body io.Reader) re
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return response{res.StatusCode, res.Header, b}
+}
+
+func TestConfigStoreFillsThePartsLeftNil(t *testing.T) {
+	ts, _ := fullServer(t, nil)
+	var c struct{ Layers []string }
+	decode(t, get(t, ts.URL+"/api/config"), &c)
+	if got, want := strings.Join(c.Layers, ","), "divisions,districts,upazilas,unions,enterprises"; got != want {
+		t.Errorf("layers %s, want %s (enterprises from Config.Store)", got, want)
+	}
+	if r := get(t, ts.URL+"/healthz"); r.status != http.StatusOK {
+		t.Errorf("GET /healthz = %d %s, want 200 (Ping from Config.Store)", r.status, r.body)
+	}
+
+	down, _ := fullServer(t, func(c *server.Config) {
+		c.Ping = func(context.Context) error { return guccho.Errorf(guccho.EUNAVAILABLE, "database unreachable") }
+	})
+	if r := get(t, down.URL+"/healthz"); r.status != http.StatusServiceUnavailable {
+		t.Errorf("GET /healthz with Config.Ping failing = %d %s, want 503: a part set explicitly wins", r.status, r.body)
+	}
 }
 
 func TestSectors(t *testing.T) {

@@ -3,8 +3,8 @@
 // events (GET /ws, fed by the store's event log through a live.Hub), the
 // embedded web app and health checks, routed with gorilla/mux. It depends
 // only on the interfaces of the domain packages (geo.Store, tiles.Source,
-// guccho.EnterpriseStore, guccho.EventStore, …); cmd/guccho hands it a
-// concrete store.
+// guccho.EnterpriseStore, guccho.EventStore, …, or store.Store for all of
+// them); cmd/guccho hands it a concrete store.
 package server
 
 import (
@@ -23,13 +23,21 @@ import (
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/importer"
 	"github.com/guccho/guccho/live"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
-// Config is what a Server needs. Geo and Tiles are required; without
-// Enterprises (and Tokens, Sectors, Geocoders, Importer) the enterprise
-// routes answer 404.
+// Config is what a Server needs. A whole store goes in Store; Geo and Tiles
+// are then served from it, and so are enterprises, tokens and live events.
+// The parts may instead be set one by one, for a server over part of a
+// store (tests and benchmarks run a boundaries-only server, and /ws over an
+// in-memory event log): Geo and Tiles are required; without Enterprises
+// (and Tokens, Sectors, Geocoders, Importer) the enterprise routes answer
+// 404.
 type Config struct {
+	// Store, when set, fills each of Geo, Tiles, Enterprises, Tokens,
+	// Events, DataVersion and Ping that is left nil.
+	Store       store.Store
 	Geo         geo.Store
 	Tiles       tiles.Source
 	Enterprises guccho.EnterpriseStore
@@ -77,6 +85,29 @@ type Server struct {
 
 // New returns a Server for cfg, filling defaults.
 func New(cfg Config) *Server {
+	if st := cfg.Store; st != nil {
+		if cfg.Geo == nil {
+			cfg.Geo = st
+		}
+		if cfg.Tiles == nil {
+			cfg.Tiles = st
+		}
+		if cfg.Enterprises == nil {
+			cfg.Enterprises = st
+		}
+		if cfg.Tokens == nil {
+			cfg.Tokens = st
+		}
+		if cfg.Events == nil {
+			cfg.Events = st
+		}
+		if cfg.DataVersion == nil {
+			cfg.DataVersion = st.DataVersion
+		}
+		if cfg.Ping == nil {
+			cfg.Ping = st.Ping
+		}
+	}
 	if cfg.Layers == nil {
 		cfg.Layers = tiles.AdminLayers
 	}

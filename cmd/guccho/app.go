@@ -8,12 +8,13 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/importer"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/survey"
 )
 
 // app holds what commands that touch enterprises share.
 type app struct {
-	store     store
+	store     store.Store
 	sectors   *guccho.Sectors
 	geocoders *importer.Geocoders
 	importer  *importer.Importer
@@ -21,7 +22,7 @@ type app struct {
 
 // newApp wires the sector catalogue (built in, extended by cfg.Sectors),
 // the geocoders and the importer around a store.
-func newApp(cfg Config, s store) (*app, error) {
+func newApp(cfg Config, s store.Store) (*app, error) {
 	sectors, err := guccho.ParseSectors(data.SectorsJSON)
 	if err != nil {
 		return nil, err

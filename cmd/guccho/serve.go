@@ -78,18 +78,12 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		log.Warn("this binary was built without the web app: run 'make build'")
 	}
 	h := server.New(server.Config{
-		Geo:             s,
-		Tiles:           s,
-		DataVersion:     s.DataVersion,
-		Enterprises:     s,
-		Events:          s,
-		Tokens:          s,
+		Store:           s,
 		Sectors:         a.sectors,
 		Geocoders:       a.geocoders,
 		Importer:        a.importer,
 		MaxUploadBytes:  int64(cfg.MaxUploadMB) << 20,
 		StoreName:       kind,
-		Ping:            s.Ping,
 		App:             app,
 		BasemapStyleURL: cfg.BasemapStyleURL,
 		TileCacheBytes:  int64(cfg.TileCacheMB) << 20,

@@ -13,24 +13,12 @@ import (
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/postgis"
-	"github.com/guccho/guccho/tiles"
+	"github.com/guccho/guccho/store"
 )
-
-// store is what the commands need of a store.
-type store interface {
-	geo.Store
-	tiles.Source
-	guccho.EnterpriseStore
-	guccho.TokenStore
-	guccho.EventStore
-	DataVersion(layer string) string
-	Ping(ctx context.Context) error
-	Close() error
-}
 
 // openStore opens the store named by cfg.DB: a postgres:// URL (the PostGIS
 // store) or a SQLite file path (the embedded store).
-func openStore(ctx context.Context, cfg Config) (store, string, error) {
+func openStore(ctx context.Context, cfg Config) (store.Store, string, error) {
 	dsn := cfg.DB
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s, err := postgis.Open(ctx, dsn, postgis.Options{StatementTimeout: cfg.RequestTimeout})

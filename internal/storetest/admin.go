@@ -10,6 +10,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -25,7 +26,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 	}
 }
 
-func counts(t *testing.T, s Store) map[geo.Level]int {
+func counts(t *testing.T, s store.Store) map[geo.Level]int {
 	t.Helper()
 	c, err := s.CountUnits(context.Background())
 	if err != nil {
@@ -34,7 +35,7 @@ func counts(t *testing.T, s Store) map[geo.Level]int {
 	return c
 }
 
-func testEmptyStore(t *testing.T, s Store) {
+func testEmptyStore(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if c := counts(t, s); c[geo.Union] != 0 || c[geo.Division] != 0 {
 		t.Errorf("a new store counts %v, want nothing", c)
@@ -49,7 +50,7 @@ func testEmptyStore(t *testing.T, s Store) {
 	}
 }
 
-func testImportBoundaries(t *testing.T, s Store) {
+func testImportBoundaries(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	want := map[geo.Level]int{geo.Division: 1, geo.District: 3, geo.Upazila: 3, geo.Union: 9}
 	for i := 1; i <= 2; i++ {
@@ -75,7 +76,7 @@ func testImportBoundaries(t *testing.T, s Store) {
 	}
 }
 
-func testRejectsBrokenBoundaries(t *testing.T, s Store) {
+func testRejectsBrokenBoundaries(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if err := s.ReplaceBoundaries(ctx, gridUnits(t)); err != nil {
 		t.Fatal(err)
@@ -128,7 +129,7 @@ func testRejectsBrokenBoundaries(t *testing.T, s Store) {
 	}
 }
 
-func testLookups(t *testing.T, s Store) {
+func testLookups(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	u, err := s.FindUnitByPCode(ctx, "BD1006")
 	if err != nil {
@@ -194,7 +195,7 @@ func testLookups(t *testing.T, s Store) {
 	}
 }
 
-func testReverse(t *testing.T, s Store) {
+func testReverse(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -234,7 +235,7 @@ func testReverse(t *testing.T, s Store) {
 	}
 }
 
-func testSearch(t *testing.T, s Store) {
+func testSearch(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tests := []struct {
 		name, q string

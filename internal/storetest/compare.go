@@ -13,6 +13,7 @@ import (
 
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -35,10 +36,10 @@ const (
 // ids and properties with geometry within the tolerances above. A feature
 // that one store keeps and the other drops must be under TinyArea in the one
 // that keeps it.
-func Compare(t *testing.T, a, b Store) {
+func Compare(t *testing.T, a, b store.Store) {
 	units := bdtest.Units(t)
 	ctx := context.Background()
-	for _, s := range []Store{a, b} {
+	for _, s := range []store.Store{a, b} {
 		if err := s.ReplaceBoundaries(ctx, units); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func decodeTile(t *testing.T, raw []byte) map[uint64]tileFeature {
 	return out
 }
 
-func compareTile(t *testing.T, a, b Store, layer string, tile maptile.Tile) {
+func compareTile(t *testing.T, a, b store.Store, layer string, tile maptile.Tile) {
 	t.Helper()
 	ctx := context.Background()
 	ra, err := a.Tile(ctx, tiles.Request{Layer: layer, Tile: tile})

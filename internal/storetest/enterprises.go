@@ -13,23 +13,13 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
-// FullStore is a store with every capability the suite checks.
-type FullStore interface {
-	Store
-	guccho.EnterpriseStore
-	guccho.TokenStore
-	DataVersion(layer string) string
-}
-
-// FullOpener opens a fresh, empty FullStore.
-type FullOpener func(t *testing.T) FullStore
-
 // RunEnterprises runs the conformance cases for enterprises, imports, the
 // enterprises tile layer and tokens.
-func RunEnterprises(t *testing.T, open FullOpener) {
+func RunEnterprises(t *testing.T, open Opener) {
 	t.Run("EnterpriseCRUD", func(t *testing.T) { testEnterpriseCRUD(t, open(t)) })
 	t.Run("EnterpriseFilters", func(t *testing.T) { testEnterpriseFilters(t, open(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open(t)) })
@@ -51,7 +41,7 @@ func ent(id, sector string, lon, lat float64) *guccho.Enterprise {
 	}
 }
 
-func testEnterpriseCRUD(t *testing.T, s FullStore) {
+func testEnterpriseCRUD(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	e := ent("E1", "dairy", 90.5, 22.5)
 	v0 := s.DataVersion("enterprises")
@@ -99,7 +89,7 @@ func testEnterpriseCRUD(t *testing.T, s FullStore) {
 	}
 }
 
-func ids(t *testing.T, s FullStore, f guccho.EnterpriseFilter) string {
+func ids(t *testing.T, s store.Store, f guccho.EnterpriseFilter) string {
 	t.Helper()
 	var out []string
 	err := s.FindEnterprises(context.Background(), f, func(e *guccho.Enterprise) error {
@@ -112,7 +102,7 @@ func ids(t *testing.T, s FullStore, f guccho.EnterpriseFilter) string {
 	return strings.Join(out, " ")
 }
 
-func testEnterpriseFilters(t *testing.T, s FullStore) {
+func testEnterpriseFilters(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	a := ent("A", "dairy", 90.5, 22.5)
 	b := ent("B", "footwear_leather", 91.5, 23.5)
@@ -180,7 +170,7 @@ func newImport(id string) *guccho.Import {
 }
 
 // runImport writes batches through an import and commits it.
-func runImport(t *testing.T, s FullStore, id string, batches ...[]*guccho.Enterprise) (guccho.ImportCounts, *guccho.Import) {
+func runImport(t *testing.T, s store.Store, id string, batches ...[]*guccho.Enterprise) (guccho.ImportCounts, *guccho.Import) {
 	t.Helper()
 	ctx := context.Background()
 	imp := newImport(id)
@@ -220,7 +210,7 @@ func rows(es ...*guccho.Enterprise) []*guccho.Enterprise {
 	return es
 }
 
-func testImport(t *testing.T, s FullStore) {
+func testImport(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	first := func() []*guccho.Enterprise {
 		return rows(ent("A", "dairy", 90.5, 22.5), ent("B", "dairy", 90.6, 22.6), ent("C", "dairy", 90.7, 22.7))
@@ -294,7 +284,7 @@ func testImport(t *testing.T, s FullStore) {
 	}
 }
 
-func testImportRollback(t *testing.T, s FullStore) {
+func testImportRollback(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	runImport(t, s, "imp-1", rows(ent("A", "dairy", 90.5, 22.5)))
 	version := s.DataVersion("enterprises")
@@ -338,7 +328,7 @@ func testImportRollback(t *testing.T, s FullStore) {
 }
 
 // pyramidTotal sums the z0 tile's cells (every enterprise of the world).
-func pyramidTotal(t *testing.T, s FullStore, sectors []string) int {
+func pyramidTotal(t *testing.T, s store.Store, sectors []string) int {
 	t.Helper()
 	raw, err := s.Tile(context.Background(), tiles.Request{Layer: "enterprises", Tile: maptile.New(0, 0, 0), Sectors: sectors})
 	if err != nil {
@@ -361,7 +351,7 @@ func pyramidTotal(t *testing.T, s FullStore, sectors []string) int {
 	return n
 }
 
-func testEnterpriseTiles(t *testing.T, s FullStore) {
+func testEnterpriseTiles(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	var batch []*guccho.Enterprise
 	for i := 0; i < 60; i++ { // a cluster of 60 within a few hundred metres
@@ -422,7 +412,7 @@ func testEnterpriseTiles(t *testing.T, s FullStore) {
 	}
 }
 
-func testTokens(t *testing.T, s FullStore) {
+func testTokens(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if n, _ := s.CountTokens(ctx); n != 0 {
 		t.Errorf("a new store has %d tokens", n)

@@ -7,22 +7,17 @@ import (
 	"time"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/store"
 )
 
-// EventfulStore is a FullStore with an event log.
-type EventfulStore interface {
-	FullStore
-	guccho.EventStore
-}
-
 // RunEvents runs the conformance cases of the event log.
-func RunEvents(t *testing.T, open func(t *testing.T) EventfulStore) {
+func RunEvents(t *testing.T, open Opener) {
 	t.Run("WritesAppendEvents", func(t *testing.T) { testWritesAppendEvents(t, open(t)) })
 	t.Run("RolledBackWritesAppendNothing", func(t *testing.T) { testRollbackAppendsNothing(t, open(t)) })
 }
 
 // waitSignal waits for EventsWritten to fire.
-func waitSignal(t *testing.T, s EventfulStore) {
+func waitSignal(t *testing.T, s store.Store) {
 	t.Helper()
 	select {
 	case <-s.EventsWritten():
@@ -40,7 +35,7 @@ func changeOf(t *testing.T, e guccho.Event) guccho.EnterpriseChange {
 	return c
 }
 
-func testWritesAppendEvents(t *testing.T, s EventfulStore) {
+func testWritesAppendEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if err := s.ReplaceBoundaries(ctx, gridUnits(t)); err != nil {
 		t.Fatal(err)
@@ -105,7 +100,7 @@ func testWritesAppendEvents(t *testing.T, s EventfulStore) {
 	}
 }
 
-func testRollbackAppendsNothing(t *testing.T, s EventfulStore) {
+func testRollbackAppendsNothing(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	before, _ := s.LatestEventID(ctx)
 	imp := newImport("imp-rb")

@@ -1,6 +1,9 @@
 // Package storetest is the conformance suite every Guccho store must pass, so
 // that the embedded and PostGIS stores give users the same answers. Each
-// store's tests call Run with a function that opens a fresh, empty store.
+// store's tests call Run (boundaries, search, tiles), RunEnterprises
+// (enterprises, imports, the enterprises layer, tokens) and RunEvents (the
+// event log) with an Opener of fresh, empty stores (store.Store), and may
+// call Compare to check two stores against each other.
 //
 // Cases use the hand-checkable grid of bdtest.Grid, and the shared Bangladesh
 // boundaries where the data is present.
@@ -10,21 +13,12 @@ import (
 	"context"
 	"testing"
 
-	"github.com/guccho/guccho/geo"
-	"github.com/guccho/guccho/tiles"
+	"github.com/guccho/guccho/store"
 )
-
-// Store is what the suite exercises.
-type Store interface {
-	geo.Store
-	tiles.Source
-	// BoundariesVersion changes whenever the boundary set is replaced.
-	BoundariesVersion() string
-}
 
 // Opener opens a fresh, empty store for one test and arranges its cleanup
 // (t.Cleanup).
-type Opener func(t *testing.T) Store
+type Opener func(t *testing.T) store.Store
 
 // Run runs every conformance case against stores made by open.
 func Run(t *testing.T, open Opener) {
@@ -39,7 +33,7 @@ func Run(t *testing.T, open Opener) {
 }
 
 // withGrid opens a store holding the grid fixture.
-func withGrid(t *testing.T, open Opener) Store {
+func withGrid(t *testing.T, open Opener) store.Store {
 	t.Helper()
 	s := open(t)
 	if err := s.ReplaceBoundaries(context.Background(), gridUnits(t)); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -28,7 +29,7 @@ func tilePixel(t maptile.Tile, lon, lat float64, extent float64) (float64, float
 	return (x - float64(t.X)) * extent, (y - float64(t.Y)) * extent
 }
 
-func testTiles(t *testing.T, s Store) {
+func testTiles(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	// Tile 7/96/55 spans lon 90–92.8125 and lat 21.94–24.53: it holds the
 	// four unions of lon 90–92, lat 22–24 whole and the other five clipped.
