@@ -17,8 +17,6 @@ import (
 // change is an enterprise change at one point in one sector.
 var change = livetest.PointChange
 
-func newMemEvents() *livetest.Log { return livetest.NewLog() }
-
 var everything = live.Filter{Topics: []string{live.TopicEnterprises, live.TopicAdmin, live.TopicClusters}}
 
 func newHub(t *testing.T, store guccho.EventStore, cfg live.Config) *live.Hub {
@@ -91,7 +89,7 @@ func waitHub(t *testing.T, h *live.Hub, id int64) {
 var ids = livetest.IDs
 
 func TestHubDeliversEventsInOrder(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	store.Change(change(90.4, 23.8, "dairy")) // before the hub: not delivered
 	h := newHub(t, store, live.Config{})
 	s := subscribe(t, h, everything, 0)
@@ -126,7 +124,7 @@ func TestHubFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := newMemEvents()
+			store := livetest.NewLog()
 			h := newHub(t, store, live.Config{})
 			s := subscribe(t, h, tt.filter, 0)
 			wantGreeting(t, s, 0)
@@ -158,7 +156,7 @@ func TestHubFilters(t *testing.T) {
 }
 
 func TestHubRefusesBadFilters(t *testing.T) {
-	h := newHub(t, newMemEvents(), live.Config{})
+	h := newHub(t, livetest.NewLog(), live.Config{})
 	tests := []struct {
 		name   string
 		filter live.Filter
@@ -179,7 +177,7 @@ func TestHubRefusesBadFilters(t *testing.T) {
 }
 
 func TestHubSetFilterAppliesToLaterEvents(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{})
 	s := subscribe(t, h, live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"dairy"}}, 0)
 	wantGreeting(t, s, 0)
@@ -201,7 +199,7 @@ func TestHubSetFilterAppliesToLaterEvents(t *testing.T) {
 }
 
 func TestHubReplaysMissedEventsThenLiveOnesWithoutDuplicates(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{Page: 7}) // small pages: the replay takes several reads
 	first := subscribe(t, h, everything, 0)
 	wantGreeting(t, first, 0)
@@ -243,7 +241,7 @@ func TestHubReplaysMissedEventsThenLiveOnesWithoutDuplicates(t *testing.T) {
 }
 
 func TestHubReplayFollowsTheFilter(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{})
 	store.Change(change(90.4, 23.8, "dairy"))    // 1
 	store.Change(change(90.4, 23.8, "footwear")) // 2
@@ -268,7 +266,7 @@ func TestHubResetsWhenTheLogNoLongerReachesBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := newMemEvents()
+			store := livetest.NewLog()
 			for range 10 {
 				store.Change(change(90.4, 23.8, "dairy"))
 			}
@@ -289,7 +287,7 @@ func TestHubResetsWhenTheLogNoLongerReachesBack(t *testing.T) {
 }
 
 func TestHubDropsASlowSubscriberAndNoOneElse(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{Buffer: 8})
 	slow := subscribe(t, h, everything, 0) // never reads
 	fast := subscribe(t, h, everything, 0)
@@ -314,7 +312,7 @@ func TestHubDropsASlowSubscriberAndNoOneElse(t *testing.T) {
 }
 
 func TestHubTransientEventsGoToTheirTopicOnly(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{})
 	imports := subscribe(t, h, live.Filter{Topics: []string{"imports"}}, 0)
 	others := subscribe(t, h, everything, 0)
@@ -333,7 +331,7 @@ func TestHubTransientEventsGoToTheirTopicOnly(t *testing.T) {
 }
 
 func TestHubOnEventSeesEveryLogEventOnce(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	h := newHub(t, store, live.Config{Page: 3})
 	var mu sync.Mutex
 	var seen []int64
@@ -362,7 +360,7 @@ func TestHubOnEventSeesEveryLogEventOnce(t *testing.T) {
 }
 
 func TestHubPollsWhenTheStoreDoesNotSignal(t *testing.T) {
-	store := newMemEvents()
+	store := livetest.NewLog()
 	store.Silence()
 	h := newHub(t, store, live.Config{Poll: 5 * time.Millisecond})
 	s := subscribe(t, h, everything, 0)
@@ -374,7 +372,7 @@ func TestHubPollsWhenTheStoreDoesNotSignal(t *testing.T) {
 }
 
 func TestHubCloseEndsSubscriptionsAndWaitsForTheirOwners(t *testing.T) {
-	h := live.NewHub(newMemEvents(), live.Config{})
+	h := live.NewHub(livetest.NewLog(), live.Config{})
 	s, err := h.Subscribe(context.Background(), everything, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +398,7 @@ func TestHubCloseEndsSubscriptionsAndWaitsForTheirOwners(t *testing.T) {
 }
 
 func TestHubCloseGivesUpWhenItsContextEnds(t *testing.T) {
-	h := live.NewHub(newMemEvents(), live.Config{})
+	h := live.NewHub(livetest.NewLog(), live.Config{})
 	s, err := h.Subscribe(context.Background(), everything, 0)
 	if err != nil {
 		t.Fatal(err)
