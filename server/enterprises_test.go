@@ -187,6 +187,11 @@ func waitImport(t *testing.T, url, id string) guccho.Import {
 	}
 }
 
+func TestImportUploadWithoutAnImporter(t *testing.T) {
+	ts, token := fullServer(t, func(c *server.Config) { c.Importer = nil })
+	wantError(t, upload(t, ts.URL, token, "s.csv", []byte("id,name,sector\nS1,One,dairy\n")), 404, "not_found", "imports are not enabled")
+}
+
 func TestImportUpload(t *testing.T) {
 	ts, token := fullServer(t, nil)
 	survey := []byte("id,name,sector,district,upazila,latitude,longitude\n" +

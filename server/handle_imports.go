@@ -47,8 +47,12 @@ func viewImport(imp guccho.Import) importView {
 // in "mapping". The file is spooled to disk, opened (an unreadable file gets
 // 400 at once), and imported in the background by the importer.Runner; the
 // answer is 202 with the import's id. Uploads above the configured limit get
-// 413.
+// 413; a server without Config.Importer answers 404.
 func (s *Server) handleCreateImport(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Importer == nil {
+		s.writeError(w, r, guccho.Errorf(guccho.ENOTFOUND, "imports are not enabled on this server"))
+		return
+	}
 	limit := s.cfg.MaxUploadBytes
 	if r.ContentLength > limit {
 		s.writeError(w, r, tooLarge(limit))

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -50,7 +49,8 @@ type Config struct {
 	Events guccho.EventStore
 	// MaxUploadBytes refuses larger uploads with 413; default 1 GiB.
 	MaxUploadBytes int64
-	// TempDir holds spooled uploads; default os.TempDir().
+	// TempDir holds spooled uploads; default os.TempDir() (see
+	// importer.RunnerConfig).
 	TempDir string
 	Layers  []tiles.Layer // the tile layer catalogue; default tiles.AdminLayers
 	// DataVersion returns a string that changes whenever the data behind a
@@ -125,9 +125,6 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 1 << 30
-	}
-	if cfg.TempDir == "" {
-		cfg.TempDir = os.TempDir()
 	}
 	if cfg.Enterprises != nil {
 		cfg.Layers = append(append([]tiles.Layer(nil), cfg.Layers...), tiles.EnterpriseLayer)
