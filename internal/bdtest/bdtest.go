@@ -47,13 +47,17 @@ func Dir(tb testing.TB) string {
 }
 
 // SharedDir returns the shared boundary data beside the repository
-// (../shared/data/bd), the source of the shipped copy, and skips the test
-// when it is not there.
+// (../shared/data/bd), the source of the shipped copy. When it is not there
+// the test is skipped, except under CI (CI=true), where it fails: CI has the
+// shared data beside the clone.
 func SharedDir(tb testing.TB) string {
 	tb.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	d := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "bd")
 	if !isDir(filepath.Join(d, "boundaries")) {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("no shared boundary data beside the repository (%s)", d)
+		}
 		tb.Skip("no shared boundary data beside the repository")
 	}
 	return d
