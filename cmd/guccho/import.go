@@ -21,10 +21,10 @@ const importUsage = `Usage:
   guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
 
 boundaries replaces the stored administrative boundaries with those in DIR,
-laid out like shared/data/bd: boundaries/bd_adm{0..4}_*.geojson and
-gazetteer/*.csv. The whole set is validated first and stored in one
-transaction: a broken file is reported with its name, feature and field, and
-leaves the store as it was.
+laid out like the default set in data/bd, uncompressed:
+boundaries/bd_adm{0..4}_*.geojson and gazetteer/*.csv. The whole set is
+validated first and stored in one transaction: a broken file is reported with
+its name, feature and field, and leaves the store as it was.
 
 enterprises imports a survey file (CSV, XLSX or GeoJSON): columns are mapped
 by their headers (KoboToolbox and ODK exports included) or by a JSON mapping

@@ -65,9 +65,9 @@ func redact(dsn string) string {
 // boundarySet is a boundary set a command may import: a directory the user
 // named, or the default set shipped in the binary.
 type boundarySet struct {
-	name string // the directory, or data.BoundariesName
-	fsys fs.FS
-	dflt bool // the shipped default set
+	name    string // the directory, or data.BoundariesName
+	fsys    fs.FS
+	shipped bool // the default set shipped in the binary
 }
 
 // boundariesFlag registers --boundaries on fs: the set imported into a store
@@ -81,7 +81,7 @@ func (c *Config) boundariesFlag(fs *flag.FlagSet) {
 // A dir that is not a directory is an EINVALID error naming it.
 func boundarySetFor(dir string) (boundarySet, error) {
 	if dir == "" {
-		return boundarySet{name: data.BoundariesName, fsys: data.Boundaries(), dflt: true}, nil
+		return boundarySet{name: data.BoundariesName, fsys: data.Boundaries(), shipped: true}, nil
 	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
@@ -109,7 +109,7 @@ func importBoundaries(ctx context.Context, s geo.Store, set boundarySet, w io.Wr
 	fmt.Fprintf(w, "imported boundaries from %s: %d divisions, %d districts, %d upazilas, %d unions (read and validated in %s, total %s)\n",
 		set.name, counts[geo.Division], counts[geo.District], counts[geo.Upazila], counts[geo.Union],
 		read.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	if set.dflt {
+	if set.shipped {
 		fmt.Fprintf(w, "  %s\n", data.BoundariesAttribution)
 	}
 	return nil
