@@ -35,13 +35,13 @@ func FS(tb testing.TB) (fs.FS, string) {
 // decompressed into a temporary directory removed when the test ends.
 func Dir(tb testing.TB) string {
 	tb.Helper()
-	fsys, name := FS(tb)
 	if d := os.Getenv("GUCCHO_BOUNDARIES"); d != "" {
+		FS(tb) // fails the test when d has no boundaries/
 		return d
 	}
 	dir := tb.TempDir()
-	if err := os.CopyFS(dir, fsys); err != nil {
-		tb.Fatalf("writing the %s to %s: %v", name, dir, err)
+	if err := os.CopyFS(dir, data.Boundaries()); err != nil {
+		tb.Fatalf("writing the %s to %s: %v", data.BoundariesName, dir, err)
 	}
 	return dir
 }
