@@ -2,10 +2,12 @@
 # Go (the app embedded), then copy the binary into a small runtime image.
 #
 #   docker build -t guccho .
-#   docker run -p 8080:8080 -v guccho-data:/data -v /path/to/bd:/boundaries:ro guccho
+#   docker run -p 8080:8080 -v guccho-data:/data guccho
 #
-# The boundary data is not in the image: mount a directory laid out like
-# shared/data/bd (see README.md) at /boundaries; it is imported on first start.
+# The binary carries the default boundary set (data/bd) and imports it on
+# first start. To use another set, such as the full-resolution COD-AB files,
+# mount a folder laid out like data/bd and name it:
+#   docker run … -v /path/to/bd:/boundaries:ro -e GUCCHO_BOUNDARIES=/boundaries guccho
 
 FROM node:20-bookworm-slim AS web
 WORKDIR /src/static
@@ -29,8 +31,7 @@ COPY --from=build /out/guccho /usr/local/bin/guccho
 COPY --from=build --chown=65532:65532 /out/data /data
 VOLUME ["/data"]
 ENV GUCCHO_ADDR=:8080 \
-    GUCCHO_DB=/data/guccho.db \
-    GUCCHO_BOUNDARIES=/boundaries
+    GUCCHO_DB=/data/guccho.db
 EXPOSE 8080
 USER nonroot
 ENTRYPOINT ["/usr/local/bin/guccho"]

@@ -9,9 +9,10 @@ DB ?= guccho.db
 DEMO ?=
 BIN := bin/guccho
 
-# The shared boundary data beside the repository, when present.
-BOUNDARIES ?= $(if $(wildcard ../shared/data/bd/boundaries),$(abspath ../shared/data/bd),)
-export GUCCHO_BOUNDARIES ?= $(BOUNDARIES)
+# The boundary set a new store gets: the default set shipped in the binary
+# (data/bd), unless BOUNDARIES names a folder (make run BOUNDARIES=DIR) or
+# GUCCHO_BOUNDARIES is set in the environment, which the binary reads itself.
+BOUNDARIES ?=
 
 WEB_SRC := $(shell find static/src static/index.html static/vite.config.ts static/tsconfig.json static/package.json -type f 2>/dev/null)
 
@@ -36,7 +37,7 @@ static/dist/app/index.html: static/node_modules/.package-lock.json $(WEB_SRC)
 
 ## run: serve the map at http://localhost:8080 on the embedded store
 run: build
-	./$(BIN) serve --addr $(ADDR) --db $(DB) $(if $(GUCCHO_BOUNDARIES),--boundaries $(GUCCHO_BOUNDARIES),) $(if $(DEMO),--demo,)
+	./$(BIN) serve --addr $(ADDR) --db $(DB) $(if $(BOUNDARIES),--boundaries $(BOUNDARIES),) $(if $(DEMO),--demo,)
 
 ## test: every test: Go (unit, store, HTTP), frontend unit tests, browser end-to-end
 test: deps vet test-go test-web test-e2e

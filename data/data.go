@@ -1,7 +1,8 @@
-// Package data holds the small data Guccho owns and embeds in the binary:
-// the bilingual sector catalogue (sectors.json). (The demo survey's profile
-// lives with its generator, in demo/profile.go; survey column synonyms in
-// survey/presets.json.)
+// Package data holds the data Guccho ships and embeds in the binary: the
+// bilingual sector catalogue (sectors.json) and the default boundary set with
+// its gazetteer, licences and provenance (bd/, see Boundaries). (The demo
+// survey's profile lives with its generator, in demo/profile.go; survey column
+// synonyms in survey/presets.json.)
 package data
 
 import (

@@ -20,11 +20,12 @@ import (
 	"github.com/guccho/guccho"
 )
 
-// ReadBoundaries reads a boundary set laid out like the COD-AB extract of
-// shared/data/bd: boundaries/bd_adm{0..4}_*.geojson (one file per level,
-// MultiPolygons in EPSG:4326 with adm{N}_pcode, adm{N}_en, adm{N}_bn, …
-// properties) and, optionally, gazetteer/bd_alt_names.csv (alternative names)
-// and gazetteer/bd_{divisions,districts,upazilas,unions}.csv (label points).
+// ReadBoundaries reads a boundary set laid out like the COD-AB extract
+// shipped in data/bd (data.Boundaries): boundaries/bd_adm{0..4}_*.geojson
+// (one file per level, MultiPolygons in EPSG:4326 with adm{N}_pcode,
+// adm{N}_en, adm{N}_bn, … properties) and, optionally,
+// gazetteer/bd_alt_names.csv (alternative names) and
+// gazetteer/bd_{divisions,districts,upazilas,unions}.csv (label points).
 //
 // Files may also sit directly in the root of fsys instead of under
 // boundaries/ and gazetteer/. The adm0 file is optional; divisions,

@@ -16,14 +16,16 @@ import (
 	"github.com/guccho/guccho/survey"
 )
 
-const demoUsage = `Usage: guccho demo [--n N] [--seed S] [--csv FILE] [--db PATH]
+const demoUsage = `Usage: guccho demo [--n N] [--seed S] [--csv FILE] [--db PATH] [--boundaries DIR]
 
 Generates the demo survey — synthetic data, labelled as such in every record and
 in the web app — and imports it like any survey file. By default it has the shape
 of PKSF's SMART survey (2024): 5,457 enterprises in nine sectors across 41
 districts, with messy names and partial GPS. --n 12000000 makes national-scale
 data for benchmarks. With --csv it writes the survey to FILE instead of importing
-it. Boundaries must be imported first.
+it. A store without boundaries first gets those of --boundaries DIR (env
+GUCCHO_BOUNDARIES) or, when neither is given, the default set shipped with
+Guccho.
 
 Flags:
 `
@@ -33,6 +35,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)
+	cfg.boundariesFlag(fs)
 	n := fs.Int("n", demo.DefaultN, "number of enterprises")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed and n give the same survey")
 	csvOut := fs.String("csv", "", "write the survey as CSV to this file instead of importing it")
@@ -50,6 +53,13 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
+	log, err := cfg.logger(env)
+	if err != nil {
+		return err
+	}
+	if err := ensureBoundaries(ctx, s, cfg.Boundaries, log, env.Stderr); err != nil {
+		return err
+	}
 	a, err := newApp(cfg, s)
 	if err != nil {
 		return err

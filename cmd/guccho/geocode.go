@@ -22,8 +22,9 @@ CSV with these columns added: adm1..adm4 P-codes and English names, the geocode
 method (gps, union, upazila, district, division, none), score and flags, and the
 map point (lon, lat, display_point: true when it is a point inside the unit, not
 a surveyed location). Admin-name and GPS columns are found by their headers, or
-by --mapping. Boundaries come from --boundaries (env GUCCHO_BOUNDARIES) or, when
-that is not set, from the store at --db.
+by --mapping. Boundaries come from --boundaries (env GUCCHO_BOUNDARIES), read
+without a store, or, when that is not set, from the store at --db; a store
+without boundaries first gets the default set shipped with Guccho.
 
 Flags:
 `
@@ -36,7 +37,7 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("geocode", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)
-	fs.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory (env GUCCHO_BOUNDARIES)")
+	fs.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory, read without a store; default the boundaries of the store at --db (env GUCCHO_BOUNDARIES)")
 	out := fs.String("o", "", "output CSV file (default standard output)")
 	mappingFile := fs.String("mapping", "", "JSON column mapping")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), geocodeUsage); fs.PrintDefaults() }
@@ -48,7 +49,7 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return fmt.Errorf("%w: geocode takes one input file", errUsage)
 	}
-	atlas, err := loadAtlas(ctx, cfg)
+	atlas, err := loadAtlas(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
@@ -96,12 +97,17 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// loadAtlas builds an atlas from --boundaries, or from the store.
-func loadAtlas(ctx context.Context, cfg Config) (*geo.Atlas, error) {
+// loadAtlas builds an atlas from --boundaries, or from the store, which
+// gets the default set first when it has none.
+func loadAtlas(ctx context.Context, cfg Config, env Env) (*geo.Atlas, error) {
 	if cfg.Boundaries != "" {
-		units, err := geo.ReadBoundaries(os.DirFS(cfg.Boundaries))
+		set, err := boundarySetFor(cfg.Boundaries)
 		if err != nil {
-			return nil, guccho.WrapError(err, guccho.ErrorCode(err), "reading boundaries from %s", cfg.Boundaries)
+			return nil, err
+		}
+		units, err := geo.ReadBoundaries(set.fsys)
+		if err != nil {
+			return nil, guccho.WrapError(err, guccho.ErrorCode(err), "reading boundaries from %s", set.name)
 		}
 		return geo.NewAtlas(units), nil
 	}
@@ -110,12 +116,16 @@ func loadAtlas(ctx context.Context, cfg Config) (*geo.Atlas, error) {
 		return nil, err
 	}
 	defer s.Close()
-	units, err := s.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
+	log, err := cfg.logger(env)
 	if err != nil {
 		return nil, err
 	}
-	if len(units) == 0 {
-		return nil, guccho.Errorf(guccho.EINVALID, "no boundaries: pass --boundaries DIR or import them into %s", cfg.DB)
+	if err := ensureBoundaries(ctx, s, "", log, env.Stderr); err != nil {
+		return nil, err
+	}
+	units, err := s.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
+	if err != nil {
+		return nil, err
 	}
 	return geo.NewAtlas(units), nil
 }

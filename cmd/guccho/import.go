@@ -18,19 +18,21 @@ import (
 
 const importUsage = `Usage:
   guccho import boundaries DIR [--db PATH]
-  guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE]
+  guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
 
 boundaries replaces the stored administrative boundaries with those in DIR,
-laid out like shared/data/bd: boundaries/bd_adm{0..4}_*.geojson and
-gazetteer/*.csv. The whole set is validated first and stored in one
-transaction: a broken file is reported with its name, feature and field, and
-leaves the store as it was.
+laid out like the default set in data/bd, uncompressed:
+boundaries/bd_adm{0..4}_*.geojson and gazetteer/*.csv. The whole set is
+validated first and stored in one transaction: a broken file is reported with
+its name, feature and field, and leaves the store as it was.
 
 enterprises imports a survey file (CSV, XLSX or GeoJSON): columns are mapped
 by their headers (KoboToolbox and ODK exports included) or by a JSON mapping
 file, every row is geocoded, and the whole file is stored in one transaction.
 Importing the same file again changes nothing. A report lists rows read,
-created, updated, unchanged and failed, with the reasons.
+created, updated, unchanged and failed, with the reasons. A store without
+boundaries first gets those of --boundaries DIR (env GUCCHO_BOUNDARIES) or,
+when neither is given, the default set shipped with Guccho.
 
 Flags:
 `
@@ -41,6 +43,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)
 	cfg.sectorsFlag(fs)
+	cfg.boundariesFlag(fs)
 	mappingFile := fs.String("mapping", "", "JSON column mapping (enterprises): {\"fields\": {\"district\": \"Zila\", …}}")
 	sheet := fs.String("sheet", "", "XLSX worksheet to read (enterprises); default the first")
 	fs.Usage = func() {
@@ -63,7 +66,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if what != "boundaries" && what != "enterprises" {
 		return fmt.Errorf("%w: cannot import %q (want boundaries or enterprises)", errUsage, what)
 	}
-	if len(pos) != 1 {
+	if len(pos) != 1 || pos[0] == "" {
 		fs.Usage()
 		return fmt.Errorf("%w: import %s takes one path", errUsage, what)
 	}
@@ -73,7 +76,18 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.Close()
 	if what == "boundaries" {
-		return importBoundaries(ctx, s, pos[0], env.Stdout)
+		set, err := boundarySetFor(pos[0])
+		if err != nil {
+			return err
+		}
+		return importBoundaries(ctx, s, set, env.Stdout)
+	}
+	log, err := cfg.logger(env)
+	if err != nil {
+		return err
+	}
+	if err := ensureBoundaries(ctx, s, cfg.Boundaries, log, env.Stderr); err != nil {
+		return err
 	}
 	app, err := newApp(cfg, s)
 	if err != nil {

@@ -23,7 +23,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	flags.SetOutput(env.Stderr)
 	flags.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GUCCHO_ADDR)")
 	cfg.dbFlag(flags)
-	flags.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory imported when the store has none (env GUCCHO_BOUNDARIES)")
+	cfg.boundariesFlag(flags)
 	flags.StringVar(&cfg.BasemapStyleURL, "basemap", cfg.BasemapStyleURL, "optional MapLibre style URL drawn under Guccho's layers (env GUCCHO_BASEMAP_STYLE_URL)")
 	flags.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "MiB of encoded tiles kept in memory (env GUCCHO_TILE_CACHE_MB)")
 	flags.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")

@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/postgis"
@@ -47,17 +50,41 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// importBoundaries reads a boundary directory and replaces the store's
-// boundary set with it, reporting counts and time to w.
-func importBoundaries(ctx context.Context, s geo.Store, dir string, w io.Writer) error {
+// boundarySet is a boundary set a command may import: a directory the user
+// named, or the default set shipped in the binary.
+type boundarySet struct {
+	name    string // the directory, or data.BoundariesName
+	fsys    fs.FS
+	shipped bool // the default set shipped in the binary
+}
+
+// boundariesFlag registers --boundaries on fs: the set imported into a store
+// that has none.
+func (c *Config) boundariesFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.Boundaries, "boundaries", c.Boundaries,
+		"boundary directory imported when the store has none; default the boundary set shipped with Guccho (env GUCCHO_BOUNDARIES)")
+}
+
+// boundarySetFor returns the set in dir, or the default set when dir is "".
+// A dir that is not a directory is an EINVALID error naming it.
+func boundarySetFor(dir string) (boundarySet, error) {
+	if dir == "" {
+		return boundarySet{name: data.BoundariesName, fsys: data.Boundaries(), shipped: true}, nil
+	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return guccho.Errorf(guccho.EINVALID, "boundary directory %q: not a directory", dir)
+		return boundarySet{}, guccho.Errorf(guccho.EINVALID, "boundary directory %q: not a directory", dir)
 	}
+	return boundarySet{name: dir, fsys: os.DirFS(dir)}, nil
+}
+
+// importBoundaries reads a boundary set and replaces the store's boundary
+// set with it, reporting counts and time to w.
+func importBoundaries(ctx context.Context, s geo.Store, set boundarySet, w io.Writer) error {
 	start := time.Now()
-	units, err := geo.ReadBoundaries(os.DirFS(dir))
+	units, err := geo.ReadBoundaries(set.fsys)
 	if err != nil {
-		return guccho.WrapError(err, guccho.ErrorCode(err), "importing boundaries from %s", dir)
+		return guccho.WrapError(err, guccho.ErrorCode(err), "importing boundaries from %s", set.name)
 	}
 	read := time.Since(start)
 	if err := s.ReplaceBoundaries(ctx, units); err != nil {
@@ -68,24 +95,34 @@ func importBoundaries(ctx context.Context, s geo.Store, dir string, w io.Writer)
 		return err
 	}
 	fmt.Fprintf(w, "imported boundaries from %s: %d divisions, %d districts, %d upazilas, %d unions (read and validated in %s, total %s)\n",
-		dir, counts[geo.Division], counts[geo.District], counts[geo.Upazila], counts[geo.Union],
+		set.name, counts[geo.Division], counts[geo.District], counts[geo.Upazila], counts[geo.Union],
 		read.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	if set.shipped {
+		fmt.Fprintf(w, "  %s\n", data.BoundariesAttribution)
+	}
 	return nil
 }
 
-// ensureBoundaries imports dir when the store has no units yet.
+// ensureBoundaries imports the boundary set in dir, or the default set when
+// dir is "", when the store has no units yet. Every command that needs
+// boundaries calls it first, so each one takes --boundaries and
+// GUCCHO_BOUNDARIES and works on a new store. A store that already has
+// boundaries keeps them (guccho import boundaries DIR replaces them).
 func ensureBoundaries(ctx context.Context, s geo.Store, dir string, log *slog.Logger, w io.Writer) error {
 	counts, err := s.CountUnits(ctx)
 	if err != nil {
 		return err
 	}
 	if counts[geo.Union] > 0 {
+		if dir != "" {
+			log.Debug("the store has boundaries: not importing --boundaries (guccho import boundaries DIR replaces them)", slog.String("dir", dir))
+		}
 		return nil
 	}
-	if dir == "" {
-		log.Warn("the store has no boundaries: pass --boundaries DIR (or set GUCCHO_BOUNDARIES), or run 'guccho import boundaries DIR'")
-		return nil
+	set, err := boundarySetFor(dir)
+	if err != nil {
+		return err
 	}
-	log.Info("first start: importing boundaries", slog.String("dir", dir))
-	return importBoundaries(ctx, s, dir, w)
+	log.Info("the store has no boundaries: importing them", slog.String("set", set.name))
+	return importBoundaries(ctx, s, set, w)
 }
