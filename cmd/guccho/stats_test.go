@@ -118,3 +118,19 @@ func TestStatsWeights(t *testing.T) {
 		t.Errorf("GWT = %q, want %q", b, want)
 	}
 }
+
+// stats lq: sector shares of each unit against the region's, empty below
+// --min-count.
+func TestStatsLQ(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "counts.csv")
+	os.WriteFile(in, []byte("pcode,dairy,footwear\nA,30,10\nB,10,30\nC,2,0\n"), 0o644)
+	out, _, err := runCmd(t, nil, "stats", "lq", "--data", in, "--var", "dairy,footwear", "--id", "pcode", "--min-count", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// dairy: 42 of 82 in the region; A has 30 of 40 → (30/40)/(42/82).
+	want := "id,sector,count,lq\nA,dairy,30,1.464285714\nA,footwear,10,0.5125\nB,dairy,10,0.4880952381\nB,footwear,30,1.5375\nC,dairy,2,\nC,footwear,0,\n"
+	if out != want {
+		t.Errorf("lq =\n%s\nwant\n%s", out, want)
+	}
+}
