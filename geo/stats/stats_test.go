@@ -45,6 +45,32 @@ func TestMoranByHand(t *testing.T) {
 	}
 }
 
+// Gi and Gi* on the path a–b–c–d with y = 1, 0, 0, 3 and binary weights:
+// Gi_b = (y_a + y_c)/(Σy − y_b) = 1/4, Gi*_b = (y_a + y_b + y_c)/Σy = 1/4,
+// Gi_d = y_c/(Σy − y_d) = 0, Gi*_d = (y_c + y_d)/Σy = 3/4; E[Gi*_d] = 2/4.
+func TestGetisOrdByHand(t *testing.T) {
+	y := []float64{1, 0, 0, 3}
+	gi, err := LocalG(y, path4(t), false, Options{Transform: Binary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := LocalG(y, path4(t), true, Options{Transform: Binary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gi.Stat[1] != 0.25 || gi.Stat[3] != 0 || gs.Stat[1] != 0.25 || gs.Stat[3] != 0.75 || gs.Expected[3] != 0.5 {
+		t.Errorf("Gi = %v, Gi* = %v, E[Gi*] = %v", gi.Stat, gs.Stat, gs.Expected)
+	}
+	// Row-standardised Gi*: d has itself and c, each 1/2: (0 + 3)/2/4.
+	gr, err := LocalG(y, path4(t), true, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gr.Stat[3] != 0.375 {
+		t.Errorf("Gi*_d (r) = %v, want 0.375", gr.Stat[3])
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	w := path4(t)
 	for _, tc := range []struct {
