@@ -111,6 +111,9 @@ func exactPairs(polys []orb.MultiPolygon, rule Contiguity) map[[2]int]bool {
 						continue
 					}
 					a, b := ring[k-1], p
+					if a == b {
+						continue // a repeated vertex is not an edge
+					}
 					if b.X() < a.X() || (b.X() == a.X() && b.Y() < a.Y()) {
 						a, b = b, a
 					}

@@ -1,9 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Writes the golden files the Go tests of package stats compare against.
 
-Run from geo/stats with Debian's python3-libpysal (4.7), numpy and scipy:
+Run from geo/stats with the system Python of Debian, which has the packages
+python3-libpysal (4.7), python3-numpy and python3-scipy:
 
-    /usr/bin/python3 testdata/make_goldens.py ../../../shared/data
+    python3 testdata/make_goldens.py ../../../shared/data
 
 esda (PySAL's statistics) is not packaged in Debian, so the statistics are
 computed here with numpy on dense matrices, straight from the published
