@@ -34,6 +34,7 @@ func commands() []command {
 		{"geocode", "geocode a survey file without a server: geocode IN -o OUT.csv", runGeocode},
 		{"demo", "load the synthetic demo survey (or write it as CSV)", runDemo},
 		{"token", "create an API token for writing: token create --role editor", runToken},
+		{"stats", "spatial statistics: stats moran|local-moran|g|gi|gistar|lq|weights …", runStats},
 		{"version", "print the version", runVersion},
 	}
 }
