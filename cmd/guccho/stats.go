@@ -298,7 +298,7 @@ func runStatsWeights(ctx context.Context, args []string, env Env) error {
 	if lv < geo.District {
 		return guccho.Errorf(guccho.EINVALID, "--level %s: want union, upazila or district", *level)
 	}
-	atlas, err := loadAtlas(ctx, cfg)
+	atlas, err := loadAtlas(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
