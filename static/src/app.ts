@@ -18,26 +18,26 @@ import {
   type GeocodeResult,
   type Sector,
 } from './api';
-import { addAdminLayers, ADMIN_LEVELS, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
-import { SyntheticBanner } from './banner';
+import { addAdminLayers, ADMIN_LEVELS, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './views/explore/admin-layers';
+import { SyntheticBanner } from './views/explore/banner';
 import { AccountControl } from './controls/account-control';
 import { LanguageControl } from './controls/language-control';
-import { LiveControl } from './controls/live-control';
-import { SearchControl } from './controls/search-control';
-import { SectorControl } from './controls/sector-control';
-import { EnterpriseEditor } from './enterprise-editor';
-import { EnterpriseLayer, transformRequest } from './enterprise-layers';
-import { EnterprisePicker } from './enterprise-picker';
-import { EnterprisePopup } from './enterprise-popup';
-import { formatHash, isPCode, parseHash, type ViewState } from './hash';
-import { HoverPicker, Selection } from './highlight';
-import { I18n } from './i18n';
-import { defaultImportDeps, ImportDialog } from './import-dialog';
+import { LiveControl } from './views/explore/live-control';
+import { SearchControl } from './views/explore/search-control';
+import { SectorControl } from './views/explore/sector-control';
+import { EnterpriseEditor } from './views/explore/enterprise-editor';
+import { EnterpriseLayer, transformRequest } from './views/explore/enterprise-layers';
+import { EnterprisePicker } from './views/explore/enterprise-picker';
+import { EnterprisePopup } from './views/explore/enterprise-popup';
+import { formatHash, isPCode, parseHash, type ViewState } from './core/hash';
+import { HoverPicker, Selection } from './views/explore/highlight';
+import { I18n } from './core/i18n';
+import { defaultImportDeps, ImportDialog } from './views/explore/import-dialog';
 import { LiveClient, socketURL } from './live';
-import { LiveMap, reloadTileJSONSources } from './live-map';
-import { UnitPanel } from './panel';
+import { LiveMap, reloadTileJSONSources } from './views/explore/live-map';
+import { UnitPanel } from './views/explore/panel';
 import { SectorCatalogue, SectorFilter } from './sectors';
-import { canImport, Session } from './session';
+import { canImport, Session } from './core/session';
 
 /** Bangladesh, with a little margin: the view when the URL names none. */
 const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError, type Me } from '../src/api';
 import { AccountControl } from '../src/controls/account-control';
-import { I18n } from '../src/i18n';
-import { Session } from '../src/session';
+import { I18n } from '../src/core/i18n';
+import { Session } from '../src/core/session';
 
 function setup(check: (token: string) => Promise<Me>) {
   const i18n = new I18n();

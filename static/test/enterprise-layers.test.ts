@@ -9,7 +9,7 @@ import {
   POINT_LAYER,
   withQuery,
   withSectors,
-} from '../src/enterprise-layers';
+} from '../src/views/explore/enterprise-layers';
 import { SectorCatalogue } from '../src/sectors';
 import { SECTORS } from './fixtures';
 

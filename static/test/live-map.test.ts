@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { BBox, LonLat } from '../src/api';
 import { LiveClient, type LiveEvent, type SocketLike } from '../src/live';
-import { contains, dropCachedTiles, LiveMap, mergeTiles, subscriptionBBox, tileBBox, type LiveTargets } from '../src/live-map';
+import { contains, dropCachedTiles, LiveMap, mergeTiles, subscriptionBBox, tileBBox, type LiveTargets } from '../src/views/explore/live-map';
 
 /** The parts of a MapLibre map LiveMap uses, over a view around Bhairab at z14. */
 function fakeMap(view: BBox = [90.97, 24.03, 91.01, 24.07], zoom = 14) {

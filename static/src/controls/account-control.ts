@@ -4,8 +4,8 @@
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
-import type { I18n } from '../i18n';
-import { canEdit, canImport, type Session } from '../session';
+import type { I18n } from '../core/i18n';
+import { canEdit, canImport, type Session } from '../core/session';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

@@ -13,13 +13,13 @@ import {
   type Enterprise,
   type EnterpriseInput,
   type LonLat,
-} from './api';
+} from '../../api';
 import { EnterpriseForm, enterpriseBody, initialValues, saveErrorMessage } from './enterprise-form';
 import type { EnterprisePopup } from './enterprise-popup';
-import type { I18n } from './i18n';
-import type { EnterpriseChange } from './live';
-import type { SectorCatalogue } from './sectors';
-import { canEdit, type Session } from './session';
+import type { I18n } from '../../core/i18n';
+import type { EnterpriseChange } from '../../live';
+import type { SectorCatalogue } from '../../sectors';
+import { canEdit, type Session } from '../../core/session';
 
 export interface EditorAPI {
   create(body: EnterpriseInput, token: string): Promise<Enterprise>;

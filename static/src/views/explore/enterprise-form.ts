@@ -3,9 +3,9 @@
 // validate and enterpriseBody are plain functions; EnterpriseForm is the DOM,
 // which reports a valid body to its onSave and shows the server's error.
 
-import { ApiError, type Enterprise, type EnterpriseInput, type LonLat } from './api';
-import type { I18n, MessageKey } from './i18n';
-import type { SectorCatalogue } from './sectors';
+import { ApiError, type Enterprise, type EnterpriseInput, type LonLat } from '../../api';
+import type { I18n, MessageKey } from '../../core/i18n';
+import type { SectorCatalogue } from '../../sectors';
 
 export const MAX_NAME = 200;
 export const MAX_WORKERS = 100_000;

@@ -9,9 +9,9 @@
 // the sources in place, never the page.
 
 import { Marker, type Map as MapLibreMap, type VectorTileSource } from 'maplibre-gl';
-import type { BBox, LonLat } from './api';
+import type { BBox, LonLat } from '../../api';
 import { ENTERPRISE_SOURCE } from './enterprise-layers';
-import type { EnterpriseChange, LiveClient, LiveEvent, LiveFilter } from './live';
+import type { EnterpriseChange, LiveClient, LiveEvent, LiveFilter } from '../../live';
 import { affectedTiles, type TileID } from './live-tiles';
 
 /** Waits that batch work: replayed events arrive in bursts, counts need not follow every one. */

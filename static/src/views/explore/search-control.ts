@@ -3,9 +3,9 @@
 // the user chooses (click, or Enter on the active or first result).
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
-import { ApiError, geocode, type GeocodeResult } from '../api';
-import type { I18n } from '../i18n';
-import { optionId, renderResults } from '../search-results';
+import { ApiError, geocode, type GeocodeResult } from '../../api';
+import type { I18n } from '../../core/i18n';
+import { optionId, renderResults } from './search-results';
 
 const LIMIT = 8;
 const DEBOUNCE_MS = 180;

@@ -8,8 +8,8 @@
 // counted by the server for the chosen sectors only.
 
 import type { AddLayerObject, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
-import { fetchTileJSON, type TileJSON } from './api';
-import { UNKNOWN_SECTOR_COLOUR, type SectorCatalogue } from './sectors';
+import { fetchTileJSON, type TileJSON } from '../../api';
+import { UNKNOWN_SECTOR_COLOUR, type SectorCatalogue } from '../../sectors';
 
 export const ENTERPRISE_SOURCE = 'enterprises';
 export const CELL_LAYER = 'enterprises-cells';

@@ -2,7 +2,7 @@
 // names of places and numbers are shown in it. Place names themselves come
 // from the API; only the words around them live here.
 
-import type { Level, UnitSummary } from './api';
+import type { Level, UnitSummary } from '../api';
 
 export type Lang = 'en' | 'bn';
 export const LANGS: readonly Lang[] = ['en', 'bn'];

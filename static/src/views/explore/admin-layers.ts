@@ -3,7 +3,7 @@
 // layer for borders. Coarser levels stay visible as finer ones appear.
 
 import type { AddLayerObject, Map as MapLibreMap, SourceSpecification } from 'maplibre-gl';
-import type { Level } from './api';
+import type { Level } from '../../api';
 
 export interface AdminLevel {
   level: Level;

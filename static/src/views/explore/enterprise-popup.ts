@@ -5,9 +5,9 @@
 // changed), with the editors' actions under it.
 
 import { Popup, type LngLatLike, type Map as MapLibreMap } from 'maplibre-gl';
-import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from './api';
-import type { I18n } from './i18n';
-import type { SectorCatalogue } from './sectors';
+import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from '../../api';
+import type { I18n } from '../../core/i18n';
+import type { SectorCatalogue } from '../../sectors';
 
 const LEVELS: readonly AdminLevelKey[] = ['union', 'upazila', 'district', 'division'];
 

@@ -3,11 +3,11 @@
 // report. Modal: focus moves in on open and back on close, Tab stays inside,
 // Escape closes. Closing does not stop a running import; reopening shows it.
 
-import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from './api';
-import type { I18n } from './i18n';
+import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from '../../api';
+import type { I18n } from '../../core/i18n';
 import { failuresFilename, renderImportReport } from './import-report';
 import { watchImport, type ImportFeed } from './import-watch';
-import type { Session } from './session';
+import type { Session } from '../../core/session';
 
 export interface ImportDeps {
   upload: typeof uploadImport;

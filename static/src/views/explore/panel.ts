@@ -1,8 +1,8 @@
 // The side panel of one admin unit: names in English and Bangla, level,
 // parents, area and alternative names. Closable with its button or Escape.
 
-import type { AdminUnit, UnitSummary } from './api';
-import type { I18n } from './i18n';
+import type { AdminUnit, UnitSummary } from '../../api';
+import type { I18n } from '../../core/i18n';
 
 export interface PanelCallbacks {
   /** The user closed the panel. */
