@@ -38,6 +38,7 @@ import { LiveMap, reloadTileJSONSources } from './views/explore/live-map';
 import { UnitPanel } from './views/explore/panel';
 import { SectorCatalogue, SectorFilter } from './sectors';
 import { canImport, Session } from './core/session';
+import './views/explore/strings';
 
 /** Bangladesh, with a little margin: the view when the URL names none. */
 const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];
