@@ -8,7 +8,6 @@ import type { StyleSpecification } from 'maplibre-gl';
 // ship the (self-contained) worker as an asset and point MapLibre at it.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import {
-  ApiError,
   fetchAdmin,
   fetchConfig,
   fetchEnterpriseStats,
@@ -195,7 +194,7 @@ export async function startApp(root: HTMLElement): Promise<App> {
       unit = await fetchAdmin(pcode, ctrl.signal);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      panel.showError(pcode, err instanceof ApiError ? err.message : String(err));
+      panel.showError(pcode, err);
       return;
     }
     if (ctrl.signal.aborted) return;

@@ -4,6 +4,7 @@
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
+import { errorText } from '../core/errors';
 import type { I18n } from '../core/i18n';
 import { canEdit, canImport, type Session } from '../core/session';
 
@@ -149,7 +150,7 @@ export class AccountControl implements IControl {
       this.error =
         err instanceof ApiError && (err.status === 401 || err.status === 403)
           ? this.i18n.t('auth.invalid')
-          : this.i18n.t('auth.error', { message: err instanceof Error ? err.message : String(err) });
+          : this.i18n.t('auth.error', { message: errorText(this.i18n, err) });
     } finally {
       this.busy = false;
       this.render();

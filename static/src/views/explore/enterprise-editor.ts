@@ -14,8 +14,9 @@ import {
   type EnterpriseInput,
   type LonLat,
 } from '../../api';
-import { EnterpriseForm, enterpriseBody, initialValues, saveErrorMessage } from './enterprise-form';
+import { EnterpriseForm, enterpriseBody, initialValues } from './enterprise-form';
 import type { EnterprisePopup } from './enterprise-popup';
+import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
 import type { EnterpriseChange } from '../../live';
 import type { SectorCatalogue } from '../../sectors';
@@ -160,7 +161,7 @@ export class EnterpriseEditor {
       } catch (err) {
         yes.disabled = false;
         yes.textContent = t.t('edit.deleteYes');
-        status.textContent = t.t('edit.deleteError', { message: saveErrorMessage(err) });
+        status.textContent = t.t('edit.deleteError', { message: errorText(t, err) });
         status.hidden = false;
       }
     });
@@ -259,7 +260,7 @@ export class EnterpriseEditor {
       } catch (err) {
         yes.disabled = false;
         yes.textContent = t.t('edit.moveHere');
-        status.textContent = t.t('edit.moveError', { message: saveErrorMessage(err) });
+        status.textContent = t.t('edit.moveError', { message: errorText(t, err) });
         status.hidden = false;
       }
     });
