@@ -1,6 +1,7 @@
 // AccountControl: sign in with an API token, see who is signed in and in
-// which role, add an enterprise on the map and open the survey import
-// (editors and administrators), and sign out. The token form folds out of the control; Escape folds it away.
+// which role, run the shown view's actions for editors and administrators
+// (explore: add an enterprise on the map, open the survey import), and sign
+// out. The shell owns the control; views set and clear their actions. The token form folds out of the control; Escape folds it away.
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
@@ -43,10 +44,18 @@ export class AccountControl implements IControl {
   constructor(
     private readonly i18n: I18n,
     private readonly session: Session,
-    private readonly onImport: () => void,
+    /** Opens the survey import; no button without it. */
+    private onImport?: () => void,
     /** Starts adding an enterprise on the map; no button without it. */
-    private readonly onAddEnterprise?: () => void,
+    private onAddEnterprise?: () => void,
   ) {}
+
+  /** Sets the actions of the view shown (none: their buttons go). */
+  setActions(actions: { onImport?: () => void; onAddEnterprise?: () => void }): void {
+    this.onImport = actions.onImport;
+    this.onAddEnterprise = actions.onAddEnterprise;
+    this.render();
+  }
 
   onAdd(_map: MapLibreMap): HTMLElement {
     const container = el('div', 'maplibregl-ctrl guccho-account');
@@ -159,7 +168,7 @@ export class AccountControl implements IControl {
     else this.tokenInput?.focus();
   };
 
-  private handleImport = (): void => this.onImport();
+  private handleImport = (): void => this.onImport?.();
 
   private handleAdd = (): void => this.onAddEnterprise?.();
 
@@ -178,7 +187,7 @@ export class AccountControl implements IControl {
     this.signInButton!.textContent = t.t('auth.signIn');
     this.signInButton!.setAttribute('aria-expanded', String(this.formOpen));
     this.who!.hidden = !me;
-    this.importButton!.hidden = !canImport(me);
+    this.importButton!.hidden = !canImport(me) || !this.onImport;
     this.addButton!.hidden = !canEdit(me) || !this.onAddEnterprise;
     this.addButton!.textContent = t.t('edit.add');
     this.signOutButton!.hidden = !me;
