@@ -5,6 +5,7 @@
 // learns of them like of anyone's change, from the websocket (onSaved is
 // told what changed, for when the socket is down).
 
+import './editor.css';
 import { Popup, type Map as MapLibreMap, type MapMouseEvent } from 'maplibre-gl';
 import {
   createEnterprise,

@@ -3,6 +3,7 @@
 // report. Modal: focus moves in on open and back on close, Tab stays inside,
 // Escape closes. Closing does not stop a running import; reopening shows it.
 
+import './import-dialog.css';
 import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';

@@ -28,6 +28,7 @@ import { LiveMap, reloadTileJSONSources } from './live-map';
 import { UnitPanel } from './panel';
 import { SearchControl } from './search-control';
 import { SectorControl } from './sector-control';
+import './explore.css';
 import './strings';
 
 function prefersReducedMotion(): boolean {
