@@ -76,10 +76,6 @@ export class ViewRegistry {
     return this.loaders.has(name);
   }
 
-  get names(): string[] {
-    return [...this.loaders.keys()];
-  }
-
   /** A new instance of the named view, loading its module first. */
   async create(name: string): Promise<View> {
     const loader = this.loaders.get(name);
