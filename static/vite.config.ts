@@ -26,6 +26,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
     reporters: ['dot', './test/summary-reporter.ts'],
   },
 });

@@ -24,6 +24,7 @@ import {
   launchPersistent,
   rendered,
   shot,
+  sleep,
   signIn,
   startServer,
   stopServer,
@@ -345,5 +346,109 @@ describe('guccho web map', () => {
     assert.match(readFileSync(saved, 'utf8'), /spaceships/, 'the failed rows name the unknown sector');
     await page.keyboard.press('Escape');
     await page.locator('#import-dialog').waitFor({ state: 'hidden', timeout: 5000 });
+  });
+  step('in Bangla, a unit that cannot be loaded is explained without the server’s English', async () => {
+    await page.locator('.guccho-lang button[data-lang="bn"]').click();
+    await page.evaluate(() => {
+      location.hash = '#z=7&lon=90.3&lat=23.8&sel=BD99';
+    });
+    const status = page.locator('#unit-panel .unit-panel-status.error');
+    await status.waitFor({ state: 'visible', timeout: 10_000 });
+    const bn = await status.innerText();
+    assert.match(bn, /এই একক লোড করা যায়নি/);
+    assert.doesNotMatch(bn, /[A-Za-z]/, `the Bangla panel shows English: ${bn}`);
+    await shot(page, '11-unit-error-bangla.png');
+    await page.locator('.guccho-lang button[data-lang="en"]').click();
+    assert.match(await status.innerText(), /^Could not load this unit: .*BD99/);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !new URLSearchParams(location.hash.slice(1)).get('sel'), null, { timeout: 5000 });
+  });
+
+  step('switching to another view and back leaves the map and page as they were', async () => {
+    // A test-only view, registered at run time as a real one would be.
+    await page.evaluate(() => {
+      window.__guccho.views.register('e2e-blank', async () => ({
+        createView: () => ({
+          params: [],
+          mount(ctx) {
+            ctx.layers.addSource('e2e-blank', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+            ctx.layers.addLayer('analysis', { id: 'e2e-blank-fill', type: 'fill', source: 'e2e-blank' });
+            ctx.layers.listen('click', () => {});
+          },
+          unmount() {},
+        }),
+      }));
+      // Listeners by event type, e.g. { click: 3, moveend: 2 }.
+      const count = (listeners) => Object.fromEntries(Object.entries(listeners ?? {}).filter(([, fns]) => fns.length).map(([type, fns]) => [type, fns.length]).sort());
+      window.__e2eViewState = () => {
+        const map = window.__guccho.map;
+        const style = map.getStyle();
+        return {
+          view: window.__guccho.view,
+          layers: style.layers.map((l) => l.id),
+          sources: Object.keys(style.sources).sort(),
+          mapListeners: count(map._listeners),
+          mapOnceListeners: count(map._oneTimeListeners),
+          controls: document.querySelectorAll('.maplibregl-ctrl').length,
+          panels: document.querySelectorAll('#unit-panel, .synthetic-banner, .edit-hint').length,
+        };
+      };
+    });
+    const total = (byType) => Object.values(byType).reduce((n, c) => n + c, 0);
+    const viewState = () => page.evaluate(() => window.__e2eViewState());
+    /** The state once it has stopped changing (a view finishes mounting after its fetches). */
+    const stable = async () => {
+      let last = '';
+      for (let same = 0, tries = 0; same < 3 && tries < 60; tries++) {
+        await sleep(300);
+        const now = JSON.stringify(await viewState());
+        same = now === last ? same + 1 : 0;
+        last = now;
+      }
+      return JSON.parse(last);
+    };
+    const toBlank = async () => {
+      await page.evaluate(() => {
+        location.hash = '#view=e2e-blank&' + location.hash.slice(1);
+      });
+      await page.waitForFunction(() => window.__guccho.view === 'e2e-blank', null, { timeout: 10_000 });
+      return stable();
+    };
+    const toExplore = async () => {
+      await page.evaluate(() => history.back());
+      await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });
+      await waitIdle(page);
+      return stable();
+    };
+    await waitIdle(page);
+    const used = await viewState();
+    assert.equal(used.view, 'explore');
+    for (const id of ['divisions-fill', 'unions-line', 'enterprises-points']) assert.ok(used.layers.includes(id), `explore draws ${id}`);
+
+    // The first switch leaves explore after all the steps above used it.
+    const blank = await toBlank();
+    console.log(`# other view: map listeners ${JSON.stringify(blank.mapListeners)}`);
+    const explores = blank.layers.filter((id) => /^(divisions|districts|upazilas|unions|enterprises)-/.test(id));
+    assert.deepEqual(explores, [], 'no explore layer is left in the other view');
+    assert.ok(blank.layers.includes('e2e-blank-fill'));
+    assert.deepEqual(
+      blank.sources.filter((id) => id !== 'e2e-blank'),
+      used.sources.filter((id) => !/^(divisions|districts|upazilas|unions|enterprises)$/.test(id)),
+    );
+    assert.equal(blank.panels, 0, 'no explore panel, banner or hint is left');
+    assert.equal(await page.locator('.guccho-search, .guccho-sectors, .guccho-live, .import-backdrop, .guccho-popup').count(), 0, 'no explore control or popup is left');
+    assert.ok(total(blank.mapListeners) < total(used.mapListeners), `map listeners ${JSON.stringify(blank.mapListeners)}, fewer than explore's`);
+    await shot(page, '12-other-view.png');
+    const base = await toExplore();
+    console.log(`# explore mounted afresh: ${base.layers.length} layers, map listeners ${JSON.stringify(base.mapListeners)}, ${base.controls} controls`);
+    assert.deepEqual(base.layers, used.layers, 'explore draws the same layers in the same order');
+
+    // Back and forth again: each side returns to exactly the same state.
+    for (let round = 1; round <= 2; round++) {
+      assert.deepEqual(await toBlank(), blank, `round ${round}: the other view finds the map as the first time`);
+      assert.deepEqual(await toExplore(), base, `round ${round}: back in explore, the map holds what it held before`);
+    }
+    await waitIdle(page);
+    assert.ok((await rendered(page, 'divisions-fill')).length > 0, 'explore draws again');
   });
 });

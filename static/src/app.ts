@@ -1,47 +1,36 @@
-// The application: builds the map from the server's configuration, adds the
-// admin and enterprise layers and the controls, and keeps selection, panel,
-// sector filter and URL hash in step.
+// The shell: builds the map from the server's configuration, adds what every
+// view shares (language and account controls, zoom buttons, scale, the
+// camera in the hash) and shows one view at a time as the hash names it:
+// the explore view comes with the first page, other views are registered
+// with a loader (a dynamic import) and load when first shown. Switching
+// unmounts the shown view and clears its layer scope before mounting the
+// next.
 
 import * as maplibregl from 'maplibre-gl';
 import type { StyleSpecification } from 'maplibre-gl';
 // MapLibre looks for its worker beside its own module, which bundling moves;
 // ship the (self-contained) worker as an asset and point MapLibre at it.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import {
-  ApiError,
-  fetchAdmin,
-  fetchConfig,
-  fetchEnterpriseStats,
-  fetchSectors,
-  type AdminUnit,
-  type BBox,
-  type GeocodeResult,
-  type Sector,
-} from './api';
-import { addAdminLayers, ADMIN_LEVELS, adminLevel, BACKGROUND_COLOUR, featureId, levelOfPCode } from './admin-layers';
-import { SyntheticBanner } from './banner';
+import { fetchConfig, type BBox } from './api';
 import { AccountControl } from './controls/account-control';
 import { LanguageControl } from './controls/language-control';
-import { LiveControl } from './controls/live-control';
-import { SearchControl } from './controls/search-control';
-import { SectorControl } from './controls/sector-control';
-import { EnterpriseEditor } from './enterprise-editor';
-import { EnterpriseLayer, transformRequest } from './enterprise-layers';
-import { EnterprisePicker } from './enterprise-picker';
-import { EnterprisePopup } from './enterprise-popup';
-import { formatHash, isPCode, parseHash, type ViewState } from './hash';
-import { HoverPicker, Selection } from './highlight';
-import { I18n } from './i18n';
-import { defaultImportDeps, ImportDialog } from './import-dialog';
-import { LiveClient, socketURL } from './live';
-import { LiveMap, reloadTileJSONSources } from './live-map';
-import { UnitPanel } from './panel';
-import { SectorCatalogue, SectorFilter } from './sectors';
-import { canImport, Session } from './session';
+import { formatHash, parseHash } from './core/hash';
+import { I18n } from './core/i18n';
+import { LayerRegistry } from './core/layers';
+import { DEFAULT_VIEW, parseRoute, Router } from './core/router';
+import { Session } from './core/session';
+import { pick, ViewHost } from './core/host';
+import { ViewRegistry } from './core/view';
+import * as explore from './views/explore';
+import type { ExploreView } from './views/explore';
 
 /** Bangladesh, with a little margin: the view when the URL names none. */
 const BANGLADESH: BBox = [87.9, 20.5, 92.8, 26.7];
 const MAX_ZOOM = 14;
+/** The hash parameters of the shell: the camera. */
+const CAMERA_PARAMS = ['z', 'lon', 'lat'];
+/** The map's background where no basemap is drawn. */
+const BACKGROUND_COLOUR = '#f3f2ee';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -71,34 +60,34 @@ async function baseStyle(url: string): Promise<{ style: StyleSpecification; base
   return { style: plainStyle(), basemap: false };
 }
 
-function prefersReducedMotion(): boolean {
-  return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-}
-
-/** The sector catalogue, or none when the server cannot give it. */
-async function loadSectors(): Promise<Sector[]> {
-  try {
-    return (await fetchSectors()).sectors ?? [];
-  } catch (err) {
-    console.warn('guccho: /api/sectors unavailable', err);
-    return [];
-  }
+/** The views of the app; explore is part of the first page, others load on demand. */
+export function defaultViews(): ViewRegistry {
+  return new ViewRegistry({ [DEFAULT_VIEW]: () => Promise.resolve(explore) });
 }
 
 export interface App {
   map: maplibregl.Map;
   i18n: I18n;
-  /** The sectors shown on the map. */
-  sectors: SectorFilter;
   session: Session;
-  /** The websocket of live updates. */
-  live: LiveClient;
-  /** Selects a unit by P-code, opens its panel and optionally moves the map to it. */
+  router: Router;
+  /** The views by name; register adds one (a loader returning its module). */
+  views: ViewRegistry;
+  /** The layers of all views, in slot order. */
+  layers: LayerRegistry;
+  /** The name of the view shown. */
+  readonly view: string;
+  /** Shows a view (a history entry), keeping the camera. */
+  show(view: string): Promise<void>;
+  /** The explore view while it is shown. */
+  readonly explore: ExploreView | null;
+  /** Explore's sector filter, websocket and selection, while it is shown (the end-to-end tests read these). */
+  readonly sectors: ExploreView['sectors'];
+  readonly live: ExploreView['live'];
   select(pcode: string, opts?: { fit?: boolean }): Promise<void>;
 }
 
-/** Starts the application inside root (which holds #map and the panel). */
-export async function startApp(root: HTMLElement): Promise<App> {
+/** Starts the application inside root (which holds #map). */
+export async function startApp(root: HTMLElement, views: ViewRegistry = defaultViews()): Promise<App> {
   const i18n = new I18n(window.localStorage);
   const applyDocumentLang = () => {
     document.documentElement.lang = i18n.lang;
@@ -111,15 +100,15 @@ export async function startApp(root: HTMLElement): Promise<App> {
   i18n.onChange(applyDocumentLang);
 
   const session = new Session(window.localStorage);
-  const restored = session.restore();
-  const [config, sectors] = await Promise.all([fetchConfig(), loadSectors()]);
+  const sessionRestored = session.restore();
+  const config = await fetchConfig();
   const { style, basemap } = await baseStyle(config.basemap_style_url);
+  const router = new Router(window);
   const initial = parseHash(location.hash);
-  const catalogue = new SectorCatalogue(sectors);
-  const filter = new SectorFilter(catalogue);
-  filter.set(initial.sectors ?? null);
   const container = root.querySelector<HTMLElement>('#map')!;
 
+  // Set once the map exists; MapLibre may ask for request options before.
+  let hostForRequests: ViewHost | null = null;
   const map = new maplibregl.Map({
     container,
     style,
@@ -131,187 +120,71 @@ export async function startApp(root: HTMLElement): Promise<App> {
     dragRotate: false,
     pitchWithRotate: false,
     attributionControl: { compact: true, customAttribution: config.attribution || undefined },
-    transformRequest,
+    // The shown view may ask for other request options (explore: no-cache enterprise tiles).
+    transformRequest: (url, type) => hostForRequests?.view?.transformRequest?.(url, type) ?? { url },
   });
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
+  const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
+  const layers = new LayerRegistry(map);
 
-  const selection = new Selection(map);
-  // The callbacks run on user actions, after everything below is defined.
-  const panel = new UnitPanel(root, i18n, {
-    onClose: () => close(),
-    onNavigate: (pcode) => void select(pcode, { fit: true }),
-    onZoomTo: (unit) => fitUnit(unit.bbox, unit.pcode),
-  });
-
-  let request: AbortController | undefined;
-
-  const writeHash = () => {
-    const c = map.getCenter();
-    const state: ViewState = {
-      zoom: map.getZoom(),
-      center: [c.lng, c.lat],
-      sel: panel.pcode ?? undefined,
-      sectors: filter.selected ?? undefined,
-    };
-    const hash = formatHash(state);
-    if (hash !== location.hash) history.replaceState(history.state, '', hash || location.pathname + location.search);
-  };
-
-  /** Moves the map to a unit's bbox, deep enough that its level is drawn. */
-  const fitUnit = (bbox: BBox, pcode: string) => {
-    const wide = container.clientWidth > 720;
-    const padding = { top: 72, bottom: 48, left: wide ? 400 : 32, right: wide ? 72 : 32 };
-    const camera = map.cameraForBounds(bbox, { padding, maxZoom: MAX_ZOOM - 1 });
-    if (!camera) return;
-    const minZoom = adminLevel(levelOfPCode(pcode)).minzoom + 0.25;
-    map.flyTo({
-      center: camera.center,
-      zoom: Math.max(camera.zoom ?? minZoom, minZoom),
-      duration: prefersReducedMotion() ? 0 : 1200,
-      essential: true,
-    });
-  };
-
-  const close = () => {
-    request?.abort();
-    selection.set(null);
-    panel.close();
-    writeHash();
-  };
-
-  const select = async (pcode: string, opts: { fit?: boolean; id?: number; bbox?: BBox } = {}) => {
-    if (!isPCode(pcode)) return;
-    request?.abort();
-    const ctrl = new AbortController();
-    request = ctrl;
-    selection.set({ level: levelOfPCode(pcode), id: opts.id ?? featureId(pcode) });
-    panel.showLoading(pcode);
-    writeHash();
-    if (opts.fit && opts.bbox) fitUnit(opts.bbox, pcode);
-    let unit: AdminUnit;
-    try {
-      unit = await fetchAdmin(pcode, ctrl.signal);
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') return;
-      panel.showError(pcode, err instanceof ApiError ? err.message : String(err));
-      return;
-    }
-    if (ctrl.signal.aborted) return;
-    if (unit.feature_id && unit.feature_id !== selection.ref?.id) {
-      selection.set({ level: unit.level, id: unit.feature_id });
-    }
-    panel.showUnit(unit);
-    if (opts.fit && !opts.bbox) fitUnit(unit.bbox, pcode);
-  };
-
-  // Enterprises: layer, popup, legend and filter, counts and the synthetic-data banner.
-  const enterprises = new EnterpriseLayer(map, catalogue);
-  enterprises.setSectors(filter.selected);
-  const popup = new EnterprisePopup(map, i18n, catalogue);
-  const sectorControl = new SectorControl(i18n, catalogue, filter);
-  const banner = new SyntheticBanner(root.querySelector<HTMLElement>('.app-header') ?? root, i18n);
-  const refreshStats = async () => {
-    try {
-      const stats = await fetchEnterpriseStats();
-      sectorControl.setStats(stats);
-      banner.set((stats?.synthetic ?? 0) > 0);
-    } catch (err) {
-      console.warn('guccho: enterprise counts unavailable', err);
-    }
-  };
-  void refreshStats();
-  filter.onChange(() => {
-    enterprises.setSectors(filter.selected);
-    writeHash();
-  });
-
-  // Live updates: the socket follows the view, the sector filter and the
-  // role (the imports topic is for editors).
-  const live = new LiveClient({ url: () => socketURL(location, session.bearer) });
-  const liveMap = new LiveMap(map, live, {
-    reloadEnterprises: () => enterprises.refresh(),
-    reloadAdmin: () => reloadTileJSONSources(map, ADMIN_LEVELS.map((l) => l.id)),
-    refreshStats,
-    openEnterprise: () => (popup.isOpen ? popup.id : null),
-    refreshPopup: (deleted) => (deleted ? popup.close() : void popup.reload()),
-    sectors: () => filter.selected,
-    topics: () => ['enterprises', 'admin', ...(canImport(session.me) ? ['imports'] : [])],
-  });
-  live.subscribe(liveMap.filter());
-  void restored.finally(() => live.start());
-  filter.onChange(() => liveMap.resubscribe());
-  const reconnect = () => live.reconnect();
-  window.addEventListener('online', reconnect);
-  window.addEventListener('offline', reconnect);
-
-  const importDialog = new ImportDialog(
-    root,
-    i18n,
-    session,
-    () => {
-      // The socket brings the import's changes; without it, reload.
-      if (live.connected) return;
-      void enterprises.refresh();
-      void refreshStats();
-    },
-    { ...defaultImportDeps, live },
-  );
-  // Saves reach the map through the socket like anyone's; without it, here.
-  const editor = new EnterpriseEditor(map, i18n, catalogue, session, popup, (change) => {
-    if (!live.connected) liveMap.apply(change);
-  });
-  session.onChange(() => {
-    if (!session.me) importDialog.close();
-    liveMap.resubscribe();
-    live.reconnect(); // a connection's role is fixed when it opens
-  });
-
-  const search = new SearchControl(i18n, (r: GeocodeResult) => void select(r.pcode, { fit: true, bbox: r.bbox, id: r.feature_id }));
-  map.addControl(search, 'top-left');
+  const account = new AccountControl(i18n, session);
   map.addControl(new LanguageControl(i18n), 'top-right');
-  map.addControl(new AccountControl(i18n, session, () => importDialog.open(), () => editor.startAdd()), 'top-right');
+  map.addControl(account, 'top-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  if (catalogue.sectors.length) map.addControl(sectorControl, 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  map.addControl(new LiveControl(i18n, live), 'bottom-left');
-
-  map.on('load', () => {
-    addAdminLayers(map, location.origin, basemap);
-    // The enterprise picker listens first, so the admin picker can stand
-    // aside wherever an enterprise is under the pointer.
-    const picker = new EnterprisePicker(
-      map,
-      i18n,
-      catalogue,
-      (id, feature) => {
-        const g = feature.geometry;
-        void popup.open(id, g.type === 'Point' ? (g.coordinates as [number, number]) : map.getCenter());
-      },
-      () => !editor.isPicking,
-    );
-    // While an editor picks a place, the click is theirs alone.
-    new HoverPicker(map, i18n, (u) => void select(u.pcode, { id: u.id }), (p) => editor.isPicking || picker.pickAt([p.x, p.y]) !== null);
-    map.on('click', (e) => {
-      if (!editor.isPicking && picker.pickAt(e.point)?.kind !== 'point') popup.close();
-    });
-    void enterprises.add();
-    // Feature-state set before the sources existed is re-applied now.
-    const ref = selection.ref;
-    if (ref) selection.set(ref);
-  });
-  map.on('moveend', writeHash);
   map.on('error', (e) => console.error('guccho map:', e.error?.message ?? e));
 
-  window.addEventListener('hashchange', () => {
-    const next = parseHash(location.hash);
+  const cameraParams = (): Record<string, string> => {
+    const c = map.getCenter();
+    return parseRoute(formatHash({ zoom: map.getZoom(), center: [c.lng, c.lat] })).params;
+  };
+  const host = new ViewHost({
+    views,
+    layers,
+    router,
+    shared: { map, root, i18n, session, account, loaded, basemap, sessionRestored },
+    shellParams: cameraParams,
+    hasCamera: (params) => Boolean(parseHash(new URLSearchParams(pick(params, CAMERA_PARAMS)).toString()).center),
+  });
+  hostForRequests = host;
+  /** The latest switch, for show() to wait on. */
+  let showing: Promise<void> = Promise.resolve();
+
+  map.on('moveend', () => host.writeHash());
+  router.onChange((route) => {
+    const next = parseHash(new URLSearchParams(pick(route.params, CAMERA_PARAMS)).toString());
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
-    filter.set(next.sectors ?? null);
-    if (next.sel && next.sel !== panel.pcode) void select(next.sel, { fit: !next.center });
-    else if (!next.sel && panel.isOpen) close();
+    showing = host.show(route).catch((err) => console.error(`guccho: view ${route.view} failed`, err));
   });
 
-  if (initial.sel) void select(initial.sel, { fit: !initial.center });
+  await host.show(router.current);
 
-  return { map, i18n, sectors: filter, session, live, select: (pcode, opts) => select(pcode, opts) };
+  const exploreView = () => (host.name === DEFAULT_VIEW ? (host.view as ExploreView) : null);
+  return {
+    map,
+    i18n,
+    session,
+    router,
+    views,
+    layers,
+    get view() {
+      return host.name;
+    },
+    show: (view) => {
+      router.go(view, cameraParams());
+      return showing;
+    },
+    get explore() {
+      return exploreView();
+    },
+    get sectors() {
+      return exploreView()?.sectors ?? null;
+    },
+    get live() {
+      return exploreView()?.live ?? null;
+    },
+    select: (pcode, opts) => exploreView()?.select(pcode, opts) ?? Promise.resolve(),
+  };
 }
+

@@ -3,7 +3,7 @@
 // URL without sectors= keeps showing sectors added to the catalogue later.
 
 import type { Sector } from './api';
-import type { I18n } from './i18n';
+import type { I18n } from './core/i18n';
 
 /** The colour of features whose sector the catalogue does not know. */
 export const UNKNOWN_SECTOR_COLOUR = '#8c8c8c';

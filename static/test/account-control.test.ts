@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError, type Me } from '../src/api';
 import { AccountControl } from '../src/controls/account-control';
-import { I18n } from '../src/i18n';
-import { Session } from '../src/session';
+import { I18n } from '../src/core/i18n';
+import { Session } from '../src/core/session';
 
 function setup(check: (token: string) => Promise<Me>) {
   const i18n = new I18n();
@@ -47,6 +47,32 @@ describe('AccountControl', () => {
     q<HTMLButtonElement>(s.el, '.guccho-account-signout').click();
     expect(s.session.me).toBeNull();
     expect(q(s.el, '.guccho-account-signin').hidden).toBe(false);
+  });
+
+  it('shows the actions the view sets, and none once it clears them', async () => {
+    const s = setup(async () => ({ role: 'editor', name: 'Nasrin' }));
+    control = s.control;
+    await submit(s.el, 'tok');
+    await vi.waitFor(() => expect(s.session.me).not.toBeNull());
+    s.control.setActions({});
+    expect(q(s.el, '.guccho-account-import').hidden).toBe(true);
+    expect(q(s.el, '.guccho-account-add').hidden).toBe(true);
+    const onAddEnterprise = vi.fn();
+    const onImport = vi.fn();
+    s.control.setActions({ onImport, onAddEnterprise });
+    q<HTMLButtonElement>(s.el, '.guccho-account-add').click();
+    q<HTMLButtonElement>(s.el, '.guccho-account-import').click();
+    expect([onAddEnterprise.mock.calls.length, onImport.mock.calls.length, s.onImport.mock.calls.length]).toEqual([1, 1, 0]);
+  });
+
+  it('in Bangla, says why sign-in failed without the server’s English', async () => {
+    const s = setup(async () => {
+      throw new ApiError(503, 'unavailable', 'database down');
+    });
+    control = s.control;
+    s.i18n.setLang('bn');
+    await submit(s.el, 'tok');
+    await vi.waitFor(() => expect(q(s.el, '.guccho-signin-status').textContent).toBe('সাইন ইন করা যায়নি: সার্ভার এখন উত্তর দিতে পারছে না; পরে আবার চেষ্টা করুন।'));
   });
 
   it('says when a token is not valid and keeps the form open', async () => {

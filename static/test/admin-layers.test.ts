@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureId, finestLevelAt, levelOfPCode } from '../src/admin-layers';
+import { featureId, finestLevelAt, levelOfPCode } from '../src/views/explore/admin-layers';
 
 describe('featureId', () => {
   it.each([

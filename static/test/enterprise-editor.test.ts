@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../src/api';
-import { changeOf, EnterpriseEditor, type EditorAPI } from '../src/enterprise-editor';
-import type { EnterprisePopup } from '../src/enterprise-popup';
-import { I18n } from '../src/i18n';
+import { changeOf, EnterpriseEditor, type EditorAPI } from '../src/views/explore/enterprise-editor';
+import type { EnterprisePopup } from '../src/views/explore/enterprise-popup';
+import { I18n } from '../src/core/i18n';
 import { SectorCatalogue } from '../src/sectors';
-import { Session } from '../src/session';
+import { Session } from '../src/core/session';
 import { SECTORS, shoeMaker } from './fixtures';
 
 async function setup(role = 'editor', api: Partial<EditorAPI> = {}) {

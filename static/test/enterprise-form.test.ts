@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api';
-import { EnterpriseForm, enterpriseBody, initialValues, MAX_NAME, validate, type FormValues } from '../src/enterprise-form';
-import { I18n } from '../src/i18n';
+import { EnterpriseForm, enterpriseBody, initialValues, MAX_NAME, validate, type FormValues } from '../src/views/explore/enterprise-form';
+import { I18n } from '../src/core/i18n';
 import { SectorCatalogue } from '../src/sectors';
 import { SECTORS, shoeMaker } from './fixtures';
 

@@ -9,8 +9,9 @@ import {
   POINT_LAYER,
   withQuery,
   withSectors,
-} from '../src/enterprise-layers';
+} from '../src/views/explore/enterprise-layers';
 import { SectorCatalogue } from '../src/sectors';
+import { LayerRegistry, type LayerMap } from '../src/core/layers';
 import { SECTORS } from './fixtures';
 
 const catalogue = new SectorCatalogue(SECTORS);
@@ -109,7 +110,7 @@ describe('EnterpriseLayer', () => {
     const fetchMock = vi.fn(async () => tilejson(1));
     vi.stubGlobal('fetch', fetchMock);
     const map = fakeMap();
-    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue);
+    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue, new LayerRegistry(map as unknown as LayerMap).scope());
     layer.setSectors(['dairy']);
     expect(await layer.add()).toBe(true);
     expect(fetchMock).toHaveBeenCalledWith('/tiles/enterprises.json', expect.anything());
@@ -120,7 +121,7 @@ describe('EnterpriseLayer', () => {
   it('rebuilds the tiles when the filter changes and hides the layers for none', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => tilejson(1)));
     const map = fakeMap();
-    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue);
+    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue, new LayerRegistry(map as unknown as LayerMap).scope());
     await layer.add();
     const source = map.sources.get(ENTERPRISE_SOURCE);
     layer.setSectors(['dairy', 'rice_milling']);
@@ -137,7 +138,7 @@ describe('EnterpriseLayer', () => {
     let v = 1;
     vi.stubGlobal('fetch', vi.fn(async () => tilejson(v)));
     const map = fakeMap();
-    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue);
+    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue, new LayerRegistry(map as unknown as LayerMap).scope());
     await layer.add();
     const source = map.sources.get(ENTERPRISE_SOURCE);
     v = 2;
@@ -151,7 +152,7 @@ describe('EnterpriseLayer', () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('{"error":{"code":"not_found","message":"no layer"}}', { status: 404 })));
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const map = fakeMap();
-    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue);
+    const layer = new EnterpriseLayer(map as unknown as MapLibreMap, catalogue, new LayerRegistry(map as unknown as LayerMap).scope());
     expect(await layer.add()).toBe(false);
     expect(map.sources.size).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { placeNames, placementSentence, renderEnterprise } from '../src/enterprise-popup';
-import { cellTooltip, pointTooltip } from '../src/enterprise-picker';
-import { I18n } from '../src/i18n';
+import { placeNames, placementSentence, renderEnterprise } from '../src/views/explore/enterprise-popup';
+import { cellTooltip, pointTooltip } from '../src/views/explore/enterprise-picker';
+import { I18n } from '../src/core/i18n';
 import { SectorCatalogue } from '../src/sectors';
 import { SECTORS, shoeMaker } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHash, isPCode, parseHash } from '../src/hash';
+import { formatHash, isPCode, parseHash } from '../src/core/hash';
 
 describe('parseHash', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { I18n } from '../src/i18n';
+import { I18n } from '../src/core/i18n';
 
 /** An in-memory stand-in for localStorage. */
 function memoryStorage(initial: Record<string, string> = {}) {

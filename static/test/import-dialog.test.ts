@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type ImportReport } from '../src/api';
-import { I18n } from '../src/i18n';
-import { formatBytes, ImportDialog, type ImportDeps } from '../src/import-dialog';
-import { Session } from '../src/session';
+import { I18n } from '../src/core/i18n';
+import { formatBytes, ImportDialog, type ImportDeps } from '../src/views/explore/import-dialog';
+import { Session } from '../src/core/session';
 
 const finished: ImportReport = {
   id: 'imp-1',

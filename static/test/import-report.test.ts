@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../src/api';
-import { I18n } from '../src/i18n';
-import { failuresFilename, renderImportReport } from '../src/import-report';
+import { I18n } from '../src/core/i18n';
+import { failuresFilename, renderImportReport } from '../src/views/explore/import-report';
 
 const report: ImportReport = {
   id: 'imp-7',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../src/api';
-import { LIVE_CHECK_MS, POLL_INTERVAL_MS, watchImport, type ImportFeed } from '../src/import-watch';
+import { LIVE_CHECK_MS, POLL_INTERVAL_MS, watchImport, type ImportFeed } from '../src/views/explore/import-watch';
 import type { LiveEvent, LiveStatus } from '../src/live';
 
 /** A live socket stand-in: connected or not, and events pushed by hand. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LiveControl } from '../src/controls/live-control';
-import { I18n } from '../src/i18n';
+import { LiveControl } from '../src/views/explore/live-control';
+import { I18n } from '../src/core/i18n';
 import type { LiveStatus } from '../src/live';
 
 function fakeLive(status: LiveStatus) {

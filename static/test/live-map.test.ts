@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { BBox, LonLat } from '../src/api';
 import { LiveClient, type LiveEvent, type SocketLike } from '../src/live';
-import { contains, dropCachedTiles, LiveMap, mergeTiles, subscriptionBBox, tileBBox, type LiveTargets } from '../src/live-map';
+import { contains, dropCachedTiles, LiveMap, mergeTiles, subscriptionBBox, tileBBox, type LiveTargets } from '../src/views/explore/live-map';
 
 /** The parts of a MapLibre map LiveMap uses, over a view around Bhairab at z14. */
 function fakeMap(view: BBox = [90.97, 24.03, 91.01, 24.07], zoom = 14) {
@@ -202,6 +202,34 @@ describe('LiveMap', () => {
     expect(t.socket().sent[1]).not.toHaveProperty('last_event_id');
     // Cached tiles outside the new area would miss changes: dropped.
     expect(t.map.cached).toEqual([]);
+  });
+
+  it('refreshes a touched tile whose first load was in flight once that load ends', async () => {
+    const t = setup();
+    const inTile = (key: string, x: number) => ({ sourceId: 'enterprises', tile: { tileID: { key, canonical: { z: 14, x, y: 7063 } } } });
+    t.map.fire('sourcedataloading', inTile('k-touched', 12333));
+    t.map.fire('sourcedataloading', inTile('k-other', 12000));
+    t.event({ id: 2, type: 'enterprises.changed', payload: { action: 'created', count: 1, ids: ['a'], points: [[90.99, 24.05]] } });
+    await vi.advanceTimersByTimeAsync(60);
+    expect(t.map.refreshTiles).toHaveBeenCalledTimes(1); // MapLibre passes over the loading tile here
+    t.map.fire('sourcedata', inTile('k-other', 12000));
+    expect(t.map.refreshTiles).toHaveBeenCalledTimes(1);
+    t.map.fire('sourcedata', inTile('k-touched', 12333));
+    expect(refreshed(t.map)[1]).toEqual(['enterprises', ['14/12333/7063']]);
+    // Its second load ends the matter.
+    t.map.fire('sourcedata', inTile('k-touched', 12333));
+    expect(t.map.refreshTiles).toHaveBeenCalledTimes(2);
+  });
+
+  it('forgets a loading tile that was aborted', async () => {
+    const t = setup();
+    const tile = { sourceId: 'enterprises', tile: { tileID: { key: 'k', canonical: { z: 14, x: 12333, y: 7063 } } } };
+    t.map.fire('sourcedataloading', tile);
+    t.event({ id: 2, type: 'enterprises.changed', payload: { action: 'created', count: 1, ids: ['a'], points: [[90.99, 24.05]] } });
+    await vi.advanceTimersByTimeAsync(60);
+    t.map.fire('sourcedataabort', tile);
+    t.map.fire('sourcedata', tile);
+    expect(t.map.refreshTiles).toHaveBeenCalledTimes(1);
   });
 
   it('applies a change at once when asked (a save while the socket is down)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectedTiles, intersect, tileOf, tilesForBBox, tilesForPoints } from '../src/live-tiles';
+import { affectedTiles, intersect, tileOf, tilesForBBox, tilesForPoints } from '../src/views/explore/live-tiles';
 
 const keys = (ts: { z: number; x: number; y: number }[]) => ts.map((t) => `${t.z}/${t.x}/${t.y}`).sort();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AdminUnit } from '../src/api';
-import { I18n } from '../src/i18n';
-import { UnitPanel } from '../src/panel';
+import { I18n } from '../src/core/i18n';
+import { UnitPanel } from '../src/views/explore/panel';
 
 const nawabganj: AdminUnit = {
   pcode: 'BD302662',

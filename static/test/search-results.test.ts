@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeocodeResult, UnitSummary } from '../src/api';
-import { I18n } from '../src/i18n';
-import { parentsLine, renderResults } from '../src/search-results';
+import { I18n } from '../src/core/i18n';
+import { parentsLine, renderResults } from '../src/views/explore/search-results';
 
 const dhakaDiv: UnitSummary = { pcode: 'BD30', level: 1, level_name: 'division', name_en: 'Dhaka', name_bn: 'ঢাকা' };
 const dhakaDist: UnitSummary = { pcode: 'BD3026', level: 2, level_name: 'district', name_en: 'Dhaka', name_bn: 'ঢাকা' };

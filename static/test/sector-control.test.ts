@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { SectorControl } from '../src/controls/sector-control';
-import { I18n } from '../src/i18n';
+import { SectorControl } from '../src/views/explore/sector-control';
+import { I18n } from '../src/core/i18n';
 import { SectorCatalogue, SectorFilter } from '../src/sectors';
 import { SECTORS } from './fixtures';
 

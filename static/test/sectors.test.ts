@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatHash, parseHash } from '../src/hash';
-import { I18n } from '../src/i18n';
+import { formatHash, parseHash } from '../src/core/hash';
+import { I18n } from '../src/core/i18n';
 import { SectorCatalogue, SectorFilter, UNKNOWN_SECTOR_COLOUR } from '../src/sectors';
 import { SECTORS } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, type Me } from '../src/api';
-import { canImport, Session } from '../src/session';
+import { canImport, Session } from '../src/core/session';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));

@@ -1,11 +1,13 @@
 // AccountControl: sign in with an API token, see who is signed in and in
-// which role, add an enterprise on the map and open the survey import
-// (editors and administrators), and sign out. The token form folds out of the control; Escape folds it away.
+// which role, run the shown view's actions for editors and administrators
+// (explore: add an enterprise on the map, open the survey import), and sign
+// out. The shell owns the control; views set and clear their actions. The token form folds out of the control; Escape folds it away.
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import { ApiError } from '../api';
-import type { I18n } from '../i18n';
-import { canEdit, canImport, type Session } from '../session';
+import { errorText } from '../core/errors';
+import type { I18n } from '../core/i18n';
+import { canEdit, canImport, type Session } from '../core/session';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -42,10 +44,18 @@ export class AccountControl implements IControl {
   constructor(
     private readonly i18n: I18n,
     private readonly session: Session,
-    private readonly onImport: () => void,
+    /** Opens the survey import; no button without it. */
+    private onImport?: () => void,
     /** Starts adding an enterprise on the map; no button without it. */
-    private readonly onAddEnterprise?: () => void,
+    private onAddEnterprise?: () => void,
   ) {}
+
+  /** Sets the actions of the view shown (none: their buttons go). */
+  setActions(actions: { onImport?: () => void; onAddEnterprise?: () => void }): void {
+    this.onImport = actions.onImport;
+    this.onAddEnterprise = actions.onAddEnterprise;
+    this.render();
+  }
 
   onAdd(_map: MapLibreMap): HTMLElement {
     const container = el('div', 'maplibregl-ctrl guccho-account');
@@ -149,7 +159,7 @@ export class AccountControl implements IControl {
       this.error =
         err instanceof ApiError && (err.status === 401 || err.status === 403)
           ? this.i18n.t('auth.invalid')
-          : this.i18n.t('auth.error', { message: err instanceof Error ? err.message : String(err) });
+          : this.i18n.t('auth.error', { message: errorText(this.i18n, err) });
     } finally {
       this.busy = false;
       this.render();
@@ -158,7 +168,7 @@ export class AccountControl implements IControl {
     else this.tokenInput?.focus();
   };
 
-  private handleImport = (): void => this.onImport();
+  private handleImport = (): void => this.onImport?.();
 
   private handleAdd = (): void => this.onAddEnterprise?.();
 
@@ -177,7 +187,7 @@ export class AccountControl implements IControl {
     this.signInButton!.textContent = t.t('auth.signIn');
     this.signInButton!.setAttribute('aria-expanded', String(this.formOpen));
     this.who!.hidden = !me;
-    this.importButton!.hidden = !canImport(me);
+    this.importButton!.hidden = !canImport(me) || !this.onImport;
     this.addButton!.hidden = !canEdit(me) || !this.onAddEnterprise;
     this.addButton!.textContent = t.t('edit.add');
     this.signOutButton!.hidden = !me;

@@ -2,7 +2,7 @@
 // and Bangla. The choice is kept by I18n (in localStorage).
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
-import { LANG_NAMES, LANGS, type I18n, type Lang } from '../i18n';
+import { LANG_NAMES, LANGS, type I18n, type Lang } from '../core/i18n';
 
 export class LanguageControl implements IControl {
   private container?: HTMLElement;

@@ -5,9 +5,10 @@
 // changed), with the editors' actions under it.
 
 import { Popup, type LngLatLike, type Map as MapLibreMap } from 'maplibre-gl';
-import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from './api';
-import type { I18n } from './i18n';
-import type { SectorCatalogue } from './sectors';
+import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from '../../api';
+import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
+import type { SectorCatalogue } from '../../sectors';
 
 const LEVELS: readonly AdminLevelKey[] = ['union', 'upazila', 'district', 'division'];
 
@@ -123,7 +124,7 @@ export function renderEnterprise(e: Enterprise, catalogue: SectorCatalogue, i18n
 export class EnterprisePopup {
   private readonly popup: Popup;
   private readonly content: HTMLDivElement;
-  private state: { id: string; enterprise?: Enterprise; error?: string } | null = null;
+  private state: { id: string; enterprise?: Enterprise; error?: unknown } | null = null;
   private request?: AbortController;
   private actions: ((e: Enterprise) => HTMLElement | null) | null = null;
   private readonly unsubscribe: () => void;
@@ -217,7 +218,7 @@ export class EnterprisePopup {
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       if (quiet && err instanceof ApiError && err.status === 404) return this.close();
-      this.state = { id, error: err instanceof ApiError ? err.message : String(err) };
+      this.state = { id, error: err };
     }
     this.render();
     if (!quiet) this.keepInView();
@@ -269,7 +270,7 @@ export class EnterprisePopup {
       const actions = this.actions?.(s.enterprise);
       if (actions) this.content.append(actions);
     }
-    else if (s.error) this.content.replaceChildren(el('p', 'ent-popup-status error', t.t('popup.error', { message: s.error })));
+    else if (s.error !== undefined) this.content.replaceChildren(el('p', 'ent-popup-status error', t.t('popup.error', { message: errorText(t, s.error) })));
     else this.content.replaceChildren(el('p', 'ent-popup-status', t.t('popup.loading')));
     // The popup places itself by its size: have it measure the new content.
     const at = this.popup.isOpen() ? this.popup.getLngLat() : undefined;

@@ -1,7 +1,7 @@
 // The banner that says the map shows synthetic demo data, not a survey. It
 // sits in the page header, where every screenshot of a meeting carries it.
 
-import type { I18n } from './i18n';
+import type { I18n } from '../../core/i18n';
 
 export class SyntheticBanner {
   readonly el: HTMLElement;

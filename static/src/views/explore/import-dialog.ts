@@ -3,11 +3,13 @@
 // report. Modal: focus moves in on open and back on close, Tab stays inside,
 // Escape closes. Closing does not stop a running import; reopening shows it.
 
-import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from './api';
-import type { I18n } from './i18n';
+import './import-dialog.css';
+import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from '../../api';
+import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
 import { failuresFilename, renderImportReport } from './import-report';
 import { watchImport, type ImportFeed } from './import-watch';
-import type { Session } from './session';
+import type { Session } from '../../core/session';
 
 export interface ImportDeps {
   upload: typeof uploadImport;
@@ -168,8 +170,7 @@ export class ImportDialog {
         },
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return this.show({ kind: 'done', report: accepted, error: this.i18n.t('import.lost', { message }) });
+      return this.show({ kind: 'done', report: accepted, error: this.i18n.t('import.lost', { message: errorText(this.i18n, err) }) });
     }
     this.fileInput.value = '';
     this.mappingInput.value = '';
@@ -179,10 +180,11 @@ export class ImportDialog {
 
   private uploadError(err: unknown): string {
     const t = this.i18n;
-    if (!(err instanceof ApiError)) return t.t('import.refused', { message: String(err) });
-    if (err.status === 413) return t.t('import.tooLarge', { message: err.message });
-    if (err.status === 401 || err.status === 403) return t.t('import.needsEditor') + ' ' + err.message;
-    return t.t('import.refused', { message: err.message });
+    const message = errorText(t, err);
+    if (!(err instanceof ApiError)) return t.t('import.refused', { message });
+    if (err.status === 413) return t.t('import.tooLarge', { message });
+    if (err.status === 401 || err.status === 403) return t.t('import.needsEditor') + ' ' + message;
+    return t.t('import.refused', { message });
   }
 
   private async downloadFailures(report: ImportReport): Promise<void> {
@@ -191,8 +193,7 @@ export class ImportDialog {
     try {
       this.deps.save(await this.deps.failures(report.id, token), failuresFilename(report));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.show({ kind: 'done', report, error: this.i18n.t('import.lost', { message }) });
+      this.show({ kind: 'done', report, error: this.i18n.t('import.lost', { message: errorText(this.i18n, err) }) });
     }
   }
 
@@ -255,7 +256,8 @@ export class ImportDialog {
         const ok = r.status === 'succeeded';
         const head = el('p', 'import-status ' + (ok ? 'ok' : 'error'));
         head.setAttribute('role', ok ? 'status' : 'alert');
-        head.textContent = ok ? t.t('import.succeeded') : t.t('import.failedStatus', { message: r.error || r.status });
+        // The server's reason is English: Bangla says only that it failed.
+        head.textContent = ok ? t.t('import.succeeded') : t.lang === 'en' ? t.t('import.failedStatus', { message: r.error || r.status }) : t.t('import.failedPlain');
         parts.push(head, el('p', 'import-filename', r.filename));
         if (s.error) parts.push(this.errorLine(s.error));
         if (r.status !== 'running') parts.push(renderImportReport(r, t, { onDownloadFailures: (rep) => void this.downloadFailures(rep) }));

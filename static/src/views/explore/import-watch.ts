@@ -4,8 +4,8 @@
 // or as soon as the socket drops, GET /api/imports/{id} is polled every
 // 500 ms.
 
-import { fetchImport, type ImportReport } from './api';
-import type { LiveClient, LiveEvent } from './live';
+import { fetchImport, type ImportReport } from '../../api';
+import type { LiveClient, LiveEvent } from '../../live';
 
 export const POLL_INTERVAL_MS = 500;
 /** With live events, the report is still read when none came for this long. */

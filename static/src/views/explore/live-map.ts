@@ -1,15 +1,17 @@
 // LiveMap keeps an open map current from the websocket of events: it
 // subscribes LiveClient to the enterprises around the view (and the sector
 // filter), and on each enterprises.changed reloads only the enterprise tiles
-// the change touched (map.refreshTiles), refreshes the counts, the open
+// the change touched (map.refreshTiles; a touched tile whose first load is
+// still in flight is refreshed again when that load ends, since refreshTiles
+// passes over loading tiles), refreshes the counts, the open
 // popup, and marks the changed places with a short pulse. A reset (the
 // server's log no longer reaches back to us) and boundaries.replaced reload
 // the sources in place, never the page.
 
 import { Marker, type Map as MapLibreMap, type VectorTileSource } from 'maplibre-gl';
-import type { BBox, LonLat } from './api';
+import type { BBox, LonLat } from '../../api';
 import { ENTERPRISE_SOURCE } from './enterprise-layers';
-import type { EnterpriseChange, LiveClient, LiveEvent, LiveFilter } from './live';
+import type { EnterpriseChange, LiveClient, LiveEvent, LiveFilter } from '../../live';
 import { affectedTiles, type TileID } from './live-tiles';
 
 /** Waits that batch work: replayed events arrive in bursts, counts need not follow every one. */
@@ -94,6 +96,10 @@ export class LiveMap {
   private everSubscribed = false;
   private tilesBeforeLive = false;
   private readonly off: (() => void)[] = [];
+  /** Enterprise tiles whose first load is in flight: MapLibre's tile key → canonical z/x/y. */
+  private readonly loading = new Map<string, string>();
+  /** Keys of loading tiles that a change touched: refreshed once their load ends. */
+  private readonly staleOnLoad = new Set<string>();
 
   constructor(
     private readonly map: MapLibreMap,
@@ -109,7 +115,16 @@ export class LiveMap {
     );
     map.on('moveend', this.handleMove);
     map.on('sourcedata', this.handleSourceData);
-    this.off.push(() => map.off('moveend', this.handleMove), () => map.off('sourcedata', this.handleSourceData));
+    map.on('sourcedataloading', this.handleTileLoading);
+    map.on('sourcedataabort', this.handleTileGone);
+    map.on('error', this.handleTileGone);
+    this.off.push(
+      () => map.off('moveend', this.handleMove),
+      () => map.off('sourcedata', this.handleSourceData),
+      () => map.off('sourcedataloading', this.handleTileLoading),
+      () => map.off('sourcedataabort', this.handleTileGone),
+      () => map.off('error', this.handleTileGone),
+    );
   }
 
   /** The filter for the current view, sectors and role. */
@@ -153,8 +168,31 @@ export class LiveMap {
     return (b[2] - b[0]) * (b[3] - b[1]);
   }
 
-  private handleSourceData = (e: { sourceId?: string; tile?: unknown }): void => {
-    if (!this.everSubscribed && e.sourceId === ENTERPRISE_SOURCE && e.tile) this.tilesBeforeLive = true;
+  private handleSourceData = (e: TileEvent): void => {
+    if (e.sourceId !== ENTERPRISE_SOURCE || !e.tile) return;
+    if (!this.everSubscribed) this.tilesBeforeLive = true;
+    const key = e.tile.tileID?.key;
+    if (key === undefined) return;
+    const canonical = this.loading.get(key);
+    this.loading.delete(key);
+    if (canonical !== undefined && this.staleOnLoad.delete(key)) {
+      // Its request left before the change reached the store: fetch it again.
+      this.map.refreshTiles(ENTERPRISE_SOURCE, [parseTileKey(canonical)]);
+    }
+  };
+
+  private handleTileLoading = (e: TileEvent): void => {
+    const id = e.tile?.tileID;
+    if (e.sourceId === ENTERPRISE_SOURCE && id?.key !== undefined && id.canonical) this.loading.set(id.key, tileKey(id.canonical));
+  };
+
+  /** A load that ended without data (aborted, or failed: refreshTiles reloads errored tiles itself). */
+  private handleTileGone = (e: object): void => {
+    const { sourceId, tile } = e as TileEvent;
+    const key = tile?.tileID?.key;
+    if (sourceId !== ENTERPRISE_SOURCE || key === undefined) return;
+    this.loading.delete(key);
+    this.staleOnLoad.delete(key);
   };
 
   private handleSubscribed(): void {
@@ -198,13 +236,15 @@ export class LiveMap {
   private refresh(tiles: TileID[] | 'all'): void {
     if (!this.map.getSource(ENTERPRISE_SOURCE)) return;
     if (tiles === 'all') {
-      this.map.refreshTiles(ENTERPRISE_SOURCE); // reloads every tile and empties the cache
+      this.map.refreshTiles(ENTERPRISE_SOURCE); // reloads every tile, loading ones too, and empties the cache
+      this.staleOnLoad.clear();
       return;
     }
     if (!tiles.length) return;
     this.map.refreshTiles(ENTERPRISE_SOURCE, tiles);
-    const touched = new Set(tiles.map((t) => `${t.z}/${t.x}/${t.y}`));
-    dropCachedTiles(this.map, ENTERPRISE_SOURCE, (t) => !touched.has(`${t.z}/${t.x}/${t.y}`));
+    const touched = new Set(tiles.map(tileKey));
+    for (const [key, canonical] of this.loading) if (touched.has(canonical)) this.staleOnLoad.add(key);
+    dropCachedTiles(this.map, ENTERPRISE_SOURCE, (t) => !touched.has(tileKey(t)));
   }
 
   private scheduleStats(): void {
@@ -223,6 +263,19 @@ export class LiveMap {
     const bounds = this.map.getBounds();
     for (const p of points.filter((q) => bounds.contains(q)).slice(0, MAX_PULSES)) this.mark(p);
   }
+}
+
+/** The parts of a MapLibre source event LiveMap reads. */
+interface TileEvent {
+  sourceId?: string;
+  tile?: { tileID?: { key?: string; canonical?: TileID } };
+}
+
+const tileKey = (t: TileID) => `${t.z}/${t.x}/${t.y}`;
+
+function parseTileKey(key: string): TileID {
+  const [z, x, y] = key.split('/').map(Number);
+  return { z, x, y };
 }
 
 /**

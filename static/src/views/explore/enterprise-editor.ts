@@ -5,6 +5,7 @@
 // learns of them like of anyone's change, from the websocket (onSaved is
 // told what changed, for when the socket is down).
 
+import './editor.css';
 import { Popup, type Map as MapLibreMap, type MapMouseEvent } from 'maplibre-gl';
 import {
   createEnterprise,
@@ -13,13 +14,14 @@ import {
   type Enterprise,
   type EnterpriseInput,
   type LonLat,
-} from './api';
-import { EnterpriseForm, enterpriseBody, initialValues, saveErrorMessage } from './enterprise-form';
+} from '../../api';
+import { EnterpriseForm, enterpriseBody, initialValues } from './enterprise-form';
 import type { EnterprisePopup } from './enterprise-popup';
-import type { I18n } from './i18n';
-import type { EnterpriseChange } from './live';
-import type { SectorCatalogue } from './sectors';
-import { canEdit, type Session } from './session';
+import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
+import type { EnterpriseChange } from '../../live';
+import type { SectorCatalogue } from '../../sectors';
+import { canEdit, type Session } from '../../core/session';
 
 export interface EditorAPI {
   create(body: EnterpriseInput, token: string): Promise<Enterprise>;
@@ -160,7 +162,7 @@ export class EnterpriseEditor {
       } catch (err) {
         yes.disabled = false;
         yes.textContent = t.t('edit.deleteYes');
-        status.textContent = t.t('edit.deleteError', { message: saveErrorMessage(err) });
+        status.textContent = t.t('edit.deleteError', { message: errorText(t, err) });
         status.hidden = false;
       }
     });
@@ -259,7 +261,7 @@ export class EnterpriseEditor {
       } catch (err) {
         yes.disabled = false;
         yes.textContent = t.t('edit.moveHere');
-        status.textContent = t.t('edit.moveError', { message: saveErrorMessage(err) });
+        status.textContent = t.t('edit.moveError', { message: errorText(t, err) });
         status.hidden = false;
       }
     });

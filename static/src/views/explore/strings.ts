@@ -1,16 +1,10 @@
-// Interface strings in English and Bangla, the current language, and how
-// names of places and numbers are shown in it. Place names themselves come
-// from the API; only the words around them live here.
+// The explore view's strings in English and Bangla. Importing this module
+// adds them to the catalogue (the view's entry module does; so does the
+// test setup), and the declaration below lets i18n.t check their keys.
 
-import type { Level, UnitSummary } from './api';
-
-export type Lang = 'en' | 'bn';
-export const LANGS: readonly Lang[] = ['en', 'bn'];
+import { addMessages, type Dictionary } from '../../core/i18n';
 
 const en = {
-  'app.title': 'Guccho — microenterprise clusters of Bangladesh',
-  'app.name': 'Guccho',
-  'app.tagline': 'Microenterprise clusters of Bangladesh',
   'search.placeholder': 'Search places in English or বাংলা',
   'search.label': 'Search places',
   'search.clear': 'Clear search',
@@ -28,11 +22,6 @@ const en = {
   'panel.altNames': 'Also written',
   'panel.zoomTo': 'Zoom to',
   'panel.km2': '{value} km²',
-  'lang.label': 'Interface language',
-  'level.1': 'Division',
-  'level.2': 'District',
-  'level.3': 'Upazila',
-  'level.4': 'Union',
   'count.enterprises': '{count} enterprises',
   'count.enterprise': '1 enterprise',
   'sectors.title': 'Sectors',
@@ -107,20 +96,6 @@ const en = {
   'flag.name_ambiguous': 'A place name fits several units',
   'flag.name_unknown': 'A place name matched no unit',
   'flag.name_parent_mismatch': 'A place name is not inside its stated parent',
-  'auth.signIn': 'Sign in',
-  'auth.signOut': 'Sign out',
-  'auth.account': 'Account',
-  'auth.token': 'API token',
-  'auth.tokenHelp': 'Paste the token an administrator gave you. It stays in this browser.',
-  'auth.submit': 'Sign in',
-  'auth.cancel': 'Cancel',
-  'auth.checking': 'Checking…',
-  'auth.invalid': 'This token is not valid.',
-  'auth.error': 'Could not sign in: {message}',
-  'auth.signedIn': 'Signed in as {name}',
-  'role.editor': 'Editor',
-  'role.admin': 'Administrator',
-  'import.open': 'Import survey',
   'import.title': 'Import a survey',
   'import.close': 'Close',
   'import.file': 'Survey file (CSV, XLSX or GeoJSON)',
@@ -132,6 +107,7 @@ const en = {
   'import.waiting': 'Importing…',
   'import.succeeded': 'Import finished',
   'import.failedStatus': 'Import failed: {message}',
+  'import.failedPlain': 'Import failed',
   'import.refused': 'The server refused the file: {message}',
   'import.tooLarge': 'The file is too large: {message}',
   'import.lost': 'Lost track of the import: {message}',
@@ -154,7 +130,6 @@ const en = {
   'live.offline': 'Offline',
   'live.connectedHelp': 'Live: changes appear on the map as they happen.',
   'live.disconnectedHelp': 'Not receiving changes now; the map catches up when the connection returns.',
-  'edit.add': 'Add enterprise',
   'edit.addHint': 'Click the map where the enterprise is. Esc cancels.',
   'edit.moveHint': 'Click the new location of {name}. Esc cancels.',
   'edit.cancel': 'Cancel',
@@ -188,13 +163,13 @@ const en = {
   'edit.working': 'Working…',
 } as const;
 
-export type MessageKey = keyof typeof en;
-type Dictionary = Record<MessageKey, string>;
+type ExploreKey = keyof typeof en;
 
-const bn: Dictionary = {
-  'app.title': 'গুচ্ছ — বাংলাদেশের ক্ষুদ্র উদ্যোগ গুচ্ছ',
-  'app.name': 'গুচ্ছ',
-  'app.tagline': 'বাংলাদেশের ক্ষুদ্র উদ্যোগ গুচ্ছ',
+declare module '../../core/i18n' {
+  interface Messages extends Record<ExploreKey, string> {}
+}
+
+const bn: Dictionary<ExploreKey> = {
   'search.placeholder': 'বাংলা বা ইংরেজিতে স্থান খুঁজুন',
   'search.label': 'স্থান খুঁজুন',
   'search.clear': 'খোঁজ মুছুন',
@@ -212,11 +187,6 @@ const bn: Dictionary = {
   'panel.altNames': 'অন্য বানান',
   'panel.zoomTo': 'কাছে যান',
   'panel.km2': '{value} বর্গকিমি',
-  'lang.label': 'ইন্টারফেসের ভাষা',
-  'level.1': 'বিভাগ',
-  'level.2': 'জেলা',
-  'level.3': 'উপজেলা',
-  'level.4': 'ইউনিয়ন',
   'count.enterprises': '{count}টি উদ্যোগ',
   'count.enterprise': '১টি উদ্যোগ',
   'sectors.title': 'খাত',
@@ -291,20 +261,6 @@ const bn: Dictionary = {
   'flag.name_ambiguous': 'স্থানের নাম একাধিক এককের সঙ্গে মেলে',
   'flag.name_unknown': 'স্থানের নাম কোনো এককের সঙ্গে মেলেনি',
   'flag.name_parent_mismatch': 'স্থানের নাম উল্লিখিত ঊর্ধ্বতন এককের ভেতরে নেই',
-  'auth.signIn': 'সাইন ইন',
-  'auth.signOut': 'সাইন আউট',
-  'auth.account': 'অ্যাকাউন্ট',
-  'auth.token': 'এপিআই টোকেন',
-  'auth.tokenHelp': 'প্রশাসকের দেওয়া টোকেনটি এখানে দিন। এটি শুধু এই ব্রাউজারে থাকে।',
-  'auth.submit': 'সাইন ইন',
-  'auth.cancel': 'বাতিল',
-  'auth.checking': 'যাচাই করা হচ্ছে…',
-  'auth.invalid': 'এই টোকেনটি বৈধ নয়।',
-  'auth.error': 'সাইন ইন করা যায়নি: {message}',
-  'auth.signedIn': '{name} হিসেবে সাইন ইন করা',
-  'role.editor': 'সম্পাদক',
-  'role.admin': 'প্রশাসক',
-  'import.open': 'জরিপ আমদানি',
   'import.title': 'জরিপ আমদানি করুন',
   'import.close': 'বন্ধ করুন',
   'import.file': 'জরিপ ফাইল (CSV, XLSX বা GeoJSON)',
@@ -316,6 +272,7 @@ const bn: Dictionary = {
   'import.waiting': 'আমদানি চলছে…',
   'import.succeeded': 'আমদানি সম্পন্ন',
   'import.failedStatus': 'আমদানি ব্যর্থ: {message}',
+  'import.failedPlain': 'আমদানি ব্যর্থ হয়েছে',
   'import.refused': 'সার্ভার ফাইলটি নেয়নি: {message}',
   'import.tooLarge': 'ফাইলটি খুব বড়: {message}',
   'import.lost': 'আমদানির খোঁজ পাওয়া যাচ্ছে না: {message}',
@@ -338,7 +295,6 @@ const bn: Dictionary = {
   'live.offline': 'অফলাইন',
   'live.connectedHelp': 'সরাসরি: পরিবর্তন ঘটার সঙ্গে সঙ্গে মানচিত্রে দেখা যায়।',
   'live.disconnectedHelp': 'এখন পরিবর্তন আসছে না; সংযোগ ফিরলে মানচিত্র হালনাগাদ হবে।',
-  'edit.add': 'উদ্যোগ যোগ করুন',
   'edit.addHint': 'উদ্যোগটি যেখানে, মানচিত্রের সেখানে ক্লিক করুন। Esc চাপলে বাতিল।',
   'edit.moveHint': '{name}-এর নতুন অবস্থানে ক্লিক করুন। Esc চাপলে বাতিল।',
   'edit.cancel': 'বাতিল',
@@ -372,97 +328,4 @@ const bn: Dictionary = {
   'edit.working': 'কাজ চলছে…',
 };
 
-const dictionaries: Record<Lang, Dictionary> = { en, bn };
-
-/** The name of each language written in itself, for the switch. */
-export const LANG_NAMES: Record<Lang, string> = { en: 'English', bn: 'বাংলা' };
-
-const STORAGE_KEY = 'guccho.lang';
-
-/** Reports whether s names a supported language. */
-export function isLang(s: unknown): s is Lang {
-  return s === 'en' || s === 'bn';
-}
-
-/**
- * I18n holds the current language, persists it in storage (when given) and
- * tells listeners when it changes. Strings take {name} placeholders.
- */
-export class I18n {
-  private current: Lang;
-  private readonly listeners = new Set<(lang: Lang) => void>();
-
-  constructor(private readonly storage?: Pick<Storage, 'getItem' | 'setItem'>, fallback: Lang = 'en') {
-    let saved: string | null = null;
-    try {
-      saved = storage?.getItem(STORAGE_KEY) ?? null;
-    } catch {
-      // storage may be blocked (private mode); fall back silently
-    }
-    this.current = isLang(saved) ? saved : fallback;
-  }
-
-  get lang(): Lang {
-    return this.current;
-  }
-
-  /** Switches the language, saves the choice and notifies listeners if it changed. */
-  setLang(lang: Lang): void {
-    if (lang === this.current) return;
-    this.current = lang;
-    try {
-      this.storage?.setItem(STORAGE_KEY, lang);
-    } catch {
-      // not persisted; the switch still works for this page
-    }
-    for (const fn of this.listeners) fn(lang);
-  }
-
-  /** Calls fn after every change of language; returns a function that unsubscribes. */
-  onChange(fn: (lang: Lang) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  /** The string for key in the current language, with {placeholders} filled from vars. */
-  t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-    const template = dictionaries[this.current][key] ?? en[key];
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in vars ? this.formatValue(vars[name]) : whole,
-    );
-  }
-
-  /**
-   * The string for a key built at run time (method.gps, flag.…), or
-   * fallback when neither dictionary has it.
-   */
-  lookup(key: string, fallback: string): string {
-    return key in en ? this.t(key as MessageKey) : fallback;
-  }
-
-  /** The level's name (Division, জেলা …). */
-  levelName(level: Level): string {
-    return this.t(`level.${level}` as MessageKey);
-  }
-
-  /** A number in the current language's digits (Bangla digits for bn). */
-  formatNumber(n: number, maximumFractionDigits = 0): string {
-    return new Intl.NumberFormat(this.current === 'bn' ? 'bn-BD' : 'en-GB', { maximumFractionDigits }).format(n);
-  }
-
-  /**
-   * The unit's name in the current language first, the other one second.
-   * A missing Bangla name falls back to English and gives no second name.
-   */
-  unitNames(u: Pick<UnitSummary, 'name_en' | 'name_bn'>): { primary: string; secondary: string } {
-    const bnName = u.name_bn?.trim() ?? '';
-    if (!bnName) return { primary: u.name_en, secondary: '' };
-    return this.current === 'bn'
-      ? { primary: bnName, secondary: u.name_en }
-      : { primary: u.name_en, secondary: bnName };
-  }
-
-  private formatValue(v: string | number): string {
-    return typeof v === 'number' ? this.formatNumber(v) : v;
-  }
-}
+addMessages({ en, bn });

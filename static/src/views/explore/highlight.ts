@@ -2,9 +2,9 @@
 // by its level (which names source and source-layer) and its feature id.
 
 import type { Map as MapLibreMap, MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
-import type { Level } from './api';
+import type { Level } from '../../api';
 import { adminLevel, fillLayerId, finestLevelAt } from './admin-layers';
-import type { I18n } from './i18n';
+import type { I18n } from '../../core/i18n';
 import { Tooltip } from './tooltip';
 
 export interface UnitRef {

@@ -4,9 +4,9 @@
 // surveyed points and display points apart. Collapsible for small screens.
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
-import type { EnterpriseStats } from '../api';
-import type { I18n } from '../i18n';
-import type { SectorCatalogue, SectorFilter } from '../sectors';
+import type { EnterpriseStats } from '../../api';
+import type { I18n } from '../../core/i18n';
+import type { SectorCatalogue, SectorFilter } from '../../sectors';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

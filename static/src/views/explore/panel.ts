@@ -1,8 +1,9 @@
 // The side panel of one admin unit: names in English and Bangla, level,
 // parents, area and alternative names. Closable with its button or Escape.
 
-import type { AdminUnit, UnitSummary } from './api';
-import type { I18n } from './i18n';
+import type { AdminUnit, UnitSummary } from '../../api';
+import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
 
 export interface PanelCallbacks {
   /** The user closed the panel. */
@@ -16,7 +17,7 @@ export interface PanelCallbacks {
 type Content =
   | { kind: 'closed' }
   | { kind: 'loading'; pcode: string }
-  | { kind: 'error'; pcode: string; message: string }
+  | { kind: 'error'; pcode: string; error: unknown }
   | { kind: 'unit'; unit: AdminUnit };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
@@ -79,8 +80,9 @@ export class UnitPanel {
     this.render();
   }
 
-  showError(pcode: string, message: string): void {
-    this.content = { kind: 'error', pcode, message };
+  /** Shows why the unit could not be loaded (an ApiError, in the current language). */
+  showError(pcode: string, error: unknown): void {
+    this.content = { kind: 'error', pcode, error };
     this.render();
   }
 
@@ -116,7 +118,7 @@ export class UnitPanel {
         this.body.replaceChildren(el('p', 'unit-panel-status', t.t('panel.loading')));
         return;
       case 'error':
-        this.body.replaceChildren(el('p', 'unit-panel-status error', t.t('panel.error', { message: this.content.message })));
+        this.body.replaceChildren(el('p', 'unit-panel-status error', t.t('panel.error', { message: errorText(t, this.content.error) })));
         return;
       case 'unit':
         this.renderUnit(this.content.unit);

@@ -2,8 +2,9 @@
 // server's TileJSON), a fill layer for hit-testing and highlights, and a line
 // layer for borders. Coarser levels stay visible as finer ones appear.
 
-import type { AddLayerObject, Map as MapLibreMap, SourceSpecification } from 'maplibre-gl';
-import type { Level } from './api';
+import type { AddLayerObject, SourceSpecification } from 'maplibre-gl';
+import type { Level } from '../../api';
+import type { LayerSink } from '../../core/layers';
 
 export interface AdminLevel {
   level: Level;
@@ -60,7 +61,6 @@ const DIVISION_COLOURS: Record<string, string> = {
   BD60: '#d3ece4', // Sylhet
 };
 
-export const BACKGROUND_COLOUR = '#f3f2ee';
 const BORDER_COLOUR = '#5d6670';
 const HOVER_COLOUR = '#2f6f8f';
 const SELECTED_COLOUR = '#d9480f';
@@ -114,17 +114,17 @@ function layersFor(l: AdminLevel, withBaseFill: boolean): AddLayerObject[] {
 }
 
 /**
- * Adds the admin sources and layers to map. Fills go below all lines so
- * borders of coarser levels stay on top of finer fills. With onBasemap the
- * division fills are left transparent so a basemap shows through.
+ * Adds the admin sources and layers: fills in the admin-fill slot (below
+ * enterprises), lines in the admin-lines slot (above them). With onBasemap
+ * the division fills are left transparent so a basemap shows through.
  */
-export function addAdminLayers(map: MapLibreMap, origin: string, onBasemap: boolean): void {
+export function addAdminLayers(layers: LayerSink, origin: string, onBasemap: boolean): void {
   for (const l of ADMIN_LEVELS) {
     const source: SourceSpecification = { type: 'vector', url: new URL(`/tiles/${l.id}.json`, origin).href };
-    map.addSource(l.id, source);
+    layers.addSource(l.id, source);
   }
   const all = ADMIN_LEVELS.map((l) => layersFor(l, !onBasemap));
-  for (const [fill] of all) map.addLayer(fill);
+  for (const [fill] of all) layers.addLayer('admin-fill', fill);
   // Finest lines first so coarser (thicker) borders draw over them.
-  for (const [, line] of [...all].reverse()) map.addLayer(line);
+  for (const [, line] of [...all].reverse()) layers.addLayer('admin-lines', line);
 }

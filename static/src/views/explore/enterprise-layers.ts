@@ -8,8 +8,9 @@
 // counted by the server for the chosen sectors only.
 
 import type { AddLayerObject, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
-import { fetchTileJSON, type TileJSON } from './api';
-import { UNKNOWN_SECTOR_COLOUR, type SectorCatalogue } from './sectors';
+import { fetchTileJSON, type TileJSON } from '../../api';
+import type { LayerSink } from '../../core/layers';
+import { UNKNOWN_SECTOR_COLOUR, type SectorCatalogue } from '../../sectors';
 
 export const ENTERPRISE_SOURCE = 'enterprises';
 export const CELL_LAYER = 'enterprises-cells';
@@ -129,6 +130,8 @@ export class EnterpriseLayer {
   constructor(
     private readonly map: MapLibreMap,
     private readonly catalogue: SectorCatalogue,
+    /** Where the source and layers go (the enterprises slot). */
+    private readonly layers: LayerSink,
   ) {}
 
   /** Whether the source was added (the server has an enterprises layer). */
@@ -148,7 +151,7 @@ export class EnterpriseLayer {
       return false;
     }
     const tj = this.tilejson;
-    this.map.addSource(ENTERPRISE_SOURCE, {
+    this.layers.addSource(ENTERPRISE_SOURCE, {
       type: 'vector',
       tiles: this.tileURLs(),
       minzoom: tj.minzoom ?? 0,
@@ -156,7 +159,7 @@ export class EnterpriseLayer {
       ...(tj.bounds ? { bounds: tj.bounds } : {}),
       ...(tj.attribution ? { attribution: tj.attribution } : {}),
     });
-    for (const layer of enterpriseLayers(this.catalogue)) this.map.addLayer(layer);
+    for (const layer of enterpriseLayers(this.catalogue)) this.layers.addLayer('enterprises', layer);
     this.applyVisibility();
     return true;
   }
@@ -186,11 +189,6 @@ export class EnterpriseLayer {
     }
     if (this.tilejson?.tiles?.[0] === before) this.reloads++;
     this.applyTiles();
-  }
-
-  remove(): void {
-    for (const id of ENTERPRISE_LAYERS) if (this.map.getLayer(id)) this.map.removeLayer(id);
-    if (this.added) this.map.removeSource(ENTERPRISE_SOURCE);
   }
 
   private tileURLs(): string[] {

@@ -4,8 +4,8 @@
 
 import type { MapGeoJSONFeature, Map as MapLibreMap, MapMouseEvent, PointLike } from 'maplibre-gl';
 import { CELL_LAYER, ENTERPRISE_SOURCE, parseSectorCounts, POINT_LAYER } from './enterprise-layers';
-import type { I18n } from './i18n';
-import type { SectorCatalogue } from './sectors';
+import type { I18n } from '../../core/i18n';
+import type { SectorCatalogue } from '../../sectors';
 import { Tooltip } from './tooltip';
 
 /** The zoom from which the server sends single enterprises. */

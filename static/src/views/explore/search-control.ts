@@ -3,9 +3,10 @@
 // the user chooses (click, or Enter on the active or first result).
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
-import { ApiError, geocode, type GeocodeResult } from '../api';
-import type { I18n } from '../i18n';
-import { optionId, renderResults } from '../search-results';
+import { geocode, type GeocodeResult } from '../../api';
+import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
+import { optionId, renderResults } from './search-results';
 
 const LIMIT = 8;
 const DEBOUNCE_MS = 180;
@@ -113,8 +114,7 @@ export class SearchControl implements IControl {
       this.show(res.results ?? [], res.results?.length ? '' : this.i18n.t('search.none'));
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      const message = err instanceof ApiError ? err.message : String(err);
-      this.show([], this.i18n.t('search.error', { message }));
+      this.show([], this.i18n.t('search.error', { message: errorText(this.i18n, err) }));
     }
   }
 

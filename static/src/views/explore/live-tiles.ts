@@ -3,8 +3,8 @@
 // that intersect its bbox. MapLibre's refreshTiles then reloads those of
 // them that are loaded and leaves the rest alone.
 
-import type { BBox, LonLat } from './api';
-import type { EnterpriseChange } from './live';
+import type { BBox, LonLat } from '../../api';
+import type { EnterpriseChange } from '../../live';
 
 export interface TileID {
   z: number;

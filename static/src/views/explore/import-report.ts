@@ -2,8 +2,8 @@
 // small bar chart), geocoding notes, the column mapping used and the link
 // to the failed rows. Plain DOM, testable on its own.
 
-import type { ImportReport } from './api';
-import type { I18n } from './i18n';
+import type { ImportReport } from '../../api';
+import type { I18n } from '../../core/i18n';
 
 /** Geocode methods from best to worst, the order of the chart. */
 export const METHOD_ORDER = ['gps', 'union', 'upazila', 'district', 'division', 'none'];

@@ -3,9 +3,10 @@
 // validate and enterpriseBody are plain functions; EnterpriseForm is the DOM,
 // which reports a valid body to its onSave and shows the server's error.
 
-import { ApiError, type Enterprise, type EnterpriseInput, type LonLat } from './api';
-import type { I18n, MessageKey } from './i18n';
-import type { SectorCatalogue } from './sectors';
+import type { Enterprise, EnterpriseInput, LonLat } from '../../api';
+import { errorText } from '../../core/errors';
+import type { I18n, MessageKey } from '../../core/i18n';
+import type { SectorCatalogue } from '../../sectors';
 
 export const MAX_NAME = 200;
 export const MAX_WORKERS = 100_000;
@@ -84,11 +85,6 @@ export function enterpriseBody(v: FormValues, gps: LonLat | null, base?: Enterpr
   return body;
 }
 
-/** The message of a failed save: the server's words where it sent some. */
-export function saveErrorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -268,7 +264,7 @@ export class EnterpriseForm {
     try {
       await this.opts.onSave(enterpriseBody(v, this.opts.at ?? null, this.opts.enterprise));
     } catch (err) {
-      this.showStatus(this.i18n.t('edit.error', { message: saveErrorMessage(err) }));
+      this.showStatus(this.i18n.t('edit.error', { message: errorText(this.i18n, err) }));
     } finally {
       this.setBusy(false);
     }

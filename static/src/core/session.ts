@@ -2,7 +2,7 @@
 // token lives in localStorage (never in the URL); reading the map needs
 // none, writes (imports) send it as a bearer token.
 
-import { ApiError, fetchMe, type Me } from './api';
+import { ApiError, fetchMe, type Me } from '../api';
 
 const STORAGE_KEY = 'guccho.token';
 

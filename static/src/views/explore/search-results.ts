@@ -1,8 +1,8 @@
 // Rendering of geocoder results as an accessible listbox. Kept free of map
 // code so it can be tested on its own.
 
-import type { GeocodeResult, UnitSummary } from './api';
-import type { I18n } from './i18n';
+import type { GeocodeResult, UnitSummary } from '../../api';
+import type { I18n } from '../../core/i18n';
 
 /**
  * The parents of a result, nearest first, in the current language:

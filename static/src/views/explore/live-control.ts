@@ -4,8 +4,8 @@
 // stops or starts following changes.
 
 import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
-import type { I18n } from '../i18n';
-import type { LiveClient, LiveStatus } from '../live';
+import type { I18n } from '../../core/i18n';
+import type { LiveClient, LiveStatus } from '../../live';
 
 const KEYS = {
   connecting: 'live.connecting',

@@ -1,0 +1,3 @@
+// Loads the dictionaries that the views' entry modules add when they load,
+// so component tests see the same catalogue as the running app.
+import '../src/views/explore/strings';
