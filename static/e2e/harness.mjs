@@ -3,7 +3,7 @@
 // and reading it. Settings come from the environment:
 //
 //   GUCCHO_BIN         the binary (default ../bin/guccho, relative to static/)
-//   GUCCHO_BOUNDARIES  folder with boundaries/ and gazetteer/ (default ../../shared/data/bd)
+//   GUCCHO_BOUNDARIES  folder with boundaries/ and gazetteer/ (default: the set shipped in the binary)
 //   GUCCHO_PG_URL      run on this (empty) PostGIS database instead of a fresh SQLite file
 //   CHROMIUM_PATH      default /usr/bin/chromium
 
@@ -20,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const staticDir = resolve(here, '..');
 export const artifacts = join(here, 'artifacts');
 export const bin = resolve(staticDir, process.env.GUCCHO_BIN || '../bin/guccho');
-export const boundaries = process.env.GUCCHO_BOUNDARIES || resolve(staticDir, '../../shared/data/bd');
+export const boundaries = process.env.GUCCHO_BOUNDARIES || '';
 export const pgURL = process.env.GUCCHO_PG_URL || '';
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -52,12 +52,13 @@ export function freePort() {
  */
 export async function startServer(opts = {}) {
   assert.ok(existsSync(bin), `no server binary at ${bin} (build it, or set GUCCHO_BIN)`);
-  assert.ok(existsSync(join(boundaries, 'boundaries')), `no boundaries/ in ${boundaries} (set GUCCHO_BOUNDARIES)`);
+  if (boundaries) assert.ok(existsSync(join(boundaries, 'boundaries')), `no boundaries/ in ${boundaries} (GUCCHO_BOUNDARIES)`);
   const port = await freePort();
   const srv = { base: `http://127.0.0.1:${port}`, log: [], name: opts.name || 'server' };
   srv.dbDir = mkdtempSync(join(tmpdir(), 'guccho-e2e-db-'));
   srv.db = opts.db || pgURL || join(srv.dbDir, 'guccho.db');
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', srv.db, '--boundaries', boundaries];
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--db', srv.db];
+  if (boundaries) args.push('--boundaries', boundaries);
   if (opts.demo) args.push('--demo');
   console.log(`# starting ${srv.name}: ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });

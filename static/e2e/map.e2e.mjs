@@ -1,6 +1,6 @@
 // End-to-end test of the web map against the real binary:
 //
-//   GUCCHO_BIN=../bin/guccho GUCCHO_BOUNDARIES=<dir with boundaries/> npm run e2e
+//   GUCCHO_BIN=../bin/guccho npm run e2e
 //
 // With GUCCHO_PG_URL=postgres://… the server runs on that (empty) PostGIS
 // database instead of a fresh SQLite file.
