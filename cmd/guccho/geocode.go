@@ -32,7 +32,10 @@ var geocodeColumns = []string{"adm1_pcode", "adm1_name", "adm2_pcode", "adm2_nam
 	"adm4_pcode", "adm4_name", "geocode_method", "geocode_score", "geocode_flags", "lon", "lat", "display_point"}
 
 func runGeocode(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	fs := flag.NewFlagSet("geocode", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)
