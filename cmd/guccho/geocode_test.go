@@ -110,3 +110,20 @@ func TestGeocodeWithoutRowErrors(t *testing.T) {
 		t.Errorf("--failures lists %v for a clean file, want only the header", got)
 	}
 }
+
+func TestGeocodeListsOnlyTheFirstRowErrors(t *testing.T) {
+	dir := writeGrid(t)
+	in := filepath.Join(t.TempDir(), "in.csv")
+	csv := "name,district,lat,lon\n" + strings.Repeat("A,Bhola,north,90.5\n", shownRowErrors+5)
+	os.WriteFile(in, []byte(csv), 0o644)
+	_, errOut, err := runCmd(t, nil, "geocode", in, "-o", filepath.Join(t.TempDir(), "out.csv"), "--boundaries", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(errOut, `column "lat": ignored:`); got != shownRowErrors {
+		t.Errorf("stderr lists %d problems, want the first %d:\n%s", got, shownRowErrors, errOut)
+	}
+	if !strings.Contains(errOut, "… and 5 more (all in the row_errors column; --failures FILE lists them)") {
+		t.Errorf("stderr does not say how many more problems there are:\n%s", errOut)
+	}
+}
