@@ -46,8 +46,9 @@ func ParseSectors(b []byte) (*Sectors, error) {
 var sectorCode = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Extend adds the sectors of another catalogue document (same format). A
-// sector whose code is already known replaces the old entry's names, colour
-// and sub-sectors and adds its aliases.
+// sector whose code is already known replaces the old entry in place (names,
+// colour and sub-sectors) and adds its aliases. A code may appear only once
+// in one document; a repeat is EINVALID.
 func (s *Sectors) Extend(b []byte) error {
 	var doc struct {
 		Sectors []Sector `json:"sectors"`
@@ -55,6 +56,7 @@ func (s *Sectors) Extend(b []byte) error {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return Errorf(EINVALID, "sector catalogue: %v", err)
 	}
+	seen := map[string]int{}
 	for i, sec := range doc.Sectors {
 		if !sectorCode.MatchString(sec.Code) {
 			return Errorf(EINVALID, "sector catalogue: entry %d: field \"code\": %q is not lower case with underscores", i, sec.Code)
@@ -62,8 +64,15 @@ func (s *Sectors) Extend(b []byte) error {
 		if sec.NameEN == "" {
 			return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"name_en\": empty", i, sec.Code)
 		}
-		if j, ok := s.byName[sec.Code]; ok && s.list[j].Code == sec.Code {
-			sec.Aliases = append(s.list[j].Aliases, sec.Aliases...)
+		if j, ok := seen[sec.Code]; ok {
+			return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"code\": repeats entry %d", i, sec.Code, j)
+		}
+		seen[sec.Code] = i
+	}
+	// Every entry is valid: merge them, so a rejected document changes nothing.
+	for _, sec := range doc.Sectors {
+		if j := s.index(sec.Code); j >= 0 {
+			sec.Aliases = append(append([]string(nil), s.list[j].Aliases...), sec.Aliases...)
 			s.list[j] = sec
 		} else {
 			s.list = append(s.list, sec)
@@ -71,6 +80,18 @@ func (s *Sectors) Extend(b []byte) error {
 	}
 	s.reindex()
 	return nil
+}
+
+// index returns the position of the sector with exactly this code, or -1.
+// Codes are compared as written, not folded like names: byName is keyed by
+// sectorKey, which drops the underscores that codes may contain.
+func (s *Sectors) index(code string) int {
+	for i, sec := range s.list {
+		if sec.Code == code {
+			return i
+		}
+	}
+	return -1
 }
 
 func (s *Sectors) reindex() {

@@ -1,6 +1,7 @@
 package guccho_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/guccho/guccho"
@@ -64,5 +65,62 @@ func TestExtendSectors(t *testing.T) {
 		if err := s.Extend([]byte(bad)); guccho.ErrorCode(err) != guccho.EINVALID {
 			t.Errorf("Extend(%s) = %v, want EINVALID", bad, err)
 		}
+	}
+}
+
+func TestExtendReplacesCodesWithUnderscores(t *testing.T) {
+	const agro = `{"sectors":[{"code":"food_processing","name_en":"Agro-food","name_bn":"কৃষি খাদ্য","color":"#123456","aliases":["agro food"]}]}`
+	tests := []struct {
+		name string
+		docs []string
+	}{
+		{"a built-in code with an underscore", []string{agro}},
+		{"replaced twice", []string{`{"sectors":[{"code":"food_processing","name_en":"Agro","color":"#000000"}]}`, agro}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := guccho.ParseSectors(data.SectorsJSON)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(s.All())
+			for _, doc := range tt.docs {
+				if err := s.Extend([]byte(doc)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := len(s.All()); got != before {
+				t.Errorf("len(All()) = %d after replacing food_processing, want %d", got, before)
+			}
+			n := 0
+			for _, sec := range s.All() {
+				if sec.Code == "food_processing" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("food_processing is listed %d times, want once", n)
+			}
+			got, ok := s.Lookup("food_processing")
+			if !ok || got.NameEN != "Agro-food" || got.Color != "#123456" {
+				t.Errorf("Lookup(food_processing) = %+v, %v; want the user's entry", got, ok)
+			}
+			for _, alias := range []string{"agro food", "bakery"} {
+				if got, _ := s.Lookup(alias); got.Code != "food_processing" {
+					t.Errorf("Lookup(%q) = %q, want food_processing (new and old aliases)", alias, got.Code)
+				}
+			}
+		})
+	}
+}
+
+func TestExtendRejectsARepeatedCode(t *testing.T) {
+	s, _ := guccho.ParseSectors(data.SectorsJSON)
+	err := s.Extend([]byte(`{"sectors":[{"code":"handloom","name_en":"Handloom"},{"code":"handloom","name_en":"Weaving"}]}`))
+	if guccho.ErrorCode(err) != guccho.EINVALID || !strings.Contains(err.Error(), "entry 1 (handloom)") {
+		t.Errorf("Extend with a repeated code = %v, want EINVALID naming entry 1", err)
+	}
+	if got := len(s.All()); got != 9 {
+		t.Errorf("len(All()) = %d after a rejected document, want 9: it must change nothing", got)
 	}
 }

@@ -29,19 +29,6 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func sqlErr(err error, format string, args ...any) error {
-	if err == nil {
-		return nil
-	}
-	if strings.Contains(err.Error(), "UNIQUE constraint failed") {
-		return guccho.WrapError(err, guccho.ECONFLICT, format, args...)
-	}
-	if strings.Contains(err.Error(), "constraint failed") {
-		return guccho.WrapError(err, guccho.EINVALID, format, args...)
-	}
-	return guccho.WrapError(err, guccho.EUNAVAILABLE, format, args...)
-}
-
 // enterpriseColumns are read by scanEnterprise.
 const enterpriseColumns = `fid, doc, import_id, import_row, created_at, updated_at`
 

@@ -109,7 +109,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: cannot create schema_migrations (is it a SQLite database?)", s.path)
+		return sqlErr(err, "%s: cannot create schema_migrations", s.path)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -124,7 +124,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
-			return guccho.WrapError(err, guccho.EUNAVAILABLE, "reading schema_migrations")
+			return sqlErr(err, "reading schema_migrations")
 		}
 		if n > 0 {
 			continue
@@ -142,7 +142,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return guccho.WrapError(err, guccho.EINTERNAL, "applying migration %s", base)
+			return sqlErr(err, "applying migration %s", base)
 		}
 	}
 	return nil
@@ -153,14 +153,14 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error, then ...func()) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "begin transaction")
+		return sqlErr(err, "beginning a transaction")
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return sqlErr(err, "writing to the database")
 	}
 	if err := tx.Commit(); err != nil {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "commit")
+		return sqlErr(err, "committing")
 	}
 	for _, f := range then {
 		f()
@@ -177,7 +177,7 @@ func (s *Store) load(ctx context.Context) error {
 	var version string
 	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries_version'`).Scan(&version)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "reading meta")
+		return sqlErr(err, "reading meta")
 	}
 	return s.swap(units, version)
 }
@@ -197,7 +197,7 @@ func (s *Store) readUnits(ctx context.Context) ([]*geo.Unit, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT pcode, level, coalesce(parent, ''), name_en, name_en_current, name_bn,
 		type, area_km2, label_lon, label_lat, geom FROM admin_units ORDER BY level, pcode`)
 	if err != nil {
-		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "reading admin units")
+		return nil, sqlErr(err, "reading admin units")
 	}
 	defer rows.Close()
 	var units []*geo.Unit
@@ -207,7 +207,7 @@ func (s *Store) readUnits(ctx context.Context) ([]*geo.Unit, error) {
 		var blob []byte
 		if err := rows.Scan(&u.PCode, &u.Level, &u.Parent, &u.NameEN, &u.NameENCurrent, &u.NameBN,
 			&u.Type, &u.AreaKM2, &u.Label[0], &u.Label[1], &blob); err != nil {
-			return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "reading admin units")
+			return nil, sqlErr(err, "reading admin units")
 		}
 		if u.Level == geo.Division {
 			u.Parent = "BD"
@@ -225,24 +225,24 @@ func (s *Store) readUnits(ctx context.Context) ([]*geo.Unit, error) {
 		byCode[u.PCode] = u
 	}
 	if err := rows.Err(); err != nil {
-		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "reading admin units")
+		return nil, sqlErr(err, "reading admin units")
 	}
 	names, err := s.db.QueryContext(ctx, `SELECT pcode, name, lang, source FROM admin_names ORDER BY rowid`)
 	if err != nil {
-		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "reading admin names")
+		return nil, sqlErr(err, "reading admin names")
 	}
 	defer names.Close()
 	for names.Next() {
 		var code string
 		var n geo.Name
 		if err := names.Scan(&code, &n.Text, &n.Lang, &n.Source); err != nil {
-			return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "reading admin names")
+			return nil, sqlErr(err, "reading admin names")
 		}
 		if u := byCode[code]; u != nil {
 			u.AltNames = append(u.AltNames, n)
 		}
 	}
-	return units, names.Err()
+	return units, sqlErr(names.Err(), "reading admin names")
 }
 
 // ReplaceBoundaries validates units and replaces the stored set with them in
@@ -258,7 +258,7 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{`DELETE FROM admin_rtree`, `DELETE FROM admin_names`, `DELETE FROM admin_units`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return guccho.WrapError(err, guccho.EUNAVAILABLE, "clearing admin units")
+				return sqlErr(err, "clearing admin units")
 			}
 		}
 		insUnit, err := tx.PrepareContext(ctx, `INSERT INTO admin_units (id, pcode, level, parent, name_en, name_en_current,
@@ -292,7 +292,7 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 			}
 			if _, err := insUnit.ExecContext(ctx, int64(id), u.PCode, int(u.Level), parent, u.NameEN, u.NameENCurrent,
 				u.NameBN, u.Type, u.AreaKM2, u.Label[0], u.Label[1], blob); err != nil {
-				return guccho.WrapError(err, guccho.EINVALID, "unit %s: cannot store", u.PCode)
+				return sqlErr(err, "unit %s: cannot store", u.PCode)
 			}
 			b := u.Geometry.Bound()
 			if _, err := insBox.ExecContext(ctx, int64(id), b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
@@ -300,7 +300,7 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 			}
 			for _, n := range u.AltNames {
 				if _, err := insName.ExecContext(ctx, u.PCode, n.Text, n.Lang, n.Source); err != nil {
-					return guccho.WrapError(err, guccho.EINVALID, "unit %s: name %q", u.PCode, n.Text)
+					return sqlErr(err, "unit %s: name %q", u.PCode, n.Text)
 				}
 			}
 		}
@@ -381,18 +381,18 @@ func (s *Store) UnitsInBound(ctx context.Context, l geo.Level, b orb.Bound) ([]s
 		WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND u.level = ?
 		ORDER BY u.pcode`, b.Min[0], b.Max[0], b.Min[1], b.Max[1], int(l))
 	if err != nil {
-		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "querying the R*Tree")
+		return nil, sqlErr(err, "querying the R*Tree")
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, err
+			return nil, sqlErr(err, "querying the R*Tree")
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, sqlErr(rows.Err(), "querying the R*Tree")
 }
 
 // Tile returns the uncompressed MVT bytes of one tile of an admin layer or of

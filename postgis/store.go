@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +23,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guccho/guccho"
@@ -173,7 +171,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if !hasPostGIS {
 		if _, err := conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS postgis`); err != nil {
-			return guccho.Errorf(guccho.EUNAVAILABLE, "the database lacks the postgis extension and it cannot be created (%v); run CREATE EXTENSION postgis as a superuser", err)
+			return guccho.WrapError(err, guccho.EUNAVAILABLE, "the database lacks the postgis extension and it cannot be created; run CREATE EXTENSION postgis as a superuser")
 		}
 	}
 	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS guccho;
@@ -211,7 +209,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return guccho.WrapError(err, guccho.EINTERNAL, "applying migration %s", base)
+			return dbErr(err, "apply migration "+base)
 		}
 	}
 	return nil
@@ -280,42 +278,6 @@ func (s *Store) DataVersion(layer string) string {
 func (s *Store) BoundariesVersion() string {
 	v, _ := s.version.Load().(string)
 	return v
-}
-
-// dbErr classifies a database error: connection failures and timeouts are
-// EUNAVAILABLE (the HTTP layer answers 503), constraint violations EINVALID,
-// anything else EINTERNAL.
-func dbErr(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var ge *guccho.Error
-	if errors.As(err, &ge) {
-		return err // classified already
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == "23505": // unique_violation
-			return guccho.WrapError(err, guccho.ECONFLICT, "%s: %s", what, pe.Message)
-		case pe.Code == "57014": // query_canceled: statement_timeout
-			return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database took too long", what)
-		case strings.HasPrefix(pe.Code, "23"): // integrity constraint violation
-			return guccho.WrapError(err, guccho.EINVALID, "%s: %s", what, pe.Message)
-		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300":
-			return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database is unavailable", what)
-		}
-		return guccho.WrapError(err, guccho.EINTERNAL, "%s", what)
-	}
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) || pgconn.SafeToRetry(err) ||
-		strings.Contains(err.Error(), "connect") || strings.Contains(err.Error(), "closed") || strings.Contains(err.Error(), "EOF") {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: the database is unavailable", what)
-	}
-	if errors.Is(err, context.Canceled) {
-		return guccho.WrapError(err, guccho.EUNAVAILABLE, "%s: cancelled", what)
-	}
-	return guccho.WrapError(err, guccho.EINTERNAL, "%s", what)
 }
 
 // redactErr drops passwords pgx may echo from a connection string.

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -110,8 +111,8 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	key := tiles.Key{Layer: l.Name, Tile: t, Version: version, Filter: req.Filter()}
-	entry, err := s.cache.GetOrLoad(r.Context(), key, func() ([]byte, error) {
-		return s.cfg.Tiles.Tile(r.Context(), req)
+	entry, err := s.cache.GetOrLoad(r.Context(), key, func(ctx context.Context) ([]byte, error) {
+		return s.cfg.Tiles.Tile(ctx, req) // ctx: the shared load's, not this request's
 	})
 	if err != nil {
 		s.writeError(w, r, err)

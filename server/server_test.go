@@ -10,8 +10,10 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/server"
+	"github.com/guccho/guccho/tiles"
 )
 
 // newServer serves the grid fixture of bdtest from a fresh embedded store.
@@ -359,6 +362,70 @@ func TestTiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			wantError(t, get(t, ts.URL+tt.path), tt.status, tt.code, tt.msg)
 		})
+	}
+}
+
+// gatedTiles holds every tile load until release is closed, and fails a
+// load whose context ends first, as a database query would.
+type gatedTiles struct {
+	tiles.Source
+	started chan struct{} // closed when the first load begins
+	once    sync.Once
+	release chan struct{}
+}
+
+func (g *gatedTiles) Tile(ctx context.Context, r tiles.Request) ([]byte, error) {
+	g.once.Do(func() { close(g.started) })
+	select {
+	case <-g.release:
+		return g.Source.Tile(ctx, r)
+	case <-ctx.Done():
+		return nil, guccho.WrapError(ctx.Err(), guccho.EUNAVAILABLE, "tile load cancelled")
+	}
+}
+
+// TestTileLoadOutlivesTheClientThatStartedIt: concurrent requests for one
+// tile share one load; the client that started it going away must not fail
+// the others.
+func TestTileLoadOutlivesTheClientThatStartedIt(t *testing.T) {
+	s, err := embedded.Open(context.Background(), filepath.Join(t.TempDir(), "guccho.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	gate := &gatedTiles{Source: s, started: make(chan struct{}), release: make(chan struct{})}
+	h := server.New(server.Config{Geo: s, Tiles: gate, DataVersion: s.DataVersion})
+	firstDone := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		if r.Header.Get("X-Caller") == "first" {
+			close(firstDone)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	url := ts.URL + "/tiles/unions/7/96/55.mvt"
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		req.Header.Set("X-Caller", "first")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	<-gate.started
+	second := make(chan response)
+	go func() { second <- get(t, url) }()
+	time.Sleep(100 * time.Millisecond) // let the second request join the load
+	cancel()
+	<-firstDone
+	close(gate.release)
+	if r := <-second; r.status != 200 {
+		t.Errorf("second request after the first client left = %d %s, want 200", r.status, r.body)
 	}
 }
 

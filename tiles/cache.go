@@ -89,10 +89,14 @@ type cacheItem struct {
 	cost  int64
 }
 
+// call is one shared load. Its waiters are counted under Cache.mu; when the
+// last one leaves, the load's context is cancelled.
 type call struct {
-	done  chan struct{}
-	entry Entry
-	err   error
+	done    chan struct{}
+	entry   Entry
+	err     error
+	waiters int
+	cancel  context.CancelFunc
 }
 
 // CacheStats counts what a cache did since it was made.
@@ -150,11 +154,17 @@ func (c *Cache) Put(k Key, raw []byte) (Entry, error) {
 // uncompressed tile bytes on a miss. Concurrent callers missing the same key
 // wait for one load rather than starting their own, and all get its result.
 // A failed load is not cached: its error goes to every waiting caller and
-// the next call tries again. A waiting caller whose ctx ends returns
-// ctx.Err(); the load runs on in the goroutine that started it. An entry
-// loaded while Invalidate or Purge ran is returned but not stored, so it
-// cannot outlive the invalidation.
-func (c *Cache) GetOrLoad(ctx context.Context, k Key, load func() ([]byte, error)) (Entry, error) {
+// the next call tries again.
+//
+// The load belongs to no single caller: it runs in its own goroutine under a
+// context that carries the values of the ctx of the caller that started it
+// but not its cancellation or deadline, and that is cancelled only when
+// every waiting caller has left. A caller whose ctx ends returns ctx.Err()
+// at once without disturbing the others; once the last one has left, the
+// load is abandoned and the next call starts a new one. An entry loaded
+// while Invalidate or Purge ran is returned but not stored, so it cannot
+// outlive the invalidation.
+func (c *Cache) GetOrLoad(ctx context.Context, k Key, load func(context.Context) ([]byte, error)) (Entry, error) {
 	c.mu.Lock()
 	if el, ok := c.items[k]; ok {
 		c.lru.MoveToFront(el)
@@ -163,41 +173,58 @@ func (c *Cache) GetOrLoad(ctx context.Context, k Key, load func() ([]byte, error
 		return el.Value.(*cacheItem).entry, nil
 	}
 	c.stats.Misses++
-	if cl, ok := c.inflight[k]; ok {
-		c.mu.Unlock()
-		select {
-		case <-cl.done:
-			return cl.entry, cl.err
-		case <-ctx.Done():
-			return Entry{}, ctx.Err()
-		}
+	cl, ok := c.inflight[k]
+	if !ok {
+		loadCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		cl = &call{done: make(chan struct{}), cancel: cancel}
+		c.inflight[k] = cl
+		c.stats.Loads++
+		go c.load(loadCtx, k, cl, load, c.gen, c.layerGen[k.Layer])
 	}
-	cl := &call{done: make(chan struct{})}
-	c.inflight[k] = cl
-	gen, layerGen := c.gen, c.layerGen[k.Layer]
-	c.stats.Loads++
+	cl.waiters++
 	c.mu.Unlock()
 
-	cl.entry, cl.err = loadEntry(k, load)
+	select {
+	case <-cl.done:
+		return cl.entry, cl.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		if cl.waiters--; cl.waiters == 0 {
+			if c.inflight[k] == cl {
+				delete(c.inflight, k)
+			}
+			cl.cancel()
+		}
+		c.mu.Unlock()
+		return Entry{}, ctx.Err()
+	}
+}
+
+// load runs one shared load for GetOrLoad and stores its entry unless the
+// cache was invalidated (gen, layerGen changed) since it started.
+func (c *Cache) load(ctx context.Context, k Key, cl *call, load func(context.Context) ([]byte, error), gen, layerGen uint64) {
+	defer cl.cancel()
+	cl.entry, cl.err = loadEntry(ctx, k, load)
 	c.mu.Lock()
-	delete(c.inflight, k)
+	if c.inflight[k] == cl {
+		delete(c.inflight, k)
+	}
 	if cl.err == nil && gen == c.gen && layerGen == c.layerGen[k.Layer] {
 		c.insert(k, cl.entry)
 	}
 	c.mu.Unlock()
 	close(cl.done)
-	return cl.entry, cl.err
 }
 
 // loadEntry runs load and turns its bytes into an entry; a panic in load
 // becomes an EINTERNAL error so that waiting callers are released.
-func loadEntry(k Key, load func() ([]byte, error)) (e Entry, err error) {
+func loadEntry(ctx context.Context, k Key, load func(context.Context) ([]byte, error)) (e Entry, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = guccho.Errorf(guccho.EINTERNAL, "tile %s %d/%d/%d: load panicked: %v", k.Layer, k.Tile.Z, k.Tile.X, k.Tile.Y, r)
 		}
 	}()
-	raw, err := load()
+	raw, err := load(ctx)
 	if err != nil {
 		return Entry{}, err
 	}

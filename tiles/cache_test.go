@@ -202,7 +202,7 @@ func TestCacheGetOrLoadSingleFlight(t *testing.T) {
 	const callers = 16
 	release := make(chan struct{})
 	var loads atomic.Int32
-	load := func() ([]byte, error) {
+	load := func(context.Context) ([]byte, error) {
 		loads.Add(1)
 		<-release
 		return []byte("tile"), nil
@@ -239,15 +239,15 @@ func TestCacheGetOrLoadSingleFlight(t *testing.T) {
 func TestCacheGetOrLoadErrorsAreNotCached(t *testing.T) {
 	c := NewCache(1 << 20)
 	boom := guccho.Errorf(guccho.EUNAVAILABLE, "database down")
-	_, err := c.GetOrLoad(t.Context(), key("l", 1), func() ([]byte, error) { return nil, boom })
+	_, err := c.GetOrLoad(t.Context(), key("l", 1), func(context.Context) ([]byte, error) { return nil, boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("GetOrLoad error = %v, want %v", err, boom)
 	}
-	_, err = c.GetOrLoad(t.Context(), key("l", 1), func() ([]byte, error) { panic("bug") })
+	_, err = c.GetOrLoad(t.Context(), key("l", 1), func(context.Context) ([]byte, error) { panic("bug") })
 	if got := guccho.ErrorCode(err); got != guccho.EINTERNAL {
 		t.Errorf("GetOrLoad with a panicking load: code %q, want %q", got, guccho.EINTERNAL)
 	}
-	e, err := c.GetOrLoad(t.Context(), key("l", 1), func() ([]byte, error) { return []byte("ok"), nil })
+	e, err := c.GetOrLoad(t.Context(), key("l", 1), func(context.Context) ([]byte, error) { return []byte("ok"), nil })
 	if err != nil || e.Size != 2 {
 		t.Errorf("GetOrLoad after failures = %+v, %v; want the new tile", e, err)
 	}
@@ -259,7 +259,7 @@ func TestCacheGetOrLoadWaiterCancelled(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		c.GetOrLoad(context.Background(), key("l", 1), func() ([]byte, error) { <-release; return []byte("x"), nil })
+		c.GetOrLoad(context.Background(), key("l", 1), func(context.Context) ([]byte, error) { <-release; return []byte("x"), nil })
 	}()
 	waitMisses(c, 1)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -269,6 +269,90 @@ func TestCacheGetOrLoadWaiterCancelled(t *testing.T) {
 	}
 	close(release)
 	<-done
+}
+
+// blockingLoad returns a load that waits for release or for its context to
+// end, as a database query would; loadCtx receives the context it ran under.
+func blockingLoad(release <-chan struct{}, loadCtx chan<- context.Context) func(context.Context) ([]byte, error) {
+	return func(ctx context.Context) ([]byte, error) {
+		loadCtx <- ctx
+		select {
+		case <-release:
+			return []byte("tile"), nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func TestCacheGetOrLoadOutlivesTheCallerThatStartedIt(t *testing.T) {
+	c := NewCache(1 << 20)
+	release, loadCtx := make(chan struct{}), make(chan context.Context, 1)
+	first, leave := context.WithCancel(t.Context())
+	firstErr := make(chan error)
+	go func() {
+		_, err := c.GetOrLoad(first, key("l", 1), blockingLoad(release, loadCtx))
+		firstErr <- err
+	}()
+	lctx := <-loadCtx
+	second := make(chan Entry)
+	go func() {
+		e, err := c.GetOrLoad(t.Context(), key("l", 1), nil)
+		if err != nil {
+			t.Errorf("second caller: %v", err)
+		}
+		second <- e
+	}()
+	waitMisses(c, 2)
+	leave()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("first caller after leaving = %v, want context.Canceled", err)
+	}
+	if err := lctx.Err(); err != nil {
+		t.Errorf("the load's context ended with the first caller (%v) while another still waits", err)
+	}
+	close(release)
+	if e := <-second; e.ETag != ETag([]byte("tile")) {
+		t.Errorf("second caller got %+v, want the loaded tile", e)
+	}
+	if _, ok := c.Get(key("l", 1)); !ok {
+		t.Error("the shared load's tile was not stored")
+	}
+}
+
+func TestCacheGetOrLoadCancelsWhenEveryCallerLeaves(t *testing.T) {
+	c := NewCache(1 << 20)
+	release, loadCtx := make(chan struct{}), make(chan context.Context, 1)
+	defer close(release)
+	ctxs := make([]context.Context, 2)
+	leaves := make([]context.CancelFunc, 2)
+	errs := make(chan error, 2)
+	for i := range ctxs {
+		ctxs[i], leaves[i] = context.WithCancel(t.Context())
+		go func() {
+			_, err := c.GetOrLoad(ctxs[i], key("l", 1), blockingLoad(release, loadCtx))
+			errs <- err
+		}()
+	}
+	lctx := <-loadCtx
+	waitMisses(c, 2)
+	leaves[0]()
+	<-errs
+	if err := lctx.Err(); err != nil {
+		t.Fatalf("the load's context ended (%v) while a caller still waits", err)
+	}
+	leaves[1]()
+	<-errs
+	<-lctx.Done() // the load is abandoned once nobody waits
+
+	// A later caller starts a new load rather than joining the abandoned one.
+	e, err := c.GetOrLoad(t.Context(), key("l", 1), func(context.Context) ([]byte, error) { return []byte("new"), nil })
+	if err != nil || e.Size != 3 {
+		t.Errorf("GetOrLoad after an abandoned load = %+v, %v; want a fresh load", e, err)
+	}
+	if got := c.Stats().Loads; got != 2 {
+		t.Errorf("Stats().Loads = %d, want 2", got)
+	}
 }
 
 func TestCacheInvalidateDuringLoad(t *testing.T) {
@@ -286,7 +370,7 @@ func TestCacheInvalidateDuringLoad(t *testing.T) {
 			started, release := make(chan struct{}), make(chan struct{})
 			done := make(chan Entry)
 			go func() {
-				e, _ := c.GetOrLoad(t.Context(), key("l", 1), func() ([]byte, error) {
+				e, _ := c.GetOrLoad(t.Context(), key("l", 1), func(context.Context) ([]byte, error) {
 					close(started)
 					<-release
 					return []byte("old"), nil

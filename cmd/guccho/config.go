@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -24,32 +27,105 @@ type Config struct {
 }
 
 // defaultConfig returns the defaults overridden by environment variables.
-func defaultConfig(getenv func(string) string) Config {
+// A variable set to a value of the wrong form is an error naming the
+// variable, its value and the form wanted; unset or empty ones keep the
+// default.
+func defaultConfig(getenv func(string) string) (Config, error) {
 	c := Config{Addr: ":8080", DB: "guccho.db", TileCacheMB: 256, RequestTimeout: 30 * time.Second, LogLevel: "info", MaxUploadMB: 1024}
-	set := func(name string, dst *string) {
-		if v := getenv(name); v != "" {
-			*dst = v
+	for _, e := range envSettings(&c) {
+		v := getenv(e.name)
+		if v == "" {
+			continue
+		}
+		if strings.TrimSpace(v) != v || e.parse(v) != nil {
+			return Config{}, fmt.Errorf("%w: %s=%q: want %s", errUsage, e.name, v, e.want)
 		}
 	}
-	set("GUCCHO_ADDR", &c.Addr)
-	set("GUCCHO_DB", &c.DB)
-	set("GUCCHO_BOUNDARIES", &c.Boundaries)
-	set("GUCCHO_BASEMAP_STYLE_URL", &c.BasemapStyleURL)
-	set("GUCCHO_LOG_LEVEL", &c.LogLevel)
-	set("GUCCHO_SECTORS", &c.Sectors)
-	if v := getenv("GUCCHO_MAX_UPLOAD_MB"); v != "" {
-		fmt.Sscanf(v, "%d", &c.MaxUploadMB)
+	return c, nil
+}
+
+// envSetting is one environment variable: its name, the form it wants (as
+// error messages say it) and how its value sets c.
+type envSetting struct {
+	name, want string
+	parse      func(v string) error // v is non-empty and without surrounding spaces
+}
+
+// envSettings lists every environment variable the binary reads, each
+// setting a field of c.
+func envSettings(c *Config) []envSetting {
+	str := func(dst *string) func(string) error {
+		return func(v string) error { *dst = v; return nil }
 	}
-	c.Demo = getenv("GUCCHO_DEMO") == "1" || getenv("GUCCHO_DEMO") == "true"
-	if v := getenv("GUCCHO_TILE_CACHE_MB"); v != "" {
-		fmt.Sscanf(v, "%d", &c.TileCacheMB)
+	positive := func(dst *int) func(string) error {
+		return func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return errUsage
+			}
+			*dst = n
+			return nil
+		}
 	}
-	if v := getenv("GUCCHO_REQUEST_TIMEOUT"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
+	return []envSetting{
+		{"GUCCHO_ADDR", "a listen address such as :8080 or 127.0.0.1:8080", func(v string) error {
+			_, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return err
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return errUsage
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"GUCCHO_DB", "a SQLite file path or a postgres:// URL", func(v string) error {
+			if scheme, _, ok := strings.Cut(v, "://"); ok && scheme != "postgres" && scheme != "postgresql" {
+				return errUsage
+			}
+			c.DB = v
+			return nil
+		}},
+		{"GUCCHO_BOUNDARIES", "a directory", str(&c.Boundaries)},
+		{"GUCCHO_BASEMAP_STYLE_URL", "an http:// or https:// URL of a MapLibre style", func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errUsage
+			}
+			c.BasemapStyleURL = v
+			return nil
+		}},
+		{"GUCCHO_TILE_CACHE_MB", "a whole number of MiB above 0, such as 256", positive(&c.TileCacheMB)},
+		{"GUCCHO_REQUEST_TIMEOUT", "a duration such as 30s or 2m", func(v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errUsage
+			}
 			c.RequestTimeout = d
-		}
+			return nil
+		}},
+		{"GUCCHO_LOG_LEVEL", "debug, info, warn or error", func(v string) error {
+			switch strings.ToLower(v) {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return errUsage
+		}},
+		{"GUCCHO_SECTORS", "a JSON file", str(&c.Sectors)},
+		{"GUCCHO_MAX_UPLOAD_MB", "a whole number of MB above 0, such as 1024", positive(&c.MaxUploadMB)},
+		{"GUCCHO_DEMO", "1, true, 0 or false", func(v string) error {
+			switch strings.ToLower(v) {
+			case "1", "true":
+				c.Demo = true
+			case "0", "false":
+				c.Demo = false
+			default:
+				return errUsage
+			}
+			return nil
+		}},
 	}
-	return c
 }
 
 // dbFlag registers --db on fs.

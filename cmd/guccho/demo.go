@@ -31,7 +31,10 @@ Flags:
 `
 
 func runDemo(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)

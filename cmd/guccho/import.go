@@ -38,7 +38,10 @@ Flags:
 `
 
 func runImport(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)

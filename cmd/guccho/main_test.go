@@ -116,9 +116,12 @@ func TestUnreachablePostgres(t *testing.T) {
 }
 
 func TestConfigFromEnvironment(t *testing.T) {
-	c := defaultConfig(func(k string) string {
+	c, err := defaultConfig(func(k string) string {
 		return map[string]string{"GUCCHO_ADDR": ":9999", "GUCCHO_DB": "x.db", "GUCCHO_TILE_CACHE_MB": "64", "GUCCHO_REQUEST_TIMEOUT": "5s"}[k]
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if c.Addr != ":9999" || c.DB != "x.db" || c.TileCacheMB != 64 || c.RequestTimeout.String() != "5s" {
 		t.Errorf("config = %+v", c)
 	}

@@ -18,7 +18,10 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(env.Stderr)
 	flags.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GUCCHO_ADDR)")

@@ -274,7 +274,10 @@ func runStatsLQ(args []string, env Env) error {
 }
 
 func runStatsWeights(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	fs := newStatsFlags("weights", env)
 	cfg.dbFlag(fs)
 	fs.StringVar(&cfg.Boundaries, "boundaries", cfg.Boundaries, "boundary directory (env GUCCHO_BOUNDARIES); default: the store's boundaries")

@@ -20,7 +20,10 @@ Flags:
 `
 
 func runToken(ctx context.Context, args []string, env Env) error {
-	cfg := defaultConfig(env.Getenv)
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfg.dbFlag(fs)
