@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -140,14 +141,12 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := DBSCAN(tc.points, tc.eps, tc.minPts)
-			if err == nil || !contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one naming %q", err, tc.want)
 			}
 		})
 	}
 }
-
-func contains(s, sub string) bool { return len(sub) == 0 || len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)) }
 
 // TestSMEFIsDBSCANPerSector checks the SMEF rule against DBSCAN run on each
 // sector alone: two sectors interleaved in one place make no cluster of
