@@ -19,12 +19,12 @@ const degenerateBuffer = 1e-5
 // vec is a point in the local plane: x = lon·cos φ₀, y = lat, in degrees.
 type vec struct{ x, y float64 }
 
-func (a vec) sub(b vec) vec          { return vec{a.x - b.x, a.y - b.y} }
-func (a vec) cross(b vec) float64    { return a.x*b.y - a.y*b.x }
-func (a vec) dot(b vec) float64      { return a.x*b.x + a.y*b.y }
-func (a vec) dist(b vec) float64     { return math.Hypot(a.x-b.x, a.y-b.y) }
-func orient(a, b, c vec) float64     { return b.sub(a).cross(c.sub(a)) }
-func onSegment(a, b, p vec) bool     { return orient(a, b, p) == 0 && p.sub(a).dot(p.sub(b)) <= 0 }
+func (a vec) sub(b vec) vec       { return vec{a.x - b.x, a.y - b.y} }
+func (a vec) cross(b vec) float64 { return a.x*b.y - a.y*b.x }
+func (a vec) dot(b vec) float64   { return a.x*b.x + a.y*b.y }
+func (a vec) dist(b vec) float64  { return math.Hypot(a.x-b.x, a.y-b.y) }
+func orient(a, b, c vec) float64  { return b.sub(a).cross(c.sub(a)) }
+func onSegment(a, b, p vec) bool  { return orient(a, b, p) == 0 && p.sub(a).dot(p.sub(b)) <= 0 }
 
 // Outline returns a polygon around pts (lon, lat): a concave hull that
 // follows the points more closely than their convex hull, and whether it
