@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 )
 
 // grid is the spatial index of one DBSCAN run. Latitude is cut into rows
@@ -24,6 +23,7 @@ type grid struct {
 	keys    []uint64  // per sorted position: row<<32 | column
 	order   []int32   // per sorted position: index into the input subset
 	x, y, z []float64 // per sorted position: unit vector
+	ncache  []int32   // columns per row when rows are few enough to cache; 0 = not yet computed
 	chord2  float64   // squared chord of eps
 	theta   float64   // eps as a central angle
 }
@@ -38,6 +38,9 @@ func newGrid(lon, lat func(int) float64, n int, eps float64) *grid {
 	theta := eps / EarthRadius
 	g := &grid{h: theta / 2, theta: theta}
 	g.rows = int(math.Ceil(math.Pi/g.h)) + 1
+	if g.rows <= 1<<22 {
+		g.ncache = make([]int32, g.rows)
+	}
 	c := 2 * math.Sin(theta/2)
 	g.chord2 = c * c
 	type item struct {
@@ -82,6 +85,17 @@ func (g *grid) rowSpan(r int) (lo, hi float64) {
 // cos φ₁ cos φ₂ hav(Δλ), Δφ ≤ h and cos φ ≤ cos φmin of the row, a width w
 // with hav(h) + cos²φmin·hav(w) ≤ hav(θ) suffices.
 func (g *grid) ncols(r int) int {
+	if g.ncache != nil && g.ncache[r] != 0 {
+		return int(g.ncache[r])
+	}
+	n := g.computeCols(r)
+	if g.ncache != nil {
+		g.ncache[r] = int32(n)
+	}
+	return n
+}
+
+func (g *grid) computeCols(r int) int {
 	lo, hi := g.rowSpan(r)
 	minAbs := 0.0
 	if lo > 0 {
@@ -161,8 +175,9 @@ func (g *grid) near(dst []span, p int) []span {
 // run appends the positions of row r between columns a and b inclusive.
 func (g *grid) run(dst []span, r, a, b int) []span {
 	ka, kb := uint64(r)<<32|uint64(a), uint64(r)<<32|uint64(b)
-	lo := sort.Search(len(g.keys), func(i int) bool { return g.keys[i] >= ka })
-	hi := lo + sort.Search(len(g.keys)-lo, func(i int) bool { return g.keys[lo+i] > kb })
+	lo, _ := slices.BinarySearch(g.keys, ka)
+	hi, _ := slices.BinarySearch(g.keys[lo:], kb+1)
+	hi += lo
 	if hi > lo {
 		dst = append(dst, span{int32(lo), int32(hi)})
 	}
@@ -289,27 +304,28 @@ func gridDBSCAN(points []Point, idx []int32, eps float64, minPts int) ([]int, []
 	}
 
 	// Border points: the lowest label among the cores within eps.
-	for j := range n {
-		p := int(pos[j])
-		if core[p] {
-			continue
-		}
-		best := Noise
-		spans = g.near(spans[:0], p)
-		c := int(cell[p])
-		for _, s := range spans {
-			for q := int(s.lo); q < int(s.hi); q++ {
-				if !core[q] {
-					continue
-				}
-				if int(cell[q]) == c || g.within(p, q) {
-					if l := labels[g.order[q]]; best == Noise || l < best {
-						best = l
+	for c := range ncell {
+		a, b := int(start[c]), int(start[c+1])
+		spans = spans[:0]
+		for p := a; p < b; p++ {
+			if core[p] {
+				continue
+			}
+			if len(spans) == 0 {
+				spans = g.near(spans, a)
+			}
+			best := Noise
+			for _, s := range spans {
+				for q := int(s.lo); q < int(s.hi); q++ {
+					if core[q] && ((q >= a && q < b) || g.within(p, q)) {
+						if l := labels[g.order[q]]; best == Noise || l < best {
+							best = l
+						}
 					}
 				}
 			}
+			labels[g.order[p]] = best
 		}
-		labels[j] = best
 	}
 	return labels, coreOut
 }

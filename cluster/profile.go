@@ -18,9 +18,9 @@ type Locator interface {
 
 // UnitCount is how many members of a cluster lie in one admin unit.
 type UnitCount struct {
-	PCode string    `json:"pcode"`
-	Level geo.Level `json:"level"`
-	Count int       `json:"count"`
+	PCode string
+	Level geo.Level // geo.District or geo.Upazila
+	Count int
 }
 
 // Profile describes one cluster.
