@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 var national = flag.Bool("cluster.national", false, "also benchmark 12 million points (needs about 2 GB)")
@@ -110,5 +112,25 @@ func BenchmarkCluster(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkOutline measures the concave hull of a Gaussian cluster of
+// MaxConcaveMembers points, against the convex hull of the same points.
+func BenchmarkOutline(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	pts := make([]orb.Point, MaxConcaveMembers)
+	for i := range pts {
+		pts[i] = orb.Point{90.99 + r.NormFloat64()*0.02, 24.05 + r.NormFloat64()*0.02}
+	}
+	for _, tc := range []struct {
+		name    string
+		maxEdge float64
+	}{{"concave-5km", 5000}, {"concave-1km", 1000}, {"convex", math.Inf(1)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for range b.N {
+				Outline(pts, tc.maxEdge)
+			}
+		})
 	}
 }

@@ -183,10 +183,21 @@ func dig(vs []vec, ring []int, maxEdge float64) ([]int, bool) {
 				continue
 			}
 			u, w := vs[a].sub(vs[i]), vs[b].sub(vs[i])
-			cands = append(cands, cand{i, u.dot(w) / (math.Hypot(u.x, u.y) * math.Hypot(w.x, w.y))})
+			c := cand{i, u.dot(w) / (math.Hypot(u.x, u.y) * math.Hypot(w.x, w.y))}
+			// Keep the 8 widest angles, sorted.
+			if len(cands) == 8 && c.d >= cands[7].d {
+				continue
+			}
+			if len(cands) < 8 {
+				cands = append(cands, c)
+			} else {
+				cands[7] = c
+			}
+			for j := len(cands) - 1; j > 0 && cands[j].d < cands[j-1].d; j-- {
+				cands[j], cands[j-1] = cands[j-1], cands[j]
+			}
 		}
-		slices.SortFunc(cands, func(x, y cand) int { return cmpFloat(x.d, y.d) })
-		for _, c := range cands[:min(len(cands), 8)] {
+		for _, c := range cands {
 			q := c.i
 			if crossesRing(a, q, a, b) || crossesRing(b, q, a, b) || pointInTriangle(vs, a, q, b, onRing) {
 				continue
