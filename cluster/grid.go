@@ -9,7 +9,7 @@ import (
 // grid is the spatial index of one DBSCAN run. Latitude is cut into rows
 // of height θ/2 (θ = eps as a central angle); each row into columns whose
 // width is chosen so that any two points of one cell are within eps of
-// each other (cellWidth), and which divide 360° exactly so that columns
+// each other (ncols), and which divide 360° exactly so that columns
 // wrap around the antimeridian. Points are sorted by (row, column): the
 // cells of one row between two columns are one contiguous run of points,
 // found by binary search.
@@ -34,6 +34,8 @@ const (
 	cellMargin = 1e-6
 )
 
+// newGrid indexes n points given by their lon and lat (degrees) for
+// neighbour queries within eps metres.
 func newGrid(lon, lat func(int) float64, n int, eps float64) *grid {
 	theta := eps / EarthRadius
 	g := &grid{h: theta / 2, theta: theta}
