@@ -11,7 +11,8 @@ import (
 )
 
 // Locator finds the admin unit holding a point; geo.Atlas and geo.Locator
-// are Locators. The unit found and its ancestors are counted.
+// are Locators. Describe counts members in the district and upazila of
+// the unit found (and the unit itself when it is one of those).
 type Locator interface {
 	Locate(pt orb.Point) (*geo.Unit, bool)
 }
