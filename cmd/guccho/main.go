@@ -33,6 +33,7 @@ func commands() []command {
 		{"import", "import boundaries or a survey: import boundaries DIR | import enterprises FILE", runImport},
 		{"geocode", "geocode a survey file without a server: geocode IN -o OUT.csv", runGeocode},
 		{"demo", "load the synthetic demo survey (or write it as CSV)", runDemo},
+		{"clusters", "find point clusters: clusters --method smef|dbscan [--input POINTS.csv] -o OUT.geojson", runClusters},
 		{"token", "create an API token for writing: token create --role editor", runToken},
 		{"stats", "spatial statistics: stats moran|local-moran|g|gi|gistar|lq|weights …", runStats},
 		{"version", "print the version", runVersion},
