@@ -82,6 +82,13 @@ func run(ctx context.Context, args []string, env Env) error {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			// A malformed GUCCHO_* setting stops every command that reads
+			// settings, also those that need none of the broken ones.
+			if c.name != "version" {
+				if _, err := defaultConfig(env.Getenv); err != nil {
+					return err
+				}
+			}
 			return c.run(ctx, args[1:], env)
 		}
 	}
