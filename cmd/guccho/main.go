@@ -34,6 +34,7 @@ func commands() []command {
 		{"geocode", "geocode a survey file without a server: geocode IN -o OUT.csv", runGeocode},
 		{"demo", "load the synthetic demo survey (or write it as CSV)", runDemo},
 		{"token", "create an API token for writing: token create --role editor", runToken},
+		{"valuechain", "analyze a value chain: valuechain analyze --actors A.csv --links L.csv [-o OUT.csv]", runValuechain},
 		{"version", "print the version", runVersion},
 	}
 }
