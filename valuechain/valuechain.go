@@ -146,8 +146,8 @@ type Graph struct {
 	actors []Actor
 	links  []Link
 	index  map[string]int // actor id → position in actors
-	out    map[string][]Link
-	in     map[string][]Link
+	out    [][]int32      // actor position → positions of its links out
+	in     [][]int32      // actor position → positions of its links in
 }
 
 // Problem is one thing wrong with an actor or a link, as Check finds it.
@@ -255,13 +255,14 @@ func NewGraph(actors []Actor, links []Link) (*Graph, error) {
 		return nil, guccho.Errorf(guccho.EINVALID, "actor %d (%s): field %q: %s", p.Index+1, actors[p.Index].ID, p.Field, p.Reason)
 	}
 	g := &Graph{actors: actors, links: links, index: make(map[string]int, len(actors)),
-		out: map[string][]Link{}, in: map[string][]Link{}}
+		out: make([][]int32, len(actors)), in: make([][]int32, len(actors))}
 	for i, a := range actors {
 		g.index[a.ID] = i
 	}
-	for _, l := range links {
-		g.out[l.From] = append(g.out[l.From], l)
-		g.in[l.To] = append(g.in[l.To], l)
+	for i, l := range links {
+		from, to := g.index[l.From], g.index[l.To]
+		g.out[from] = append(g.out[from], int32(i))
+		g.in[to] = append(g.in[to], int32(i))
 	}
 	return g, nil
 }
@@ -295,14 +296,15 @@ func (g *Graph) Upstream(id string) []string {
 	return g.walk(id, g.in, func(l Link) string { return l.From })
 }
 
-func (g *Graph) walk(start string, edges map[string][]Link, next func(Link) string) []string {
+func (g *Graph) walk(start string, edges [][]int32, next func(Link) string) []string {
 	seen := map[string]bool{start: true}
 	var out []string
 	frontier := []string{start}
 	for len(frontier) > 0 {
 		var level []string
 		for _, id := range frontier {
-			for _, l := range edges[id] {
+			for _, li := range g.linksOf(edges, id) {
+				l := g.links[li]
 				if n := next(l); l.Flow == Goods && !seen[n] {
 					seen[n] = true
 					level = append(level, n)
@@ -316,18 +318,27 @@ func (g *Graph) walk(start string, edges map[string][]Link, next func(Link) stri
 	return out
 }
 
+// linksOf returns an actor's links out or in; none for an unknown id.
+func (g *Graph) linksOf(edges [][]int32, id string) []int32 {
+	i, ok := g.index[id]
+	if !ok {
+		return nil
+	}
+	return edges[i]
+}
+
 // ValueAdded returns, for an actor, the value of the goods it sells minus
 // the value of the goods it buys (taka per year), from the links that state
 // a value.
 func (g *Graph) ValueAdded(id string) float64 {
 	v := 0.0
-	for _, l := range g.out[id] {
-		if l.Flow == Goods {
+	for _, li := range g.linksOf(g.out, id) {
+		if l := g.links[li]; l.Flow == Goods {
 			v += l.Value
 		}
 	}
-	for _, l := range g.in[id] {
-		if l.Flow == Goods {
+	for _, li := range g.linksOf(g.in, id) {
+		if l := g.links[li]; l.Flow == Goods {
 			v -= l.Value
 		}
 	}
