@@ -5,7 +5,10 @@
 package valuechain
 
 import (
+	"fmt"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/guccho/guccho"
 )
@@ -75,78 +78,210 @@ const (
 	Money    Flow = "money"
 )
 
+// Stage returns the operator role's place in the chain, counting from 1 for
+// input suppliers to 7 for exporters: input_supplier, producer, collector,
+// processor, wholesaler, retailer, exporter. Supporters and enablers have no
+// stage and get 0. Goods flow from lower stages to the same or higher ones;
+// retailers and exporters are the end markets.
+func (r Role) Stage() int {
+	for i, s := range Stages() {
+		if s == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Stages lists the operator roles in chain order, from inputs to end
+// markets.
+func Stages() []Role {
+	return []Role{InputSupplier, Producer, Collector, Processor, Wholesaler, Retailer, Exporter}
+}
+
+// EndMarket reports whether the role sells to final buyers: retailers and
+// exporters.
+func (r Role) EndMarket() bool { return r == Retailer || r == Exporter }
+
+// Chain is the scope of one value chain: a sector around a cluster or in an
+// admin area. Either Cluster or Admin (or both) may be set.
+type Chain struct {
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Sector  string `json:"sector"`            // sector code from the catalogue (data/sectors.json)
+	Cluster string `json:"cluster,omitempty"` // id of the cluster the chain is built around
+	Admin   string `json:"admin,omitempty"`   // P-code of the admin area it covers
+}
+
 // Actor is one participant of a value chain.
 type Actor struct {
 	ID           string `json:"id"`
-	Name         string `json:"name"`
+	Name         string `json:"name"`              // English (Latin script)
+	NameBN       string `json:"name_bn,omitempty"` // Bangla
 	Role         Role   `json:"role"`
+	Sector       string `json:"sector,omitempty"`        // sector code, when the actor has one
 	EnterpriseID string `json:"enterprise_id,omitempty"` // when the actor is a surveyed enterprise
 	Admin        string `json:"admin,omitempty"`         // P-code of the unit it works in
+	Location     string `json:"location,omitempty"`      // place as written, when no P-code is known
 }
 
-// Link is a flow from one actor to another. Volume is in the chain's own
-// unit (tonnes, pairs, …); Value in taka per year. Zero means unknown.
+// Link is a flow from one actor to another. Goods and services flow from
+// seller to buyer, money from payer to payee. Volume is in Unit (tonnes,
+// pairs, …) and Value in taka (BDT), both over Period (a year "2024", a
+// month "2024-03", or a range "2024-01/2024-06"; "" means per year). Zero
+// means unknown.
 type Link struct {
-	From   string  `json:"from"`
-	To     string  `json:"to"`
-	Flow   Flow    `json:"flow"`
-	Volume float64 `json:"volume,omitempty"`
-	Value  float64 `json:"value,omitempty"`
+	From    string  `json:"from"`
+	To      string  `json:"to"`
+	Flow    Flow    `json:"flow"`
+	Product string  `json:"product,omitempty"`
+	Volume  float64 `json:"volume,omitempty"`
+	Unit    string  `json:"unit,omitempty"`
+	Value   float64 `json:"value,omitempty"`
+	Period  string  `json:"period,omitempty"`
 }
 
 // Graph is a validated value chain: every link joins two known actors.
 // It is read-only and safe for concurrent use.
 type Graph struct {
-	actors map[string]Actor
-	out    map[string][]Link
-	in     map[string][]Link
+	actors []Actor
+	links  []Link
+	index  map[string]int // actor id → position in actors
+	out    [][]int32      // actor position → positions of its links out
+	in     [][]int32      // actor position → positions of its links in
 }
 
-// NewGraph validates actors and links and indexes them. Errors are
-// EINVALID and name the actor or link: duplicate or empty ids, unknown
-// roles or flows, links to unknown actors, self-links, negative volume or
-// value.
-func NewGraph(actors []Actor, links []Link) (*Graph, error) {
-	g := &Graph{actors: map[string]Actor{}, out: map[string][]Link{}, in: map[string][]Link{}}
+// Problem is one thing wrong with an actor or a link, as Check finds it.
+type Problem struct {
+	Link   bool   // false: Index is an actor's position; true: a link's
+	Index  int    // position in the slice, from 0
+	Field  string // the field at fault ("" for the record as a whole)
+	Reason string
+}
+
+// Check validates actors and links and returns every problem, actors first,
+// each in slice order: empty or duplicate actor ids; unknown roles; unknown
+// flows; links to unknown actors or to themselves; negative volumes or
+// values; a volume without a unit; a goods link that runs backwards through
+// the stages (from an operator to one of a lower stage, see Role.Stage);
+// and mixed units within one flow, that is a link whose unit differs from
+// the first unit given for the same flow and product.
+func Check(actors []Actor, links []Link) []Problem {
+	var ps []Problem
+	index := make(map[string]int, len(actors))
 	for i, a := range actors {
-		switch {
-		case a.ID == "":
-			return nil, guccho.Errorf(guccho.EINVALID, "actor %d: field \"id\": empty", i)
-		case a.Role.Function() == "":
-			return nil, guccho.Errorf(guccho.EINVALID, "actor %s: field \"role\": unknown role %q", a.ID, a.Role)
+		bad := func(field, format string, args ...any) {
+			ps = append(ps, Problem{Index: i, Field: field, Reason: fmt.Sprintf(format, args...)})
 		}
-		if _, dup := g.actors[a.ID]; dup {
-			return nil, guccho.Errorf(guccho.EINVALID, "actor %s: duplicate id", a.ID)
+		if a.ID == "" {
+			bad("id", "empty")
+		} else if _, dup := index[a.ID]; dup {
+			bad("id", "duplicate id %q", a.ID)
+		} else {
+			index[a.ID] = i
 		}
-		g.actors[a.ID] = a
+		if a.Role.Function() == "" {
+			bad("role", "unknown role %q (one of %s)", a.Role, roleList())
+		}
 	}
+	type flowKey struct {
+		flow    Flow
+		product string
+	}
+	units := map[flowKey]string{}
 	for i, l := range links {
-		switch {
-		case l.Flow != Goods && l.Flow != Services && l.Flow != Money:
-			return nil, guccho.Errorf(guccho.EINVALID, "link %d (%s → %s): field \"flow\": %q is not goods, services or money", i, l.From, l.To, l.Flow)
-		case l.From == l.To:
-			return nil, guccho.Errorf(guccho.EINVALID, "link %d: actor %s links to itself", i, l.From)
-		case l.Volume < 0 || l.Value < 0:
-			return nil, guccho.Errorf(guccho.EINVALID, "link %d (%s → %s): negative volume or value", i, l.From, l.To)
+		bad := func(field, format string, args ...any) {
+			ps = append(ps, Problem{Link: true, Index: i, Field: field, Reason: fmt.Sprintf(format, args...)})
 		}
-		for _, end := range []string{l.From, l.To} {
-			if _, ok := g.actors[end]; !ok {
-				return nil, guccho.Errorf(guccho.EINVALID, "link %d: no actor %q", i, end)
+		if l.Flow != Goods && l.Flow != Services && l.Flow != Money {
+			bad("flow", "%q is not goods, services or money", l.Flow)
+		}
+		from, okFrom := index[l.From]
+		to, okTo := index[l.To]
+		if !okFrom {
+			bad("from", "no actor %q", l.From)
+		}
+		if !okTo {
+			bad("to", "no actor %q", l.To)
+		}
+		if l.From == l.To && l.From != "" {
+			bad("to", "actor %s links to itself", l.From)
+		}
+		if l.Volume < 0 || math.IsNaN(l.Volume) || math.IsInf(l.Volume, 0) {
+			bad("volume", "negative or not a number: %g", l.Volume)
+		}
+		if l.Value < 0 || math.IsNaN(l.Value) || math.IsInf(l.Value, 0) {
+			bad("value", "negative or not a number: %g taka", l.Value)
+		}
+		if l.Volume > 0 && l.Unit == "" {
+			bad("unit", "a volume needs a unit")
+		}
+		if okFrom && okTo && l.Flow == Goods {
+			sf, st := actors[from].Role.Stage(), actors[to].Role.Stage()
+			if sf > 0 && st > 0 && st < sf {
+				bad("to", "goods run backwards: %s (%s, stage %d) sells to %s (%s, stage %d)",
+					l.From, actors[from].Role, sf, l.To, actors[to].Role, st)
 			}
 		}
-		g.out[l.From] = append(g.out[l.From], l)
-		g.in[l.To] = append(g.in[l.To], l)
+		if l.Unit != "" {
+			k := flowKey{l.Flow, l.Product}
+			if u, ok := units[k]; !ok {
+				units[k] = l.Unit
+			} else if u != l.Unit {
+				bad("unit", "unit %q differs from %q used before for %s of %q", l.Unit, u, l.Flow, l.Product)
+			}
+		}
+	}
+	return ps
+}
+
+func roleList() string {
+	names := make([]string, 0, 14)
+	for _, r := range Roles() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+// NewGraph validates actors and links (see Check) and indexes them. The
+// error is EINVALID and names the first problem's actor or link and field.
+// The graph keeps the slices; the caller must not change them afterwards.
+func NewGraph(actors []Actor, links []Link) (*Graph, error) {
+	if ps := Check(actors, links); len(ps) > 0 {
+		p := ps[0]
+		if p.Link {
+			l := links[p.Index]
+			return nil, guccho.Errorf(guccho.EINVALID, "link %d (%s → %s): field %q: %s", p.Index+1, l.From, l.To, p.Field, p.Reason)
+		}
+		return nil, guccho.Errorf(guccho.EINVALID, "actor %d (%s): field %q: %s", p.Index+1, actors[p.Index].ID, p.Field, p.Reason)
+	}
+	g := &Graph{actors: actors, links: links, index: make(map[string]int, len(actors)),
+		out: make([][]int32, len(actors)), in: make([][]int32, len(actors))}
+	for i, a := range actors {
+		g.index[a.ID] = i
+	}
+	for i, l := range links {
+		from, to := g.index[l.From], g.index[l.To]
+		g.out[from] = append(g.out[from], int32(i))
+		g.in[to] = append(g.in[to], int32(i))
 	}
 	return g, nil
 }
 
+// Actors returns the actors in the order given to NewGraph. The slice is
+// the graph's own: do not change it.
+func (g *Graph) Actors() []Actor { return g.actors }
+
+// Links returns the links in the order given to NewGraph. The slice is the
+// graph's own: do not change it.
+func (g *Graph) Links() []Link { return g.links }
+
 // Actor returns one actor, or ENOTFOUND.
 func (g *Graph) Actor(id string) (Actor, error) {
-	a, ok := g.actors[id]
+	i, ok := g.index[id]
 	if !ok {
 		return Actor{}, guccho.Errorf(guccho.ENOTFOUND, "no actor %q", id)
 	}
-	return a, nil
+	return g.actors[i], nil
 }
 
 // Downstream returns the ids of every actor that goods from id reach, in
@@ -161,14 +296,15 @@ func (g *Graph) Upstream(id string) []string {
 	return g.walk(id, g.in, func(l Link) string { return l.From })
 }
 
-func (g *Graph) walk(start string, edges map[string][]Link, next func(Link) string) []string {
+func (g *Graph) walk(start string, edges [][]int32, next func(Link) string) []string {
 	seen := map[string]bool{start: true}
 	var out []string
 	frontier := []string{start}
 	for len(frontier) > 0 {
 		var level []string
 		for _, id := range frontier {
-			for _, l := range edges[id] {
+			for _, li := range g.linksOf(edges, id) {
+				l := g.links[li]
 				if n := next(l); l.Flow == Goods && !seen[n] {
 					seen[n] = true
 					level = append(level, n)
@@ -182,18 +318,27 @@ func (g *Graph) walk(start string, edges map[string][]Link, next func(Link) stri
 	return out
 }
 
+// linksOf returns an actor's links out or in; none for an unknown id.
+func (g *Graph) linksOf(edges [][]int32, id string) []int32 {
+	i, ok := g.index[id]
+	if !ok {
+		return nil
+	}
+	return edges[i]
+}
+
 // ValueAdded returns, for an actor, the value of the goods it sells minus
 // the value of the goods it buys (taka per year), from the links that state
 // a value.
 func (g *Graph) ValueAdded(id string) float64 {
 	v := 0.0
-	for _, l := range g.out[id] {
-		if l.Flow == Goods {
+	for _, li := range g.linksOf(g.out, id) {
+		if l := g.links[li]; l.Flow == Goods {
 			v += l.Value
 		}
 	}
-	for _, l := range g.in[id] {
-		if l.Flow == Goods {
+	for _, li := range g.linksOf(g.in, id) {
+		if l := g.links[li]; l.Flow == Goods {
 			v -= l.Value
 		}
 	}

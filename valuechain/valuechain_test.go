@@ -1,6 +1,7 @@
 package valuechain_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,7 +80,14 @@ func TestNewGraphRejectsBrokenChains(t *testing.T) {
 		{"unknown actor", []valuechain.Actor{a}, []valuechain.Link{{From: "a", To: "z", Flow: valuechain.Goods}}, `no actor "z"`},
 		{"unknown flow", []valuechain.Actor{a, b}, []valuechain.Link{{From: "a", To: "b", Flow: "love"}}, `"love" is not goods`},
 		{"self link", []valuechain.Actor{a}, []valuechain.Link{{From: "a", To: "a", Flow: valuechain.Goods}}, "links to itself"},
-		{"negative value", []valuechain.Actor{a, b}, []valuechain.Link{{From: "a", To: "b", Flow: valuechain.Money, Value: -1}}, "negative"},
+		{"negative value", []valuechain.Actor{a, b}, []valuechain.Link{{From: "a", To: "b", Flow: valuechain.Money, Value: -1}}, `field "value": negative`},
+		{"negative volume", []valuechain.Actor{a, b}, []valuechain.Link{{From: "a", To: "b", Flow: valuechain.Goods, Volume: -2, Unit: "t"}}, `field "volume": negative`},
+		{"volume without unit", []valuechain.Actor{a, b}, []valuechain.Link{{From: "a", To: "b", Flow: valuechain.Goods, Volume: 2}}, `field "unit": a volume needs a unit`},
+		{"goods backwards", []valuechain.Actor{a, b}, []valuechain.Link{{From: "b", To: "a", Flow: valuechain.Goods}}, "goods run backwards"},
+		{"mixed units", []valuechain.Actor{a, b, {ID: "c", Role: valuechain.Retailer}}, []valuechain.Link{
+			{From: "a", To: "b", Flow: valuechain.Goods, Product: "shoes", Volume: 10, Unit: "pairs"},
+			{From: "a", To: "c", Flow: valuechain.Goods, Product: "shoes", Volume: 1, Unit: "dozen"},
+		}, `link 2 (a → c): field "unit": unit "dozen" differs from "pairs"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,5 +96,42 @@ func TestNewGraphRejectsBrokenChains(t *testing.T) {
 				t.Errorf("error = %v, want EINVALID mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestMoneyAndServicesMayRunUpstream(t *testing.T) {
+	actors := []valuechain.Actor{{ID: "p", Role: valuechain.Producer}, {ID: "r", Role: valuechain.Retailer}}
+	links := []valuechain.Link{
+		{From: "r", To: "p", Flow: valuechain.Money, Value: 500},
+		{From: "r", To: "p", Flow: valuechain.Services},
+		{From: "p", To: "r", Flow: valuechain.Goods, Product: "shoes", Volume: 10, Unit: "pairs"},
+		{From: "p", To: "r", Flow: valuechain.Goods, Product: "sandals", Volume: 1, Unit: "dozen"},
+	}
+	if _, err := valuechain.NewGraph(actors, links); err != nil {
+		t.Errorf("NewGraph: %v; payments and services may run against the goods, and each product has its own unit", err)
+	}
+}
+
+func TestCheckReportsEveryProblem(t *testing.T) {
+	actors := []valuechain.Actor{{ID: "p", Role: valuechain.Producer}, {ID: "p", Role: "wizard"}}
+	links := []valuechain.Link{{From: "p", To: "nobody", Flow: valuechain.Goods, Value: -1}}
+	var got []string
+	for _, p := range valuechain.Check(actors, links) {
+		got = append(got, fmt.Sprintf("%v %d %s", p.Link, p.Index, p.Field))
+	}
+	want := "false 1 id|false 1 role|true 0 to|true 0 value"
+	if strings.Join(got, "|") != want {
+		t.Errorf("problems = %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+func TestStagesRunFromInputsToEndMarkets(t *testing.T) {
+	for i, r := range valuechain.Stages() {
+		if r.Stage() != i+1 || r.Function() != valuechain.Operator {
+			t.Errorf("%s: stage %d, function %s", r, r.Stage(), r.Function())
+		}
+	}
+	if valuechain.Finance.Stage() != 0 || !valuechain.Exporter.EndMarket() || valuechain.Wholesaler.EndMarket() {
+		t.Error("supporters have no stage; retailers and exporters are the end markets")
 	}
 }

@@ -450,11 +450,14 @@ func idsOf(w *stats.Weights, idx []int) []string {
 	return out
 }
 
-func num(v float64) string {
-	if math.IsNaN(v) {
+// num formats a figure for the CSV files the commands write: 15
+// significant digits (so float noise such as 0.5125000000000001 reads
+// 0.5125), plain decimals below 1e15, and "" for NaN (undefined or unknown).
+func num(x float64) string {
+	if math.IsNaN(x) {
 		return ""
 	}
-	return strconv.FormatFloat(v, 'g', 10, 64)
+	return strconv.FormatFloat(x, 'g', 15, 64)
 }
 
 // writeRows writes a CSV to path, or to def when path is empty.

@@ -129,7 +129,7 @@ func TestStatsLQ(t *testing.T) {
 		t.Fatal(err)
 	}
 	// dairy: 42 of 82 in the region; A has 30 of 40 → (30/40)/(42/82).
-	want := "id,sector,count,lq\nA,dairy,30,1.464285714\nA,footwear,10,0.5125\nB,dairy,10,0.4880952381\nB,footwear,30,1.5375\nC,dairy,2,\nC,footwear,0,\n"
+	want := "id,sector,count,lq\nA,dairy,30,1.46428571428571\nA,footwear,10,0.5125\nB,dairy,10,0.488095238095238\nB,footwear,30,1.5375\nC,dairy,2,\nC,footwear,0,\n"
 	if out != want {
 		t.Errorf("lq =\n%s\nwant\n%s", out, want)
 	}

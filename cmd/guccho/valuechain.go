@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/valuechain"
+)
+
+const valuechainUsage = `Usage: guccho valuechain analyze --actors A.csv --links L.csv [-o OUT.csv] [--stages-out S.csv] [flags]
+
+Analyzes one value chain read from an actors file and a links file (CSV, XLSX
+or a JSON array; see docs/valuechain.md) and writes, per actor, its stage,
+in- and out-degree, degree centrality, betweenness (raw and normalised as
+networkx does for a directed graph) and how many producers it cuts off from
+the end markets, as CSV to -o (default standard output). Per-stage flows,
+value added, margins and geographic reach go to --stages-out as CSV; a
+summary (method, missing stages, bottlenecks, key actors) goes to standard
+output, or to standard error when the actor CSV does.
+
+Bad rows are listed with file, row and field, and nothing is analyzed.
+
+Flags:
+`
+
+// autoPivots: exact betweenness up to this many actors, else pivotsLarge
+// sampled pivots.
+const (
+	autoExactActors = 5000
+	pivotsLarge     = 500
+)
+
+func runValuechain(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("valuechain", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	actorsPath := fs.String("actors", "", "actors file (CSV, XLSX or JSON)")
+	linksPath := fs.String("links", "", "links file (CSV, XLSX or JSON)")
+	out := fs.String("o", "", "per-actor CSV (default standard output)")
+	stagesOut := fs.String("stages-out", "", "per-stage CSV")
+	pivots := fs.Int("pivots", -1, fmt.Sprintf("betweenness from this many sampled source actors (Brandes & Pich); 0 exact; default exact up to %d actors, else %d", autoExactActors, pivotsLarge))
+	seed := fs.Uint64("seed", 1, "seed of the pivot sample")
+	flowsFlag := fs.String("flows", "goods,services,money", "flows whose links make the network for degree and betweenness")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), valuechainUsage); fs.PrintDefaults() }
+	if len(args) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" {
+		fs.Usage()
+		return nil
+	}
+	if args[0] != "analyze" {
+		fs.Usage()
+		return fmt.Errorf("%w: valuechain %q: the only subcommand is analyze", errUsage, args[0])
+	}
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *actorsPath == "" || *linksPath == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: valuechain analyze takes --actors and --links and no other arguments", errUsage)
+	}
+	var flows []valuechain.Flow
+	for _, f := range strings.Split(*flowsFlag, ",") {
+		switch fl := valuechain.Flow(strings.TrimSpace(f)); fl {
+		case valuechain.Goods, valuechain.Services, valuechain.Money:
+			flows = append(flows, fl)
+		default:
+			return fmt.Errorf("%w: --flows: %q is not goods, services or money", errUsage, f)
+		}
+	}
+
+	g, err := readChain(*actorsPath, *linksPath)
+	if err != nil {
+		var bad valuechain.BadRows
+		if errors.As(err, &bad) {
+			for i, b := range bad {
+				if i == 50 {
+					fmt.Fprintf(env.Stderr, "… and %d more\n", len(bad)-i)
+					break
+				}
+				fmt.Fprintf(env.Stderr, "%s row %d, field %q: %s\n", b.File, b.Row, b.Field, b.Reason)
+			}
+		}
+		return err
+	}
+	n := len(g.Actors())
+	opt := valuechain.Options{Pivots: *pivots, Flows: flows, Rand: rand.New(rand.NewPCG(*seed, 0))}
+	if opt.Pivots < 0 {
+		opt.Pivots = 0
+		if n > autoExactActors {
+			opt.Pivots = pivotsLarge
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	start := time.Now()
+	a, err := g.Analyze(opt)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+
+	summary := env.Stdout
+	var w io.Writer = env.Stdout
+	if *out == "" {
+		summary = env.Stderr
+	} else {
+		f, err := os.Create(*out)
+		if err != nil {
+			return guccho.Errorf(guccho.EINVALID, "-o: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := writeActorStats(w, a); err != nil {
+		return err
+	}
+	if *stagesOut != "" {
+		f, err := os.Create(*stagesOut)
+		if err != nil {
+			return guccho.Errorf(guccho.EINVALID, "--stages-out: %v", err)
+		}
+		defer f.Close()
+		if err := writeStageStats(f, a); err != nil {
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	writeSummary(summary, g, a, took)
+	if f, ok := w.(*os.File); ok && *out != "" {
+		return f.Close()
+	}
+	return nil
+}
+
+// readChain opens both files and reads them with valuechain.Read.
+func readChain(actorsPath, linksPath string) (*valuechain.Graph, error) {
+	var files [2]valuechain.File
+	for i, p := range []string{actorsPath, linksPath} {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "%s: %v", p, err)
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		files[i] = valuechain.File{Name: filepath.Base(p), R: f, Size: st.Size()}
+	}
+	return valuechain.Read(files[0], files[1])
+}
+
+func writeActorStats(w io.Writer, a *valuechain.Analysis) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "role", "stage", "in_degree", "out_degree", "degree_centrality", "betweenness", "betweenness_normalized", "cuts_off_producers"})
+	for _, s := range a.Actors {
+		cw.Write([]string{s.ID, string(s.Role), strconv.Itoa(s.Stage), strconv.Itoa(s.In), strconv.Itoa(s.Out),
+			num(s.Degree), num(s.Betweenness), num(s.BetweennessNorm), strconv.Itoa(s.CutsOff)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeStageStats(w io.Writer, a *valuechain.Analysis) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"stage", "role", "actors", "sold_bdt", "bought_bdt", "value_added_bdt", "margin",
+		"sold_links", "bought_links", "unvalued_links", "volumes_sold",
+		"inputs_outside_district", "inputs_outside_district_links", "sales_outside_district", "sales_outside_district_links"})
+	for i, s := range a.Stages {
+		var vols []string
+		for _, v := range s.Volumes {
+			vols = append(vols, fmt.Sprintf("%s: %s %s", v.Product, num(v.Volume), v.Unit))
+		}
+		cw.Write([]string{strconv.Itoa(i + 1), string(s.Role), strconv.Itoa(s.Actors), num(s.Sold), num(s.Bought),
+			num(s.ValueAdded), num(s.Margin), strconv.Itoa(s.SoldLinks), strconv.Itoa(s.BoughtLinks), strconv.Itoa(s.Unvalued),
+			strings.Join(vols, "; "), num(s.InputsOutside), num(s.InputsOutsideLinks), num(s.SalesOutside), num(s.SalesOutsideLinks)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+
+func writeSummary(w io.Writer, g *valuechain.Graph, a *valuechain.Analysis, took time.Duration) {
+	method := "exact (Brandes, gonum)"
+	if a.Pivots > 0 {
+		method = fmt.Sprintf("estimated from %d random pivots (Brandes & Pich)", a.Pivots)
+	}
+	fmt.Fprintf(w, "%d actors, %d links; betweenness %s, directed; analysis took %.3f s\n",
+		len(g.Actors()), len(g.Links()), method, took.Seconds())
+	fmt.Fprintf(w, "producers: %d, of which %d reach an end market by goods links\n", a.Producers, a.Connected)
+	if len(a.Missing) > 0 {
+		var m []string
+		for _, r := range a.Missing {
+			m = append(m, string(r))
+		}
+		fmt.Fprintf(w, "stages with no actor: %s\n", strings.Join(m, ", "))
+	}
+	fmt.Fprintf(w, "\n%-15s %7s %15s %15s %15s %7s\n", "stage", "actors", "sold BDT", "bought BDT", "value added", "margin")
+	for _, s := range a.Stages {
+		fmt.Fprintf(w, "%-15s %7d %15.0f %15.0f %15s %7s\n", s.Role, s.Actors, s.Sold, s.Bought, orDash(s.ValueAdded, "%.0f"), orDash(s.Margin, "%.3f"))
+	}
+	if len(a.Bottlenecks) > 0 {
+		fmt.Fprintln(w, "\nbottlenecks (producers cut off from every end market if removed):")
+		for i, b := range a.Bottlenecks {
+			if i == 10 {
+				fmt.Fprintf(w, "  … and %d more\n", len(a.Bottlenecks)-i)
+				break
+			}
+			if b.Actor != "" {
+				fmt.Fprintf(w, "  actor %s: %d\n", b.Actor, b.CutsOff)
+			} else {
+				fmt.Fprintf(w, "  link %s → %s: %d\n", b.From, b.To, b.CutsOff)
+			}
+		}
+	}
+	top := append([]valuechain.ActorStats(nil), a.Actors...)
+	sort.SliceStable(top, func(i, j int) bool { return top[i].Betweenness > top[j].Betweenness })
+	fmt.Fprintln(w, "\nkey actors by betweenness (normalised):")
+	for i, s := range top {
+		if i == 5 || s.Betweenness == 0 {
+			break
+		}
+		fmt.Fprintf(w, "  %s (%s): %.4g\n", s.ID, s.Role, s.BetweennessNorm)
+	}
+}
+
+func orDash(x float64, format string) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf(format, x)
+}
