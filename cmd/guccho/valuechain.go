@@ -198,7 +198,6 @@ func writeStageStats(w io.Writer, a *valuechain.Analysis) error {
 	return cw.Error()
 }
 
-
 func writeSummary(w io.Writer, g *valuechain.Graph, a *valuechain.Analysis, took time.Duration) {
 	method := "exact (Brandes, gonum)"
 	if a.Pivots > 0 {
