@@ -95,3 +95,10 @@ type Aggregator interface {
 	// must be geo.Division, District, Upazila or Union (else EINVALID).
 	AggregateEnterprises(ctx context.Context, level geo.Level) ([]Aggregate, error)
 }
+
+// EventStale is the type of the transient event the server publishes on
+// the clusters topic when enterprises or boundaries changed, so that
+// statistics and profiles computed before are out of date: clients that
+// show them fetch them again. Its payload names the event that caused it
+// ({"cause":"enterprises.changed","event_id":42}).
+const EventStale = "clusters.stale"
