@@ -388,8 +388,10 @@ func (s *Server) computeStats(r *http.Request, v versions, p statsParams) (*stat
 	}
 	w, err := s.weightsFor(ctx, v, weightsKey{level: p.level, kind: p.Weights, k: p.K, bandKM: p.BandKM}, lu)
 	if err != nil {
-		if guccho.ErrorCode(err) == guccho.EINVALID {
-			return nil, badParam(map[string]string{"knn": "k", "distance": "band_km"}[p.Weights], "%s", guccho.ErrorMessage(err))
+		// k or the band may not fit the units (k ≥ n); contiguity has
+		// no parameter to blame.
+		if param := map[string]string{"knn": "k", "distance": "band_km"}[p.Weights]; param != "" && guccho.ErrorCode(err) == guccho.EINVALID {
+			return nil, badParam(param, "%s", guccho.ErrorMessage(err))
 		}
 		return nil, err
 	}
