@@ -85,3 +85,9 @@ func TestEventConformance(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
+
+func TestAggregateConformance(t *testing.T) {
+	storetest.RunAggregates(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

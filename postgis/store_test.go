@@ -45,3 +45,7 @@ func TestEnterpriseConformance(t *testing.T) {
 func TestEventConformance(t *testing.T) {
 	storetest.RunEvents(t, func(t *testing.T) store.Store { return open(t) })
 }
+
+func TestAggregateConformance(t *testing.T) {
+	storetest.RunAggregates(t, func(t *testing.T) store.Store { return open(t) })
+}

@@ -81,6 +81,8 @@ type Server struct {
 	router  *mux.Router
 	imports *importer.Runner
 	hub     *live.Hub // nil without Config.Events
+
+	stats *statsCache // statistics and profiles; nil without a profile.Aggregator
 }
 
 // New returns a Server for cfg, filling defaults.
@@ -179,6 +181,7 @@ func (s *Server) routes() {
 		api.Handle("/imports/{id}", readOnly(s.handleImport))
 		api.Handle("/imports/{id}/failures.csv", readOnly(s.requireWriter(s.handleImportFailures)))
 	}
+	s.statsRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()

@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite every Guccho store must pass, so
 // that the embedded and PostGIS stores give users the same answers. Each
 // store's tests call Run (boundaries, search, tiles), RunEnterprises
-// (enterprises, imports, the enterprises layer, tokens) and RunEvents (the
-// event log) with an Opener of fresh, empty stores (store.Store), and may
+// (enterprises, imports, the enterprises layer, tokens), RunEvents (the
+// event log) and RunAggregates (enterprises summed per unit) with an Opener of fresh, empty stores (store.Store), and may
 // call Compare to check two stores against each other.
 //
 // Cases use the hand-checkable grid of bdtest.Grid, and the shared Bangladesh

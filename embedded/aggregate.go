@@ -1,0 +1,91 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
+)
+
+var _ profile.Aggregator = (*Store)(nil)
+
+// aggregateSQL sums enterprises per unit (the column %[1]s) and sector from
+// their JSON documents: jobs, workers by gender where given, owners by
+// gender, RECP answers.
+const aggregateSQL = `SELECT %[1]s, sector, count(*),
+	total(json_extract(doc, '$.employment.self')),
+	total(json_extract(doc, '$.employment.wage')),
+	count(*) FILTER (WHERE json_type(doc, '$.employment.female') IS NOT NULL OR json_type(doc, '$.employment.male') IS NOT NULL),
+	total(json_extract(doc, '$.employment.female')),
+	total(json_extract(doc, '$.employment.male')),
+	count(*) FILTER (WHERE json_extract(doc, '$.owner_gender') = 'female'),
+	count(*) FILTER (WHERE json_extract(doc, '$.owner_gender') = 'male'),
+	count(*) FILTER (WHERE json_extract(doc, '$.owner_gender') = 'other'),
+	count(*) FILTER (WHERE json_type(doc, '$.recp.aware') IN ('true', 'false')),
+	count(*) FILTER (WHERE json_type(doc, '$.recp.aware') = 'true'),
+	count(*) FILTER (WHERE json_type(doc, '$.recp.adopted') IN ('true', 'false')),
+	count(*) FILTER (WHERE json_type(doc, '$.recp.adopted') = 'true')
+FROM enterprises GROUP BY 1, 2 ORDER BY 1, 2`
+
+// barriersSQL counts the enterprises naming each barrier per unit and sector.
+const barriersSQL = `SELECT e.%[1]s, e.sector, b.value, count(DISTINCT e.fid)
+FROM enterprises e, json_each(e.doc, '$.barriers') b GROUP BY 1, 2, 3`
+
+// AggregateEnterprises sums the enterprises per unit of level and sector,
+// in one read transaction.
+func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
+	}
+	col := adminColumns[level]
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, sqlErr(err, "aggregating enterprises")
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(aggregateSQL, col))
+	if err != nil {
+		return nil, sqlErr(err, "aggregating enterprises")
+	}
+	var out []profile.Aggregate
+	index := map[[2]string]int{}
+	for rows.Next() {
+		var a profile.Aggregate
+		var self, wage, female, male float64
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage, &a.GenderReported, &female, &male,
+			&a.OwnerFemale, &a.OwnerMale, &a.OwnerOther, &a.AwareKnown, &a.Aware, &a.AdoptedKnown, &a.Adopted); err != nil {
+			rows.Close()
+			return nil, sqlErr(err, "aggregating enterprises")
+		}
+		a.Self, a.Wage, a.Female, a.Male = int(self), int(wage), int(female), int(male)
+		index[[2]string{a.Unit, a.Sector}] = len(out)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, sqlErr(err, "aggregating enterprises")
+	}
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(barriersSQL, col))
+	if err != nil {
+		return nil, sqlErr(err, "aggregating barriers")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var unit, sector, barrier string
+		var n int
+		if err := rows.Scan(&unit, &sector, &barrier, &n); err != nil {
+			return nil, sqlErr(err, "aggregating barriers")
+		}
+		i, ok := index[[2]string{unit, sector}]
+		if !ok {
+			continue // cannot happen inside one transaction
+		}
+		if out[i].Barriers == nil {
+			out[i].Barriers = map[string]int{}
+		}
+		out[i].Barriers[barrier] = n
+	}
+	return out, sqlErr(rows.Err(), "aggregating barriers")
+}

@@ -1,0 +1,94 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
+)
+
+var _ profile.Aggregator = (*Store)(nil)
+
+// aggregateSQL sums enterprises per unit (the column %[1]s) and sector from
+// their jsonb documents: jobs, workers by gender where given, owners by
+// gender, RECP answers.
+const aggregateSQL = `SELECT %[1]s, sector, count(*),
+	coalesce(sum((doc->'employment'->>'self')::bigint), 0),
+	coalesce(sum((doc->'employment'->>'wage')::bigint), 0),
+	count(*) FILTER (WHERE doc->'employment'->'female' IS NOT NULL OR doc->'employment'->'male' IS NOT NULL),
+	coalesce(sum((doc->'employment'->>'female')::bigint), 0),
+	coalesce(sum((doc->'employment'->>'male')::bigint), 0),
+	count(*) FILTER (WHERE doc->>'owner_gender' = 'female'),
+	count(*) FILTER (WHERE doc->>'owner_gender' = 'male'),
+	count(*) FILTER (WHERE doc->>'owner_gender' = 'other'),
+	count(*) FILTER (WHERE jsonb_typeof(doc->'recp'->'aware') = 'boolean'),
+	count(*) FILTER (WHERE doc->'recp'->'aware' = 'true'::jsonb),
+	count(*) FILTER (WHERE jsonb_typeof(doc->'recp'->'adopted') = 'boolean'),
+	count(*) FILTER (WHERE doc->'recp'->'adopted' = 'true'::jsonb)
+FROM guccho.enterprises GROUP BY 1, 2 ORDER BY 1, 2`
+
+// barriersSQL counts the enterprises naming each barrier per unit and sector.
+const barriersSQL = `SELECT e.%[1]s, e.sector, b.barrier, count(DISTINCT e.fid)
+FROM guccho.enterprises e, jsonb_array_elements_text(CASE jsonb_typeof(e.doc->'barriers') WHEN 'array' THEN e.doc->'barriers' END) b(barrier)
+GROUP BY 1, 2, 3`
+
+// AggregateEnterprises sums the enterprises per unit of level and sector,
+// in one repeatable-read transaction.
+func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
+	}
+	col := adminColumns[level]
+	var out []profile.Aggregate
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, fmt.Sprintf(aggregateSQL, col))
+		if err != nil {
+			return dbErr(err, "aggregate enterprises")
+		}
+		index := map[[2]string]int{}
+		for rows.Next() {
+			var a profile.Aggregate
+			var self, wage, female, male int64
+			if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage, &a.GenderReported, &female, &male,
+				&a.OwnerFemale, &a.OwnerMale, &a.OwnerOther, &a.AwareKnown, &a.Aware, &a.AdoptedKnown, &a.Adopted); err != nil {
+				rows.Close()
+				return dbErr(err, "aggregate enterprises")
+			}
+			a.Self, a.Wage, a.Female, a.Male = int(self), int(wage), int(female), int(male)
+			index[[2]string{a.Unit, a.Sector}] = len(out)
+			out = append(out, a)
+		}
+		if err := rows.Err(); err != nil {
+			return dbErr(err, "aggregate enterprises")
+		}
+		rows, err = tx.Query(ctx, fmt.Sprintf(barriersSQL, col))
+		if err != nil {
+			return dbErr(err, "aggregate barriers")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var unit, sector, barrier string
+			var n int
+			if err := rows.Scan(&unit, &sector, &barrier, &n); err != nil {
+				return dbErr(err, "aggregate barriers")
+			}
+			i, ok := index[[2]string{unit, sector}]
+			if !ok {
+				continue // cannot happen inside one snapshot
+			}
+			if out[i].Barriers == nil {
+				out[i].Barriers = map[string]int{}
+			}
+			out[i].Barriers[barrier] = n
+		}
+		return dbErr(rows.Err(), "aggregate barriers")
+	})
+	if err != nil {
+		return nil, dbErr(err, "aggregate enterprises")
+	}
+	return out, nil
+}

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
+)
+
+// profileAnswer is the answer of GET /api/profile/{pcode}.
+type profileAnswer struct {
+	Unit unitSummary `json:"unit"`
+	// MinCount is the smallest count a sector's LQ is given for.
+	MinCount float64 `json:"min_count"`
+	*profile.Profile
+}
+
+// handleProfile answers GET /api/profile/{pcode}[?min_count=5]: the profile
+// of the enterprises resolved to a division, district, upazila or union,
+// with location quotients against every unit of its level (so they equal
+// GET /api/stats/lq at that level). Distances to common service centres
+// are not part of it: there is no service-centre data yet.
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
+	pcode := mux.Vars(r)["pcode"]
+	lv, err := geo.PCodeLevel(pcode)
+	if err != nil || lv == geo.Country {
+		s.writeError(w, r, badParam("pcode", "%q is not the P-code of a division, district, upazila or union", pcode))
+		return
+	}
+	minCount := float64(defaultMinCount)
+	for name := range r.URL.Query() {
+		if name != "min_count" {
+			s.writeError(w, r, badParam(name, "unknown for a profile (use min_count)"))
+			return
+		}
+	}
+	if q := r.URL.Query(); q.Has("min_count") {
+		v, err := strconv.ParseFloat(q.Get("min_count"), 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) {
+			s.writeError(w, r, badParam("min_count", "%q: want a number ≥ 0", q.Get("min_count")))
+			return
+		}
+		minCount = v
+	}
+	u, err := s.cfg.Geo.FindUnitByPCode(r.Context(), pcode)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v := s.statsVersions()
+	aggs, err := s.aggregatesAt(r.Context(), v, lv)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var area, region []profile.Aggregate
+	for _, a := range aggs {
+		if a.Unit == "" {
+			continue // not resolved to this level
+		}
+		region = append(region, a)
+		if a.Unit == pcode {
+			area = append(area, a)
+		}
+	}
+	p, err := profile.New(area, region, minCount)
+	if err != nil {
+		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "profile of %s", pcode))
+		return
+	}
+	writeJSON(w, http.StatusOK, profileAnswer{Unit: summarize(u), MinCount: minCount, Profile: p})
+}

@@ -1,0 +1,258 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/geo/stats"
+	"github.com/guccho/guccho/profile"
+	"github.com/guccho/guccho/tiles"
+)
+
+// maxStatsResults bounds the encoded results the stats cache keeps; when it
+// is full the results are dropped (weights and aggregates stay).
+const maxStatsResults = 32
+
+// levelUnits are the units of one level as statistics show them, in
+// P-code order (the order of every weights matrix built for the level).
+type levelUnits struct {
+	units     []unitSummary
+	centroids []orb.Point // planar centroids, for knn and distance weights
+	index     map[string]int
+}
+
+// weightsKey names one weights matrix.
+type weightsKey struct {
+	level  geo.Level
+	kind   string // queen, rook, knn, distance
+	k      int
+	bandKM float64
+}
+
+// statsCache keeps what statistics and profiles are computed from, and the
+// answers: units and weights per level (until the boundaries change),
+// enterprise aggregates per level and encoded results per parameter set
+// (until the enterprises change). Every entry is tagged by the data versions
+// it was computed from, so an answer computed across a change is never
+// stored, and a change seen through the versions drops the entries even
+// where no event arrives. Safe for concurrent use.
+type statsCache struct {
+	agg profile.Aggregator
+
+	mu         sync.Mutex
+	boundaries string // version the units and weights are for
+	data       string // version the aggregates and results are for
+	units      map[geo.Level]*levelUnits
+	weights    map[weightsKey]*stats.Weights
+	aggregates map[geo.Level][]profile.Aggregate
+	results    map[string][]byte
+}
+
+func newStatsCache(agg profile.Aggregator) *statsCache {
+	c := &statsCache{agg: agg}
+	c.dropBoundaries()
+	return c
+}
+
+// versions are the boundary and enterprise data versions an answer is for.
+type versions struct{ boundaries, data string }
+
+// statsVersions returns the current data versions, dropping what older
+// versions left in the cache.
+func (s *Server) statsVersions() versions {
+	v := versions{s.cfg.DataVersion(tiles.AdminLayers[0].Name), s.cfg.DataVersion(tiles.EnterpriseLayer.Name)}
+	c := s.stats
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v.boundaries != c.boundaries {
+		c.dropBoundariesLocked()
+		c.boundaries = v.boundaries
+	}
+	if v.data != c.data {
+		c.dropDataLocked()
+		c.data = v.data
+	}
+	return v
+}
+
+func (c *statsCache) dropBoundaries() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropBoundariesLocked()
+}
+
+func (c *statsCache) dropBoundariesLocked() {
+	c.units = map[geo.Level]*levelUnits{}
+	c.weights = map[weightsKey]*stats.Weights{}
+	c.results = map[string][]byte{}
+}
+
+// dropData forgets aggregates and results, after enterprises changed.
+func (c *statsCache) dropData() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropDataLocked()
+}
+
+func (c *statsCache) dropDataLocked() {
+	c.aggregates = map[geo.Level][]profile.Aggregate{}
+	c.results = map[string][]byte{}
+}
+
+// current reports whether v are still the versions the cache holds.
+func (c *statsCache) current(v versions) bool {
+	return c.boundaries == v.boundaries && c.data == v.data
+}
+
+// result returns the encoded answer cached under key.
+func (c *statsCache) result(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.results[key]
+	return b, ok
+}
+
+// putResult caches an answer computed from data of versions v.
+func (c *statsCache) putResult(v versions, key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.current(v) {
+		return
+	}
+	if len(c.results) >= maxStatsResults {
+		c.results = map[string][]byte{}
+	}
+	c.results[key] = b
+}
+
+// unitsAt returns the units of level lv.
+func (s *Server) unitsAt(ctx context.Context, v versions, lv geo.Level) (*levelUnits, error) {
+	c := s.stats
+	c.mu.Lock()
+	lu, ok := c.units[lv]
+	c.mu.Unlock()
+	if ok {
+		return lu, nil
+	}
+	us, err := s.cfg.Geo.FindUnits(ctx, geo.UnitFilter{Level: &lv, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	lu = &levelUnits{units: summarizeAll(us), centroids: make([]orb.Point, len(us)), index: make(map[string]int, len(us))}
+	for i, u := range us {
+		lu.index[u.PCode] = i
+		lu.centroids[i] = u.Label
+		if len(u.Geometry) > 0 {
+			lu.centroids[i], _ = planar.CentroidArea(u.Geometry)
+		}
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		c.units[lv] = lu
+	}
+	c.mu.Unlock()
+	return lu, nil
+}
+
+// weightsFor returns the weights named by key over the units lu.
+func (s *Server) weightsFor(ctx context.Context, v versions, key weightsKey, lu *levelUnits) (*stats.Weights, error) {
+	c := s.stats
+	c.mu.Lock()
+	w, ok := c.weights[key]
+	c.mu.Unlock()
+	if ok {
+		return w, nil
+	}
+	ids := make([]string, len(lu.units))
+	for i, u := range lu.units {
+		ids[i] = u.PCode
+	}
+	var err error
+	switch key.kind {
+	case "queen", "rook":
+		rule, _ := stats.ParseContiguity(key.kind)
+		lv := key.level
+		us, ferr := s.cfg.Geo.FindUnits(ctx, geo.UnitFilter{Level: &lv, WithGeometry: true})
+		if ferr != nil {
+			return nil, ferr
+		}
+		if len(us) != len(ids) {
+			return nil, guccho.Errorf(guccho.EUNAVAILABLE, "the boundaries changed while weights were built; try again")
+		}
+		polys := make([]orb.MultiPolygon, len(us))
+		for i, u := range us {
+			if u.PCode != ids[i] {
+				return nil, guccho.Errorf(guccho.EUNAVAILABLE, "the boundaries changed while weights were built; try again")
+			}
+			if len(u.Geometry) == 0 {
+				return nil, guccho.Errorf(guccho.EINTERNAL, "unit %s has no geometry for contiguity weights", u.PCode)
+			}
+			polys[i] = u.Geometry
+		}
+		w, err = stats.ContiguityWeights(ids, polys, rule, stats.DefaultTolerance)
+	case "knn":
+		w, err = stats.KNN(ids, lu.centroids, key.k)
+	case "distance":
+		w, err = stats.DistanceBand(ids, lu.centroids, key.bandKM, 0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		c.weights[key] = w
+	}
+	c.mu.Unlock()
+	return w, nil
+}
+
+// aggregatesAt returns the enterprise aggregates at level lv.
+func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+	c := s.stats
+	c.mu.Lock()
+	a, ok := c.aggregates[lv]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := c.agg.AggregateEnterprises(ctx, lv)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		c.aggregates[lv] = a
+	}
+	c.mu.Unlock()
+	return a, nil
+}
+
+// dropStats, a hub listener, forgets statistics when enterprises or
+// boundaries change and tells subscribers of the clusters topic that
+// statistics and profiles computed before are out of date
+// (profile.EventStale, transient).
+func (s *Server) dropStats(ev guccho.Event) {
+	switch ev.Type {
+	case guccho.EventEnterprisesChanged:
+		s.stats.dropData()
+	case guccho.EventBoundariesReplaced:
+		s.stats.dropBoundaries()
+		s.stats.dropData()
+	default:
+		return
+	}
+	payload, _ := json.Marshal(staleStats{Cause: ev.Type, EventID: ev.ID})
+	s.hub.PublishTransient(guccho.Event{Type: profile.EventStale, Payload: payload})
+}
+
+// staleStats is the payload of profile.EventStale.
+type staleStats struct {
+	Cause   string `json:"cause"`    // the event type that made them stale
+	EventID int64  `json:"event_id"` // that event's id
+}
