@@ -63,12 +63,11 @@ func demoServer(t *testing.T) *httptest.Server {
 }
 
 // TestDemoPotentialClusters checks the planted footwear cluster of Bhairab
-// through the API: Gi* marks Bhairab upazila and its neighbours hot spots of
-// footwear, the
-// potential list for footwear ranks the cluster around Bhairab first, and
-// the sectors the demo spreads evenly (food processing, other) give no
-// point cluster. (Gi* puts the hot spot on Bhairab's neighbours more than
-// on Bhairab itself; see below.)
+// through the API: the potential list for footwear ranks the point cluster
+// around Bhairab first, Gi* marks Bhairab and its neighbours hot spots of
+// footwear (the neighbours more than Bhairab itself; see below), and the
+// sectors the demo spreads evenly (food processing, other) give no point
+// cluster.
 func TestDemoPotentialClusters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports the whole demo survey")
