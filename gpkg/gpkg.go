@@ -64,12 +64,6 @@ const (
 // typeOf returns the GeoPackage type name of an orb geometry (a Ring or a
 // Bound is written as a polygon).
 func typeOf(g orb.Geometry) GeometryType {
-	switch g.(type) {
-	case orb.Ring, orb.Bound:
-		return Polygon
-	case orb.Collection:
-		return GeometryCollection
-	}
 	return GeometryType(strings.ToUpper(g.GeoJSONType()))
 }
 
@@ -359,7 +353,8 @@ func (w *Writer) check(s Schema) error {
 // Add writes one feature: its geometry (nil for none) and one value per
 // field, in the schema's order. A value may be nil (NULL) or a pointer
 // (nil is NULL); see FieldType for the Go types each column takes. A
-// geometry must be of the layer's type, unless the layer's is Geometry.
+// geometry must be of the layer's type, unless the layer's is Geometry, and
+// its coordinates finite.
 // Errors name the layer, the feature (counted from 1) and the field: EINVALID
 // for a value or geometry that does not fit, which leaves the file as it
 // was; a database error ends the write (Close then fails).
@@ -382,6 +377,9 @@ func (l *Layer) Add(g orb.Geometry, values ...any) error {
 	if g != nil {
 		if t := typeOf(g); l.schema.Geometry != Geometry && t != l.schema.Geometry {
 			return bad("a %s in a %s layer", t, l.schema.Geometry)
+		}
+		if b := g.Bound(); !finite(b.Min[0], b.Min[1], b.Max[0], b.Max[1]) {
+			return bad("a coordinate is not a finite number")
 		}
 		b, err := EncodeGeometry(g, SRSID)
 		if err != nil {
@@ -419,6 +417,15 @@ func (l *Layer) Add(g orb.Geometry, values ...any) error {
 		l.bound, l.bounds = b, true
 	}
 	return nil
+}
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Count returns the number of features added.

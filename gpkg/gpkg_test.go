@@ -88,8 +88,12 @@ func openRead(t *testing.T, path string) *sql.DB {
 // TestWriterTables reads the file back with SQL: the header pragmas, the
 // required tables and rows, the features and the spatial index.
 func TestWriterTables(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fixture.gpkg")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fixture.gpkg")
 	writeFixture(t, path)
+	if files, _ := os.ReadDir(dir); len(files) != 1 {
+		t.Errorf("%d files after writing, want the GeoPackage alone (no journal)", len(files))
+	}
 	db := openRead(t, path)
 	one := func(query string, dst ...any) {
 		t.Helper()
@@ -263,6 +267,7 @@ func TestWriterRefuses(t *testing.T) {
 		{"a string for an integer", orb.Point{1, 2}, []any{"seven", "x"}, `feature 1: field n: string seven is not an integer`},
 		{"a number for a text", orb.Point{1, 2}, []any{7, 8}, `field s: int 8 is not a string`},
 		{"a polygon in a point layer", orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}, []any{1, "x"}, "a POLYGON in a POINT layer"},
+		{"a coordinate that is not a number", orb.Point{math.NaN(), 2}, []any{1, "x"}, "not a finite number"},
 		{"an integer too large", orb.Point{1, 2}, []any{uint64(math.MaxUint64), "x"}, "too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
