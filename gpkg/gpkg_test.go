@@ -223,6 +223,39 @@ func TestWriterOpensInGDAL(t *testing.T) {
 	ogrtest.Validate(t, path)
 }
 
+// TestIndexFollowsEdits edits a written file through GDAL, as QGIS would,
+// and checks that the spatial index triggers keep the R*Tree in step.
+func TestIndexFollowsEdits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "edited.gpkg")
+	writeFixture(t, path)
+	indexed := func() int {
+		t.Helper()
+		db := openRead(t, path)
+		defer db.Close()
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM rtree_grid_geom").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, step := range []struct {
+		sql  string
+		want int
+	}{
+		{"DELETE FROM grid WHERE fid = 1", 8},
+		{"UPDATE grid SET geom = NULL WHERE fid = 2", 7},
+		{"INSERT INTO grid (geom, name) SELECT geom, 'copy' FROM grid WHERE fid = 9", 8},
+	} {
+		ogrtest.Edit(t, path, step.sql)
+		if got := indexed(); got != step.want {
+			t.Errorf("after %s: %d rows in rtree_grid_geom, want %d", step.sql, got, step.want)
+		}
+	}
+	if all := ogrtest.Info(t, "-so", "-spat", "92.5", "24.5", "92.6", "24.6", path, "grid"); !strings.Contains(all, "Feature Count: 2\n") {
+		t.Errorf("a spatial filter in the north-east cell after the edits:\n%s\nwant 2 features (r2c2 and its copy)", all)
+	}
+}
+
 // TestWriterRefuses checks that a bad schema or value is refused with a
 // message naming the layer, feature and field, and leaves the file
 // writable.
