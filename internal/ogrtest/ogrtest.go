@@ -1,6 +1,7 @@
-// Package ogrtest runs GDAL's ogrinfo on files that tests write, to check
-// that an export opens in the tools a user would open it with. Debian's
-// gdal-bin provides ogrinfo; scripts/deps.sh installs it.
+// Package ogrtest runs GDAL's ogrinfo and GeoPackage validator on files
+// that tests write, to check that an export opens in the tools a user would
+// open it with. Debian's gdal-bin provides ogrinfo and python3-gdal the
+// validator; scripts/deps.sh installs both.
 package ogrtest
 
 import (
@@ -13,10 +14,10 @@ import (
 )
 
 // Info runs `ogrinfo -ro args…` (options, the file, then any layer names)
-// and returns its standard output. It
-// skips tb where ogrinfo is not installed, except under CI=true, where it
-// fails tb. It fails tb when ogrinfo exits non-zero or writes anything to
-// standard error, where GDAL reports warnings as well as errors.
+// and returns its standard output. It skips tb where ogrinfo is not
+// installed, except under CI=true, where it fails tb. It fails tb when
+// ogrinfo exits non-zero or writes anything to standard error, where GDAL
+// reports warnings as well as errors.
 func Info(tb testing.TB, args ...string) string {
 	tb.Helper()
 	return run(tb, append([]string{"-ro"}, args...))
