@@ -19,6 +19,7 @@ import (
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/internal/ogrtest"
 	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/server"
 )
@@ -252,6 +253,31 @@ func TestClustersCSV(t *testing.T) {
 	}
 }
 
+// TestClustersGeoPackage downloads the clusters as a GeoPackage: the
+// CSV's rows with each cluster's outline, one layer that GDAL opens.
+func TestClustersGeoPackage(t *testing.T) {
+	ts, _ := clusterServer(t)
+	r := get(t, ts.URL+"/api/clusters?format=gpkg")
+	wantDownload(t, r, "application/geopackage+sqlite3", "guccho-clusters-smef-all.gpkg")
+	path, db := saveGPKG(t, r.body)
+	var n, size int
+	var units string
+	if err := db.QueryRow(`SELECT count(*) FROM clusters`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("clusters layer holds %d rows (%v), want 3", n, err)
+	}
+	err := db.QueryRow(`SELECT size, units FROM clusters WHERE id = 'smef:footwear_leather:fa-00'`).Scan(&size, &units)
+	if err != nil || size != 60 || units != "BD1004:60 BD100409:60" {
+		t.Errorf("fa: size %d units %q (%v), want 60 and BD1004:60 BD100409:60", size, units, err)
+	}
+	info := ogrtest.Info(t, "-so", "-al", path)
+	for _, want := range []string{"Layer name: clusters\n", "Geometry: Polygon\n", "Feature Count: 3\n", "size: Integer", "recp_aware_share: Real"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, info)
+		}
+	}
+	ogrtest.Validate(t, path)
+}
+
 func TestClustersAreCachedUntilEnterprisesChange(t *testing.T) {
 	ts, s := clusterServer(t)
 	url := ts.URL + "/api/clusters?sector=footwear_leather"
@@ -290,7 +316,7 @@ func TestClustersBadParameters(t *testing.T) {
 		{"radius for dbscan", "method=dbscan&radius_km=1", "radius_km"},
 		{"unknown sector", "sector=shipbuilding", "sector"},
 		{"unknown method", "method=kmeans", "method"},
-		{"unknown format", "format=gpkg", "format"},
+		{"unknown format", "format=shp", "format"},
 		{"unknown parameter", "bbox=1,2,3,4", "bbox"},
 	}
 	for _, tc := range cases {
