@@ -95,19 +95,7 @@ func (s *Store) placeCentre(c *guccho.Centre) error {
 	if err != nil {
 		return err
 	}
-	c.Admin = guccho.AdminCodes{}
-	if u := place.Division; u != nil {
-		c.Admin.Division = u.PCode
-	}
-	if u := place.District; u != nil {
-		c.Admin.District = u.PCode
-	}
-	if u := place.Upazila; u != nil {
-		c.Admin.Upazila = u.PCode
-	}
-	if u := place.Union; u != nil {
-		c.Admin.Union = u.PCode
-	}
+	c.Admin = place.Codes()
 	return nil
 }
 
