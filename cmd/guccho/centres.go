@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/demo"
 	"github.com/guccho/guccho/survey"
 )
 
@@ -45,5 +46,33 @@ func importCentres(ctx context.Context, app *app, path string, opts survey.Optio
 		return guccho.WrapError(err, guccho.ErrorCode(err), "%s: %s; nothing was imported", path, guccho.ErrorMessage(err))
 	}
 	fmt.Fprintf(env.Stdout, "centres from %s: created %d, updated %d\n", filepath.Base(path), counts.Created, counts.Updated)
+	return nil
+}
+
+// loadDemoCentres stores the synthetic centres of package demo that lie
+// inside the stored boundaries (a store over other boundaries may hold
+// none of them), upserting them by id.
+func loadDemoCentres(ctx context.Context, app *app, env Env) error {
+	cs, ok := app.store.(guccho.CentreStore)
+	if !ok {
+		return nil
+	}
+	var inside []*guccho.Centre
+	for _, c := range demo.Centres() {
+		_, err := app.store.Reverse(ctx, c.Point)
+		switch {
+		case err == nil:
+			inside = append(inside, c)
+		case guccho.ErrorCode(err) != guccho.ENOTFOUND:
+			return err
+		}
+	}
+	if len(inside) == 0 {
+		return nil
+	}
+	if _, err := cs.ImportCentres(ctx, inside); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "demo: %d synthetic common service centres stored\n", len(inside))
 	return nil
 }

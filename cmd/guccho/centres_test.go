@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/embedded"
 )
 
 func TestImportCentres(t *testing.T) {
@@ -45,5 +49,45 @@ func TestImportCentres(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, nil, "import", "centre", good, "--db", db); err == nil || !strings.Contains(err.Error(), "boundaries, enterprises or centres") {
 		t.Errorf("import centre (a typo): %v", err)
+	}
+}
+
+// guccho demo stores the synthetic centres that lie inside the boundaries:
+// all four with the shipped set; with the grid fixture (lon 90–93, lat
+// 22–25) only Bhairab and Old Dhaka, not Bogura and Shahjadpur.
+func TestDemoStoresSyntheticCentres(t *testing.T) {
+	tests := []struct {
+		name       string
+		boundaries func(t *testing.T) []string
+		want       int
+	}{
+		{"shipped boundaries", func(t *testing.T) []string { return nil }, 4},
+		{"grid fixture", func(t *testing.T) []string { return []string{"--boundaries", writeGrid(t)} }, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "guccho.db")
+			args := append([]string{"demo", "--n", "50", "--db", db}, tt.boundaries(t)...)
+			if _, _, err := runCmd(t, nil, args...); err != nil {
+				t.Fatal(err)
+			}
+			s, err := embedded.Open(context.Background(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			cs, err := s.FindCentres(context.Background(), guccho.CentreFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != tt.want {
+				t.Fatalf("%d centres after the demo, want %d", len(cs), tt.want)
+			}
+			for _, c := range cs {
+				if !c.Synthetic || c.Admin.Upazila == "" {
+					t.Errorf("demo centre %+v: want synthetic and placed", c)
+				}
+			}
+		})
 	}
 }
