@@ -91,3 +91,9 @@ func TestAggregateConformance(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
+
+func TestCentreConformance(t *testing.T) {
+	storetest.RunCentres(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

@@ -183,6 +183,7 @@ func (s *Server) routes() {
 	}
 	s.statsRoutes(api)
 	s.clusterRoutes(api)
+	s.centreRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
