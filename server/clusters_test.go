@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -72,6 +73,10 @@ type clusterProps struct {
 			LQ          *float64 `json:"lq"`
 		} `json:"sectors"`
 	} `json:"profile"`
+	NearestCentre *struct {
+		ID        string  `json:"id"`
+		DistanceM float64 `json:"distance_m"`
+	} `json:"nearest_centre"`
 }
 
 type clusterAnswer struct {
@@ -250,6 +255,39 @@ func TestClustersCSV(t *testing.T) {
 	}
 	if got := rows[2]; got[0] != "smef:footwear_leather:fa-00" || got[2] != "footwear_leather" || got[3] != "60" || got[9] != "BD1004:60 BD100409:60" || got[10] != "60" {
 		t.Errorf("row of fa = %q", got)
+	}
+}
+
+// TestClustersNameTheNearestCentre: a cluster's profile names the common
+// service centre closest to its centre, and a new centre drops the cached
+// answers (through the hub, so the test waits for it).
+func TestClustersNameTheNearestCentre(t *testing.T) {
+	ts, s := clusterServer(t)
+	url := ts.URL + "/api/clusters?sector=footwear_leather"
+	a, _ := getClusters(t, url)
+	if nc := a.Features[0].Properties.NearestCentre; nc != nil {
+		t.Fatalf("no centre stored, yet nearest_centre = %+v", nc)
+	}
+	// 0.01° north of fa's centre (90.30, 22.30): about 1.1 km.
+	c := &guccho.Centre{ID: "csc-fa", NameEN: "Amtali footwear CSC", Sector: "footwear_leather", Point: orb.Point{90.30, 22.31}}
+	if err := s.CreateCentre(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, r := getClusters(t, url)
+		if r.header.Get("X-Cache") == "miss" {
+			fa := b.Features[0].Properties
+			if fa.ID != "smef:footwear_leather:fa-00" || fa.NearestCentre == nil || fa.NearestCentre.ID != "csc-fa" ||
+				math.Abs(fa.NearestCentre.DistanceM-1112) > 60 {
+				t.Errorf("fa after a centre was added: %s nearest %+v; want csc-fa about 1.1 km away", fa.ID, fa.NearestCentre)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cached clusters were not dropped after a centre was created")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

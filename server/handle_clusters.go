@@ -272,6 +272,9 @@ type clusterInfo struct {
 	Unlocated int           `json:"unlocated"` // members in no admin unit
 	// Profile sums the members (LQs against every enterprise of the store).
 	Profile *profile.Profile `json:"profile"`
+	// NearestCentre is the common service centre (of any sector) closest
+	// to Centre; null when no centre is stored.
+	NearestCentre *nearestCentre `json:"nearest_centre"`
 
 	outline orb.Polygon
 }
@@ -336,6 +339,10 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 	if err != nil {
 		return nil, err
 	}
+	centres, err := s.centres(ctx)
+	if err != nil {
+		return nil, err
+	}
 	set := &clusterSet{Params: p, Points: len(points), Noise: len(points)}
 	scope := p.Sector
 	if scope == "" {
@@ -371,6 +378,9 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		slices.SortFunc(area, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
 		if info.Profile, err = profile.New(area, region, defaultMinCount); err != nil {
 			return nil, guccho.WrapError(err, guccho.EINTERNAL, "profile of cluster %s", id)
+		}
+		if c, m, ok := profile.NearestCentre(d.Centre, centres); ok {
+			info.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
 		}
 		set.Noise -= len(c.Members)
 		set.Clusters = append(set.Clusters, info)

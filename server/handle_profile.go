@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -89,15 +90,23 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer := profileAnswer{Unit: summarize(u), MinCount: minCount, Profile: p}
-	if cs, ok := s.cfg.Enterprises.(guccho.CentreStore); ok {
-		all, err := cs.FindCentres(r.Context(), guccho.CentreFilter{})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if c, m, ok := profile.NearestCentre(u.Label, all); ok {
-			answer.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
-		}
+	all, err := s.centres(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if c, m, ok := profile.NearestCentre(u.Label, all); ok {
+		answer.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
 	}
 	writeJSON(w, http.StatusOK, answer)
+}
+
+// centres returns every common service centre the store keeps; none when
+// it keeps none (the store is no guccho.CentreStore).
+func (s *Server) centres(ctx context.Context) ([]*guccho.Centre, error) {
+	cs, ok := s.cfg.Enterprises.(guccho.CentreStore)
+	if !ok {
+		return nil, nil
+	}
+	return cs.FindCentres(ctx, guccho.CentreFilter{})
 }
