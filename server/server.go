@@ -71,6 +71,7 @@ type Server struct {
 	cache   *tiles.Cache
 	layers  map[string]tiles.Layer
 	router  *mux.Router
+	handler http.Handler // router inside the limits every request gets (see routes)
 	imports imports
 	hub     *Hub // nil without Config.Events
 
@@ -125,7 +126,7 @@ func (s *Server) Close() {
 }
 
 // ServeHTTP makes Server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) routes() {
 	r := mux.NewRouter()
@@ -163,6 +164,8 @@ func (s *Server) routes() {
 
 	r.PathPrefix("/").Handler(readOnly(s.appHandler().ServeHTTP))
 	s.router = r
+	// Outside the router, so that they cover unknown routes too.
+	s.handler = limitBodyIdle(bodyIdleTimeout)(securityHeaders(s.cfg.BasemapStyleURL != "")(r))
 }
 
 // methods dispatches by HTTP method and answers 405 to the others (GET
