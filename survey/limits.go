@@ -3,7 +3,7 @@ package survey
 import (
 	"archive/zip"
 	"bytes"
-		"fmt"
+	"fmt"
 	"io"
 
 	"github.com/guccho/guccho"
@@ -26,7 +26,7 @@ const (
 	// decompressed, as a multiple of its compressed size; parts up to
 	// minXLSXPartLimit bytes are always allowed. Real workbooks stay well
 	// below it; a zip bomb does not.
-	MaxXLSXRatio = 200
+	MaxXLSXRatio     = 200
 	minXLSXPartLimit = 1 << 20
 )
 
