@@ -15,7 +15,7 @@ export GUCCHO_BOUNDARIES ?= $(BOUNDARIES)
 
 WEB_SRC := $(shell find static/src static/index.html static/vite.config.ts static/tsconfig.json static/package.json -type f 2>/dev/null)
 
-.PHONY: all build web run test test-go test-web test-e2e bench deps vet clean
+.PHONY: all build web run test test-go test-web test-e2e bench fuzz probe deps vet clean
 
 all: build
 
@@ -62,6 +62,23 @@ test-e2e: build deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/... ./survey/... ./demo/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./embedded/... ./postgis/... ./importer/... ./server/...
+
+## fuzz: each fuzz target for FUZZTIME (default 10m), one after the other.
+## `make test` runs only their seed corpora (testdata/fuzz). FUZZPARALLEL
+## limits the fuzzing workers (default: one per core).
+FUZZTIME ?= 10m
+FUZZPARALLEL ?=
+FUZZ_TARGETS := \
+	.:FuzzParseSectors \
+	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
+	./geo:FuzzReadBoundaryFiles ./tiles:FuzzParseTile \
+	./server:FuzzParseSubscribe ./server:FuzzEnterpriseQuery
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(if $(FUZZPARALLEL),-parallel $(FUZZPARALLEL),) $$pkg; \
+	done
 
 clean:
 	rm -rf bin static/dist/app
