@@ -80,5 +80,14 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(if $(FUZZPARALLEL),-parallel $(FUZZPARALLEL),) $$pkg; \
 	done
 
+## probe: repeat the attacks of the hardening review against a real server
+## (loopback only, bounded), on the embedded store and on a throwaway PostGIS;
+## fails if any attack succeeds. The binary is built without the web app.
+PROBE_BIN := bin/guccho-probe
+probe:
+	$(GO) build -o $(PROBE_BIN) ./cmd/guccho
+	$(GO) run ./internal/probe --bin $(PROBE_BIN)
+	$(GO) run ./internal/pgtest/withpg -- sh -c '$(GO) run ./internal/probe --bin $(PROBE_BIN) --db "$$GUCCHO_PG_URL"'
+
 clean:
 	rm -rf bin static/dist/app

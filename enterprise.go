@@ -257,10 +257,13 @@ func (e *Enterprise) ContentHash() string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Validate checks what every store requires of an enterprise: an id and text
-// within the limits (ValidateText), a sector, a known geocode method, a map point inside the world when placed.
+// Validate checks what every store requires of an enterprise: an id
+// (CheckID) and text within the limits (ValidateText), a sector, a known geocode method, a map point inside the world when placed.
 // Errors are EINVALID and name the field.
 func (e *Enterprise) Validate() error {
+	if err := CheckID(e.ID); err != nil {
+		return err
+	}
 	if err := e.ValidateText(); err != nil {
 		return err
 	}

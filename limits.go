@@ -70,13 +70,11 @@ func CheckID(id string) error {
 	return nil
 }
 
-// ValidateText checks e's id (CheckID) and every text field against the
-// limits above; the EINVALID error names the field. Validate includes it;
-// importers call it on its own to fail one row rather than the import.
+// ValidateText checks every text field of e but the id (see CheckID)
+// against the limits above; the EINVALID error names the field. Validate
+// includes both; importers and the API call them on their own, to fail one
+// row rather than the import, or before placing an enterprise.
 func (e *Enterprise) ValidateText() error {
-	if err := CheckID(e.ID); err != nil {
-		return err
-	}
 	if err := CheckText("name", e.Name, MaxNameBytes); err != nil {
 		return err
 	}

@@ -340,6 +340,14 @@ func (s *Server) decodeEnterprise(w http.ResponseWriter, r *http.Request) (*gucc
 	if strings.TrimSpace(in.Name) == "" {
 		return nil, guccho.Errorf(guccho.EINVALID, "field \"name\": empty")
 	}
+	if e.ID != "" {
+		if err := guccho.CheckID(e.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.ValidateText(); err != nil {
+		return nil, err
+	}
 	if err := s.cfg.Geocoders.Place(r.Context(), e); err != nil {
 		return nil, err
 	}

@@ -257,7 +257,9 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 
 	if !Failed(errs) {
 		// The limits every store enforces fail this row, not the import.
-		if err := e.ValidateText(); err != nil {
+		if err := guccho.CheckID(e.ID); err != nil {
+			fail(f[FieldID], "%s", guccho.ErrorMessage(err))
+		} else if err := e.ValidateText(); err != nil {
 			fail("", "%s", guccho.ErrorMessage(err))
 		}
 	}
