@@ -65,9 +65,12 @@ bench:
 
 ## fuzz: each fuzz target for FUZZTIME (default 10m), one after the other.
 ## `make test` runs only their seed corpora (testdata/fuzz). FUZZPARALLEL
-## limits the fuzzing workers (default: one per core).
+## limits the fuzzing workers (default: one per core); FUZZMINIMIZETIME
+## bounds the minimizing of each new input.
 FUZZTIME ?= 10m
 FUZZPARALLEL ?=
+# Minimizing each new input costs up to 60 s by default; short runs need less.
+FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := \
 	.:FuzzParseSectors \
 	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
@@ -77,7 +80,7 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(if $(FUZZPARALLEL),-parallel $(FUZZPARALLEL),) $$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(if $(FUZZPARALLEL),-parallel $(FUZZPARALLEL),) $$pkg; \
 	done
 
 ## probe: repeat the attacks of the hardening review against a real server
