@@ -19,8 +19,9 @@ const (
 	// MaxRowBytes is the longest line of a CSV file: reading stops there
 	// rather than holding a runaway row (often a quote left open) in memory.
 	MaxRowBytes = 4 << 20
-	// MaxXLSXPartBytes is the largest decompressed part of an XLSX file (a
-	// worksheet, the shared strings). The shared strings are held in memory.
+	// MaxXLSXPartBytes is the largest decompressed part of an XLSX file that
+	// is held in memory: the shared strings, the workbook and its
+	// relationships. Worksheets stream, so only MaxXLSXRatio bounds them.
 	MaxXLSXPartBytes = 256 << 20
 	// MaxXLSXRatio is the most a part of an XLSX file may grow when
 	// decompressed, as a multiple of its compressed size; parts up to
@@ -31,21 +32,14 @@ const (
 )
 
 // openPart opens a part of an XLSX file after checking its size against
-// MaxXLSXPartBytes and MaxXLSXRatio; no run of text in it may be longer
-// than maxXMLRun. archive/zip fails a read that goes
-// past the size the archive declares, so the declared size bounds what is
-// read.
-func openPart(f *zip.File) (io.ReadCloser, error) {
-	limit := uint64(minXLSXPartLimit)
-	if r := f.CompressedSize64 * MaxXLSXRatio; r > limit && r/MaxXLSXRatio == f.CompressedSize64 {
-		limit = r
-	}
-	if limit > MaxXLSXPartBytes {
-		limit = MaxXLSXPartBytes
-	}
-	if f.UncompressedSize64 > limit {
+// MaxXLSXRatio and, for a part held in memory (inMemory), MaxXLSXPartBytes;
+// no run of text in it may be longer than maxXMLRun. archive/zip fails a
+// read that goes past the size the archive declares, so the declared size
+// bounds what is read.
+func openPart(f *zip.File, inMemory bool) (io.ReadCloser, error) {
+	if limit := partLimit(f.CompressedSize64, inMemory); f.UncompressedSize64 > limit {
 		return nil, guccho.Errorf(guccho.EINVALID,
-			"XLSX part %s decompresses to %d bytes, %d times its compressed size: over the limit of %d bytes (at most %d times the compressed size, and %d bytes in all)",
+			"XLSX part %s decompresses to %d bytes, %d times its compressed size: over the limit of %d bytes (parts may grow at most %d times, and those read into memory to %d bytes)",
 			f.Name, f.UncompressedSize64, f.UncompressedSize64/max(f.CompressedSize64, 1), limit, MaxXLSXRatio, MaxXLSXPartBytes)
 	}
 	rc, err := f.Open()
@@ -53,6 +47,19 @@ func openPart(f *zip.File) (io.ReadCloser, error) {
 		return nil, errXLSX(err)
 	}
 	return limitPart(rc), nil
+}
+
+// partLimit is the most bytes a part of the given compressed size may
+// decompress to.
+func partLimit(compressed uint64, inMemory bool) uint64 {
+	limit := uint64(minXLSXPartLimit)
+	if r := compressed * MaxXLSXRatio; r > limit && r/MaxXLSXRatio == compressed {
+		limit = r
+	}
+	if inMemory && limit > MaxXLSXPartBytes {
+		limit = MaxXLSXPartBytes
+	}
+	return limit
 }
 
 // errCellTooLong is the reason of a cell over MaxCellBytes.

@@ -114,3 +114,25 @@ func TestGeoJSONValueOverTheLimitFailsItsRow(t *testing.T) {
 		t.Errorf("row 2 = %+v", rows[1])
 	}
 }
+
+func TestXLSXPartLimit(t *testing.T) {
+	tests := []struct {
+		name       string
+		compressed uint64
+		inMemory   bool
+		want       uint64
+	}{
+		{"a tiny part may reach 1 MB", 10, true, 1 << 20},
+		{"200 times the compressed size", 100 << 10, true, 20000 << 10},
+		{"shared strings stop at 256 MB", 10 << 20, true, MaxXLSXPartBytes},
+		{"a streamed worksheet only by the ratio", 10 << 20, false, 2000 << 20},
+		{"a size that overflows gets the floor", 1 << 62, false, 1 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := partLimit(tt.compressed, tt.inMemory); got != tt.want {
+				t.Errorf("partLimit(%d, %v) = %d, want %d", tt.compressed, tt.inMemory, got, tt.want)
+			}
+		})
+	}
+}

@@ -43,9 +43,9 @@ type xlsxReader struct {
 // readable XLSX file (is it truncated?): …", at once or from Next; a zip
 // without a workbook (an .ods or .docx file) and an unknown opts.Sheet are
 // EINVALID too. The shared-string table is held in memory; everything else
-// streams. Parts larger than MaxXLSXPartBytes or MaxXLSXRatio times their
-// compressed size, and cells longer than MaxCellBytes, are EINVALID naming
-// the limit.
+// streams. Parts larger than MaxXLSXRatio times their compressed size (or,
+// held in memory, than MaxXLSXPartBytes) and cells longer than MaxCellBytes
+// are EINVALID naming the limit.
 func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -125,7 +125,7 @@ func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	if sf == nil {
 		return nil, guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): worksheet %q is missing", wb.Sheets[sheet].Name)
 	}
-	if x.rc, err = openPart(sf); err != nil {
+	if x.rc, err = openPart(sf, false); err != nil {
 		return nil, err
 	}
 	x.dec = xml.NewDecoder(x.rc)
@@ -359,7 +359,7 @@ func isDigits(s string) bool {
 // readSharedStrings reads xl/sharedStrings.xml: each <si> is the text of its
 // <t> elements (rich-text runs joined), without phonetic guides (<rPh>).
 func readSharedStrings(f *zip.File) ([]string, error) {
-	rc, err := openPart(f)
+	rc, err := openPart(f, true)
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +429,7 @@ func unescapeExcel(s string) string {
 }
 
 func unmarshalPart(f *zip.File, v any) error {
-	rc, err := openPart(f)
+	rc, err := openPart(f, true)
 	if err != nil {
 		return err
 	}
