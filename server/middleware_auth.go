@@ -18,9 +18,9 @@ func tokenFrom(ctx context.Context) *guccho.Token {
 }
 
 // authenticate verifies an "Authorization: Bearer <token>" header (the
-// scheme in any case) when one is sent and puts the token in the request's context. Reading needs no
-// token, but a token that is sent must be valid: a wrong one answers 401 so
-// that a client notices at once.
+// scheme in any case) when one is sent and puts the token in the request's
+// context. Reading needs no token, but a token that is sent must be valid:
+// a wrong one answers 401 so that a client notices at once.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
