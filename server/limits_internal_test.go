@@ -80,3 +80,25 @@ func TestTruncateUTF8(t *testing.T) {
 		t.Errorf("truncateUTF8(short) = %q", got)
 	}
 }
+
+func TestAReadBodyDoesNotCancelASlowHandler(t *testing.T) {
+	ts := httptest.NewServer(limitBodyIdle(100 * time.Millisecond)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(300 * time.Millisecond) // geocoding, a slow store
+		if err := r.Context().Err(); err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		io.WriteString(w, "ok")
+	})))
+	defer ts.Close()
+	res, err := http.Post(ts.URL, "application/json", strings.NewReader(`{"name":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Errorf("a handler that works after reading the whole body: %d %s", res.StatusCode, b)
+	}
+}
