@@ -258,7 +258,8 @@ func (e *Enterprise) ContentHash() string {
 }
 
 // Validate checks what every store requires of an enterprise: an id
-// (CheckID) and text within the limits (ValidateText), a sector, a known geocode method, a map point inside the world when placed.
+// (CheckID) and text within the limits (ValidateText), a sector, a known
+// geocode method, a map point inside the world when placed.
 // Errors are EINVALID and name the field.
 func (e *Enterprise) Validate() error {
 	if err := CheckID(e.ID); err != nil {

@@ -94,10 +94,10 @@ func testRefusesHugeFilters(t *testing.T, s FullStore) {
 	}
 }
 
-// TokenIDMigration checks the migration that gives tokens public ids: s is
-// a fresh store, and rerun closes it, makes the store forget that it applied
-// the migration numbered version, and opens it again. A token whose id was
-// the start of its secret (as before the migration) gets a new id, and the
+// TokenIDMigration checks migration 0004, which gives tokens public ids: s
+// is a fresh store, and rerun closes it, makes the store forget that it
+// applied 0004_token_ids.sql, and opens it again. A token whose id was the
+// start of its secret (as before the migration) gets a new id, and the
 // imports it created name the new id.
 func TokenIDMigration(t *testing.T, s FullStore, rerun func(t *testing.T) FullStore) {
 	ctx := context.Background()
@@ -124,12 +124,13 @@ func TokenIDMigration(t *testing.T, s FullStore, rerun func(t *testing.T) FullSt
 	if !strings.HasPrefix(tok.ID, "tok_") || strings.Contains(secret, tok.ID[len("tok_"):]) || tok.Name != "field team" {
 		t.Errorf("after the migration the token is %+v; want a tok_ id that is no part of the secret", tok)
 	}
-	got, err := s.FindImportByID(ctx, "imp-old")
-	if err != nil || got.CreatedBy != tok.ID {
-		t.Errorf("after the migration the import's created_by = %q (%v), want %q", got.CreatedBy, err, tok.ID)
-	}
-	got, err = s.FindImportByID(ctx, "imp-cli")
-	if err != nil || got.CreatedBy != "cli" {
-		t.Errorf("after the migration a CLI import's created_by = %q (%v), want cli", got.CreatedBy, err)
+	for id, want := range map[string]string{"imp-old": tok.ID, "imp-cli": "cli"} {
+		got, err := s.FindImportByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.CreatedBy != want {
+			t.Errorf("after the migration import %s has created_by %q, want %q", id, got.CreatedBy, want)
+		}
 	}
 }
