@@ -59,7 +59,7 @@ func createEnterprise(t *testing.T, url, token, body string) response {
 func TestFailedExportsDoNotLookComplete(t *testing.T) {
 	for _, format := range []string{"csv", "geojson"} {
 		t.Run(format+" failing before the first byte answers 503", func(t *testing.T) {
-			ts, _ := fullServer(t, func(c *server.Config) { c.Enterprises = failingStore{EnterpriseStore: c.Enterprises} })
+			ts, _ := fullServer(t, func(c *server.Config) { c.Enterprises = failingStore{EnterpriseStore: c.Store} })
 			r := get(t, ts.URL+"/api/enterprises?format="+format)
 			wantError(t, r, 503, "unavailable", "database")
 			if r.header.Get("Content-Disposition") != "" {
@@ -67,7 +67,7 @@ func TestFailedExportsDoNotLookComplete(t *testing.T) {
 			}
 		})
 		t.Run(format+" failing after the first byte aborts the body", func(t *testing.T) {
-			ts, token := fullServer(t, func(c *server.Config) { c.Enterprises = failingStore{EnterpriseStore: c.Enterprises, n: 2000} })
+			ts, token := fullServer(t, func(c *server.Config) { c.Enterprises = failingStore{EnterpriseStore: c.Store, n: 2000} })
 			if r := createEnterprise(t, ts.URL, token, `{"id":"W1","name":"One","sector":"dairy","gps":[90.5,22.5]}`); r.status != 201 {
 				t.Fatalf("POST = %d %s", r.status, r.body)
 			}
@@ -84,7 +84,7 @@ func TestFailedExportsDoNotLookComplete(t *testing.T) {
 	}
 	failures := func(t *testing.T, n int, failFrom int32) *http.Response {
 		ts, token := fullServer(t, func(c *server.Config) {
-			c.Enterprises = failingStore{EnterpriseStore: c.Enterprises, n: n, calls: new(atomic.Int32), failFrom: failFrom}
+			c.Enterprises = failingStore{EnterpriseStore: c.Store, n: n, calls: new(atomic.Int32), failFrom: failFrom}
 		})
 		r := upload(t, ts.URL, token, "s.csv", []byte("id,name,sector\nS1,One,spaceships\n"))
 		var started guccho.Import
