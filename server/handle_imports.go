@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -206,14 +205,8 @@ func (s *Server) handleImportFailures(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-failures.csv"`, id))
 	out := newExport(w)
-	cw := survey.NewCSVWriter(out, append([]string{"row", "field", "reason"}, columns...))
-	err = s.cfg.Enterprises.FindImportFailures(r.Context(), id, func(re guccho.RowError) error {
-		vals := []string{strconv.Itoa(re.Row), re.Field, re.Reason}
-		for _, c := range columns {
-			vals = append(vals, re.Values[c])
-		}
-		return cw.Write(vals)
-	})
+	cw := survey.NewFailuresWriter(out, columns)
+	err = s.cfg.Enterprises.FindImportFailures(r.Context(), id, cw.Write)
 	if err == nil {
 		err = cw.Flush()
 	}
