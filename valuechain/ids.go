@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // validID reports whether id may name a chain or a link: 1 to 64 letters,
@@ -65,3 +66,28 @@ func LinkIDs(links []Link) []string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// NewChainID proposes an ID for a chain that has none: its sector and its
+// cluster (or admin P-code), lower case, other characters turned into '-':
+// "footwear-bhairab" for sector footwear around cluster bhairab.
+func NewChainID(c Chain) string {
+	s := c.Sector
+	if c.Cluster != "" {
+		s += "-" + c.Cluster
+	} else if c.Admin != "" {
+		s += "-" + c.Admin
+	}
+	b := []byte(strings.ToLower(s))
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.') {
+			b[i] = '-'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	if len(b) == 0 {
+		return "chain"
+	}
+	return string(b)
+}
