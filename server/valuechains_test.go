@@ -87,8 +87,8 @@ func TestValuechainImportListAndGet(t *testing.T) {
 			ID, Role, Function string
 			Stage              int
 		}
-		Links  []struct{ ID, From, To, Flow string }
-		Stages []string
+		Links    []struct{ ID, From, To, Flow string }
+		Stages   []string
 		Analysis struct {
 			Actors []struct {
 				ID               string

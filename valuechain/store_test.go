@@ -59,7 +59,6 @@ func TestCheckPlacesAndLinkIDs(t *testing.T) {
 	}
 }
 
-
 func fiveData() *valuechain.Data {
 	return &valuechain.Data{
 		Chain: valuechain.Chain{ID: "vc", Sector: "footwear_leather"},
@@ -87,7 +86,9 @@ func TestDataEditsKeepTheChainValid(t *testing.T) {
 		code string
 		want string
 	}{
-		{"actor id taken", func(d *valuechain.Data) error { return d.AddActor(valuechain.Actor{ID: "w1", Role: valuechain.Producer}) }, guccho.ECONFLICT, "w1"},
+		{"actor id taken", func(d *valuechain.Data) error {
+			return d.AddActor(valuechain.Actor{ID: "w1", Role: valuechain.Producer})
+		}, guccho.ECONFLICT, "w1"},
 		{"role that turns goods backwards", func(d *valuechain.Data) error {
 			return d.SetActor(valuechain.Actor{ID: "shop", Role: valuechain.InputSupplier})
 		}, guccho.EINVALID, `field "to": goods run backwards`},
