@@ -189,7 +189,7 @@ func (s *Store) DeleteChain(ctx context.Context, id string) error {
 }
 
 // ReplaceChain stores a chain whole, all or nothing, copying actors and
-// links in.
+// links in. The upsert of the chain's row locks it against concurrent edits.
 func (s *Store) ReplaceChain(ctx context.Context, c *valuechain.Chain, actors []valuechain.Actor, links []valuechain.Link) error {
 	d := valuechain.Data{Chain: *c, Actors: actors, Links: links}
 	if err := d.Validate(); err != nil {
@@ -201,9 +201,6 @@ func (s *Store) ReplaceChain(ctx context.Context, c *valuechain.Chain, actors []
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_bn = excluded.name_bn, sector = excluded.sector,
 			cluster = excluded.cluster, admin = excluded.admin, synthetic = excluded.synthetic, updated_at = now()`, chainArgs(c)...); err != nil {
 			return dbErr(err, "store value chain")
-		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM guccho.valuechains WHERE id = $1 FOR UPDATE`, c.ID); err != nil {
-			return dbErr(err, "lock value chain")
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM guccho.valuechain_actors WHERE chain_id = $1`, c.ID); err != nil {
 			return dbErr(err, "clear value chain")
