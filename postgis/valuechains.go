@@ -202,8 +202,10 @@ func (s *Store) ReplaceChain(ctx context.Context, c *valuechain.Chain, actors []
 			cluster = excluded.cluster, admin = excluded.admin, synthetic = excluded.synthetic, updated_at = now()`, chainArgs(c)...); err != nil {
 			return dbErr(err, "store value chain")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM guccho.valuechain_actors WHERE chain_id = $1`, c.ID); err != nil {
-			return dbErr(err, "clear value chain")
+		for _, q := range []string{`DELETE FROM guccho.valuechain_links WHERE chain_id = $1`, `DELETE FROM guccho.valuechain_actors WHERE chain_id = $1`} {
+			if _, err := tx.Exec(ctx, q, c.ID); err != nil {
+				return dbErr(err, "clear value chain")
+			}
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE stage_vc_actors (ord int, id text, name text, name_bn text, role text,
 			sector text, enterprise_id text, admin text, location text, lon float8, lat float8) ON COMMIT DROP`); err != nil {

@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -13,43 +12,10 @@ import (
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/demo"
 	"github.com/guccho/guccho/embedded"
+	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/server"
 	"github.com/guccho/guccho/valuechain"
 )
-
-// benchChain makes a chain of n actors: 10% input suppliers, 60%
-// producers, 10% collectors, 10% wholesalers, 10% retailers, each selling
-// goods to three actors of the same or a later stage, placed around
-// Bhairab.
-func benchChain(n int) ([]valuechain.Actor, []valuechain.Link) {
-	rng := rand.New(rand.NewPCG(7, 0))
-	roles := []valuechain.Role{valuechain.InputSupplier, valuechain.Producer, valuechain.Producer, valuechain.Producer,
-		valuechain.Producer, valuechain.Producer, valuechain.Producer, valuechain.Collector, valuechain.Wholesaler, valuechain.Retailer}
-	as := make([]valuechain.Actor, n)
-	byStage := map[int][]int{}
-	for i := range as {
-		r := roles[i%len(roles)]
-		as[i] = valuechain.Actor{ID: fmt.Sprintf("a%d", i), Name: fmt.Sprintf("Actor %d", i), Role: r,
-			Lon: 90.9 + rng.Float64()*0.2, Lat: 24.0 + rng.Float64()*0.1}
-		byStage[r.Stage()] = append(byStage[r.Stage()], i)
-	}
-	var ls []valuechain.Link
-	for i, a := range as {
-		if a.Role == valuechain.Retailer {
-			continue
-		}
-		for k := 0; k < 3; k++ {
-			next := []int{}
-			for s := a.Role.Stage() + 1; s <= valuechain.Retailer.Stage(); s++ {
-				next = append(next, byStage[s]...)
-			}
-			j := next[rng.IntN(len(next))]
-			ls = append(ls, valuechain.Link{From: as[i].ID, To: as[j].ID, Flow: valuechain.Goods, Product: "shoes",
-				Volume: float64(100 + rng.IntN(1000)), Unit: "pairs", Value: float64(10000 + rng.IntN(100000))})
-		}
-	}
-	return as, ls
-}
 
 // BenchmarkGetValuechain times GET /api/valuechains/{id} (chain, actors,
 // links and the whole analysis) over the embedded store.
@@ -64,7 +30,7 @@ func BenchmarkGetValuechain(b *testing.B) {
 	if err := s.ReplaceChain(ctx, &footwear.Chain, footwear.Actors, footwear.Links); err != nil {
 		b.Fatal(err)
 	}
-	as, ls := benchChain(10_000)
+	as, ls := storetest.SyntheticChain(10_000)
 	big := valuechain.Chain{ID: "big", Sector: "footwear_leather"}
 	if err := s.ReplaceChain(ctx, &big, as, ls); err != nil {
 		b.Fatal(err)
