@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/guccho/guccho/postgis"
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/internal/storetest"
+	"github.com/guccho/guccho/postgis"
 	"github.com/guccho/guccho/valuechain"
 )
 
