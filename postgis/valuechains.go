@@ -102,7 +102,8 @@ func loadChain(ctx context.Context, tx pgx.Tx, id string, lock bool) (*valuechai
 	return d, dbErr(rows.Err(), "read links")
 }
 
-// chainTx runs fn in a transaction that also records a value-chain event.
+// chainTx runs fn in a transaction that also records a value-chain event
+// for chain c (as fn leaves it).
 func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain, fn func(pgx.Tx) error) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := fn(tx); err != nil {
@@ -116,7 +117,8 @@ func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain,
 // editChain loads and locks a chain, lets edit change it (the
 // valuechain.Data methods validate the result), then write store it.
 func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.Data) error, write func(pgx.Tx) error) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	c := &valuechain.Chain{ID: id}
+	return s.chainTx(ctx, "updated", c, func(tx pgx.Tx) error {
 		d, err := loadChain(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -124,15 +126,13 @@ func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.
 		if err := edit(d); err != nil {
 			return err
 		}
+		*c = d.Chain
 		if err := write(tx); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE guccho.valuechains SET updated_at = now() WHERE id = $1`, id); err != nil {
-			return dbErr(err, "touch value chain")
-		}
-		return appendEvents(ctx, tx, guccho.EventValuechainsChanged, valuechain.ChainChange{Action: "updated", Chain: id, Sector: d.Chain.Sector})
+		_, err = tx.Exec(ctx, `UPDATE guccho.valuechains SET updated_at = now() WHERE id = $1`, id)
+		return dbErr(err, "touch value chain")
 	})
-	return dbErr(err, "write value chain")
 }
 
 func chainArgs(c *valuechain.Chain) []any {
