@@ -118,3 +118,9 @@ func TestTokenIDMigration(t *testing.T) {
 		return open(t, path)
 	})
 }
+
+func TestValuechainConformance(t *testing.T) {
+	storetest.RunValuechains(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

@@ -16,6 +16,7 @@ const (
 	TopicAdmin       = "admin"       // guccho.EventBoundariesReplaced
 	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
 	TopicCentres     = "centres"     // guccho.EventCentresChanged: common service centres
+	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
 )
 
 // topics is a set of topics as bits.
@@ -27,13 +28,14 @@ const (
 	topicAdmin
 	topicClusters
 	topicCentres
+	topicValuechains
 )
 
 // topicNames lists the topics in the order messages name them.
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -49,6 +51,8 @@ func topicOf(eventType string) topics {
 		return topicClusters
 	case eventType == guccho.EventCentresChanged:
 		return topicCentres
+	case eventType == guccho.EventValuechainsChanged:
+		return topicValuechains
 	}
 	return 0
 }

@@ -81,3 +81,7 @@ func TestTokenIDMigration(t *testing.T) {
 		return s2
 	})
 }
+
+func TestValuechainConformance(t *testing.T) {
+	storetest.RunValuechains(t, func(t *testing.T) store.Store { return open(t) })
+}

@@ -152,12 +152,10 @@ type centreInput struct {
 
 // decode reads and checks a body; the store checks the rest (name, point
 // inside a unit).
-func (h *centreHandlers) decode(r *http.Request) (*guccho.Centre, error) {
+func (h *centreHandlers) decode(w http.ResponseWriter, r *http.Request) (*guccho.Centre, error) {
 	var in centreInput
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return nil, guccho.Errorf(guccho.EINVALID, "request body: %v", err)
+	if err := decodeJSON(w, r, &in); err != nil {
+		return nil, err
 	}
 	c := &guccho.Centre{ID: strings.TrimSpace(in.ID), NameEN: strings.TrimSpace(in.NameEN), NameBN: strings.TrimSpace(in.NameBN),
 		Services: nonNil(in.Services), Operator: in.Operator, Attributes: in.Attributes}
@@ -181,7 +179,7 @@ func (h *centreHandlers) decode(r *http.Request) (*guccho.Centre, error) {
 // create answers POST /api/centres (editors): 201 with the Feature; the id
 // is derived when none is given; 409 when it exists.
 func (h *centreHandlers) create(w http.ResponseWriter, r *http.Request) {
-	c, err := h.decode(r)
+	c, err := h.decode(w, r)
 	if err != nil {
 		h.s.writeError(w, r, err)
 		return
@@ -201,7 +199,7 @@ func (h *centreHandlers) create(w http.ResponseWriter, r *http.Request) {
 // replaced; it stays synthetic if it was.
 func (h *centreHandlers) update(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	c, err := h.decode(r)
+	c, err := h.decode(w, r)
 	if err != nil {
 		h.s.writeError(w, r, err)
 		return

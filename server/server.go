@@ -185,6 +185,7 @@ func (s *Server) routes() {
 	s.statsRoutes(api)
 	s.clusterRoutes(api)
 	s.centreRoutes(api)
+	s.valuechainRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
