@@ -451,4 +451,83 @@ describe('guccho web map', () => {
     await waitIdle(page);
     assert.ok((await rendered(page, 'divisions-fill')).length > 0, 'explore draws again');
   });
+  demoStep('the clusters view: LQ and hot spots at Bhairab, a profile, and back to explore without a trace', async () => {
+    const BHAIRAB_UPAZILA = 'BD304811';
+    const ASHUGANJ_UPAZILA = 'BD201233'; // Bhairab's neighbour across the Meghna
+    const [lon, lat] = BHAIRAB;
+    // A link to the view (same document after the steps above, a fresh load when run alone).
+    await page.goto(`${state.base}/#view=clusters&sector=footwear_leather&mode=lq&level=upazila&z=8.2&lon=${lon}&lat=${lat}`);
+    await page.waitForFunction(() => window.__guccho?.view === 'clusters' && window.__guccho.map.getLayer('clusters-choropleth-upazila'), null, { timeout: 30_000 });
+    await page.evaluate(() => window.__guccho.i18n.setLang('en'));
+    const ready = () => page.evaluate(() => window.__guccho.current.ready);
+    await ready();
+    await waitIdle(page);
+    const classOf = (pcode) => page.evaluate((p) => window.__guccho.current.classes.get(p)?.id ?? null, pcode);
+
+    // The LQ choropleth: Bhairab's upazila is drawn, in the top class (LQ ≥ 2).
+    const drawn = await rendered(page, 'clusters-choropleth-upazila');
+    assert.ok(drawn.some((f) => f.pcode === BHAIRAB_UPAZILA), 'Bhairab upazila is drawn on the choropleth');
+    assert.equal(await classOf(BHAIRAB_UPAZILA), 'lq-4');
+    const lqServer = (await getJSON(state.server, '/api/stats/lq?sector=footwear_leather&level=upazila')).units.find((u) => u.pcode === BHAIRAB_UPAZILA).lq;
+    assert.ok(lqServer >= 2, `the server's LQ for Bhairab is ${lqServer}`);
+    const fill = await page.evaluate(() => window.__guccho.map.getPaintProperty('clusters-choropleth-upazila', 'fill-color'));
+    const arm = fill.findIndex((v) => Array.isArray(v) && v.includes(BHAIRAB_UPAZILA));
+    assert.equal(fill[arm + 1], '#045a8d', 'Bhairab is painted in the top LQ colour');
+    assert.match(await page.locator('.cl-legend').innerText(), /2 and above/);
+    assert.match(await page.locator('.cl-status').innerText(), /units/);
+    const csv = await page.locator('.cl-export[data-format="csv"]').getAttribute('href');
+    assert.match(csv, /^\/api\/stats\/lq\?sector=footwear_leather&measure=count&level=upazila&format=csv$/);
+    await shot(page, '13-clusters-lq.png');
+
+    // Hot spots (Gi*), chosen in the parameter panel: the mode goes into the hash.
+    await page.locator('.cl-panel select[name="mode"]').selectOption('hotspots');
+    await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('mode') === 'hotspots', null, { timeout: 5000 });
+    await ready();
+    await waitIdle(page);
+    const near = await page.evaluate((ids) => Object.fromEntries(ids.map((p) => [p, window.__guccho.current.classes.get(p)?.id ?? null])), [BHAIRAB_UPAZILA, ASHUGANJ_UPAZILA]);
+    assert.ok(Object.values(near).some((c) => /^hot-(99|95)$/.test(c ?? '')), `a significant hot spot at or beside Bhairab: ${JSON.stringify(near)}`);
+    assert.match(await page.locator('.cl-legend').innerText(), /Hot spot, 99 % confidence/);
+    await shot(page, '14-clusters-hotspots.png');
+
+    // A click on Bhairab opens its profile; its numbers are the server's.
+    const at = await freePoint(page, BHAIRAB, 'clusters-choropleth-upazila', BHAIRAB_UPAZILA);
+    await page.mouse.click(at.x, at.y);
+    const prof = page.locator('.cl-profile');
+    await prof.locator('.cl-profile-title').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await prof.locator('.cl-profile-title').innerText(), 'Bhairab');
+    const expected = await getJSON(state.server, `/api/profile/${BHAIRAB_UPAZILA}`);
+    const fmt = (n) => new Intl.NumberFormat('en-GB').format(n);
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(expected.enterprises));
+    assert.equal(await prof.locator('[data-fact="jobs"]').innerText(), fmt(expected.jobs));
+    const footwear = expected.sectors.find((x) => x.sector === 'footwear_leather');
+    assert.equal(await prof.locator('tr[data-sector="footwear_leather"] td').nth(1).innerText(), fmt(footwear.enterprises));
+    assert.equal(await hashSel(page), BHAIRAB_UPAZILA);
+    // In Bangla the same profile has Bangla digits.
+    await page.locator('.guccho-lang button[data-lang="bn"]').click();
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), new Intl.NumberFormat('bn-BD').format(expected.enterprises));
+    await shot(page, '15-clusters-profile-bangla.png');
+    await page.locator('.guccho-lang button[data-lang="en"]').click();
+
+    // Back to explore with the view switch: nothing of the clusters view is left.
+    await page.locator('.guccho-views button[data-view="explore"]').click();
+    await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });
+    await waitIdle(page);
+    const style = await page.evaluate(() => {
+      const s = window.__guccho.map.getStyle();
+      return { layers: s.layers.map((l) => l.id), sources: Object.keys(s.sources) };
+    });
+    assert.deepEqual(style.layers.filter((id) => id.startsWith('clusters-')), [], 'no clusters layer is left');
+    assert.deepEqual(style.sources.filter((id) => id.startsWith('clusters-')), [], 'no clusters source is left');
+    assert.equal(await page.locator('.cl-panel, .cl-profile, .cl-count, .cl-centre').count(), 0, 'no clusters panel, marker or popup is left');
+    assert.equal(await page.locator('.guccho-views button[aria-pressed="true"]').getAttribute('data-view'), 'explore');
+
+    // Explore's unit panel links to the unit's profile in the clusters view.
+    await page.evaluate(() => window.__guccho.select('BD304811'));
+    await page.locator('.unit-panel-profile').click();
+    await page.waitForFunction(() => window.__guccho.view === 'clusters', null, { timeout: 15_000 });
+    await prof.locator('[data-fact="enterprises"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(expected.enterprises));
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });
+  });
 });

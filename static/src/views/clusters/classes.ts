@@ -82,7 +82,12 @@ export function giClass(u: Pick<StatsUnit, 'z' | 'p_adj'>, sig: Significance): C
   const { z, p_adj: p } = u;
   if (z === null || z === undefined || p === null || p === undefined || !Number.isFinite(z) || !Number.isFinite(p)) return NO_DATA;
   let reached: Significance | null = null;
-  for (const s of levelsFrom(sig)) if (p <= (100 - s) / 100 + 1e-12) reached = s;
+  for (const s of levelsFrom(sig)) {
+    if (p <= (100 - s) / 100 + 1e-12) {
+      reached = s;
+      break;
+    }
+  }
   if (reached === null || z === 0) return GI_CLASSES.find((c) => c.id === 'ns')!;
   return GI_CLASSES.find((c) => c.id === `${z > 0 ? 'hot' : 'cold'}-${reached}`)!;
 }

@@ -107,7 +107,7 @@ export class ClustersView implements View {
 
     const profile = new ProfilePanel(root, i18n, catalogue, () => closeProfile());
     const panel = new ParamPanel(root, i18n, catalogue, params, {
-      onChange: (next) => apply(next),
+      onChange: (patch) => apply({ ...params, ...patch }),
       onPickPotential: (entry) => pickPotential(entry),
     });
     layers.track(() => {
@@ -344,6 +344,8 @@ export class ClustersView implements View {
       paint: { 'circle-radius': 6, 'circle-color': '#6a3d9a', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
     });
     styleReady = true;
+    // Cleared before the admin sources go (the scope undoes newest first).
+    layers.track(() => setSelected(null));
     showLayers();
     if (statistic(params.mode)) map.setPaintProperty(choroplethLayerId(params.level), 'fill-color', fillColour(this.classes) as never);
     if (params.mode === 'clusters') drawClusters(this.clusters);

@@ -4,7 +4,7 @@
 // readers hear (loading, errors, what was found), the legend, the export
 // links of what is shown, and the ranked list of potential clusters. Every
 // control is labelled; fields that do not apply to the chosen mode are
-// hidden. A change calls onChange with the new parameters at once.
+// hidden. A change calls onChange with the changed parameters at once.
 
 import type { I18n, MessageKey } from '../../core/i18n';
 import type { SectorCatalogue } from '../../sectors';
@@ -23,7 +23,8 @@ import {
 } from './params';
 
 export interface ParamPanelCallbacks {
-  onChange(next: ClusterParams): void;
+  /** The user changed the parameters in patch (only those: a profile opened meanwhile stays). */
+  onChange(patch: Partial<ClusterParams>): void;
   /** The user chose an entry of the potential-cluster list. */
   onPickPotential(entry: Potential): void;
 }
@@ -104,7 +105,7 @@ export class ParamPanel {
   private change(patch: Partial<ClusterParams>): void {
     this.params = { ...this.params, ...patch };
     this.render();
-    this.callbacks.onChange(this.params);
+    this.callbacks.onChange(patch);
   }
 
   private render(): void {
