@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need and the machine lacks: Debian's Chromium for the
-# browser test, and PostgreSQL 15 with PostGIS 3 for the PostGIS store's tests
+# browser test, PostgreSQL 15 with PostGIS 3 for the PostGIS store's tests
 # (they start a throwaway cluster themselves; GUCCHO_TEST_DATABASE_URL skips
-# the install by naming an existing server).
+# the install by naming an existing server), and GDAL (gdal-bin's ogrinfo and
+# python3-gdal's GeoPackage validator) to check that exports open.
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -14,6 +15,11 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=bn | grep -q .; }; th
 fi
 if [ -z "${GUCCHO_TEST_DATABASE_URL:-}" ] && ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
   need+=(postgresql-15-postgis-3)
+fi
+command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+# The validator needs the system python3, which a virtualenv may hide.
+if ! { python3 -c 'import osgeo_utils.samples.validate_gpkg' || /usr/bin/python3 -c 'import osgeo_utils.samples.validate_gpkg'; } >/dev/null 2>&1; then
+  need+=(python3-gdal)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -87,7 +87,7 @@ func (s *Server) parseStatsParams(statistic string, q url.Values) (statsParams, 
 	allowed := statsParamNames[statistic]
 	for name := range q {
 		if !slices.Contains(allowed, name) {
-			return p, badParam(name, "unknown for %s (use %s)", statistic, strings.Join(allowed, ", "))
+			return p, badParam(name, "unknown for %s (use %s)", statistic, strings.Join(slices.Concat(allowed, []string{"format"}), ", "))
 		}
 	}
 	has := func(name string) bool { return q.Has(name) }
@@ -294,11 +294,22 @@ func num(v float64) *float64 {
 	return &v
 }
 
-// handleStats answers GET /api/stats/{lq,moran,local-moran,hotspots}.
+// handleStats answers GET /api/stats/{lq,moran,local-moran,hotspots}: JSON,
+// or with format=csv|geojson|gpkg a download of the units (exportStats).
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request, statistic string) {
-	p, err := s.parseStatsParams(statistic, r.URL.Query())
+	q := r.URL.Query()
+	format, err := statsFormat(q)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	p, err := s.parseStatsParams(statistic, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if format != "json" {
+		s.exportStats(w, r, p, format)
 		return
 	}
 	v := s.statsVersions()

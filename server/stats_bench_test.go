@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -21,13 +22,16 @@ import (
 // unions (queen weights, 999 permutations) with 50,000 enterprises: "cold"
 // builds the weights, sums the enterprises and computes Gi*; "new seed"
 // reuses weights and sums; "cached" answers from the result cache.
-func BenchmarkStatsUnions(b *testing.B) {
+// unionsStore returns an embedded store with the 5,160 real unions and
+// 50,000 enterprises of three sectors spread over them at random, and the
+// sector catalogue.
+func unionsStore(b *testing.B) (*embedded.Store, *guccho.Sectors) {
 	ctx := context.Background()
 	s, err := embedded.Open(ctx, filepath.Join(b.TempDir(), "guccho.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	units := bdtest.Units(b)
 	if err := s.ReplaceBoundaries(ctx, units); err != nil {
 		b.Fatal(err)
@@ -69,7 +73,12 @@ func BenchmarkStatsUnions(b *testing.B) {
 		b.Fatal(err)
 	}
 	sectorsCat, _ := guccho.ParseSectors(data.SectorsJSON)
+	return s, sectorsCat
 
+}
+
+func BenchmarkStatsUnions(b *testing.B) {
+	s, sectorsCat := unionsStore(b)
 	run := func(b *testing.B, url string) {
 		r, err := http.Get(url)
 		if err != nil || r.StatusCode != http.StatusOK {
@@ -101,4 +110,30 @@ func BenchmarkStatsUnions(b *testing.B) {
 			run(b, ts.URL+q+"0")
 		}
 	})
+}
+
+// BenchmarkStatsExportUnions times the downloads of GET /api/stats/lq over
+// the 5,160 real unions (weights and sums cached): the JSON answer (no
+// geometry) is the baseline; csv, geojson and gpkg are the exports, the last
+// two with every union's boundary. It reports the body size.
+func BenchmarkStatsExportUnions(b *testing.B) {
+	s, sectorsCat := unionsStore(b)
+	srv := server.New(server.Config{Store: s, Sectors: sectorsCat, TempDir: b.TempDir()})
+	ts := httptest.NewServer(srv)
+	defer func() { ts.Close(); srv.Close() }()
+	const q = "/api/stats/lq?sector=dairy&level=union&format="
+	for _, format := range []string{"json", "csv", "geojson", "gpkg"} {
+		b.Run(format, func(b *testing.B) {
+			var n int64
+			for range b.N {
+				r, err := http.Get(ts.URL + q + format)
+				if err != nil || r.StatusCode != http.StatusOK {
+					b.Fatalf("GET %s: %v %v", format, r.Status, err)
+				}
+				n, _ = io.Copy(io.Discard, r.Body)
+				r.Body.Close()
+			}
+			b.ReportMetric(float64(n)/1e6, "MB")
+		})
+	}
 }

@@ -52,6 +52,7 @@ type statsCache struct {
 	weights    map[weightsKey]*stats.Weights
 	aggregates map[geo.Level][]profile.Aggregate
 	results    map[string][]byte
+	points     *gpsPoints // the enterprises clusters are found among
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
@@ -91,6 +92,7 @@ func (c *statsCache) dropBoundariesLocked() {
 	c.units = map[geo.Level]*levelUnits{}
 	c.weights = map[weightsKey]*stats.Weights{}
 	c.results = map[string][]byte{}
+	c.points = nil // their unions
 }
 
 // dropData forgets aggregates and results, after enterprises changed.
@@ -103,6 +105,7 @@ func (c *statsCache) dropData() {
 func (c *statsCache) dropDataLocked() {
 	c.aggregates = map[geo.Level][]profile.Aggregate{}
 	c.results = map[string][]byte{}
+	c.points = nil
 }
 
 // current reports whether v are still the versions the cache holds.

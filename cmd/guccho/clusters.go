@@ -20,11 +20,12 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/cluster"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/gpkg"
 )
 
 const clustersUsage = `Usage: guccho clusters --method smef|dbscan [--sector S] [--input POINTS.csv|.geojson | --db PATH]
          [--radius-km R --min-units N | --eps-m E --min-points M]
-         [-o OUT.geojson|.csv] [--members-out MEMBERS.csv] [--boundaries DIR]
+         [-o OUT.geojson|.csv|.gpkg] [--members-out MEMBERS.csv] [--boundaries DIR]
 
 Finds point clusters of enterprises (docs/clusters.md).
 
@@ -42,9 +43,10 @@ from the enterprises of the store at --db that have a surveyed GPS point
 
 Writes one feature per cluster — outline (concave hull, convex as fallback),
 id, sector, size, core_count, centre, radius_m, hull and the districts and
-upazilas it spans (with --boundaries, or from the store) — as GeoJSON, or as
-CSV when OUT ends in .csv. --members-out writes every point's cluster label
-(-1: noise) and core flag. GeoPackage output is not built yet.
+upazilas it spans (with --boundaries, or from the store) — as GeoJSON, as
+CSV when OUT ends in .csv, or as a GeoPackage (layer "clusters", for QGIS)
+when it ends in .gpkg. --members-out writes every point's cluster label
+(-1: noise) and core flag.
 
 Flags:
 `
@@ -65,7 +67,7 @@ func runClusters(ctx context.Context, args []string, env Env) error {
 	minUnits := fs.Int("min-units", 50, "smef: least number of same-sector units within the radius")
 	epsM := fs.Float64("eps-m", 5000, "dbscan: eps in metres")
 	minPoints := fs.Int("min-points", 50, "dbscan: least number of points within eps of a core point, itself included")
-	out := fs.String("o", "", "output file: .geojson (default, to standard output) or .csv")
+	out := fs.String("o", "", "output file: .geojson (default, to standard output), .csv or .gpkg")
 	membersOut := fs.String("members-out", "", "write each point's cluster label and core flag to this CSV file")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), clustersUsage); fs.PrintDefaults() }
 	pos, err := parseArgs(fs, args)
@@ -101,9 +103,9 @@ func runClusters(ctx context.Context, args []string, env Env) error {
 	case ".csv":
 		format = "csv"
 	case ".gpkg":
-		return guccho.Errorf(guccho.EINVALID, "-o %s: GeoPackage output is not built yet; write .geojson and convert it (ogr2ogr -f GPKG out.gpkg out.geojson)", *out)
+		format = "gpkg"
 	default:
-		return guccho.Errorf(guccho.EINVALID, "-o %s: unknown format %q; want .geojson or .csv", *out, ext)
+		return guccho.Errorf(guccho.EINVALID, "-o %s: unknown format %q; want .geojson, .csv or .gpkg", *out, ext)
 	}
 
 	start := time.Now()
@@ -157,12 +159,17 @@ func runClusters(ctx context.Context, args []string, env Env) error {
 		len(points), len(res.Clusters), *method, eps, minPts, read.Round(time.Millisecond), took.Round(time.Millisecond),
 		(time.Since(start) - took).Round(time.Millisecond))
 
-	if err := writeTo(*out, env.Stdout, func(w io.Writer) error {
-		if format == "csv" {
-			return writeClustersCSV(w, profiles)
-		}
-		return writeClustersGeoJSON(w, profiles, *method, eps, minPts)
-	}); err != nil {
+	if format == "gpkg" {
+		err = writeClustersGPKG(ctx, *out, profiles, *method, eps, minPts)
+	} else {
+		err = writeTo(*out, env.Stdout, func(w io.Writer) error {
+			if format == "csv" {
+				return writeClustersCSV(w, profiles)
+			}
+			return writeClustersGeoJSON(w, profiles, *method, eps, minPts)
+		})
+	}
+	if err != nil {
 		return err
 	}
 	if *membersOut != "" {
@@ -377,20 +384,56 @@ func writeClustersGeoJSON(w io.Writer, profiles []cluster.Profile, method string
 // round6 rounds degrees to 6 decimals, about 0.1 m.
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
+// unitsText lists the units a cluster spans as "pcode:count …".
+func unitsText(p cluster.Profile) string {
+	units := make([]string, 0, len(p.Units))
+	for _, u := range p.Units {
+		units = append(units, fmt.Sprintf("%s:%d", u.PCode, u.Count))
+	}
+	return strings.Join(units, " ")
+}
+
 func writeClustersCSV(w io.Writer, profiles []cluster.Profile) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"id", "sector", "size", "core_count", "centre_lon", "centre_lat", "radius_m", "hull", "units"})
 	for _, p := range profiles {
-		var units []string
-		for _, u := range p.Units {
-			units = append(units, fmt.Sprintf("%s:%d", u.PCode, u.Count))
-		}
 		cw.Write([]string{strconv.Itoa(p.ID), p.Sector, strconv.Itoa(len(p.Members)), strconv.Itoa(p.Cores),
 			strconv.FormatFloat(round6(p.Centre[0]), 'f', -1, 64), strconv.FormatFloat(round6(p.Centre[1]), 'f', -1, 64),
-			strconv.Itoa(int(p.RadiusM + 0.5)), hullName(p), strings.Join(units, " ")})
+			strconv.Itoa(int(p.RadiusM + 0.5)), hullName(p), unitsText(p)})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// clusterFields are the columns of the GeoPackage's clusters layer: the
+// CSV's, and the parameters the GeoJSON carries on every feature.
+var clusterFields = []gpkg.Field{
+	{Name: "id", Type: gpkg.Integer}, {Name: "sector", Type: gpkg.Text}, {Name: "size", Type: gpkg.Integer},
+	{Name: "core_count", Type: gpkg.Integer}, {Name: "centre_lon", Type: gpkg.Real}, {Name: "centre_lat", Type: gpkg.Real},
+	{Name: "radius_m", Type: gpkg.Integer}, {Name: "hull", Type: gpkg.Text}, {Name: "units", Type: gpkg.Text},
+	{Name: "method", Type: gpkg.Text}, {Name: "eps_m", Type: gpkg.Real}, {Name: "min_points", Type: gpkg.Integer},
+}
+
+// writeClustersGPKG writes the clusters to a GeoPackage at path: one layer,
+// "clusters", of outlines.
+func writeClustersGPKG(ctx context.Context, path string, profiles []cluster.Profile, method string, eps float64, minPts int) error {
+	w, err := gpkg.Create(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer w.Discard()
+	l, err := w.AddLayer(gpkg.Schema{Name: "clusters", Geometry: gpkg.Polygon, Fields: clusterFields,
+		Description: fmt.Sprintf("guccho clusters --method %s: %g m, %d points; outlines of the clusters", method, eps, minPts)})
+	if err != nil {
+		return err
+	}
+	for _, p := range profiles {
+		if err := l.Add(p.Outline, p.ID, p.Sector, len(p.Members), p.Cores, round6(p.Centre[0]), round6(p.Centre[1]),
+			int(p.RadiusM+0.5), hullName(p), unitsText(p), method, eps, minPts); err != nil {
+			return err
+		}
+	}
+	return w.Close()
 }
 
 func writeMembers(w io.Writer, points []cluster.Point, res cluster.Result) error {

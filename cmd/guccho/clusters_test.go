@@ -1,9 +1,11 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/internal/ogrtest"
 )
 
 // clusterPoints is a hand-checkable points file on the grid fixture: four
@@ -157,6 +160,53 @@ func TestClustersCommand(t *testing.T) {
 	})
 }
 
+// TestClustersGeoPackage writes the clusters of the hand-checkable points
+// as a GeoPackage and reads it back with SQL and with GDAL's ogrinfo.
+func TestClustersGeoPackage(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "points.csv")
+	if err := os.WriteFile(in, []byte(clusterPoints), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "clusters.gpkg")
+	if _, errOut, err := runCmd(t, nil, "clusters", "--method", "dbscan", "--eps-m", "150", "--min-points", "2",
+		"--input", in, "--boundaries", writeGrid(t), "-o", out); err != nil {
+		t.Fatalf("%v: %s", err, errOut)
+	}
+	db, err := sql.Open("sqlite", "file:"+out+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT fid, id, sector, size, core_count, centre_lon, centre_lat, hull, units, method, eps_m, min_points FROM clusters ORDER BY fid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var fid, id, size, cores, minPts int
+		var sector, hull, units, method string
+		var lon, lat, eps float64
+		if err := rows.Scan(&fid, &id, &sector, &size, &cores, &lon, &lat, &hull, &units, &method, &eps, &minPts); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %d %q %d %d %g %g %s %q %s %g %d", fid, id, sector, size, cores, lon, lat, hull, units, method, eps, minPts))
+	}
+	want := []string{
+		`1 0 "" 4 4 91 22.5 convex "BD1004:2 BD1006:2 BD100409:2 BD100651:2" dbscan 150 2`,
+		`2 1 "dairy" 3 3 92.501 24.5 convex "BD1009:3 BD100918:3" dbscan 150 2`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("clusters layer:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	info := ogrtest.Info(t, "-so", "-al", out)
+	for _, want := range []string{"Layer name: clusters\n", "Geometry: Polygon\n", "Feature Count: 2\n", "DESCRIPTION=guccho clusters --method dbscan: 150 m, 2 points"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, info)
+		}
+	}
+}
+
 func TestClustersBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
@@ -175,7 +225,7 @@ func TestClustersBadInput(t *testing.T) {
 		{"smef flags with dbscan", []string{"--method", "dbscan", "--min-units", "3", "--input", good}, true, "--min-units"},
 		{"a value that is not a number", []string{"--method", "smef", "--input", bad}, false, "row 2, column lat"},
 		{"a negative radius", []string{"--method", "smef", "--radius-km", "-1", "--input", good}, false, "parameter radius"},
-		{"GeoPackage is not built yet", []string{"--method", "smef", "--input", good, "-o", filepath.Join(dir, "x.gpkg")}, false, "GeoPackage"},
+		{"an unknown output format", []string{"--method", "smef", "--input", good, "-o", filepath.Join(dir, "x.shp")}, false, `unknown format ".shp"; want .geojson, .csv or .gpkg`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := runCmd(t, nil, append([]string{"clusters"}, tc.args...)...)

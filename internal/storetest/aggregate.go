@@ -15,6 +15,7 @@ import (
 // admin unit (profile.Aggregator), which every store must implement.
 func RunAggregates(t *testing.T, open Opener) {
 	t.Run("AggregateEnterprises", func(t *testing.T) { testAggregateEnterprises(t, withGrid(t, open)) })
+	t.Run("CountsOfAgrees", func(t *testing.T) { testCountsOfAgrees(t, withGrid(t, open)) })
 }
 
 func intp(v int) *int    { return &v }
@@ -115,4 +116,58 @@ func testAggregateEnterprises(t *testing.T, s store.Store) {
 
 	_, err = agg.AggregateEnterprises(ctx, geo.Country)
 	wantCode(t, "AggregateEnterprises(country)", err, guccho.EINVALID)
+}
+
+// testCountsOfAgrees checks that summing profile.CountsOf over a unit's
+// enterprises, read back from the store, gives the store's own aggregates:
+// the profile of a point cluster, built from its members, counts as the
+// profile of an admin unit does.
+func testCountsOfAgrees(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	agg := s.(profile.Aggregator)
+	a := ent("A", "dairy", 90.5, 22.5)
+	a.Employment = guccho.Employment{Self: 2, Wage: 3, Female: intp(1), Male: intp(4)}
+	a.OwnerGender = "female"
+	a.RECP = guccho.RECP{Aware: boolp(true), Adopted: boolp(false)}
+	a.Barriers = []string{"credit", "power", "credit"}
+	b := ent("B", "dairy", 90.4, 22.4)
+	b.Employment = guccho.Employment{Self: 1, Male: intp(0)}
+	b.OwnerGender = "other"
+	b.RECP = guccho.RECP{Adopted: boolp(true)}
+	c := ent("C", "footwear", 90.6, 22.6)
+	c.Employment = guccho.Employment{Wage: 7}
+	c.RECP = guccho.RECP{Aware: boolp(false)}
+	c.Barriers = []string{"power"}
+	for _, x := range []*guccho.Enterprise{a, b, c} {
+		if err := s.CreateEnterprise(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := agg.AggregateEnterprises(ctx, geo.Union)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[[2]string]*profile.Counts{}
+	var got []profile.Aggregate
+	err = s.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
+		k := [2]string{e.Admin.Union, e.Sector}
+		if sums[k] == nil {
+			sums[k] = &profile.Counts{}
+		}
+		sums[k].Add(profile.CountsOf(e))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		k := [2]string{w.Unit, w.Sector}
+		if sums[k] == nil {
+			t.Fatalf("AggregateEnterprises has %v, which no enterprise read back is in", k)
+		}
+		got = append(got, profile.Aggregate{Unit: w.Unit, Sector: w.Sector, Counts: *sums[k]})
+	}
+	if len(got) != len(sums) || !reflect.DeepEqual(got, want) {
+		t.Errorf("sums of profile.CountsOf\n got %+v\nwant %+v (AggregateEnterprises)", got, want)
+	}
 }

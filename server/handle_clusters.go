@@ -1,0 +1,487 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/cluster"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
+)
+
+// Defaults and limits of the cluster parameters (docs/clusters.md).
+const (
+	defaultRadiusKM  = 5 // the SMEF rule: 50 similar units within 5 km
+	defaultMinUnits  = 50
+	defaultEpsM      = 5000 // DBSCAN defaults to the SMEF scale
+	defaultMinPoints = 50
+	maxRadiusKM      = 50
+	maxEpsM          = maxRadiusKM * 1000
+	defaultMinLQ     = 1.25
+)
+
+// clusterRoutes adds GET /api/clusters and GET /api/clusters/potential,
+// beside the statistics they draw on (statsRoutes: only when the store
+// sums enterprises per unit).
+func (s *Server) clusterRoutes(api *mux.Router) {
+	if s.stats == nil {
+		return
+	}
+	api.Handle("/clusters", readOnly(s.handleClusters))
+	api.Handle("/clusters/potential", readOnly(s.handlePotential))
+}
+
+// clusterParams are the parameters of GET /api/clusters, defaults filled.
+type clusterParams struct {
+	Method    string   `json:"method"`
+	Sector    string   `json:"sector"` // "" for every sector
+	RadiusKM  *float64 `json:"radius_km,omitempty"`
+	MinUnits  *int     `json:"min_units,omitempty"`
+	EpsM      *float64 `json:"eps_m,omitempty"`
+	MinPoints *int     `json:"min_points,omitempty"`
+	Format    string   `json:"format"`
+}
+
+// eps returns the clustering distance in metres and the least number of
+// points.
+func (p clusterParams) eps() (float64, int) {
+	if p.Method == "smef" {
+		return *p.RadiusKM * 1000, *p.MinUnits
+	}
+	return *p.EpsM, *p.MinPoints
+}
+
+// sectorParam reads the sector parameter: a code, name or alias of the
+// catalogue, returned as its code; "" when absent.
+func (s *Server) sectorParam(q url.Values) (string, error) {
+	v := q.Get("sector")
+	if v == "" || s.cfg.Sectors == nil {
+		return v, nil
+	}
+	sec, ok := s.cfg.Sectors.Lookup(v)
+	if !ok {
+		return "", badParam("sector", "%q is not in the sector catalogue (GET /api/sectors)", v)
+	}
+	return sec.Code, nil
+}
+
+// onlyParams returns an error naming the first parameter of q not in
+// allowed.
+func onlyParams(q url.Values, what string, allowed ...string) error {
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(allowed, name) {
+			return badParam(name, "unknown for %s (use %s)", what, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// boundedParam reads a number in (lo, hi], or def when absent.
+func boundedParam(q url.Values, name string, def, lo, hi float64, want string) (float64, error) {
+	if !q.Has(name) {
+		return def, nil
+	}
+	v, err := strconv.ParseFloat(q.Get(name), 64)
+	if err != nil || !(v > lo && v <= hi) {
+		return 0, badParam(name, "%q: want %s", q.Get(name), want)
+	}
+	return v, nil
+}
+
+// intParam reads a whole number ≥ 1, or def when absent.
+func intParam(q url.Values, name string, def int) (int, error) {
+	if !q.Has(name) {
+		return def, nil
+	}
+	v, err := strconv.Atoi(q.Get(name))
+	if err != nil || v < 1 {
+		return 0, badParam(name, "%q: want a whole number ≥ 1", q.Get(name))
+	}
+	return v, nil
+}
+
+// parseClusterParams reads and checks the query of GET /api/clusters; every
+// error is EINVALID and names the parameter.
+func (s *Server) parseClusterParams(q url.Values) (clusterParams, error) {
+	p := clusterParams{Method: "smef", Format: "geojson"}
+	if err := onlyParams(q, "clusters", "sector", "method", "radius_km", "min_units", "eps_m", "min_points", "format"); err != nil {
+		return p, err
+	}
+	var err error
+	if p.Sector, err = s.sectorParam(q); err != nil {
+		return p, err
+	}
+	if q.Has("method") {
+		p.Method = q.Get("method")
+	}
+	if q.Has("format") {
+		p.Format = q.Get("format")
+		if p.Format != "geojson" && p.Format != "csv" {
+			return p, badParam("format", "%q: want geojson or csv", p.Format)
+		}
+	}
+	switch p.Method {
+	case "smef":
+		for _, name := range []string{"eps_m", "min_points"} {
+			if q.Has(name) {
+				return p, badParam(name, "only for method=dbscan; smef takes radius_km and min_units")
+			}
+		}
+		r, err := boundedParam(q, "radius_km", defaultRadiusKM, 0, maxRadiusKM, "a radius in km > 0 and ≤ 50")
+		if err != nil {
+			return p, err
+		}
+		n, err := intParam(q, "min_units", defaultMinUnits)
+		if err != nil {
+			return p, err
+		}
+		p.RadiusKM, p.MinUnits = &r, &n
+	case "dbscan":
+		for _, name := range []string{"radius_km", "min_units"} {
+			if q.Has(name) {
+				return p, badParam(name, "only for method=smef; dbscan takes eps_m and min_points")
+			}
+		}
+		e, err := boundedParam(q, "eps_m", defaultEpsM, 0, maxEpsM, "a distance in metres > 0 and ≤ 50000")
+		if err != nil {
+			return p, err
+		}
+		n, err := intParam(q, "min_points", defaultMinPoints)
+		if err != nil {
+			return p, err
+		}
+		p.EpsM, p.MinPoints = &e, &n
+	default:
+		return p, badParam("method", "%q: want smef or dbscan", p.Method)
+	}
+	return p, nil
+}
+
+// key is the cache key of the parameter set.
+func (p clusterParams) key() string {
+	b, _ := json.Marshal(p)
+	return "clusters:" + string(b)
+}
+
+// gpsPoints are the enterprises with a surveyed GPS point, in enterprise id
+// order (so both stores feed the algorithms the same sequence, and border
+// points fall the same way), with what their profiles need.
+type gpsPoints struct {
+	points []cluster.Point
+	counts []profile.Counts
+	// unit maps a point to the union holding it, "" for none (for
+	// cluster.Describe: a Locator over exactly these points).
+	unit map[orb.Point]string
+}
+
+// Locate makes gpsPoints a cluster.Locator of its own points.
+func (g *gpsPoints) Locate(pt orb.Point) (*geo.Unit, bool) {
+	code := g.unit[pt]
+	if code == "" {
+		return nil, false
+	}
+	return &geo.Unit{PCode: code}, true
+}
+
+// gpsPointsAt returns the enterprises with a surveyed GPS point, read once
+// per data version.
+func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error) {
+	c := s.stats
+	c.mu.Lock()
+	g := c.points
+	c.mu.Unlock()
+	if g != nil {
+		return g, nil
+	}
+	type rec struct {
+		pt     cluster.Point
+		counts profile.Counts
+	}
+	var recs []rec
+	err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
+		if e.GPS != nil { // display points are not locations
+			recs = append(recs, rec{cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: e.Sector}, profile.CountsOf(e)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, func(a, b rec) int { return strings.Compare(a.pt.ID, b.pt.ID) })
+	g = &gpsPoints{points: make([]cluster.Point, len(recs)), counts: make([]profile.Counts, len(recs)), unit: map[orb.Point]string{}}
+	pts := make([]orb.Point, len(recs))
+	for i, r := range recs {
+		g.points[i], g.counts[i] = r.pt, r.counts
+		pts[i] = orb.Point{r.pt.Lon, r.pt.Lat}
+	}
+	unions, err := s.cfg.Geo.LocateUnions(ctx, pts)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range unions {
+		g.unit[pts[i]] = u
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		c.points = g
+	}
+	c.mu.Unlock()
+	return g, nil
+}
+
+// clusterUnit is one admin unit a cluster spans.
+type clusterUnit struct {
+	PCode  string `json:"pcode"`
+	Level  string `json:"level"` // district or upazila
+	NameEN string `json:"name_en"`
+	NameBN string `json:"name_bn"`
+	Count  int    `json:"count"` // members in the unit
+}
+
+// clusterInfo is one cluster as the API shows it: a feature's properties.
+type clusterInfo struct {
+	ID        string        `json:"id"`
+	Method    string        `json:"method"`
+	Sector    string        `json:"sector"` // "" when DBSCAN mixes sectors
+	Size      int           `json:"size"`
+	CoreCount int           `json:"core_count"`
+	Centre    [2]float64    `json:"centre"`   // lon, lat
+	RadiusM   float64       `json:"radius_m"` // centre to the farthest member, whole metres
+	Concave   bool          `json:"concave"`
+	Units     []clusterUnit `json:"units"`     // districts first, then upazilas, largest first
+	Unlocated int           `json:"unlocated"` // members in no admin unit
+	// Profile sums the members (LQs against every enterprise of the store).
+	Profile *profile.Profile `json:"profile"`
+
+	outline orb.Polygon
+}
+
+// mainUnit returns the unit of level lv holding most members, or nil.
+func (c *clusterInfo) mainUnit(lv string) *clusterUnit {
+	for i := range c.Units { // largest first within a level
+		if c.Units[i].Level == lv {
+			return &c.Units[i]
+		}
+	}
+	return nil
+}
+
+// clusterSet is the outcome of one clustering.
+type clusterSet struct {
+	Params   clusterParams
+	Points   int
+	Noise    int
+	Clusters []*clusterInfo // largest first, then by id
+}
+
+// computeClusters clusters the enterprises with a GPS point by p and
+// describes each cluster. The API runs cluster.DBSCAN (or SMEF) on both
+// stores alike, so their answers agree by construction.
+func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParams) (*clusterSet, error) {
+	all, err := s.gpsPointsAt(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	var points []cluster.Point
+	var counts []profile.Counts
+	for i, pt := range all.points {
+		if p.Sector == "" || pt.Sector == p.Sector {
+			points = append(points, pt)
+			counts = append(counts, all.counts[i])
+		}
+	}
+	eps, minPts := p.eps()
+	var res cluster.Result
+	if p.Method == "smef" {
+		res, err = cluster.SMEF(points, eps, minPts)
+	} else {
+		res, err = cluster.DBSCAN(points, eps, minPts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Names of the units, and every enterprise of the store as the region
+	// of the clusters' LQs (aggregates of any level sum them all).
+	names := map[string]unitSummary{}
+	for _, lv := range []geo.Level{geo.District, geo.Upazila} {
+		lu, err := s.unitsAt(ctx, v, lv)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range lu.units {
+			names[u.PCode] = u
+		}
+	}
+	region, err := s.aggregatesAt(ctx, v, geo.Division)
+	if err != nil {
+		return nil, err
+	}
+	set := &clusterSet{Params: p, Points: len(points), Noise: len(points)}
+	scope := p.Sector
+	if scope == "" {
+		scope = "all"
+	}
+	if p.Method == "smef" {
+		scope = "" // every SMEF cluster has one sector, named below
+	}
+	for _, c := range res.Clusters {
+		d := cluster.Describe(points, c, eps, all)
+		first := points[c.Members[0]] // members ascend, points are in id order
+		id := p.Method + ":" + cmp.Or(scope, c.Sector) + ":" + first.ID
+		info := &clusterInfo{ID: id, Method: p.Method, Sector: c.Sector, Size: len(c.Members), CoreCount: c.Cores,
+			Centre: [2]float64{round6(d.Centre[0]), round6(d.Centre[1])}, RadiusM: math.Round(d.RadiusM),
+			Concave: d.Concave, Units: []clusterUnit{}, Unlocated: d.Unlocated, outline: d.Outline}
+		for _, u := range d.Units {
+			n := names[u.PCode]
+			info.Units = append(info.Units, clusterUnit{PCode: u.PCode, Level: u.Level.String(), NameEN: n.NameEN, NameBN: n.NameBN, Count: u.Count})
+		}
+		bySector := map[string]*profile.Aggregate{}
+		for _, m := range c.Members {
+			a := bySector[points[m].Sector]
+			if a == nil {
+				a = &profile.Aggregate{Sector: points[m].Sector}
+				bySector[a.Sector] = a
+			}
+			a.Add(counts[m])
+		}
+		area := make([]profile.Aggregate, 0, len(bySector))
+		for _, a := range bySector {
+			area = append(area, *a)
+		}
+		slices.SortFunc(area, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
+		if info.Profile, err = profile.New(area, region, defaultMinCount); err != nil {
+			return nil, guccho.WrapError(err, guccho.EINTERNAL, "profile of cluster %s", id)
+		}
+		set.Noise -= len(c.Members)
+		set.Clusters = append(set.Clusters, info)
+	}
+	slices.SortFunc(set.Clusters, func(a, b *clusterInfo) int {
+		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.ID, b.ID))
+	})
+	return set, nil
+}
+
+// clusterFeature is one cluster as a GeoJSON Feature.
+type clusterFeature struct {
+	Type       string           `json:"type"`
+	ID         string           `json:"id"`
+	Geometry   geojson.Geometry `json:"geometry"`
+	Properties *clusterInfo     `json:"properties"`
+}
+
+// clusterCollection is the GeoJSON answer of GET /api/clusters.
+type clusterCollection struct {
+	Type       string           `json:"type"`
+	Parameters clusterParams    `json:"parameters"`
+	Points     int              `json:"points"` // enterprises with a GPS point clustered
+	Noise      int              `json:"noise"`  // of those, in no cluster
+	Features   []clusterFeature `json:"features"`
+}
+
+// handleClusters answers GET /api/clusters: point clusters of the
+// enterprises with a surveyed GPS point, as GeoJSON or CSV, cached per
+// parameter set until the enterprises or boundaries change.
+func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
+	p, err := s.parseClusterParams(r.URL.Query())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	contentType := "application/geo+json"
+	if p.Format == "csv" {
+		contentType = "text/csv; charset=utf-8"
+	}
+	s.cached(w, r, p.key(), contentType, func(v versions) ([]byte, error) {
+		set, err := s.computeClusters(r.Context(), v, p)
+		if err != nil {
+			return nil, err
+		}
+		if p.Format == "csv" {
+			return clustersCSV(set)
+		}
+		fc := clusterCollection{Type: "FeatureCollection", Parameters: p, Points: set.Points, Noise: set.Noise, Features: []clusterFeature{}}
+		for _, c := range set.Clusters {
+			fc.Features = append(fc.Features, clusterFeature{Type: "Feature", ID: c.ID, Geometry: geojson.Geometry{Coordinates: c.outline}, Properties: c})
+		}
+		return encodeJSON(fc)
+	})
+}
+
+// cached writes the answer cached under key, or computes, caches and
+// writes it; X-Cache says which.
+func (s *Server) cached(w http.ResponseWriter, r *http.Request, key, contentType string, compute func(versions) ([]byte, error)) {
+	v := s.statsVersions()
+	b, ok := s.stats.result(key)
+	state := "hit"
+	if !ok {
+		var err error
+		if b, err = compute(v); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.stats.putResult(v, key, b)
+		state = "miss"
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Cache", state)
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, guccho.WrapError(err, guccho.EINTERNAL, "encoding the answer")
+	}
+	return buf.Bytes(), nil
+}
+
+// clustersCSV writes one row per cluster, without the outline.
+func clustersCSV(set *clusterSet) ([]byte, error) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"id", "method", "sector", "size", "core_count", "centre_lon", "centre_lat", "radius_m", "concave",
+		"units", "enterprises", "jobs", "recp_aware_share", "recp_adopted_share"})
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	share := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'g', 15, 64)
+	}
+	for _, c := range set.Clusters {
+		units := make([]string, len(c.Units))
+		for i, u := range c.Units {
+			units[i] = u.PCode + ":" + strconv.Itoa(u.Count)
+		}
+		cw.Write([]string{c.ID, c.Method, c.Sector, strconv.Itoa(c.Size), strconv.Itoa(c.CoreCount), f(c.Centre[0]), f(c.Centre[1]),
+			f(c.RadiusM), strconv.FormatBool(c.Concave), strings.Join(units, " "), strconv.Itoa(c.Profile.Enterprises),
+			strconv.Itoa(c.Profile.Jobs), share(c.Profile.AwareShare), share(c.Profile.AdoptedShare)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return nil, guccho.WrapError(err, guccho.EINTERNAL, "writing clusters CSV")
+	}
+	return buf.Bytes(), nil
+}
