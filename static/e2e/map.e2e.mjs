@@ -508,6 +508,33 @@ describe('guccho web map', () => {
     await shot(page, '15-clusters-profile-bangla.png');
     await page.locator('.guccho-lang button[data-lang="en"]').click();
 
+    // Point clusters (SMEF): Bhairab's cluster outlined, its member count as HTML, its profile on a click.
+    const smef = await getJSON(state.server, '/api/clusters?sector=footwear_leather&method=smef');
+    const bhairabCluster = smef.features.find((f) => f.properties.units.some((u) => u.pcode === BHAIRAB_UPAZILA));
+    assert.ok(bhairabCluster, 'the server finds a SMEF cluster at Bhairab');
+    await page.locator('.cl-panel select[name="mode"]').selectOption('clusters');
+    await ready();
+    await waitIdle(page);
+    const count = page.locator(`.cl-count[data-id="${bhairabCluster.properties.id}"]`);
+    assert.equal(await count.innerText(), fmt(bhairabCluster.properties.size));
+    assert.ok((await rendered(page, 'clusters-outline-fill')).some((f) => f.id === bhairabCluster.properties.id), 'its outline is drawn');
+    assert.deepEqual(await rendered(page, 'clusters-choropleth-upazila'), [], 'the choropleth is hidden');
+    await count.click();
+    await page.waitForFunction(() => document.querySelector('.cl-profile-title')?.textContent === 'Cluster at Bhairab', null, { timeout: 5000 });
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(bhairabCluster.properties.profile.enterprises));
+    assert.equal(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('cluster')), bhairabCluster.properties.id);
+    await shot(page, '16-clusters-smef.png');
+
+    // The ranked potential clusters: Bhairab's cluster first; choosing it shows it as a point cluster.
+    await page.locator('.cl-panel select[name="mode"]').selectOption('potential');
+    await ready();
+    const first = page.locator('.cl-potential-entry').first();
+    assert.match(await first.innerText(), /Bhairab/);
+    await first.click();
+    await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('mode') === 'clusters', null, { timeout: 5000 });
+    await ready();
+    await page.waitForFunction(() => document.querySelector('.cl-profile-title')?.textContent === 'Cluster at Bhairab', null, { timeout: 5000 });
+
     // Back to explore with the view switch: nothing of the clusters view is left.
     await page.locator('.guccho-views button[data-view="explore"]').click();
     await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });

@@ -88,12 +88,13 @@ describe('ProfilePanel', () => {
   it('shows a cluster’s member units', () => {
     const { root, panel } = setup('bn');
     const members = [
-      { pcode: 'BD30481199', level: 4, name_en: 'Bhairab Paurashava', name_bn: 'ভৈরব পৌরসভা', count: 312 },
-      { pcode: 'BD30481110', level: 4, name_en: 'Shimulkandi', name_bn: 'শিমুলকান্দি', count: 159 },
+      { pcode: 'BD3048', level: 'district', name_en: 'Kishoreganj', name_bn: 'কিশোরগঞ্জ', count: 287 },
+      { pcode: 'BD304811', level: 'upazila', name_en: 'Bhairab', name_bn: 'ভৈরব', count: 280 },
     ];
-    panel.show('c7', { kind: 'cluster', id: '৭', members }, BHAIRAB);
+    panel.show('smef:footwear_leather:1005', { kind: 'cluster', id: 'smef:footwear_leather:1005', members }, BHAIRAB);
+    expect(root.querySelector('.cl-profile-title')?.textContent).toBe('গুচ্ছ: ভৈরব');
     expect(root.querySelector('.cl-profile-subtitle')?.textContent).toBe('২টি সদস্য একক');
-    expect([...root.querySelectorAll('.cl-profile-members li')].map((li) => li.textContent)).toEqual(['ভৈরব পৌরসভা: ৩১২', 'শিমুলকান্দি: ১৫৯']);
+    expect([...root.querySelectorAll('.cl-profile-members li')].map((li) => li.textContent)).toEqual(['কিশোরগঞ্জ: ২৮৭', 'ভৈরব: ২৮০']);
   });
 
   it('explains a failure in Bangla without the server’s English, and closes with Escape', () => {

@@ -135,18 +135,23 @@ export interface Potential {
   sector?: string;
   size?: number;
   count?: number;
+  /** The upazila and district it lies in (P-codes). */
+  upazila?: string;
+  district?: string;
   lq_upazila?: number | null;
   lq_district?: number | null;
+  /** Gi* of the sector by level (upazila, district). */
+  gistar?: Record<string, { z: number | null; p: number | null; class: string } | null>;
   evidence?: string[];
   reasons?: string[];
 }
 
-/** The ranked list, whether the server sends it bare or as {potential|clusters|entries: […]}. */
+/** The ranked list: the answer's candidates (a bare list is taken as it is). */
 export async function fetchPotential(p: ClusterParams, signal?: AbortSignal): Promise<Potential[]> {
   const doc = await getJSON<unknown>(potentialURL(p), signal);
   if (Array.isArray(doc)) return doc as Potential[];
   const o = doc as Record<string, unknown>;
-  for (const k of ['potential', 'clusters', 'entries', 'results', 'items']) if (Array.isArray(o?.[k])) return o[k] as Potential[];
+  for (const k of ['candidates', 'potential']) if (Array.isArray(o?.[k])) return o[k] as Potential[];
   return [];
 }
 

@@ -31,7 +31,7 @@ import {
 import { classify, fillColour, type ChoroplethClass } from './classes';
 import { ParamPanel } from './param-panel';
 import { formatParams, HASH_KEYS, parseParams, statistic, STAT_LEVELS, type ClusterParams, type StatLevel } from './params';
-import { ProfilePanel } from './profile-panel';
+import { clusterName, ProfilePanel } from './profile-panel';
 import './clusters.css';
 import './strings';
 
@@ -208,7 +208,7 @@ export class ClustersView implements View {
         label.className = 'cl-count';
         label.dataset.id = String(f.properties.id);
         label.textContent = i18n.formatNumber(f.properties.size);
-        label.setAttribute('aria-label', `${i18n.t('cl.cluster', { id: String(f.properties.id) })}: ${i18n.formatNumber(f.properties.size)}`);
+        label.setAttribute('aria-label', `${clusterName(i18n, String(f.properties.id), f.properties.units ?? [])}: ${i18n.formatNumber(f.properties.size)}`);
         label.addEventListener('click', (e) => {
           e.stopPropagation();
           pickCluster(String(f.properties.id));

@@ -211,18 +211,20 @@ export function clustersURL(p: ClusterParams, format?: Format): string {
   return `/api/clusters?${q}`;
 }
 
-/** GET /api/clusters/potential?… for p's sector and level. */
-export function potentialURL(p: ClusterParams, format?: Format): string {
+/**
+ * GET /api/clusters/potential?… for p's sector and level (its admin-unit
+ * candidates are upazilas or districts: a union level asks for upazilas).
+ */
+export function potentialURL(p: ClusterParams): string {
   const q = new URLSearchParams();
   if (p.sector) q.set('sector', p.sector);
-  q.set('level', p.level);
-  if (format) q.set('format', format);
+  q.set('level', p.level === 'district' ? 'district' : 'upazila');
   return `/api/clusters/potential?${q}`;
 }
 
-/** The URL of what the mode shows, in an export format ("" when the mode has none). */
+/** The URL of what the mode shows, in an export format ("" for the potential list, which has no export). */
 export function exportURL(p: ClusterParams, format: Format): string {
   if (p.mode === 'clusters') return clustersURL(p, format);
-  if (p.mode === 'potential') return potentialURL(p, format);
+  if (p.mode === 'potential') return '';
   return statsURL(p, format);
 }

@@ -17,6 +17,15 @@ export type Subject =
   | { kind: 'unit'; unit: Pick<UnitSummary, 'pcode' | 'level' | 'name_en' | 'name_bn'> }
   | { kind: 'cluster'; id: string; members: ClusterMember[] };
 
+/**
+ * The name of a point cluster: "Cluster at <the upazila holding most of
+ * its members>" (else its district), or its id when it has no member unit.
+ */
+export function clusterName(i18n: I18n, id: string, members: readonly ClusterMember[]): string {
+  const main = members.find((m) => m.level === 'upazila' || m.level === 3) ?? members[0];
+  return main ? i18n.t('cl.clusterAt', { name: i18n.unitNames(main).primary }) : i18n.t('cl.cluster', { id });
+}
+
 type Content =
   | { kind: 'closed' }
   | { kind: 'loading'; key: string }
@@ -143,7 +152,7 @@ export class ProfilePanel {
       header.append(el('div', 'cl-profile-level', t.levelName(subject.unit.level)), h2);
       if (secondary) header.append(el('div', 'cl-profile-subtitle', secondary));
     } else {
-      h2.textContent = t.t('cl.cluster', { id: subject.id });
+      h2.textContent = clusterName(t, subject.id, subject.members);
       header.append(h2, el('div', 'cl-profile-subtitle', t.t('cl.members', { count: subject.members.length })));
     }
     this.el.setAttribute('aria-labelledby', h2.id);
