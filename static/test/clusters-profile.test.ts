@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorText } from '../src/core/errors';
 import { I18n } from '../src/core/i18n';
 import { ApiError } from '../src/api';
 import { SectorCatalogue } from '../src/sectors';
@@ -108,5 +109,13 @@ describe('ProfilePanel', () => {
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     expect(onClose).toHaveBeenCalledOnce();
     expect(root.children.length).toBe(0);
+  });
+
+  it('names a parameter of the view that the server refused, in Bangla', () => {
+    const i18n = new I18n(undefined, 'bn');
+    const err = new ApiError(400, 'invalid', 'parameter band_km: "0": weights=distance needs a band in km > 0');
+    expect(errorText(i18n, err)).toBe('দূরত্বের সীমা সঠিক নয়।');
+    i18n.setLang('en');
+    expect(errorText(i18n, err)).toBe(err.message);
   });
 });

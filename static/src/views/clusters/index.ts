@@ -271,6 +271,8 @@ export class ClustersView implements View {
 
     /** Takes new parameters: writes the hash, redraws what changed. */
     const apply = (next: ClusterParams, fromOutside = false) => {
+      // A cluster is open only among point clusters.
+      if (next.mode !== 'clusters' && next.cluster) next = { ...next, cluster: '' };
       const before = params;
       params = next;
       this.current = next;

@@ -7,7 +7,6 @@ import { addMessages, type Dictionary } from '../../core/i18n';
 
 const en = {
   'cl.title': 'Clusters',
-  'cl.params': 'Parameters',
   'cl.sector': 'Sector',
   'cl.mode': 'Show',
   'cl.mode.lq': 'Location quotient (LQ)',
@@ -111,7 +110,22 @@ const en = {
   'prof.members': 'Member units',
   'prof.none': 'No enterprises here.',
   'prof.notReported': 'not reported',
-  'prof.openExplore': 'Show on the explore map',
+  // The parameters a server error may name (core/errors shows them in Bangla).
+  'param.measure': 'measure',
+  'param.weights': 'neighbours',
+  'param.k': 'number of neighbours',
+  'param.band_km': 'distance band',
+  'param.transform': 'weights transform',
+  'param.permutations': 'number of permutations',
+  'param.seed': 'seed',
+  'param.fdr': 'FDR setting',
+  'param.alpha': 'significance',
+  'param.method': 'method',
+  'param.radius_km': 'radius',
+  'param.min_units': 'fewest units',
+  'param.eps_m': 'neighbourhood',
+  'param.min_points': 'fewest points',
+  'param.min_count': 'minimum count',
 } as const;
 
 type ClustersKey = keyof typeof en;
@@ -122,7 +136,6 @@ declare module '../../core/i18n' {
 
 const bn: Dictionary<ClustersKey> = {
   'cl.title': 'গুচ্ছ',
-  'cl.params': 'মানদণ্ড',
   'cl.sector': 'খাত',
   'cl.mode': 'দেখান',
   'cl.mode.lq': 'অবস্থান ভাগফল (এলকিউ)',
@@ -226,7 +239,21 @@ const bn: Dictionary<ClustersKey> = {
   'prof.members': 'সদস্য একক',
   'prof.none': 'এখানে কোনো উদ্যোগ নেই।',
   'prof.notReported': 'জানানো হয়নি',
-  'prof.openExplore': 'অনুসন্ধান মানচিত্রে দেখান',
+  'param.measure': 'পরিমাপ',
+  'param.weights': 'প্রতিবেশী',
+  'param.k': 'প্রতিবেশীর সংখ্যা',
+  'param.band_km': 'দূরত্বের সীমা',
+  'param.transform': 'ওজনের রূপান্তর',
+  'param.permutations': 'বিন্যাসের সংখ্যা',
+  'param.seed': 'সিড',
+  'param.fdr': 'এফডিআর নির্বাচন',
+  'param.alpha': 'তাৎপর্য',
+  'param.method': 'পদ্ধতি',
+  'param.radius_km': 'ব্যাসার্ধ',
+  'param.min_units': 'সর্বনিম্ন একক',
+  'param.eps_m': 'প্রতিবেশ',
+  'param.min_points': 'সর্বনিম্ন বিন্দু',
+  'param.min_count': 'সর্বনিম্ন সংখ্যা',
 };
 
 addMessages({ en, bn });
