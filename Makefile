@@ -16,7 +16,7 @@ BOUNDARIES ?=
 
 WEB_SRC := $(shell find static/src static/index.html static/vite.config.ts static/tsconfig.json static/package.json -type f 2>/dev/null)
 
-.PHONY: all build web run test test-go test-web test-e2e bench deps vet clean
+.PHONY: all build web run test test-go test-web test-e2e bench fuzz probe deps vet clean
 
 all: build
 
@@ -63,6 +63,35 @@ test-e2e: build deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/... ./survey/... ./demo/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./embedded/... ./postgis/... ./importer/... ./server/...
+
+## fuzz: each fuzz target for FUZZTIME (default 10m), one after the other.
+## `make test` runs only their seed corpora (testdata/fuzz). FUZZPARALLEL
+## limits the fuzzing workers (default: one per core); FUZZMINIMIZETIME
+## bounds the minimizing of each new input.
+FUZZTIME ?= 10m
+FUZZPARALLEL ?=
+# Minimizing each new input costs up to 60 s by default; short runs need less.
+FUZZMINIMIZETIME ?= 5s
+FUZZ_TARGETS := \
+	.:FuzzParseSectors \
+	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
+	./geo:FuzzReadBoundaryFiles ./tiles:FuzzParseTile \
+	./server:FuzzParseSubscribe ./server:FuzzEnterpriseQuery
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(if $(FUZZPARALLEL),-parallel $(FUZZPARALLEL),) $$pkg; \
+	done
+
+## probe: repeat the attacks of the hardening review against a real server
+## (loopback only, bounded), on the embedded store and on a throwaway PostGIS;
+## fails if any attack succeeds. The binary is built without the web app.
+PROBE_BIN := bin/guccho-probe
+probe:
+	$(GO) build -o $(PROBE_BIN) ./cmd/guccho
+	$(GO) run ./internal/probe --bin $(PROBE_BIN)
+	$(GO) run ./internal/pgtest/withpg -- sh -c '$(GO) run ./internal/probe --bin $(PROBE_BIN) --db "$$GUCCHO_PG_URL"'
 
 clean:
 	rm -rf bin static/dist/app

@@ -257,15 +257,16 @@ func (e *Enterprise) ContentHash() string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// Validate checks what every store requires of an enterprise: an id, a
-// sector, a known geocode method, a map point inside the world when placed.
+// Validate checks what every store requires of an enterprise: an id
+// (CheckID) and text within the limits (ValidateText), a sector, a known
+// geocode method, a map point inside the world when placed.
 // Errors are EINVALID and name the field.
 func (e *Enterprise) Validate() error {
-	if strings.TrimSpace(e.ID) == "" {
-		return Errorf(EINVALID, "field \"id\": empty")
+	if err := CheckID(e.ID); err != nil {
+		return err
 	}
-	if len(e.ID) > 200 {
-		return Errorf(EINVALID, "field \"id\": longer than 200 bytes")
+	if err := e.ValidateText(); err != nil {
+		return err
 	}
 	if e.Sector == "" {
 		return Errorf(EINVALID, "enterprise %s: field \"sector\": empty", e.ID)

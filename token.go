@@ -18,7 +18,9 @@ const (
 )
 
 // Token is an API token. Its secret is shown once, when it is created; stores
-// keep only HashSecret of it.
+// keep only HashSecret of it. ID ("tok_" and 8 random characters) and Name
+// are public: records such as an import's CreatedBy name the token by them,
+// never by any part of the secret.
 type Token struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
@@ -40,8 +42,9 @@ type TokenStore interface {
 	CountTokens(ctx context.Context) (int, error)
 }
 
-// NewToken makes a token of the given role with a fresh random secret and
-// returns it with the secret, which the caller shows once.
+// NewToken makes a token of the given role with a fresh random secret
+// ("gct_" and 40 characters) and a public id drawn apart from it, and returns
+// it with the secret, which the caller shows once.
 func NewToken(role, name string) (*Token, string, error) {
 	if role != RoleEditor && role != RoleAdmin {
 		return nil, "", Errorf(EINVALID, "role %q: want %s or %s", role, RoleEditor, RoleAdmin)
@@ -50,9 +53,14 @@ func NewToken(role, name string) (*Token, string, error) {
 	if _, err := rand.Read(b); err != nil {
 		return nil, "", err
 	}
-	enc := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	id := enc[:8]
-	return &Token{ID: id, Name: name, Role: role, CreatedAt: time.Now().UTC()}, "gct_" + enc, nil
+	pub := make([]byte, 5)
+	if _, err := rand.Read(pub); err != nil {
+		return nil, "", err
+	}
+	enc := base32.StdEncoding.WithPadding(base32.NoPadding)
+	secret := "gct_" + strings.ToLower(enc.EncodeToString(b))
+	id := "tok_" + strings.ToLower(enc.EncodeToString(pub))
+	return &Token{ID: id, Name: name, Role: role, CreatedAt: time.Now().UTC()}, secret, nil
 }
 
 // HashSecret is the form in which stores keep a token's secret.

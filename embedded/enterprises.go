@@ -65,6 +65,9 @@ func (s *Store) FindEnterpriseByID(ctx context.Context, id string) (*guccho.Ente
 
 // where builds the WHERE clause of a filter.
 func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
+	if err := f.Validate(); err != nil {
+		return "", nil, err
+	}
 	var conds []string
 	var args []any
 	in := func(col string, vals []string) {

@@ -2,6 +2,7 @@ package embedded_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -89,5 +90,31 @@ func TestEventConformance(t *testing.T) {
 func TestAggregateConformance(t *testing.T) {
 	storetest.RunAggregates(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}
+
+func TestCentreConformance(t *testing.T) {
+	storetest.RunCentres(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}
+
+func TestTokenIDMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guccho.db")
+	s, err := embedded.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.TokenIDMigration(t, s, func(t *testing.T) store.Store {
+		s.Close()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`DELETE FROM schema_migrations WHERE name = '0004_token_ids.sql'`); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		return open(t, path)
 	})
 }

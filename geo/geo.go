@@ -177,6 +177,20 @@ func (p Place) Units() []*Unit {
 	return out
 }
 
+// Codes returns the P-codes of p's units ("" for a level p lacks).
+func (p Place) Codes() guccho.AdminCodes {
+	var c guccho.AdminCodes
+	for _, f := range []struct {
+		u   *Unit
+		dst *string
+	}{{p.Division, &c.Division}, {p.District, &c.District}, {p.Upazila, &c.Upazila}, {p.Union, &c.Union}} {
+		if f.u != nil {
+			*f.dst = f.u.PCode
+		}
+	}
+	return c
+}
+
 // SearchOptions narrow a name search.
 type SearchOptions struct {
 	Limit  int    // at most this many matches; 0 means 10

@@ -116,6 +116,7 @@ func TestHubFilters(t *testing.T) {
 		{"all topics", live.Filter{Topics: []string{"enterprises", "admin"}}, []string{"bhairab", "dhaka", "unplaced", "boundaries"}},
 		{"enterprises only", live.Filter{Topics: []string{"enterprises"}}, []string{"bhairab", "dhaka", "unplaced"}},
 		{"admin only", live.Filter{Topics: []string{"admin"}}, []string{"boundaries"}},
+		{"centres only", live.Filter{Topics: []string{"centres"}, Bound: kishoreganj}, []string{"centres"}},
 		{"bbox keeps changes inside it and other topics", live.Filter{Topics: []string{"enterprises", "admin"}, Bound: kishoreganj}, []string{"bhairab", "boundaries"}},
 		{"bbox touching the change's edge", live.Filter{Topics: []string{"enterprises"}, Bound: &[4]float64{90.0, 23.0, 90.4, 23.8}}, []string{"dhaka"}},
 		{"sector shared with the change", live.Filter{Topics: []string{"enterprises"}, Sectors: []string{"food processing"}}, []string{"dhaka"}},
@@ -133,8 +134,9 @@ func TestHubFilters(t *testing.T) {
 			names[store.Change(dhaka).ID] = "dhaka"
 			names[store.Change(unplaced).ID] = "unplaced"
 			names[store.Append(boundaries.Type, map[string]int{"units": 5160}).ID] = "boundaries"
+			names[store.Append(guccho.EventCentresChanged, guccho.NewCentreChange("created", "bhairab-csc")).ID] = "centres"
 			// A last event every filter matches marks the end.
-			waitHub(t, h, 4)
+			waitHub(t, h, 5)
 			s.SetFilter(live.Filter{Topics: []string{"clusters"}})
 			store.Append("clusters.found", map[string]int{"count": 1})
 			var got []string

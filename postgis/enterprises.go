@@ -55,6 +55,9 @@ func (s *Store) FindEnterpriseByID(ctx context.Context, id string) (*guccho.Ente
 // enterpriseWhere builds the WHERE clause of a filter, numbering arguments
 // from $1.
 func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
+	if err := f.Validate(); err != nil {
+		return "", nil, err
+	}
 	var conds []string
 	var args []any
 	arg := func(v any) string {

@@ -108,7 +108,7 @@ func TestAnEditReachesAnotherInstance(t *testing.T) {
 	}
 	onB := subscribe(t, b, 0)
 	time.Sleep(200 * time.Millisecond) // let B's subscription settle
-	post(t, a, secret, `{"id":"X1","sector":"dairy","gps":[90.5,22.5]}`)
+	post(t, a, secret, `{"id":"X1","name":"X1","sector":"dairy","gps":[90.5,22.5]}`)
 	_, ch := nextChange(t, onB)
 	if ch.Action != "created" || len(ch.IDs) != 1 || ch.IDs[0] != "X1" {
 		t.Errorf("B's client got %+v, want X1 created", ch)
@@ -132,7 +132,7 @@ func TestClientsMissNothingAcrossADatabaseRestart(t *testing.T) {
 	}
 	ws := subscribe(t, in, 0)
 	time.Sleep(200 * time.Millisecond)
-	post(t, in, secret, `{"id":"R1","sector":"dairy","gps":[90.5,22.5]}`)
+	post(t, in, secret, `{"id":"R1","name":"R1","sector":"dairy","gps":[90.5,22.5]}`)
 	first, _ := nextChange(t, ws)
 	if err := c.Restart(nil); err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestClientsMissNothingAcrossADatabaseRestart(t *testing.T) {
 	// Writes may fail for a moment while the pool reconnects.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		req, _ := http.NewRequest("POST", in.ts.URL+"/api/enterprises", strings.NewReader(`{"id":"R2","sector":"dairy","gps":[90.6,22.6]}`))
+		req, _ := http.NewRequest("POST", in.ts.URL+"/api/enterprises", strings.NewReader(`{"id":"R2","name":"R2","sector":"dairy","gps":[90.6,22.6]}`))
 		req.Header.Set("Authorization", "Bearer "+secret)
 		res, err := http.DefaultClient.Do(req)
 		if err == nil {

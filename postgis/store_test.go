@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/internal/storetest"
@@ -48,4 +50,34 @@ func TestEventConformance(t *testing.T) {
 
 func TestAggregateConformance(t *testing.T) {
 	storetest.RunAggregates(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+func TestCentreConformance(t *testing.T) {
+	storetest.RunCentres(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+func TestTokenIDMigration(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := postgis.Open(ctx, url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.TokenIDMigration(t, s, func(t *testing.T) store.Store {
+		s.Close()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DELETE FROM guccho.schema_migrations WHERE name = '0004_token_ids.sql'`); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := postgis.Open(ctx, url, postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s2.Close() })
+		return s2
+	})
 }

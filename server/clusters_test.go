@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -19,6 +20,7 @@ import (
 	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/internal/ogrtest"
 	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/server"
 )
@@ -71,6 +73,10 @@ type clusterProps struct {
 			LQ          *float64 `json:"lq"`
 		} `json:"sectors"`
 	} `json:"profile"`
+	NearestCentre *struct {
+		ID        string  `json:"id"`
+		DistanceM float64 `json:"distance_m"`
+	} `json:"nearest_centre"`
 }
 
 type clusterAnswer struct {
@@ -252,6 +258,64 @@ func TestClustersCSV(t *testing.T) {
 	}
 }
 
+// TestClustersNameTheNearestCentre: a cluster's profile names the common
+// service centre closest to its centre, and a new centre drops the cached
+// answers (through the hub, so the test waits for it).
+func TestClustersNameTheNearestCentre(t *testing.T) {
+	ts, s := clusterServer(t)
+	url := ts.URL + "/api/clusters?sector=footwear_leather"
+	a, _ := getClusters(t, url)
+	if nc := a.Features[0].Properties.NearestCentre; nc != nil {
+		t.Fatalf("no centre stored, yet nearest_centre = %+v", nc)
+	}
+	// 0.01° north of fa's centre (90.30, 22.30): about 1.1 km.
+	c := &guccho.Centre{ID: "csc-fa", NameEN: "Amtali footwear CSC", Sector: "footwear_leather", Point: orb.Point{90.30, 22.31}}
+	if err := s.CreateCentre(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, r := getClusters(t, url)
+		if r.header.Get("X-Cache") == "miss" {
+			fa := b.Features[0].Properties
+			if fa.ID != "smef:footwear_leather:fa-00" || fa.NearestCentre == nil || fa.NearestCentre.ID != "csc-fa" ||
+				math.Abs(fa.NearestCentre.DistanceM-1112) > 60 {
+				t.Errorf("fa after a centre was added: %s nearest %+v; want csc-fa about 1.1 km away", fa.ID, fa.NearestCentre)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cached clusters were not dropped after a centre was created")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestClustersGeoPackage downloads the clusters as a GeoPackage: the
+// CSV's rows with each cluster's outline, one layer that GDAL opens.
+func TestClustersGeoPackage(t *testing.T) {
+	ts, _ := clusterServer(t)
+	r := get(t, ts.URL+"/api/clusters?format=gpkg")
+	wantDownload(t, r, "application/geopackage+sqlite3", "guccho-clusters-smef-all.gpkg")
+	path, db := saveGPKG(t, r.body)
+	var n, size int
+	var units string
+	if err := db.QueryRow(`SELECT count(*) FROM clusters`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("clusters layer holds %d rows (%v), want 3", n, err)
+	}
+	err := db.QueryRow(`SELECT size, units FROM clusters WHERE id = 'smef:footwear_leather:fa-00'`).Scan(&size, &units)
+	if err != nil || size != 60 || units != "BD1004:60 BD100409:60" {
+		t.Errorf("fa: size %d units %q (%v), want 60 and BD1004:60 BD100409:60", size, units, err)
+	}
+	info := ogrtest.Info(t, "-so", "-al", path)
+	for _, want := range []string{"Layer name: clusters\n", "Geometry: Polygon\n", "Feature Count: 3\n", "size: Integer", "recp_aware_share: Real"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, info)
+		}
+	}
+	ogrtest.Validate(t, path)
+}
+
 func TestClustersAreCachedUntilEnterprisesChange(t *testing.T) {
 	ts, s := clusterServer(t)
 	url := ts.URL + "/api/clusters?sector=footwear_leather"
@@ -290,7 +354,7 @@ func TestClustersBadParameters(t *testing.T) {
 		{"radius for dbscan", "method=dbscan&radius_km=1", "radius_km"},
 		{"unknown sector", "sector=shipbuilding", "sector"},
 		{"unknown method", "method=kmeans", "method"},
-		{"unknown format", "format=gpkg", "format"},
+		{"unknown format", "format=shp", "format"},
 		{"unknown parameter", "bbox=1,2,3,4", "bbox"},
 	}
 	for _, tc := range cases {

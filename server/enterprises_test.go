@@ -125,7 +125,7 @@ func TestEnterpriseEditing(t *testing.T) {
 	wantError(t, do(t, "POST", ts.URL+"/api/enterprises", token, "application/json",
 		strings.NewReader(`{"id":"W2","sector":"rockets"}`)), 400, "invalid", `field "sector": unknown sector "rockets"`)
 	wantError(t, do(t, "POST", ts.URL+"/api/enterprises", token, "application/json",
-		strings.NewReader(`{"id":"W2","sector":"dairy","gps":[190,23]}`)), 400, "invalid", `field "gps"`)
+		strings.NewReader(`{"id":"W2","name":"W2","sector":"dairy","gps":[190,23]}`)), 400, "invalid", `field "gps"`)
 	wantError(t, do(t, "POST", ts.URL+"/api/enterprises", token, "application/json",
 		strings.NewReader(`{"id":"W2","sector":"dairy","colour":"red"}`)), 400, "invalid", "colour")
 
@@ -136,7 +136,7 @@ func TestEnterpriseEditing(t *testing.T) {
 	if r.status != 200 || e.Geocode.Method != "gps" || e.Admin.Union != "BD10040911" {
 		t.Errorf("PUT = %d %s", r.status, r.body)
 	}
-	wantError(t, do(t, "PUT", ts.URL+"/api/enterprises/NOPE", token, "application/json", strings.NewReader(`{"sector":"dairy"}`)), 404, "not_found", "NOPE")
+	wantError(t, do(t, "PUT", ts.URL+"/api/enterprises/NOPE", token, "application/json", strings.NewReader(`{"name":"x","sector":"dairy"}`)), 404, "not_found", "NOPE")
 
 	// CSV export neutralises formulas.
 	csv := get(t, ts.URL+"/api/enterprises?format=csv")
@@ -296,7 +296,7 @@ func itoa64(n int64) string {
 
 func TestEnterpriseTilesFilterBySector(t *testing.T) {
 	ts, token := fullServer(t, nil)
-	for _, b := range []string{`{"id":"D1","sector":"dairy","gps":[90.5,22.5]}`, `{"id":"F1","sector":"footwear","gps":[90.51,22.51]}`} {
+	for _, b := range []string{`{"id":"D1","name":"D1","sector":"dairy","gps":[90.5,22.5]}`, `{"id":"F1","name":"F1","sector":"footwear","gps":[90.51,22.51]}`} {
 		if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(b)); r.status != 201 {
 			t.Fatalf("POST = %d %s", r.status, r.body)
 		}
@@ -327,7 +327,7 @@ func TestEnterpriseTilesFilterBySector(t *testing.T) {
 // gets fresh bytes while other tiles stay cached.
 func TestEditsRefreshCachedTiles(t *testing.T) {
 	ts, token := fullServer(t, nil)
-	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D1","sector":"dairy","gps":[90.5,22.5]}`)); r.status != 201 {
+	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D1","name":"D1","sector":"dairy","gps":[90.5,22.5]}`)); r.status != 201 {
 		t.Fatalf("POST = %d %s", r.status, r.body)
 	}
 	tileURL := ts.URL + "/tiles/enterprises/0/0/0.mvt"
@@ -350,7 +350,7 @@ func TestEditsRefreshCachedTiles(t *testing.T) {
 	for countAt() != 1 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D2","sector":"dairy","gps":[91.5,23.5]}`)); r.status != 201 {
+	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(`{"id":"D2","name":"D2","sector":"dairy","gps":[91.5,23.5]}`)); r.status != 201 {
 		t.Fatalf("POST = %d %s", r.status, r.body)
 	}
 	for n := countAt(); n != 2; n = countAt() {

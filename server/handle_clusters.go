@@ -20,6 +20,7 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/cluster"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/gpkg"
 	"github.com/guccho/guccho/profile"
 )
 
@@ -135,8 +136,8 @@ func (s *Server) parseClusterParams(q url.Values) (clusterParams, error) {
 	}
 	if q.Has("format") {
 		p.Format = q.Get("format")
-		if p.Format != "geojson" && p.Format != "csv" {
-			return p, badParam("format", "%q: want geojson or csv", p.Format)
+		if p.Format != "geojson" && p.Format != "csv" && p.Format != "gpkg" {
+			return p, badParam("format", "%q: want geojson, csv or gpkg", p.Format)
 		}
 	}
 	switch p.Method {
@@ -271,6 +272,9 @@ type clusterInfo struct {
 	Unlocated int           `json:"unlocated"` // members in no admin unit
 	// Profile sums the members (LQs against every enterprise of the store).
 	Profile *profile.Profile `json:"profile"`
+	// NearestCentre is the common service centre (of any sector) closest
+	// to Centre; null when no centre is stored.
+	NearestCentre *nearestCentre `json:"nearest_centre"`
 
 	outline orb.Polygon
 }
@@ -335,6 +339,10 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 	if err != nil {
 		return nil, err
 	}
+	centres, err := s.centres(ctx)
+	if err != nil {
+		return nil, err
+	}
 	set := &clusterSet{Params: p, Points: len(points), Noise: len(points)}
 	scope := p.Sector
 	if scope == "" {
@@ -371,6 +379,9 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		if info.Profile, err = profile.New(area, region, defaultMinCount); err != nil {
 			return nil, guccho.WrapError(err, guccho.EINTERNAL, "profile of cluster %s", id)
 		}
+		if c, m, ok := profile.NearestCentre(d.Centre, centres); ok {
+			info.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
+		}
 		set.Noise -= len(c.Members)
 		set.Clusters = append(set.Clusters, info)
 	}
@@ -404,6 +415,24 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 	p, err := s.parseClusterParams(r.URL.Query())
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if p.Format == "gpkg" {
+		// Downloads are written afresh (a file per request), from the
+		// clustering the other formats cache.
+		set, err := s.computeClusters(r.Context(), s.statsVersions(), p)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		sector := p.Sector
+		if sector == "" {
+			sector = "all"
+		}
+		desc, _ := json.Marshal(p)
+		s.sendGPKG(w, r, "guccho-clusters-"+p.Method+"-"+sector, func(gw *gpkg.Writer) error {
+			return writeClustersLayer(gw, string(desc), set)
+		})
 		return
 	}
 	contentType := "application/geo+json"
@@ -457,31 +486,83 @@ func encodeJSON(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// clusterColumns are the columns of the CSV and GeoPackage answers: one
+// row per cluster; the GeoPackage adds the outline.
+var clusterColumns = []gpkg.Field{
+	{Name: "id", Type: gpkg.Text}, {Name: "method", Type: gpkg.Text}, {Name: "sector", Type: gpkg.Text},
+	{Name: "size", Type: gpkg.Integer}, {Name: "core_count", Type: gpkg.Integer},
+	{Name: "centre_lon", Type: gpkg.Real}, {Name: "centre_lat", Type: gpkg.Real}, {Name: "radius_m", Type: gpkg.Real},
+	{Name: "concave", Type: gpkg.Integer}, {Name: "units", Type: gpkg.Text}, {Name: "enterprises", Type: gpkg.Integer},
+	{Name: "jobs", Type: gpkg.Integer}, {Name: "recp_aware_share", Type: gpkg.Real}, {Name: "recp_adopted_share", Type: gpkg.Real},
+}
+
+// clusterRow is c's values in the order of clusterColumns; an unknown
+// share is nil.
+func clusterRow(c *clusterInfo) []any {
+	units := make([]string, len(c.Units))
+	for i, u := range c.Units {
+		units[i] = u.PCode + ":" + strconv.Itoa(u.Count)
+	}
+	share := func(v *float64) any {
+		if v == nil {
+			return nil
+		}
+		return *v
+	}
+	concave := 0
+	if c.Concave {
+		concave = 1
+	}
+	return []any{c.ID, c.Method, c.Sector, c.Size, c.CoreCount, c.Centre[0], c.Centre[1], c.RadiusM, concave,
+		strings.Join(units, " "), c.Profile.Enterprises, c.Profile.Jobs, share(c.Profile.AwareShare), share(c.Profile.AdoptedShare)}
+}
+
 // clustersCSV writes one row per cluster, without the outline.
 func clustersCSV(set *clusterSet) ([]byte, error) {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
-	cw.Write([]string{"id", "method", "sector", "size", "core_count", "centre_lon", "centre_lat", "radius_m", "concave",
-		"units", "enterprises", "jobs", "recp_aware_share", "recp_adopted_share"})
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	share := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'g', 15, 64)
+	head := make([]string, len(clusterColumns))
+	for i, c := range clusterColumns {
+		head[i] = c.Name
 	}
+	cw.Write(head)
 	for _, c := range set.Clusters {
-		units := make([]string, len(c.Units))
-		for i, u := range c.Units {
-			units[i] = u.PCode + ":" + strconv.Itoa(u.Count)
+		row := clusterRow(c)
+		rec := make([]string, len(row))
+		for i, v := range row {
+			switch v := v.(type) {
+			case nil:
+			case string:
+				rec[i] = v
+			case int:
+				rec[i] = strconv.Itoa(v)
+			case float64:
+				rec[i] = strconv.FormatFloat(v, 'g', 15, 64)
+			}
 		}
-		cw.Write([]string{c.ID, c.Method, c.Sector, strconv.Itoa(c.Size), strconv.Itoa(c.CoreCount), f(c.Centre[0]), f(c.Centre[1]),
-			f(c.RadiusM), strconv.FormatBool(c.Concave), strings.Join(units, " "), strconv.Itoa(c.Profile.Enterprises),
-			strconv.Itoa(c.Profile.Jobs), share(c.Profile.AwareShare), share(c.Profile.AdoptedShare)})
+		if clusterColumns[8].Name == "concave" {
+			rec[8] = strconv.FormatBool(c.Concave)
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return nil, guccho.WrapError(err, guccho.EINTERNAL, "writing clusters CSV")
 	}
 	return buf.Bytes(), nil
+}
+
+// writeClustersLayer adds the clusters as one layer, "clusters", of
+// outlines; desc (the parameters as JSON) describes it.
+func writeClustersLayer(gw *gpkg.Writer, desc string, set *clusterSet) error {
+	l, err := gw.AddLayer(gpkg.Schema{Name: "clusters", Description: desc, Geometry: gpkg.Polygon, Fields: clusterColumns})
+	if err != nil {
+		return err
+	}
+	for _, c := range set.Clusters {
+		if err := l.Add(c.outline, clusterRow(c)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -20,26 +20,22 @@ func (s *Server) handleSectors(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"sectors": s.cfg.Sectors.All()})
 }
 
-// splitList splits a comma-separated parameter, dropping blanks.
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// sectorsParam parses ?sector=a,b into catalogue codes.
+// sectorsParam parses ?sector=a,b into catalogue codes, each once (see
+// listParam for the limit).
 func (s *Server) sectorsParam(r *http.Request) ([]string, error) {
+	names, err := listParam("sector", r.URL.Query().Get("sector"))
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, name := range splitList(r.URL.Query().Get("sector")) {
+	for _, name := range names {
 		sec, ok := s.cfg.Sectors.Lookup(name)
 		if !ok {
 			return nil, guccho.Errorf(guccho.EINVALID, "parameter sector: unknown sector %q (known: %s)", name, strings.Join(s.cfg.Sectors.Codes(), ", "))
 		}
-		out = append(out, sec.Code)
+		if !contains(out, sec.Code) {
+			out = append(out, sec.Code)
+		}
 	}
 	return out, nil
 }
@@ -67,12 +63,16 @@ func (s *Server) enterpriseFilter(r *http.Request) (guccho.EnterpriseFilter, err
 			n[i], err = strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
 			ok = err == nil
 		}
-		if !ok || n[0] > n[2] || n[1] > n[3] {
+		if !ok || !finite(n[:]...) || n[0] > n[2] || n[1] > n[3] || geo.CheckLonLat(orb.Point{n[0], n[1]}) != nil || geo.CheckLonLat(orb.Point{n[2], n[3]}) != nil {
 			return f, guccho.Errorf(guccho.EINVALID, "parameter bbox: %q is not west,south,east,north in degrees", v)
 		}
 		f.Bound = &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
 	}
-	for _, m := range splitList(q.Get("method")) {
+	methods, err := listParam("method", q.Get("method"))
+	if err != nil {
+		return f, err
+	}
+	for _, m := range methods {
 		if !contains(guccho.GeocodeMethods, m) {
 			return f, guccho.Errorf(guccho.EINVALID, "parameter method: %q is not one of %s", m, strings.Join(guccho.GeocodeMethods, ", "))
 		}
@@ -151,17 +151,19 @@ func (s *Server) handleEnterprises(w http.ResponseWriter, r *http.Request) {
 }
 
 // streamGeoJSON writes a FeatureCollection one feature at a time. Enterprises
-// not placed are written with a null geometry.
+// not placed are written with a null geometry. A store failure is an error
+// response, or an aborted one once bytes were sent (see endExport).
 func (s *Server) streamGeoJSON(w http.ResponseWriter, r *http.Request, f guccho.EnterpriseFilter) {
 	w.Header().Set("Content-Type", "application/geo+json")
 	w.Header().Set("Content-Disposition", `attachment; filename="enterprises.geojson"`)
-	io.WriteString(w, `{"type":"FeatureCollection","features":[`)
+	out := newExport(w)
+	io.WriteString(out, `{"type":"FeatureCollection","features":[`)
 	first := true
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	err := s.cfg.Enterprises.FindEnterprises(r.Context(), f, func(e *guccho.Enterprise) error {
 		if !first {
-			io.WriteString(w, ",")
+			io.WriteString(out, ",")
 		}
 		first = false
 		var geom any
@@ -170,13 +172,10 @@ func (s *Server) streamGeoJSON(w http.ResponseWriter, r *http.Request, f guccho.
 		}
 		return enc.Encode(map[string]any{"type": "Feature", "id": e.FeatureID, "geometry": geom, "properties": e})
 	})
-	if err != nil {
-		// Headers are gone; end the document so that the truncation shows.
-		s.cfg.Logger.Warn("geojson export stopped", "err", err)
-		io.WriteString(w, `],"error":`+strconv.Quote(guccho.ErrorMessage(err))+`}`)
-		return
+	if err == nil {
+		_, err = io.WriteString(out, "]}\n")
 	}
-	io.WriteString(w, "]}\n")
+	s.endExport(out, r, "geojson export", err)
 }
 
 // csvColumns are the columns of the CSV export.
@@ -223,18 +222,21 @@ func csvRow(e *guccho.Enterprise) []string {
 		strings.Join(e.Barriers, ";"), strconv.FormatBool(e.Synthetic), e.ImportID, attrs}
 }
 
-// streamCSV writes the enterprises as CSV safe to open in a spreadsheet.
+// streamCSV writes the enterprises as CSV safe to open in a spreadsheet. A
+// store failure is an error response, or an aborted one once bytes were
+// sent (see endExport).
 func (s *Server) streamCSV(w http.ResponseWriter, r *http.Request, f guccho.EnterpriseFilter) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="enterprises.csv"`)
-	cw := survey.NewCSVWriter(w, csvColumns)
+	out := newExport(w)
+	cw := survey.NewCSVWriter(out, csvColumns)
 	err := s.cfg.Enterprises.FindEnterprises(r.Context(), f, func(e *guccho.Enterprise) error {
 		return cw.Write(csvRow(e))
 	})
-	if err != nil {
-		s.cfg.Logger.Warn("csv export stopped", "err", err)
+	if err == nil {
+		err = cw.Flush()
 	}
-	cw.Flush()
+	s.endExport(out, r, "csv export", err)
 }
 
 // handleEnterpriseStats answers GET /api/enterprises/stats[?admin=P]: counts
@@ -298,7 +300,7 @@ type enterpriseInput struct {
 	Name        string            `json:"name"`
 	Sector      string            `json:"sector"`
 	SubSector   string            `json:"sub_sector"`
-	GPS         *[2]float64       `json:"gps"` // [lon, lat]
+	GPS         []float64         `json:"gps"` // [lon, lat]
 	Stated      guccho.AdminNames `json:"stated"`
 	Employment  guccho.Employment `json:"employment"`
 	OwnerGender string            `json:"owner_gender"`
@@ -308,12 +310,10 @@ type enterpriseInput struct {
 }
 
 // decodeEnterprise reads and checks a body, and places the enterprise.
-func (s *Server) decodeEnterprise(r *http.Request) (*guccho.Enterprise, error) {
+func (s *Server) decodeEnterprise(w http.ResponseWriter, r *http.Request) (*guccho.Enterprise, error) {
 	var in enterpriseInput
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return nil, guccho.Errorf(guccho.EINVALID, "request body: %v", err)
+	if err := decodeJSON(w, r, &in); err != nil {
+		return nil, err
 	}
 	sec, ok := s.cfg.Sectors.Lookup(in.Sector)
 	if !ok {
@@ -328,11 +328,25 @@ func (s *Server) decodeEnterprise(r *http.Request) (*guccho.Enterprise, error) {
 		Stated: in.Stated, Employment: in.Employment, OwnerGender: in.OwnerGender, RECP: in.RECP,
 		Barriers: in.Barriers, Attributes: in.Attributes}
 	if in.GPS != nil {
+		if len(in.GPS) != 2 {
+			return nil, guccho.Errorf(guccho.EINVALID, "field \"gps\": %d numbers; want [lon, lat]", len(in.GPS))
+		}
 		p := orb.Point{in.GPS[0], in.GPS[1]}
 		if err := geo.CheckLonLat(p); err != nil {
 			return nil, guccho.Errorf(guccho.EINVALID, "field \"gps\": [%g, %g] is not [lon, lat]", p[0], p[1])
 		}
 		e.GPS = &p
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return nil, guccho.Errorf(guccho.EINVALID, "field \"name\": empty")
+	}
+	if e.ID != "" {
+		if err := guccho.CheckID(e.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.ValidateText(); err != nil {
+		return nil, err
 	}
 	if err := s.cfg.Geocoders.Place(r.Context(), e); err != nil {
 		return nil, err
@@ -343,7 +357,7 @@ func (s *Server) decodeEnterprise(r *http.Request) (*guccho.Enterprise, error) {
 // handleCreateEnterprise answers POST /api/enterprises (editors): 201 with
 // the placed enterprise, 409 when the id exists.
 func (s *Server) handleCreateEnterprise(w http.ResponseWriter, r *http.Request) {
-	e, err := s.decodeEnterprise(r)
+	e, err := s.decodeEnterprise(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -362,7 +376,7 @@ func (s *Server) handleCreateEnterprise(w http.ResponseWriter, r *http.Request) 
 // handleUpdateEnterprise answers PUT /api/enterprises/{id} (editors).
 func (s *Server) handleUpdateEnterprise(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	e, err := s.decodeEnterprise(r)
+	e, err := s.decodeEnterprise(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -154,7 +153,7 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
 		if live, ok := s.imports.Running(imp.ID); ok {
 			imp = &live
 		}
-		out = append(out, viewImport(*imp))
+		out = append(out, importFor(tokenFrom(r.Context()), *imp))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"imports": out})
 }
@@ -164,7 +163,7 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	if live, ok := s.imports.Running(id); ok {
-		writeJSON(w, http.StatusOK, viewImport(live))
+		writeJSON(w, http.StatusOK, importFor(tokenFrom(r.Context()), live))
 		return
 	}
 	imp, err := s.cfg.Enterprises.FindImportByID(r.Context(), id)
@@ -172,7 +171,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewImport(*imp))
+	writeJSON(w, http.StatusOK, importFor(tokenFrom(r.Context()), *imp))
 }
 
 // handleImportFailures answers GET /api/imports/{id}/failures.csv (editors,
@@ -205,16 +204,11 @@ func (s *Server) handleImportFailures(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-failures.csv"`, id))
-	cw := survey.NewCSVWriter(w, append([]string{"row", "field", "reason"}, columns...))
-	err = s.cfg.Enterprises.FindImportFailures(r.Context(), id, func(re guccho.RowError) error {
-		vals := []string{strconv.Itoa(re.Row), re.Field, re.Reason}
-		for _, c := range columns {
-			vals = append(vals, re.Values[c])
-		}
-		return cw.Write(vals)
-	})
-	if err != nil {
-		s.cfg.Logger.Warn("failures export stopped", "err", err)
+	out := newExport(w)
+	cw := survey.NewFailuresWriter(out, columns)
+	err = s.cfg.Enterprises.FindImportFailures(r.Context(), id, cw.Write)
+	if err == nil {
+		err = cw.Flush()
 	}
-	cw.Flush()
+	s.endExport(out, r, "failures export", err)
 }

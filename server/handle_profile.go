@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -18,13 +19,28 @@ type profileAnswer struct {
 	// MinCount is the smallest count a sector's LQ is given for.
 	MinCount float64 `json:"min_count"`
 	*profile.Profile
+	// NearestCentre is the common service centre (of any sector) closest to
+	// the unit's label point; null when no centre is stored (or the store
+	// keeps none).
+	NearestCentre *nearestCentre `json:"nearest_centre"`
+}
+
+// nearestCentre names a centre and its distance from a unit.
+type nearestCentre struct {
+	ID        string  `json:"id"`
+	NameEN    string  `json:"name_en"`
+	NameBN    string  `json:"name_bn"`
+	Sector    string  `json:"sector"`
+	DistanceM float64 `json:"distance_m"` // metres, great circle, rounded to whole metres
 }
 
 // handleProfile answers GET /api/profile/{pcode}[?min_count=5]: the profile
 // of the enterprises resolved to a division, district, upazila or union,
 // with location quotients against every unit of its level (so they equal
-// GET /api/stats/lq at that level). Distances to common service centres
-// are not part of it: there is no service-centre data yet.
+// GET /api/stats/lq at that level), and the nearest common service centre:
+// the one closest (great-circle distance) to the unit's label point, a
+// point inside the unit, so a centre inside the unit is usually, but not
+// always, the nearest.
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	pcode := mux.Vars(r)["pcode"]
 	lv, err := geo.PCodeLevel(pcode)
@@ -73,5 +89,24 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "profile of %s", pcode))
 		return
 	}
-	writeJSON(w, http.StatusOK, profileAnswer{Unit: summarize(u), MinCount: minCount, Profile: p})
+	answer := profileAnswer{Unit: summarize(u), MinCount: minCount, Profile: p}
+	all, err := s.centres(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if c, m, ok := profile.NearestCentre(u.Label, all); ok {
+		answer.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// centres returns every common service centre the store keeps; none when
+// it keeps none (the store is no guccho.CentreStore).
+func (s *Server) centres(ctx context.Context) ([]*guccho.Centre, error) {
+	cs, ok := s.cfg.Enterprises.(guccho.CentreStore)
+	if !ok {
+		return nil, nil
+	}
+	return cs.FindCentres(ctx, guccho.CentreFilter{})
 }

@@ -169,7 +169,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// HTTP connection's buffers and the request are freed: an open map then
 	// costs only the websocket's state.
 	ws := &wsConn{c: conn, log: s.cfg.Logger}
-	go ws.serve(s.hub, tok.CanWrite())
+	go ws.serve(s.hub, seesImportDetails(tok))
 }
 
 // serve runs a connection: it reads the subscribe message, subscribes,
@@ -384,9 +384,7 @@ func (ws *wsConn) closeFor(err error) {
 func (ws *wsConn) closeWith(code int, reason string) {
 	ws.closeOnce.Do(func() {
 		ws.closing.Store(true)
-		if len(reason) > 123 { // a control frame carries at most 125 bytes
-			reason = reason[:123]
-		}
+		reason = truncateUTF8(reason, 123) // a control frame carries at most 125 bytes
 		ws.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(wsCloseWait))
 		ws.c.NetConn().SetReadDeadline(time.Now().Add(wsCloseWait))
 	})

@@ -421,6 +421,7 @@ func TestWSBadMessagesCloseWithAReason(t *testing.T) {
 	}{
 		{"malformed JSON", false, text(`{"type":"subscribe",`), websocket.ClosePolicyViolation, "malformed"},
 		{"not a subscribe message", false, text(`{"type":"hello"}`), websocket.ClosePolicyViolation, "unknown message type"},
+		{"a reason cut inside a Bangla character", false, text(`{"type":"` + strings.Repeat("বাংলা", 20) + `"}`), websocket.ClosePolicyViolation, "unknown message type"},
 		{"no topics", false, text(`{"type":"subscribe"}`), websocket.ClosePolicyViolation, "topics"},
 		{"unknown topic", false, text(`{"type":"subscribe","topics":["everything"]}`), websocket.ClosePolicyViolation, `unknown topic "everything"`},
 		{"three-number bbox", false, text(`{"type":"subscribe","topics":["enterprises"],"bbox":[90,23,91]}`), websocket.ClosePolicyViolation, "bbox"},

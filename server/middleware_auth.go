@@ -17,10 +17,10 @@ func tokenFrom(ctx context.Context) *guccho.Token {
 	return t
 }
 
-// authenticate verifies an "Authorization: Bearer <token>" header when one
-// is sent and puts the token in the request's context. Reading needs no
-// token, but a token that is sent must be valid: a wrong one answers 401 so
-// that a client notices at once.
+// authenticate verifies an "Authorization: Bearer <token>" header (the
+// scheme in any case) when one is sent and puts the token in the request's
+// context. Reading needs no token, but a token that is sent must be valid:
+// a wrong one answers 401 so that a client notices at once.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
@@ -28,8 +28,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(secret) == "" {
+		scheme, secret, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" { // schemes ignore case (RFC 9110)
 			s.writeError(w, r, guccho.Errorf(guccho.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\""))
 			return
 		}

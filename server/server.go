@@ -79,6 +79,7 @@ type Server struct {
 	cache   *tiles.Cache
 	layers  map[string]tiles.Layer
 	router  *mux.Router
+	handler http.Handler // router inside the limits every request gets (see routes)
 	imports *importer.Runner
 	hub     *live.Hub // nil without Config.Events
 
@@ -153,7 +154,7 @@ func (s *Server) Close() {
 }
 
 // ServeHTTP makes Server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) routes() {
 	r := mux.NewRouter()
@@ -183,6 +184,7 @@ func (s *Server) routes() {
 	}
 	s.statsRoutes(api)
 	s.clusterRoutes(api)
+	s.centreRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
@@ -193,6 +195,8 @@ func (s *Server) routes() {
 
 	r.PathPrefix("/").Handler(readOnly(s.appHandler().ServeHTTP))
 	s.router = r
+	// Outside the router, so that they cover unknown routes too.
+	s.handler = limitBodyIdle(bodyIdleTimeout)(securityHeaders(s.cfg.BasemapStyleURL != "")(r))
 }
 
 // methods dispatches by HTTP method and answers 405 to the others (GET

@@ -236,13 +236,14 @@ func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]
 	return a, nil
 }
 
-// dropStats, a hub listener, forgets statistics when enterprises or
-// boundaries change and tells subscribers of the clusters topic that
+// dropStats, a hub listener, forgets statistics when enterprises,
+// boundaries or common service centres (named in cluster profiles) change
+// and tells subscribers of the clusters topic that
 // statistics and profiles computed before are out of date
 // (profile.EventStale, transient).
 func (s *Server) dropStats(ev guccho.Event) {
 	switch ev.Type {
-	case guccho.EventEnterprisesChanged:
+	case guccho.EventEnterprisesChanged, guccho.EventCentresChanged:
 		s.stats.dropData()
 	case guccho.EventBoundariesReplaced:
 		s.stats.dropBoundaries()

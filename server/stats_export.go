@@ -180,12 +180,51 @@ func (s *Server) exportStats(w http.ResponseWriter, r *http.Request, p statsPara
 	}
 
 	desc, _ := json.Marshal(summary)
-	path, err := s.writeStatsGPKG(r, strings.ReplaceAll(p.Statistic, "-", "_"), string(desc), cols, ans.Units, geoms)
+	s.sendGPKG(w, r, name, func(gw *gpkg.Writer) error {
+		return writeStatsLayer(gw, strings.ReplaceAll(p.Statistic, "-", "_"), string(desc), cols, ans.Units, geoms)
+	})
+}
+
+// unitGeometries returns the boundaries of the units of level lv by P-code.
+func (s *Server) unitGeometries(r *http.Request, lv geo.Level) (map[string]orb.MultiPolygon, error) {
+	us, err := s.cfg.Geo.FindUnits(r.Context(), geo.UnitFilter{Level: &lv, WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orb.MultiPolygon, len(us))
+	for _, u := range us {
+		out[u.PCode] = u.Geometry
+	}
+	return out, nil
+}
+
+// sendGPKG answers with a GeoPackage named name.gpkg that write fills: the
+// file is written in the server's temporary directory first (SQLite needs
+// a file), then sent with its length, and removed. An error from write
+// answers as an error; nothing has been sent by then.
+func (s *Server) sendGPKG(w http.ResponseWriter, r *http.Request, name string, write func(*gpkg.Writer) error) {
+	tmp, err := os.CreateTemp(s.cfg.TempDir, "guccho-export-*.gpkg")
+	if err != nil {
+		s.writeError(w, r, guccho.WrapError(err, guccho.EUNAVAILABLE, "no room for the GeoPackage"))
+		return
+	}
+	path := tmp.Name()
+	tmp.Close()
+	defer os.Remove(path)
+	gw, err := gpkg.Create(r.Context(), path)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	defer os.Remove(path)
+	if err := write(gw); err != nil {
+		gw.Discard()
+		s.writeError(w, r, err)
+		return
+	}
+	if err := gw.Close(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "reading the GeoPackage"))
@@ -202,42 +241,16 @@ func (s *Server) exportStats(w http.ResponseWriter, r *http.Request, p statsPara
 	}
 }
 
-// unitGeometries returns the boundaries of the units of level lv by P-code.
-func (s *Server) unitGeometries(r *http.Request, lv geo.Level) (map[string]orb.MultiPolygon, error) {
-	us, err := s.cfg.Geo.FindUnits(r.Context(), geo.UnitFilter{Level: &lv, WithGeometry: true})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]orb.MultiPolygon, len(us))
-	for _, u := range us {
-		out[u.PCode] = u.Geometry
-	}
-	return out, nil
-}
-
-// writeStatsGPKG writes the units to a GeoPackage in the server's temporary
-// directory, one layer named layer, and returns its path; the caller
-// removes it.
-func (s *Server) writeStatsGPKG(r *http.Request, layer, desc string, cols []statsColumn, units []statsUnit, geoms map[string]orb.MultiPolygon) (string, error) {
-	tmp, err := os.CreateTemp(s.cfg.TempDir, "guccho-export-*.gpkg")
-	if err != nil {
-		return "", guccho.WrapError(err, guccho.EUNAVAILABLE, "no room for the GeoPackage")
-	}
-	path := tmp.Name()
-	tmp.Close()
-	gw, err := gpkg.Create(r.Context(), path)
-	if err != nil {
-		os.Remove(path)
-		return "", err
-	}
-	defer gw.Discard()
+// writeStatsLayer adds the units as one layer named layer, with the unit
+// boundaries as geometry.
+func writeStatsLayer(gw *gpkg.Writer, layer, desc string, cols []statsColumn, units []statsUnit, geoms map[string]orb.MultiPolygon) error {
 	fields := make([]gpkg.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = gpkg.Field{Name: c.name, Type: c.typ}
 	}
 	l, err := gw.AddLayer(gpkg.Schema{Name: layer, Description: desc, Geometry: gpkg.MultiPolygon, Fields: fields})
 	if err != nil {
-		return "", err
+		return err
 	}
 	values := make([]any, len(cols))
 	for i := range units {
@@ -250,11 +263,8 @@ func (s *Server) writeStatsGPKG(r *http.Request, layer, desc string, cols []stat
 			g = mp
 		}
 		if err := l.Add(g, values...); err != nil {
-			return "", err
+			return err
 		}
 	}
-	if err := gw.Close(); err != nil {
-		return "", err
-	}
-	return path, nil
+	return nil
 }

@@ -74,7 +74,7 @@ func statsServer(t *testing.T) (*httptest.Server, string, *server.Server) {
 				sector = "footwear_leather"
 			}
 			n++
-			body := fmt.Sprintf(`{"id":"S%d","sector":%q,"gps":[%g,%g],"employment":{"self":1,"wage":%d}}`, n, sector, f.lon, f.lat, i)
+			body := fmt.Sprintf(`{"id":"S%d","name":"Enterprise %[1]d","sector":%q,"gps":[%g,%g],"employment":{"self":1,"wage":%d}}`, n, sector, f.lon, f.lat, i)
 			if r := do(t, "POST", ts.URL+"/api/enterprises", secret, "application/json", strings.NewReader(body)); r.status != http.StatusCreated {
 				t.Fatalf("creating %s: %d %s", body, r.status, r.body)
 			}
@@ -347,7 +347,7 @@ func TestStatsCacheIsDroppedWhenEnterprisesChange(t *testing.T) {
 	if r1.header.Get("X-Cache") != "miss" || r2.header.Get("X-Cache") != "hit" {
 		t.Errorf("X-Cache %q then %q, want miss then hit", r1.header.Get("X-Cache"), r2.header.Get("X-Cache"))
 	}
-	body := `{"id":"NEW","sector":"dairy","gps":[92.5,24.5],"employment":{"self":1}}`
+	body := `{"id":"NEW","name":"New dairy","sector":"dairy","gps":[92.5,24.5],"employment":{"self":1}}`
 	if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(body)); r.status != http.StatusCreated {
 		t.Fatalf("POST: %d %s", r.status, r.body)
 	}

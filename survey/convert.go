@@ -255,6 +255,14 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 		e.ID = c.deriveID(row)
 	}
 
+	if !Failed(errs) {
+		// The limits every store enforces fail this row, not the import.
+		if err := guccho.CheckID(e.ID); err != nil {
+			fail(f[FieldID], "%s", guccho.ErrorMessage(err))
+		} else if err := e.ValidateText(); err != nil {
+			fail("", "%s", guccho.ErrorMessage(err))
+		}
+	}
 	for i := range errs {
 		errs[i].Values = row.Values
 	}

@@ -98,6 +98,10 @@ func TestConvertRowErrors(t *testing.T) {
 		{"a reader's row error is passed on", Row{Number: 8, Values: map[string]string{"sector": "dairy"},
 			Errors: []guccho.RowError{{Reason: "the row has 3 cells but the header has 2 columns"}}}, true,
 			[]guccho.RowError{{Reason: "the row has 3 cells but the header has 2 columns"}}},
+		{"a name beyond the limit fails the row", row(9, "name", strings.Repeat("n", guccho.MaxNameBytes+1), "sector", "dairy"), true,
+			[]guccho.RowError{{Reason: `field "name": 1001 bytes is longer than the limit of 1000 bytes`}}},
+		{"a NUL in the name fails the row", row(10, "name", "Karim\x00", "sector", "dairy"), true,
+			[]guccho.RowError{{Reason: `field "name": contains the control character U+0000`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,6 +57,7 @@ func NewCSVReader(r io.Reader, opts Options) (Reader, error) {
 	if delim == 0 {
 		delim = detectDelimiter(sample)
 	}
+	src = &runLimit{r: src, sep: '\n', max: MaxRowBytes, err: errRowTooLong}
 	cr := csv.NewReader(src)
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
@@ -70,9 +71,12 @@ func NewCSVReader(r io.Reader, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, csvError("the header row", err)
 	}
-	for _, cell := range header {
+	for i, cell := range header {
 		if !utf8.ValidString(cell) {
 			return nil, errNotUTF8("the header row")
+		}
+		if len(cell) > MaxCellBytes {
+			return nil, errCellTooLong(fmt.Sprintf("the header row: column %d", i+1))
 		}
 	}
 	header = trimTrailingEmpty(header)
@@ -129,6 +133,10 @@ func (c *csvReader) read() (Row, error) {
 				return Row{}, errNotUTF8(fmt.Sprintf("row %d", c.n))
 			}
 			v = strings.TrimSpace(v)
+			if len(v) > MaxCellBytes {
+				row.Errors = append(row.Errors, guccho.RowError{Row: c.n, Field: col, Reason: guccho.ErrorMessage(errCellTooLong("the cell"))})
+				v = ""
+			}
 		}
 		row.Values[col] = v
 	}
@@ -159,6 +167,9 @@ func csvError(where string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return guccho.Errorf(guccho.EINVALID, "%s: %v", where, pe.Err)
+	}
+	if errors.Is(err, errRowTooLong) {
+		return guccho.Errorf(guccho.EINVALID, "%s: %v", where, err)
 	}
 	return err
 }

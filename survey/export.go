@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"regexp"
+	"strconv"
 
 	"github.com/guccho/guccho"
 )
@@ -100,3 +101,33 @@ func Neutralize(v string) string {
 	}
 	return v
 }
+
+// FailuresWriter writes the rows of a file that failed or had a value
+// ignored, in the layout of an import's failures.csv: row, field, reason,
+// then the row's cells under the file's columns. Safe in a spreadsheet, as
+// CSVWriter. Not safe for concurrent use.
+type FailuresWriter struct {
+	csv     *CSVWriter
+	columns []string
+}
+
+// NewFailuresWriter returns a writer of failed rows whose cells are named
+// by columns (the source file's, in its order).
+func NewFailuresWriter(w io.Writer, columns []string) *FailuresWriter {
+	head := append([]string{"row", "field", "reason"}, columns...)
+	return &FailuresWriter{csv: NewCSVWriter(w, head), columns: append([]string(nil), columns...)}
+}
+
+// Write writes one failed row; cells of columns the row lacks are empty.
+func (f *FailuresWriter) Write(re guccho.RowError) error {
+	vals := make([]string, 0, 3+len(f.columns))
+	vals = append(vals, strconv.Itoa(re.Row), re.Field, re.Reason)
+	for _, c := range f.columns {
+		vals = append(vals, re.Values[c])
+	}
+	return f.csv.Write(vals)
+}
+
+// Flush writes what is buffered (the header at least) and returns the
+// first write error.
+func (f *FailuresWriter) Flush() error { return f.csv.Flush() }

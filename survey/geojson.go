@@ -194,6 +194,9 @@ func (g *geojsonReader) properties(row *Row) error {
 			return err
 		}
 		key := strings.TrimSpace(tok.(string))
+		if len(key) > MaxCellBytes {
+			return errCellTooLong("a property name")
+		}
 		var raw json.RawMessage
 		if err := g.dec.Decode(&raw); err != nil {
 			return err
@@ -202,7 +205,12 @@ func (g *geojsonReader) properties(row *Row) error {
 			g.seen[key] = true
 			g.columns = append(g.columns, key)
 		}
-		row.Values[key] = strings.TrimSpace(jsonText(raw))
+		v := strings.TrimSpace(jsonText(raw))
+		if len(v) > MaxCellBytes {
+			row.Errors = append(row.Errors, guccho.RowError{Row: row.Number, Field: key, Reason: guccho.ErrorMessage(errCellTooLong("the value"))})
+			v = ""
+		}
+		row.Values[key] = v
 	}
 	_, err = g.dec.Token() // '}'
 	return err

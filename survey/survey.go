@@ -1,7 +1,8 @@
 // Package survey reads survey exports — CSV, XLSX and GeoJSON files as they
 // come out of KoboToolbox, ODK or a field officer's spreadsheet — row by row,
 // maps their columns to Guccho's fields, and converts each row into a
-// guccho.Enterprise draft (not yet geocoded) or row errors.
+// guccho.Enterprise draft (not yet geocoded) or row errors. ReadCentres reads
+// a file of common service centres the same way, all or nothing.
 //
 // The pieces, in the order an import uses them:
 //

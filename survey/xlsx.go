@@ -43,7 +43,9 @@ type xlsxReader struct {
 // readable XLSX file (is it truncated?): …", at once or from Next; a zip
 // without a workbook (an .ods or .docx file) and an unknown opts.Sheet are
 // EINVALID too. The shared-string table is held in memory; everything else
-// streams.
+// streams. Parts larger than MaxXLSXRatio times their compressed size (or,
+// held in memory, than MaxXLSXPartBytes) and cells longer than MaxCellBytes
+// are EINVALID naming the limit.
 func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -123,8 +125,8 @@ func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	if sf == nil {
 		return nil, guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): worksheet %q is missing", wb.Sheets[sheet].Name)
 	}
-	if x.rc, err = sf.Open(); err != nil {
-		return nil, errXLSX(err)
+	if x.rc, err = openPart(sf, false); err != nil {
+		return nil, err
 	}
 	x.dec = xml.NewDecoder(x.rc)
 
@@ -255,6 +257,10 @@ func (x *xlsxReader) readRow() (int, []string, error) {
 			}
 		case xml.CharData:
 			if inValue || (inText && !inPhonetic) {
+				if len(x.buf)+len(t) > MaxCellBytes {
+					x.close()
+					return 0, nil, errCellTooLong(fmt.Sprintf("cell %s%d", columnName(max(col, 0)), rowNum))
+				}
 				x.buf = append(x.buf, t...)
 			}
 		case xml.EndElement:
@@ -353,9 +359,9 @@ func isDigits(s string) bool {
 // readSharedStrings reads xl/sharedStrings.xml: each <si> is the text of its
 // <t> elements (rich-text runs joined), without phonetic guides (<rPh>).
 func readSharedStrings(f *zip.File) ([]string, error) {
-	rc, err := f.Open()
+	rc, err := openPart(f, true)
 	if err != nil {
-		return nil, errXLSX(err)
+		return nil, err
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
@@ -384,6 +390,9 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 			}
 		case xml.CharData:
 			if inText && !inPhonetic {
+				if len(buf)+len(t) > MaxCellBytes {
+					return nil, errCellTooLong(fmt.Sprintf("shared string %d", len(out)))
+				}
 				buf = append(buf, t...)
 			}
 		case xml.EndElement:
@@ -420,9 +429,9 @@ func unescapeExcel(s string) string {
 }
 
 func unmarshalPart(f *zip.File, v any) error {
-	rc, err := f.Open()
+	rc, err := openPart(f, true)
 	if err != nil {
-		return errXLSX(err)
+		return err
 	}
 	defer rc.Close()
 	if err := xml.NewDecoder(rc).Decode(v); err != nil {
@@ -432,6 +441,9 @@ func unmarshalPart(f *zip.File, v any) error {
 }
 
 func errXLSX(err error) error {
+	if errors.Is(err, errXMLRunTooLong) {
+		return guccho.Errorf(guccho.EINVALID, "XLSX file: %v", err)
+	}
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}

@@ -64,7 +64,7 @@ func ETag(b []byte) string {
 }
 
 // entryOverhead approximates the bytes an entry costs besides its body and
-// key strings: list element, map slot, ETag.
+// key strings (layer, version, filter): list element, map slot, ETag.
 const entryOverhead = 160
 
 // Cache is an in-memory least-recently-used cache of encoded tiles, bounded
@@ -233,7 +233,7 @@ func loadEntry(ctx context.Context, k Key, load func(context.Context) ([]byte, e
 
 // insert stores e under k; c.mu must be held.
 func (c *Cache) insert(k Key, e Entry) {
-	cost := int64(len(e.Body)+len(k.Layer)+len(k.Version)) + entryOverhead
+	cost := int64(len(e.Body)+len(k.Layer)+len(k.Version)+len(k.Filter)) + entryOverhead
 	if el, ok := c.items[k]; ok {
 		c.remove(el)
 	}

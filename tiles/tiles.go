@@ -9,6 +9,7 @@ package tiles
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,15 +36,15 @@ type Request struct {
 	Sectors []string
 }
 
-// Filter returns the request's filters as a canonical string ("" for none),
-// for cache keys.
+// Filter returns the request's filters as a canonical string ("" for none,
+// each sector once, sorted), for cache keys.
 func (r Request) Filter() string {
 	if len(r.Sectors) == 0 {
 		return ""
 	}
 	s := append([]string(nil), r.Sectors...)
 	sort.Strings(s)
-	return "sector=" + strings.Join(s, ",")
+	return "sector=" + strings.Join(slices.Compact(s), ",")
 }
 
 // Source produces the MVT bytes (uncompressed) of one layer's tile. A tile

@@ -22,7 +22,9 @@ Generates the demo survey — synthetic data, labelled as such in every record a
 in the web app — and imports it like any survey file. By default it has the shape
 of PKSF's SMART survey (2024): 5,457 enterprises in nine sectors across 41
 districts, with messy names and partial GPS. --n 12000000 makes national-scale
-data for benchmarks. With --csv it writes the survey to FILE instead of importing
+data for benchmarks. It also stores four synthetic common service centres
+(footwear in Bhairab, light engineering in Old Dhaka and Bogura, dairy in
+Shahjadpur) where the boundaries hold them. With --csv it writes the survey to FILE instead of importing
 it. A store without boundaries first gets those of --boundaries DIR (env
 GUCCHO_BOUNDARIES) or, when neither is given, the default set shipped with
 Guccho.
@@ -101,7 +103,8 @@ func demoGenerator(ctx context.Context, a *app, n int, seed uint64) (*demo.Gener
 	return demo.New(geo.NewAtlas(units), a.sectors, demo.Options{N: n, Seed: seed}), nil
 }
 
-// loadDemo generates and imports the demo survey with a progress bar.
+// loadDemo generates and imports the demo survey with a progress bar, then
+// the demo's common service centres.
 func loadDemo(ctx context.Context, a *app, n int, seed uint64, env Env) (*guccho.Import, error) {
 	g, err := demoGenerator(ctx, a, n, seed)
 	if err != nil {
@@ -118,6 +121,9 @@ func loadDemo(ctx context.Context, a *app, n int, seed uint64, env Env) (*guccho
 	imp := &guccho.Import{ID: importer.NewID(), Filename: fmt.Sprintf("demo-survey-n%d-seed%d (synthetic)", n, seed), Format: "demo", CreatedBy: "demo"}
 	imp, err = im.Run(ctx, imp, rd, survey.DetectMapping(rd.Columns()))
 	bar.Finish()
+	if err == nil {
+		err = loadDemoCentres(ctx, a, env)
+	}
 	return imp, err
 }
 

@@ -110,14 +110,14 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 		defer of.Close()
 		w = of
 	}
-	var failures *survey.CSVWriter
+	var failures *survey.FailuresWriter
 	if *failuresFile != "" {
 		ff, err := os.Create(*failuresFile)
 		if err != nil {
 			return err
 		}
 		defer ff.Close()
-		failures = survey.NewCSVWriter(ff, append([]string{"row", "field", "reason"}, rd.Columns()...))
+		failures = survey.NewFailuresWriter(ff, rd.Columns())
 	}
 	var shown []guccho.RowError
 	rep, err := geocodeFile(atlas, rd, mapping, w, func(re guccho.RowError) error {
@@ -127,11 +127,7 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 		if failures == nil {
 			return nil
 		}
-		vals := []string{strconv.Itoa(re.Row), re.Field, re.Reason}
-		for _, c := range rd.Columns() {
-			vals = append(vals, re.Values[c])
-		}
-		return failures.Write(vals)
+		return failures.Write(re)
 	})
 	if err != nil {
 		return err

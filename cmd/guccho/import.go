@@ -19,6 +19,7 @@ import (
 const importUsage = `Usage:
   guccho import boundaries DIR [--db PATH]
   guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
+  guccho import centres FILE [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
 
 boundaries replaces the stored administrative boundaries with those in DIR,
 laid out like the default set in data/bd, uncompressed:
@@ -33,6 +34,12 @@ Importing the same file again changes nothing. A report lists rows read,
 created, updated, unchanged and failed, with the reasons. A store without
 boundaries first gets those of --boundaries DIR (env GUCCHO_BOUNDARIES) or,
 when neither is given, the default set shipped with Guccho.
+
+centres imports common service centres (CSV, XLSX or GeoJSON with name,
+name_bn, sector, services separated by ";" or "|", operator, lon and lat or
+a Point geometry, and an optional id), upserting them by id. All or nothing:
+every bad row is listed with its number and column, and then nothing is
+stored. See docs/centres.md.
 
 Flags:
 `
@@ -66,8 +73,8 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if what != "boundaries" && what != "enterprises" {
-		return fmt.Errorf("%w: cannot import %q (want boundaries or enterprises)", errUsage, what)
+	if what != "boundaries" && what != "enterprises" && what != "centres" {
+		return fmt.Errorf("%w: cannot import %q (want boundaries, enterprises or centres)", errUsage, what)
 	}
 	if len(pos) != 1 || pos[0] == "" {
 		fs.Usage()
@@ -95,6 +102,9 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	app, err := newApp(cfg, s)
 	if err != nil {
 		return err
+	}
+	if what == "centres" {
+		return importCentres(ctx, app, pos[0], survey.Options{Sheet: *sheet}, env)
 	}
 	var explicit *survey.Mapping
 	if *mappingFile != "" {

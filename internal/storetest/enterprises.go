@@ -26,6 +26,7 @@ func RunEnterprises(t *testing.T, open Opener) {
 	t.Run("ImportRollback", func(t *testing.T) { testImportRollback(t, open(t)) })
 	t.Run("EnterpriseTiles", func(t *testing.T) { testEnterpriseTiles(t, open(t)) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open(t)) })
+	RunHardening(t, open)
 }
 
 // ent is a placed enterprise of the grid fixture's area.
