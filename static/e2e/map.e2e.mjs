@@ -33,8 +33,8 @@ import {
 } from './harness.mjs';
 
 /**
- * A page point inside the unit pcode (on layer) with no enterprise drawn over
- * it, searched outwards from lonLat: with the demo survey loaded, cells cover
+ * A page point inside the unit pcode (on layer) with no enterprise (or service
+ * centre) drawn over it, searched outwards from lonLat: with the demo survey loaded, cells cover
  * many label points, and a unit is picked between them.
  */
 async function freePoint(page, lonLat, layer, pcode) {
@@ -43,7 +43,7 @@ async function freePoint(page, lonLat, layer, pcode) {
       const map = window.__guccho.map;
       const box = map.getCanvas().getBoundingClientRect();
       const c = map.project(ll);
-      const enterprise = ['enterprises-cells', 'enterprises-points'].filter((id) => map.getLayer(id));
+      const enterprise = ['enterprises-cells', 'enterprises-points', 'clusters-centres'].filter((id) => map.getLayer(id));
       for (let r = 0; r <= 120; r += 6) {
         for (let a = 0; a < 360; a += r ? 15 : 360) {
           const x = c.x + r * Math.cos((a * Math.PI) / 180);
@@ -479,6 +479,23 @@ describe('guccho web map', () => {
     assert.match(csv, /^\/api\/stats\/lq\?sector=footwear_leather&measure=count&level=upazila&format=csv$/);
     await shot(page, '13-clusters-lq.png');
 
+    // Service centres: circles, and a popup with both names on a click.
+    const centres = await getJSON(state.server, '/api/centres?sector=footwear_leather');
+    const centre = centres.features.find((f) => f.properties.adm3_pcode === BHAIRAB_UPAZILA);
+    assert.ok(centre, 'the demo has a footwear centre in Bhairab');
+    assert.ok((await rendered(page, 'clusters-centres')).some((f) => f.id === centre.properties.id), 'the centre is drawn');
+    const cp = await page.evaluate((ll) => {
+      const map = window.__guccho.map;
+      const box = map.getCanvas().getBoundingClientRect();
+      const p = map.project(ll);
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, centre.geometry.coordinates);
+    await page.mouse.click(cp.x, cp.y);
+    await page.locator('.cl-centre').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('.cl-centre h3').innerText(), centre.properties.name_en);
+    assert.equal(await page.locator('.cl-centre-alt').innerText(), centre.properties.name_bn);
+    await page.locator('.maplibregl-popup-close-button').click();
+
     // Hot spots (Gi*), chosen in the parameter panel: the mode goes into the hash.
     await page.locator('.cl-panel select[name="mode"]').selectOption('hotspots');
     await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('mode') === 'hotspots', null, { timeout: 5000 });
@@ -502,6 +519,10 @@ describe('guccho web map', () => {
     const footwear = expected.sectors.find((x) => x.sector === 'footwear_leather');
     assert.equal(await prof.locator('tr[data-sector="footwear_leather"] td').nth(1).innerText(), fmt(footwear.enterprises));
     assert.equal(await hashSel(page), BHAIRAB_UPAZILA);
+    assert.equal(
+      await prof.locator('[data-fact="nearest_centre"]').innerText(),
+      `${expected.nearest_centre.name_en} (${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(expected.nearest_centre.distance_m / 1000)} km)`,
+    );
     // In Bangla the same profile has Bangla digits.
     await page.locator('.guccho-lang button[data-lang="bn"]').click();
     assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), new Intl.NumberFormat('bn-BD').format(expected.enterprises));

@@ -35,7 +35,7 @@ const BHAIRAB: Profile = {
     { sector: 'dairy', enterprises: 6, jobs: 60, share: 0.0126, job_share: 0.02, lq: null, lq_jobs: null },
   ],
   barriers: [{ barrier: 'lack_of_credit', enterprises: 180, share: 0.3774 }],
-  nearest_centre: { name_en: 'Bhairab Footwear CFC', name_bn: 'ভৈরব পাদুকা সিএফসি', distance_km: 2.4 },
+  nearest_centre: { id: 'cfc-1', name_en: 'Bhairab Footwear CFC', name_bn: 'ভৈরব পাদুকা সিএফসি', sector: 'footwear_leather', distance_m: 2412 },
 };
 const UNIT = { pcode: 'BD304811', level: 3 as const, name_en: 'Bhairab', name_bn: 'ভৈরব' };
 

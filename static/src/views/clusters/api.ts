@@ -75,8 +75,17 @@ export interface Profile {
   recp_adopted_share: number | null;
   sectors: ProfileSector[] | null;
   barriers: { barrier: string; enterprises: number; share: number | null }[] | null;
-  /** The nearest common service centre, where the server knows centres. */
-  nearest_centre?: { id?: string; name_en: string; name_bn: string; distance_km: number } | null;
+  /** The nearest common service centre (of any sector); null when the server stores none. */
+  nearest_centre?: NearestCentre | null;
+}
+
+/** A common service centre and its great-circle distance, in whole metres. */
+export interface NearestCentre {
+  id: string;
+  name_en: string;
+  name_bn: string;
+  sector: string;
+  distance_m: number;
 }
 
 /** GET /api/profile/{pcode}. */
@@ -110,6 +119,7 @@ export interface ClusterProps {
   concave?: boolean;
   units?: ClusterMember[];
   profile?: Profile;
+  nearest_centre?: NearestCentre | null;
 }
 
 export interface ClusterCollection {

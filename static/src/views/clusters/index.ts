@@ -165,7 +165,7 @@ export class ClustersView implements View {
       const f = this.clusters?.features.find((c) => String(c.properties.id) === id);
       if (!f) return;
       const p = f.properties;
-      if (p.profile) profile.show(id, { kind: 'cluster', id, members: p.units ?? [] }, p.profile);
+      if (p.profile) profile.show(id, { kind: 'cluster', id, members: p.units ?? [] }, { ...p.profile, nearest_centre: p.nearest_centre ?? p.profile.nearest_centre });
       else profile.showError(id, new Error(i18n.t('cl.unavailable')));
     };
 

@@ -187,7 +187,7 @@ export class ProfilePanel {
     fact(t.t('prof.recpAdopted'), answered(p.recp_adopted, p.recp_adopted_known, p.recp_adopted_share), 'recp_adopted');
     if (p.nearest_centre) {
       const c = p.nearest_centre;
-      fact(t.t('prof.nearestCentre'), `${t.unitNames(c).primary} (${t.t('prof.km', { value: t.formatNumber(c.distance_km, 1) })})`, 'nearest_centre');
+      fact(t.t('prof.nearestCentre'), `${t.unitNames(c).primary} (${t.t('prof.km', { value: t.formatNumber(c.distance_m / 1000, 1) })})`, 'nearest_centre');
     }
     parts.push(facts);
 
