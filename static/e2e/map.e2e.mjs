@@ -477,6 +477,16 @@ describe('guccho web map', () => {
     assert.match(await page.locator('.cl-status').innerText(), /units/);
     const csv = await page.locator('.cl-export[data-format="csv"]').getAttribute('href');
     assert.match(csv, /^\/api\/stats\/lq\?sector=footwear_leather&measure=count&level=upazila&format=csv$/);
+    /** Every export link of the panel answers 200 with a file, as the browser would download it. */
+    const downloads = async () => {
+      for (const a of await page.locator('.cl-export').all()) {
+        const href = await a.getAttribute('href');
+        const res = await fetch(state.base + href);
+        assert.equal(res.status, 200, `GET ${href}`);
+        assert.ok((await res.arrayBuffer()).byteLength > 100, `${href} sends a file`);
+      }
+    };
+    await downloads();
     await shot(page, '13-clusters-lq.png');
 
     // Service centres: circles, and a popup with both names on a click.
@@ -544,6 +554,7 @@ describe('guccho web map', () => {
     await page.waitForFunction(() => document.querySelector('.cl-profile-title')?.textContent === 'Cluster at Bhairab', null, { timeout: 5000 });
     assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(bhairabCluster.properties.profile.enterprises));
     assert.equal(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('cluster')), bhairabCluster.properties.id);
+    await downloads();
     await shot(page, '16-clusters-smef.png');
 
     // The ranked potential clusters: Bhairab's cluster first; choosing it shows it as a point cluster.
