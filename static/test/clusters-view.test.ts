@@ -178,6 +178,8 @@ describe('the clusters view', () => {
     // Every control has a label (and its sector names are Bangla).
     for (const c of panel.querySelectorAll('select, input')) expect(panel.querySelector(`label[for="${c.id}"]`)).not.toBeNull();
     expect(panel.querySelector<HTMLSelectElement>('select[name="sector"]')!.selectedOptions[0].textContent).toBe('পাদুকা ও চামড়া');
+    // No Latin letter or digit in the panel's words (the number inputs' values are ASCII, as inputs need).
+    expect(panel.textContent).not.toMatch(/[A-Za-z0-9]/);
     t.host.unmount();
     await flush();
   });
