@@ -33,8 +33,8 @@ import {
 } from './harness.mjs';
 
 /**
- * A page point inside the unit pcode (on layer) with no enterprise drawn over
- * it, searched outwards from lonLat: with the demo survey loaded, cells cover
+ * A page point inside the unit pcode (on layer) with no enterprise (or service
+ * centre) drawn over it, searched outwards from lonLat: with the demo survey loaded, cells cover
  * many label points, and a unit is picked between them.
  */
 async function freePoint(page, lonLat, layer, pcode) {
@@ -43,7 +43,7 @@ async function freePoint(page, lonLat, layer, pcode) {
       const map = window.__guccho.map;
       const box = map.getCanvas().getBoundingClientRect();
       const c = map.project(ll);
-      const enterprise = ['enterprises-cells', 'enterprises-points'].filter((id) => map.getLayer(id));
+      const enterprise = ['enterprises-cells', 'enterprises-points', 'clusters-centres'].filter((id) => map.getLayer(id));
       for (let r = 0; r <= 120; r += 6) {
         for (let a = 0; a < 360; a += r ? 15 : 360) {
           const x = c.x + r * Math.cos((a * Math.PI) / 180);
@@ -450,5 +450,143 @@ describe('guccho web map', () => {
     }
     await waitIdle(page);
     assert.ok((await rendered(page, 'divisions-fill')).length > 0, 'explore draws again');
+  });
+  demoStep('the clusters view: LQ and hot spots at Bhairab, a profile, and back to explore without a trace', async () => {
+    const BHAIRAB_UPAZILA = 'BD304811';
+    const ASHUGANJ_UPAZILA = 'BD201233'; // Bhairab's neighbour across the Meghna
+    const [lon, lat] = BHAIRAB;
+    // A link to the view (same document after the steps above, a fresh load when run alone).
+    await page.goto(`${state.base}/#view=clusters&sector=footwear_leather&mode=lq&level=upazila&z=8.2&lon=${lon}&lat=${lat}`);
+    await page.waitForFunction(() => window.__guccho?.view === 'clusters' && window.__guccho.map.getLayer('clusters-choropleth-upazila'), null, { timeout: 30_000 });
+    await page.evaluate(() => window.__guccho.i18n.setLang('en'));
+    const ready = () => page.evaluate(() => window.__guccho.current.ready);
+    await ready();
+    await waitIdle(page);
+    const classOf = (pcode) => page.evaluate((p) => window.__guccho.current.classes.get(p)?.id ?? null, pcode);
+
+    // The LQ choropleth: Bhairab's upazila is drawn, in the top class (LQ ≥ 2).
+    const drawn = await rendered(page, 'clusters-choropleth-upazila');
+    assert.ok(drawn.some((f) => f.pcode === BHAIRAB_UPAZILA), 'Bhairab upazila is drawn on the choropleth');
+    assert.equal(await classOf(BHAIRAB_UPAZILA), 'lq-4');
+    const lqServer = (await getJSON(state.server, '/api/stats/lq?sector=footwear_leather&level=upazila')).units.find((u) => u.pcode === BHAIRAB_UPAZILA).lq;
+    assert.ok(lqServer >= 2, `the server's LQ for Bhairab is ${lqServer}`);
+    const fill = await page.evaluate(() => window.__guccho.map.getPaintProperty('clusters-choropleth-upazila', 'fill-color'));
+    const arm = fill.findIndex((v) => Array.isArray(v) && v.includes(BHAIRAB_UPAZILA));
+    assert.equal(fill[arm + 1], '#045a8d', 'Bhairab is painted in the top LQ colour');
+    assert.match(await page.locator('.cl-legend').innerText(), /2 and above/);
+    assert.match(await page.locator('.cl-status').innerText(), /units/);
+    const csv = await page.locator('.cl-export[data-format="csv"]').getAttribute('href');
+    assert.match(csv, /^\/api\/stats\/lq\?sector=footwear_leather&measure=count&level=upazila&format=csv$/);
+    /** Every export link of the panel answers 200 with a file, as the browser would download it. */
+    const downloads = async () => {
+      for (const a of await page.locator('.cl-export').all()) {
+        const href = await a.getAttribute('href');
+        const res = await fetch(state.base + href);
+        assert.equal(res.status, 200, `GET ${href}`);
+        assert.ok((await res.arrayBuffer()).byteLength > 100, `${href} sends a file`);
+      }
+    };
+    await downloads();
+    await shot(page, '13-clusters-lq.png');
+
+    // Service centres: circles, and a popup with both names on a click.
+    const centres = await getJSON(state.server, '/api/centres?sector=footwear_leather');
+    const centre = centres.features.find((f) => f.properties.adm3_pcode === BHAIRAB_UPAZILA);
+    assert.ok(centre, 'the demo has a footwear centre in Bhairab');
+    assert.ok((await rendered(page, 'clusters-centres')).some((f) => f.id === centre.properties.id), 'the centre is drawn');
+    const cp = await page.evaluate((ll) => {
+      const map = window.__guccho.map;
+      const box = map.getCanvas().getBoundingClientRect();
+      const p = map.project(ll);
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, centre.geometry.coordinates);
+    await page.mouse.click(cp.x, cp.y);
+    await page.locator('.cl-centre').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('.cl-centre h3').innerText(), centre.properties.name_en);
+    assert.equal(await page.locator('.cl-centre-alt').innerText(), centre.properties.name_bn);
+    await page.locator('.maplibregl-popup-close-button').click();
+
+    // Hot spots (Gi*), chosen in the parameter panel: the mode goes into the hash.
+    await page.locator('.cl-panel select[name="mode"]').selectOption('hotspots');
+    await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('mode') === 'hotspots', null, { timeout: 5000 });
+    await ready();
+    await waitIdle(page);
+    const near = await page.evaluate((ids) => Object.fromEntries(ids.map((p) => [p, window.__guccho.current.classes.get(p)?.id ?? null])), [BHAIRAB_UPAZILA, ASHUGANJ_UPAZILA]);
+    assert.ok(Object.values(near).some((c) => /^hot-(99|95)$/.test(c ?? '')), `a significant hot spot at or beside Bhairab: ${JSON.stringify(near)}`);
+    assert.match(await page.locator('.cl-legend').innerText(), /Hot spot, 99 % confidence/);
+    await shot(page, '14-clusters-hotspots.png');
+
+    // A click on Bhairab opens its profile; its numbers are the server's.
+    const at = await freePoint(page, BHAIRAB, 'clusters-choropleth-upazila', BHAIRAB_UPAZILA);
+    await page.mouse.click(at.x, at.y);
+    const prof = page.locator('.cl-profile');
+    await prof.locator('.cl-profile-title').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await prof.locator('.cl-profile-title').innerText(), 'Bhairab');
+    const expected = await getJSON(state.server, `/api/profile/${BHAIRAB_UPAZILA}`);
+    const fmt = (n) => new Intl.NumberFormat('en-GB').format(n);
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(expected.enterprises));
+    assert.equal(await prof.locator('[data-fact="jobs"]').innerText(), fmt(expected.jobs));
+    const footwear = expected.sectors.find((x) => x.sector === 'footwear_leather');
+    assert.equal(await prof.locator('tr[data-sector="footwear_leather"] td').nth(1).innerText(), fmt(footwear.enterprises));
+    assert.equal(await hashSel(page), BHAIRAB_UPAZILA);
+    assert.equal(
+      await prof.locator('[data-fact="nearest_centre"]').innerText(),
+      `${expected.nearest_centre.name_en} (${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(expected.nearest_centre.distance_m / 1000)} km)`,
+    );
+    // In Bangla the same profile has Bangla digits.
+    await page.locator('.guccho-lang button[data-lang="bn"]').click();
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), new Intl.NumberFormat('bn-BD').format(expected.enterprises));
+    await shot(page, '15-clusters-profile-bangla.png');
+    await page.locator('.guccho-lang button[data-lang="en"]').click();
+
+    // Point clusters (SMEF): Bhairab's cluster outlined, its member count as HTML, its profile on a click.
+    const smef = await getJSON(state.server, '/api/clusters?sector=footwear_leather&method=smef');
+    const bhairabCluster = smef.features.find((f) => f.properties.units.some((u) => u.pcode === BHAIRAB_UPAZILA));
+    assert.ok(bhairabCluster, 'the server finds a SMEF cluster at Bhairab');
+    await page.locator('.cl-panel select[name="mode"]').selectOption('clusters');
+    await ready();
+    await waitIdle(page);
+    const count = page.locator(`.cl-count[data-id="${bhairabCluster.properties.id}"]`);
+    assert.equal(await count.innerText(), fmt(bhairabCluster.properties.size));
+    assert.ok((await rendered(page, 'clusters-outline-fill')).some((f) => f.id === bhairabCluster.properties.id), 'its outline is drawn');
+    assert.deepEqual(await rendered(page, 'clusters-choropleth-upazila'), [], 'the choropleth is hidden');
+    await count.click();
+    await page.waitForFunction(() => document.querySelector('.cl-profile-title')?.textContent === 'Cluster at Bhairab', null, { timeout: 5000 });
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(bhairabCluster.properties.profile.enterprises));
+    assert.equal(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('cluster')), bhairabCluster.properties.id);
+    await downloads();
+    await shot(page, '16-clusters-smef.png');
+
+    // The ranked potential clusters: Bhairab's cluster first; choosing it shows it as a point cluster.
+    await page.locator('.cl-panel select[name="mode"]').selectOption('potential');
+    await ready();
+    const first = page.locator('.cl-potential-entry').first();
+    assert.match(await first.innerText(), /Bhairab/);
+    await first.click();
+    await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('mode') === 'clusters', null, { timeout: 5000 });
+    await ready();
+    await page.waitForFunction(() => document.querySelector('.cl-profile-title')?.textContent === 'Cluster at Bhairab', null, { timeout: 5000 });
+
+    // Back to explore with the view switch: nothing of the clusters view is left.
+    await page.locator('.guccho-views button[data-view="explore"]').click();
+    await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });
+    await waitIdle(page);
+    const style = await page.evaluate(() => {
+      const s = window.__guccho.map.getStyle();
+      return { layers: s.layers.map((l) => l.id), sources: Object.keys(s.sources) };
+    });
+    assert.deepEqual(style.layers.filter((id) => id.startsWith('clusters-')), [], 'no clusters layer is left');
+    assert.deepEqual(style.sources.filter((id) => id.startsWith('clusters-')), [], 'no clusters source is left');
+    assert.equal(await page.locator('.cl-panel, .cl-profile, .cl-count, .cl-centre').count(), 0, 'no clusters panel, marker or popup is left');
+    assert.equal(await page.locator('.guccho-views button[aria-pressed="true"]').getAttribute('data-view'), 'explore');
+
+    // Explore's unit panel links to the unit's profile in the clusters view.
+    await page.evaluate(() => window.__guccho.select('BD304811'));
+    await page.locator('.unit-panel-profile').click();
+    await page.waitForFunction(() => window.__guccho.view === 'clusters', null, { timeout: 15_000 });
+    await prof.locator('[data-fact="enterprises"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await prof.locator('[data-fact="enterprises"]').innerText(), fmt(expected.enterprises));
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => window.__guccho.view === 'explore' && window.__guccho.map.getLayer('enterprises-points'), null, { timeout: 15_000 });
   });
 });

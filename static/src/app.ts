@@ -14,13 +14,14 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { fetchConfig, type BBox } from './api';
 import { AccountControl } from './controls/account-control';
 import { LanguageControl } from './controls/language-control';
+import { ViewSwitcher } from './controls/view-switcher';
 import { formatHash, parseHash } from './core/hash';
 import { I18n } from './core/i18n';
 import { LayerRegistry } from './core/layers';
 import { DEFAULT_VIEW, parseRoute, Router } from './core/router';
 import { Session } from './core/session';
 import { pick, ViewHost } from './core/host';
-import { ViewRegistry } from './core/view';
+import { ViewRegistry, type View } from './core/view';
 import * as explore from './views/explore';
 import type { ExploreView } from './views/explore';
 
@@ -62,8 +63,14 @@ async function baseStyle(url: string): Promise<{ style: StyleSpecification; base
 
 /** The views of the app; explore is part of the first page, others load on demand. */
 export function defaultViews(): ViewRegistry {
-  return new ViewRegistry({ [DEFAULT_VIEW]: () => Promise.resolve(explore) });
+  return new ViewRegistry({
+    [DEFAULT_VIEW]: () => Promise.resolve(explore),
+    clusters: () => import('./views/clusters'),
+  });
 }
+
+/** The views the switch offers, in its order. */
+const SWITCHED_VIEWS = [DEFAULT_VIEW, 'clusters'];
 
 export interface App {
   map: maplibregl.Map;
@@ -76,6 +83,8 @@ export interface App {
   layers: LayerRegistry;
   /** The name of the view shown. */
   readonly view: string;
+  /** The view shown (the end-to-end tests read the clusters view's classes through it). */
+  readonly current: View | null;
   /** Shows a view (a history entry), keeping the camera. */
   show(view: string): Promise<void>;
   /** The explore view while it is shown. */
@@ -129,6 +138,14 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   const layers = new LayerRegistry(map);
 
   const account = new AccountControl(i18n, session);
+  // Set below, once the host exists; the switch only calls it on a click.
+  let showView: (view: string) => void = () => {};
+  const switcher = new ViewSwitcher(
+    i18n,
+    SWITCHED_VIEWS.filter((v) => views.has(v)),
+    (v) => showView(v),
+  );
+  map.addControl(switcher, 'top-right');
   map.addControl(new LanguageControl(i18n), 'top-right');
   map.addControl(account, 'top-right');
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -155,10 +172,15 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   router.onChange((route) => {
     const next = parseHash(new URLSearchParams(pick(route.params, CAMERA_PARAMS)).toString());
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
-    showing = host.show(route).catch((err) => console.error(`guccho: view ${route.view} failed`, err));
+    showing = host
+      .show(route)
+      .catch((err) => console.error(`guccho: view ${route.view} failed`, err))
+      .finally(() => switcher.setShown(host.name));
   });
+  showView = (view) => router.go(view, cameraParams());
 
   await host.show(router.current);
+  switcher.setShown(host.name);
 
   const exploreView = () => (host.name === DEFAULT_VIEW ? (host.view as ExploreView) : null);
   return {
@@ -170,6 +192,9 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
     layers,
     get view() {
       return host.name;
+    },
+    get current() {
+      return host.view;
     },
     show: (view) => {
       router.go(view, cameraParams());

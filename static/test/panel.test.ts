@@ -65,6 +65,17 @@ describe('UnitPanel', () => {
     expect(s.callbacks.onClose).toHaveBeenCalledTimes(1);
   });
 
+  it('links to the unit’s profile in the clusters view, at its level', () => {
+    const s = setup();
+    panel = s.panel;
+    panel.showUnit(nawabganj);
+    const link = panel.el.querySelector<HTMLAnchorElement>('.unit-panel-profile')!;
+    expect(link.getAttribute('href')).toBe('#view=clusters&level=upazila&sel=BD302662');
+    expect(link.textContent).toBe('Profile of its enterprises');
+    s.i18n.setLang('bn');
+    expect(panel.el.querySelector('.unit-panel-profile')!.textContent).toBe('এখানকার উদ্যোগের বিবরণ');
+  });
+
   it('asks to close on Escape only while open', () => {
     const s = setup();
     panel = s.panel;

@@ -27,6 +27,23 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''):
   return e;
 }
 
+/** The clusters view's statistics levels, by admin level. */
+const STAT_LEVEL: Partial<Record<number, string>> = { 2: 'district', 3: 'upazila', 4: 'union' };
+
+/**
+ * A link to the unit's profile in the clusters view (#view=clusters&sel=…):
+ * following it switches views like any link, with a history entry.
+ */
+function profileLink(u: AdminUnit, t: I18n): HTMLAnchorElement {
+  const q = new URLSearchParams({ view: 'clusters' });
+  const level = STAT_LEVEL[u.level];
+  if (level) q.set('level', level);
+  q.set('sel', u.pcode);
+  const a = el('a', 'unit-panel-profile', t.t('panel.profile'));
+  a.href = '#' + q.toString();
+  return a;
+}
+
 export class UnitPanel {
   readonly el: HTMLElement;
   private readonly body: HTMLDivElement;
@@ -161,7 +178,7 @@ export class UnitPanel {
     const zoom = el('button', 'unit-panel-zoom', t.t('panel.zoomTo'));
     zoom.type = 'button';
     zoom.addEventListener('click', () => this.callbacks.onZoomTo(u));
-    parts.push(zoom);
+    parts.push(zoom, profileLink(u, t));
     this.body.replaceChildren(...parts);
   }
 
