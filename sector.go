@@ -48,7 +48,9 @@ var sectorCode = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // Extend adds the sectors of another catalogue document (same format). A
 // sector whose code is already known replaces the old entry in place (names,
 // colour and sub-sectors) and adds its aliases. A code may appear only once
-// in one document; a repeat is EINVALID.
+// in one document, and no two codes may read the same once case and
+// underscores are folded (food_processing, foodprocessing): either is
+// EINVALID, and a rejected document changes nothing.
 func (s *Sectors) Extend(b []byte) error {
 	var doc struct {
 		Sectors []Sector `json:"sectors"`
@@ -64,10 +66,21 @@ func (s *Sectors) Extend(b []byte) error {
 		if sec.NameEN == "" {
 			return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"name_en\": empty", i, sec.Code)
 		}
-		if j, ok := seen[sec.Code]; ok {
-			return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"code\": repeats entry %d", i, sec.Code, j)
+		// Lookups fold codes (food_processing = foodprocessing), so two
+		// codes that fold alike could not both be found by their code.
+		key := sectorKey(sec.Code)
+		if j, ok := seen[key]; ok {
+			if doc.Sectors[j].Code == sec.Code {
+				return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"code\": repeats entry %d", i, sec.Code, j)
+			}
+			return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"code\": reads the same as entry %d (%s)", i, sec.Code, j, doc.Sectors[j].Code)
 		}
-		seen[sec.Code] = i
+		seen[key] = i
+		for _, known := range s.list {
+			if known.Code != sec.Code && sectorKey(known.Code) == key {
+				return Errorf(EINVALID, "sector catalogue: entry %d (%s): field \"code\": reads the same as the sector %q; use that code to replace it", i, sec.Code, known.Code)
+			}
+		}
 	}
 	// Every entry is valid: merge them, so a rejected document changes nothing.
 	for _, sec := range doc.Sectors {

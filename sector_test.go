@@ -124,3 +124,26 @@ func TestExtendRejectsARepeatedCode(t *testing.T) {
 		t.Errorf("len(All()) = %d after a rejected document, want 9: it must change nothing", got)
 	}
 }
+
+// TestExtendRejectsCodesThatReadTheSame: lookups fold case and underscores,
+// so foodprocessing beside food_processing (or o beside o_, which the
+// fuzzer found) could not both be found by their code.
+func TestExtendRejectsCodesThatReadTheSame(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"within one document", `{"sectors":[{"code":"o","name_en":"O"},{"code":"o_","name_en":"O2"}]}`,
+			`entry 1 (o_): field "code": reads the same as entry 0 (o)`},
+		{"against a known sector", `{"sectors":[{"code":"foodprocessing","name_en":"Food"}]}`,
+			`entry 0 (foodprocessing): field "code": reads the same as the sector "food_processing"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := guccho.ParseSectors(data.SectorsJSON)
+			err := s.Extend([]byte(tc.doc))
+			if guccho.ErrorCode(err) != guccho.EINVALID || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Extend = %v, want EINVALID containing %q", err, tc.want)
+			}
+			if got := len(s.All()); got != 9 {
+				t.Errorf("len(All()) = %d after a rejected document, want 9", got)
+			}
+		})
+	}
+}
