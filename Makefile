@@ -75,8 +75,11 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := \
 	.:FuzzParseSectors \
 	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
+	./survey:FuzzReadCentres \
 	./geo:FuzzReadBoundaryFiles ./tiles:FuzzParseTile \
-	./server:FuzzParseSubscribe ./server:FuzzEnterpriseQuery
+	./geo/stats:FuzzReadGAL ./geo/stats:FuzzReadGWT ./geo/stats:FuzzReadDBF ./geo/stats:FuzzReadCSV \
+	./valuechain:FuzzRead \
+	./server:FuzzParseSubscribe ./server:FuzzEnterpriseQuery ./server:FuzzClusterQuery ./server:FuzzStatsQuery
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

@@ -57,7 +57,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	if q := r.URL.Query(); q.Has("min_count") {
 		v, err := strconv.ParseFloat(q.Get("min_count"), 64)
-		if err != nil || v < 0 || math.IsInf(v, 0) {
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) { // NaN too
 			s.writeError(w, r, badParam("min_count", "%q: want a number ≥ 0", q.Get("min_count")))
 			return
 		}

@@ -125,7 +125,7 @@ func (s *Server) parseStatsParams(statistic string, q url.Values) (statsParams, 
 		p.MinCount = defaultMinCount
 		if has("min_count") {
 			v, err := strconv.ParseFloat(q.Get("min_count"), 64)
-			if err != nil || v < 0 || math.IsInf(v, 0) {
+			if err != nil || !(v >= 0) || math.IsInf(v, 0) { // NaN too
 				return p, badParam("min_count", "%q: want a number ≥ 0", q.Get("min_count"))
 			}
 			p.MinCount = v

@@ -318,6 +318,7 @@ func TestStatsParameterErrors(t *testing.T) {
 		{"distance without a band", "moran?sector=dairy&weights=distance", "band_km"},
 		{"zero variance", "local-moran?sector=rice_milling&level=union", "sector"},
 		{"lq without a sector", "lq", "sector"},
+		{"min_count not a number", "lq?sector=dairy&min_count=NaN", "min_count"},
 		{"unknown parameter", "moran?sector=dairy&permutation=9", "permutation"},
 		{"fdr not a bool", "hotspots?sector=dairy&fdr=maybe", "fdr"},
 		{"alpha out of range", "hotspots?sector=dairy&alpha=1.5", "alpha"},
@@ -415,5 +416,6 @@ func TestProfile(t *testing.T) {
 
 	wantError(t, get(t, ts.URL+"/api/profile/BD"), http.StatusBadRequest, "invalid", "parameter pcode")
 	wantError(t, get(t, ts.URL+"/api/profile/BD1004?min_count=-1"), http.StatusBadRequest, "invalid", "parameter min_count")
+	wantError(t, get(t, ts.URL+"/api/profile/BD1004?min_count=NaN"), http.StatusBadRequest, "invalid", "parameter min_count")
 	wantError(t, get(t, ts.URL+"/api/profile/BD1099"), http.StatusNotFound, "not_found", "")
 }

@@ -29,11 +29,11 @@ var centreFields = []struct {
 
 // ReadCentres reads common service centres from a file opened with Open:
 // one centre per row (CSV, XLSX) or Point feature (GeoJSON), with the
-// columns or properties id (optional: derived with guccho.CentreID), name
-// or name_en, name_bn, sector (a catalogue code, name or alias; empty for
-// every sector), services (separated by ";" or "|"), operator, and lon and
-// lat (or longitude and latitude) in decimal degrees, which a GeoJSON
-// feature may give as its Point geometry instead. Headers are compared
+// columns or properties id (optional: derived with guccho.CentreID; at
+// most 200 bytes), name or name_en, name_bn, sector (a catalogue code,
+// name or alias; empty for every sector), services (separated by ";" or
+// "|"), operator, and lon and lat (or longitude and latitude) in decimal
+// degrees, which a GeoJSON feature may give as its Point geometry instead. Headers are compared
 // ignoring case and punctuation; other columns become attributes.
 //
 // Reading is all or nothing: the centres come back only when every row is
@@ -107,6 +107,10 @@ func ReadCentres(rd Reader, sectors *guccho.Sectors) ([]*guccho.Centre, []guccho
 	return out, nil, nil
 }
 
+// maxCentreIDBytes is the longest id a store accepts (guccho.Centre's
+// Validate).
+const maxCentreIDBytes = 200
+
 // readCentre converts one row; it returns the centre (nil when the row
 // cannot make one) and the row's errors.
 func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*guccho.Centre, []guccho.RowError) {
@@ -121,6 +125,9 @@ func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*gu
 	}
 	get := func(field string) string { return strings.TrimSpace(row.Values[column(cols, row, field)]) }
 	c := &guccho.Centre{Row: row.Number, ID: get("id"), NameEN: get("name_en"), NameBN: get("name_bn"), Operator: get("operator")}
+	if len(c.ID) > maxCentreIDBytes {
+		fail(column(cols, row, "id"), "the id is "+strconv.Itoa(len(c.ID))+" bytes long; at most "+strconv.Itoa(maxCentreIDBytes)+" (or leave it empty to derive one)")
+	}
 	if c.NameEN == "" {
 		fail(column(cols, row, "name_en"), "empty: every centre needs a name")
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,9 @@ func ReadGAL(r io.Reader) (*Weights, error) {
 	if err != nil {
 		return nil, guccho.Errorf(guccho.EINVALID, "GAL line %d: %s", lines.n, err)
 	}
-	ids := make([]string, 0, n)
-	nbIDs := make([][]string, 0, n)
+	// The header is not trusted for memory: the slices grow with the records.
+	ids := make([]string, 0, min(n, 4096))
+	nbIDs := make([][]string, 0, min(n, 4096))
 	for len(ids) < n {
 		rec, ok := lines.next()
 		if !ok {
@@ -123,7 +125,8 @@ func WriteGAL(out io.Writer, w *Weights, name, keyvar string) error {
 }
 
 // ReadGWT reads a GWT file (weights with values): a header "0 n name
-// keyvar" (or "n"), then one line "from to weight" per pair. Observation
+// keyvar" (or "n"), then one line "from to weight" per pair; a weight
+// must be a finite number. Observation
 // order is the order in which ids first appear as "from"; ids that appear
 // only as "to" follow in order of appearance. Ids listed in order (for
 // islands) cannot be expressed in GWT, so prefer GAL when islands matter.
@@ -164,8 +167,8 @@ func ReadGWT(r io.Reader) (*Weights, error) {
 			return nil, guccho.Errorf(guccho.EINVALID, "GWT line %d: want \"from to weight\", got %q", lines.n, rec)
 		}
 		v, err := strconv.ParseFloat(f[2], 64)
-		if err != nil {
-			return nil, guccho.Errorf(guccho.EINVALID, "GWT line %d: bad weight %q", lines.n, f[2])
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, guccho.Errorf(guccho.EINVALID, "GWT line %d: bad weight %q (want a finite number)", lines.n, f[2])
 		}
 		i := add(f[0])
 		nbs[i] = append(nbs[i], f[1])

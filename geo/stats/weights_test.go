@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
 )
 
 func TestReadGAL(t *testing.T) {
@@ -27,6 +29,7 @@ func TestReadGAL(t *testing.T) {
 		{"unknown neighbour", "2\na 1\nz\nb 1\na\n", nil, nil, `neighbour "z" of "a" has no record`},
 		{"short file", "3\na 1\nb\nb 1\na\n", nil, nil, "header says 3"},
 		{"bad header", "x y\n", nil, nil, "GAL line 1"},
+		{"huge count, few records", "99999999999\na 0\n", nil, nil, "header says 99999999999 observations, file ends after 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := ReadGAL(strings.NewReader(tc.in))
@@ -95,6 +98,15 @@ func TestGWTRoundTrip(t *testing.T) {
 	}
 	if !slices.Equal(back.Values, w.Values) || !slices.Equal(back.Neighbors, w.Neighbors) {
 		t.Errorf("round trip: %v %v, want %v %v", back.Neighbors, back.Values, w.Neighbors, w.Values)
+	}
+}
+
+func TestReadGWTRefusesWeightsThatAreNotFinite(t *testing.T) {
+	for _, v := range []string{"NaN", "Inf", "-inf", "1e400"} {
+		_, err := ReadGWT(strings.NewReader("0 2 demo ID\na b 1\nb a " + v + "\n"))
+		if guccho.ErrorCode(err) != guccho.EINVALID || !strings.Contains(err.Error(), "GWT line 3: bad weight") {
+			t.Errorf("weight %s: %v, want an invalid weight on line 3", v, err)
+		}
 	}
 }
 
