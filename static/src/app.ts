@@ -62,7 +62,10 @@ async function baseStyle(url: string): Promise<{ style: StyleSpecification; base
 
 /** The views of the app; explore is part of the first page, others load on demand. */
 export function defaultViews(): ViewRegistry {
-  return new ViewRegistry({ [DEFAULT_VIEW]: () => Promise.resolve(explore) });
+  return new ViewRegistry({
+    [DEFAULT_VIEW]: () => Promise.resolve(explore),
+    valuechain: () => import('./views/valuechain'),
+  });
 }
 
 export interface App {

@@ -1,0 +1,329 @@
+// The graph of a chain: Cytoscape.js, actors as nodes in stage columns
+// (inputs on the left, end markets on the right), supporters and enablers
+// in a band below, links as arrows coloured by flow and as wide as their
+// volume. It draws first with preset column positions (no layout
+// algorithm, so the first render is quick even for thousands of actors),
+// then, for chains up to ELK_LIMIT actors, ELK's layered layout with one
+// partition per stage reorders the columns to cross fewer links. Names are
+// canvas text, which the browser shapes, so Bangla labels are fine here.
+
+import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
+import elk from 'cytoscape-elk';
+import type { I18n, MessageKey } from '../../core/i18n';
+import type { ChainDoc } from './api';
+import {
+  BOTTLENECK_COLOUR,
+  bottlenecksOf,
+  columnsOf,
+  COLUMN_WIDTH,
+  FLOW_COLOURS,
+  flowOf,
+  FUNCTION_COLOURS,
+  functionOf,
+  keyActors,
+  linkWeights,
+  presetPositions,
+  ROW_HEIGHT,
+  SELECTED_COLOUR,
+  type Selected,
+} from './model';
+
+cytoscape.use(elk);
+
+/** Above this many actors the graph keeps the preset column layout (ELK would take seconds). */
+export const ELK_LIMIT = 600;
+
+const FONT = "system-ui, 'Noto Sans Bengali', 'Hind Siliguri', 'Nirmala UI', 'Vrinda', sans-serif";
+
+function style(): StylesheetJson {
+  return [
+    {
+      selector: 'node.actor',
+      style: {
+        width: 22,
+        height: 22,
+        'background-color': 'data(colour)',
+        label: 'data(label)',
+        'font-family': FONT,
+        'font-size': 11,
+        color: '#1a202c',
+        'text-valign': 'bottom',
+        'text-margin-y': 3,
+        'text-wrap': 'ellipsis',
+        'text-max-width': `${COLUMN_WIDTH - 30}px`,
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.7,
+        'min-zoomed-font-size': 6,
+      },
+    },
+    { selector: 'node.key', style: { width: 34, height: 34, 'border-width': 3, 'border-color': '#1a202c' } },
+    { selector: 'node.bottleneck', style: { 'border-width': 4, 'border-color': BOTTLENECK_COLOUR, 'border-style': 'double' } },
+    {
+      selector: 'node.header',
+      style: {
+        shape: 'round-rectangle',
+        width: COLUMN_WIDTH - 24,
+        height: 26,
+        'background-color': '#edf2f7',
+        'border-width': 1,
+        'border-color': '#cbd5e0',
+        label: 'data(label)',
+        'font-family': FONT,
+        'font-size': 12,
+        'font-weight': 'bold',
+        'text-valign': 'center',
+        'text-halign': 'center',
+        events: 'no',
+      },
+    },
+    {
+      selector: 'node.header.missing',
+      style: { 'border-style': 'dashed', 'border-color': BOTTLENECK_COLOUR, 'background-opacity': 0.3, color: '#9b2c2c' },
+    },
+    {
+      selector: 'edge',
+      style: {
+        width: 'mapData(w, 0, 1, 1, 8)',
+        'line-color': 'data(colour)',
+        'target-arrow-color': 'data(colour)',
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'curve-style': 'bezier',
+        opacity: 0.75,
+      },
+    },
+    { selector: 'edge.unvalued', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.bottleneck', style: { 'line-color': BOTTLENECK_COLOUR, 'target-arrow-color': BOTTLENECK_COLOUR, opacity: 1 } },
+    { selector: '.faded', style: { opacity: 0.18 } },
+    { selector: 'node.hl', style: { 'border-width': 5, 'border-color': SELECTED_COLOUR, 'z-index': 10 } },
+    { selector: 'edge.hl', style: { 'line-color': SELECTED_COLOUR, 'target-arrow-color': SELECTED_COLOUR, opacity: 1, 'z-index': 10 } },
+  ];
+}
+
+/** The graph's elements: a header per stage (missing ones marked), the actors, the links. */
+export function elementsOf(doc: ChainDoc, i18n: I18n): ElementDefinition[] {
+  const cols = columnsOf(doc);
+  const pos = presetPositions(cols);
+  const key = keyActors(doc);
+  const cut = bottlenecksOf(doc);
+  const weights = linkWeights(doc);
+  const els: ElementDefinition[] = [];
+  cols.columns.forEach((c, i) => {
+    els.push({
+      group: 'nodes',
+      data: { id: 'header:' + c.role, label: i18n.lookup(`vc.role.${c.role}`, c.role), role: c.role },
+      classes: 'header' + (c.missing ? ' missing' : ''),
+      position: { x: i * COLUMN_WIDTH, y: -ROW_HEIGHT },
+      selectable: false,
+      grabbable: false,
+    });
+  });
+  for (const a of doc.actors) {
+    const fn = functionOf(a.role);
+    els.push({
+      group: 'nodes',
+      data: { id: a.id, label: actorLabel(a, i18n), role: a.role, colour: FUNCTION_COLOURS[fn] },
+      classes: ['actor', fn, key.has(a.id) ? 'key' : '', cut.actors.has(a.id) ? 'bottleneck' : ''].filter(Boolean).join(' '),
+      position: { ...pos.get(a.id)! },
+    });
+  }
+  const ids = new Set(doc.actors.map((a) => a.id));
+  for (const l of doc.links) {
+    if (!ids.has(l.from) || !ids.has(l.to)) continue;
+    const flow = flowOf(l);
+    els.push({
+      group: 'edges',
+      data: { id: 'link:' + l.id, link: l.id, source: l.from, target: l.to, flow, w: weights.get(l.id) ?? 0, colour: FLOW_COLOURS[flow] ?? '#718096' },
+      classes: [(l.value_bdt ?? 0) > 0 ? '' : 'unvalued', cut.links.has(l.id) ? 'bottleneck' : ''].filter(Boolean).join(' '),
+    });
+  }
+  return els;
+}
+
+/** An actor's name in the interface language (the other one when it has none). */
+export function actorLabel(a: { name: string; name_bn: string; id: string }, i18n: I18n): string {
+  const bn = a.name_bn?.trim();
+  const en = a.name?.trim();
+  return (i18n.lang === 'bn' ? bn || en : en || bn) || a.id;
+}
+
+export interface GraphOptions {
+  onSelect(sel: Selected | null): void;
+  /** Cytoscape without a canvas (unit tests). */
+  headless?: boolean;
+}
+
+export class ChainGraph {
+  readonly cy: Core;
+  private doc: ChainDoc | null = null;
+  private layoutRun: cytoscape.Layouts | null = null;
+
+  constructor(
+    container: HTMLElement | undefined,
+    private readonly i18n: I18n,
+    private readonly opts: GraphOptions,
+  ) {
+    this.cy = cytoscape({
+      container: opts.headless ? undefined : container,
+      headless: opts.headless ?? false,
+      style: style(),
+      minZoom: 0.05,
+      maxZoom: 3,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+    });
+    this.cy.on('tap', 'node.actor', (e) => opts.onSelect({ kind: 'actor', id: e.target.id() }));
+    this.cy.on('tap', 'edge', (e) => opts.onSelect({ kind: 'link', id: e.target.data('link') }));
+    this.cy.on('tap', (e) => {
+      if (e.target === this.cy) opts.onSelect(null);
+    });
+  }
+
+  /**
+   * Draws a chain at its preset positions (resolving at once), then starts
+   * ELK for chains up to ELK_LIMIT actors; layoutDone resolves when that
+   * ends (at once when there is none).
+   */
+  render(doc: ChainDoc, opts: { elk?: boolean } = {}): { layoutDone: Promise<void> } {
+    this.doc = doc;
+    this.layoutRun?.stop();
+    this.cy.batch(() => {
+      this.cy.elements().remove();
+      this.cy.add(elementsOf(doc, this.i18n));
+    });
+    this.cy.fit(undefined, 24);
+    const useElk = (opts.elk ?? true) && doc.actors.length > 0 && doc.actors.length <= ELK_LIMIT;
+    if (!useElk) return { layoutDone: Promise.resolve() };
+    return { layoutDone: this.runElk() };
+  }
+
+  /** ELK's layered layout of the operators, one partition per stage; headers and band follow. */
+  private runElk(): Promise<void> {
+    const cy = this.cy;
+    const operators = cy.nodes('node.actor.operator');
+    const eles = operators.union(operators.edgesWith(operators));
+    const stageOf = new Map<string, number>();
+    columnsOf(this.doc!).columns.forEach((c, i) => c.actors.forEach((a) => stageOf.set(a.id, i)));
+    return new Promise<void>((resolve) => {
+      const layout = eles.layout({
+        name: 'elk',
+        fit: false,
+        animate: false,
+        nodeDimensionsIncludeLabels: false,
+        nodeLayoutOptions: (n: cytoscape.NodeSingular) => ({ 'elk.partitioning.partition': String(stageOf.get(n.id()) ?? 0) }),
+        elk: {
+          algorithm: 'layered',
+          'elk.direction': 'RIGHT',
+          'elk.partitioning.activate': 'true',
+          'elk.layered.spacing.nodeNodeBetweenLayers': String(COLUMN_WIDTH - 22),
+          'elk.spacing.nodeNode': String(ROW_HEIGHT - 22),
+          'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
+        },
+      } as cytoscape.LayoutOptions);
+      this.layoutRun = layout;
+      layout.one('layoutstop', () => {
+        if (this.layoutRun === layout) {
+          this.placeHeadersAndBand();
+          cy.fit(undefined, 24);
+        }
+        resolve();
+      });
+      layout.run();
+    });
+  }
+
+  /** After ELK: each header above its column, the band below the lowest operator. */
+  private placeHeadersAndBand(): void {
+    const cols = columnsOf(this.doc!);
+    const ops = this.cy.nodes('node.actor.operator');
+    if (ops.empty()) return;
+    const bb = ops.boundingBox({});
+    const xs: number[] = [];
+    cols.columns.forEach((c, i) => {
+      // An empty (missing) column stays between its neighbours.
+      if (!c.actors.length) {
+        xs[i] = NaN;
+        return;
+      }
+      const b = this.cy.nodes().filter((n) => n.data('role') === c.role && n.hasClass('actor')).boundingBox({});
+      xs[i] = b.x1 + b.w / 2;
+    });
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isNaN(xs[i])) continue;
+      const prev = xs.slice(0, i).reverse().find((x) => !Number.isNaN(x));
+      const next = xs.slice(i + 1).find((x) => !Number.isNaN(x));
+      xs[i] = prev !== undefined && next !== undefined ? (prev + next) / 2 : prev !== undefined ? prev + COLUMN_WIDTH : (next ?? 0) - COLUMN_WIDTH * (xs.slice(i + 1).findIndex((x) => !Number.isNaN(x)) + 1);
+    }
+    this.cy.batch(() => {
+      cols.columns.forEach((c, i) => this.cy.getElementById('header:' + c.role).position({ x: xs[i], y: bb.y1 - ROW_HEIGHT }));
+      const left = Math.min(...xs);
+      const perRow = Math.max(1, cols.columns.length);
+      cols.band.forEach((a, j) =>
+        this.cy.getElementById(a.id).position({ x: left + (j % perRow) * COLUMN_WIDTH, y: bb.y2 + ROW_HEIGHT * 1.5 + Math.floor(j / perRow) * ROW_HEIGHT }),
+      );
+    });
+  }
+
+  /** Lights up the selection (and its neighbourhood) and fades the rest; null clears. */
+  highlight(sel: Selected | null, near: { actors: Set<string>; links: Set<string> }): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements().removeClass('hl faded');
+      if (!sel) return;
+      cy.nodes('node.actor').forEach((n) => {
+        n.addClass(near.actors.has(n.id()) ? 'hl' : 'faded');
+      });
+      cy.edges().forEach((e) => {
+        e.addClass(near.links.has(e.data('link') as string) ? 'hl' : 'faded');
+      });
+    });
+    if (sel?.kind === 'actor') {
+      const n = cy.getElementById(sel.id);
+      if (n.nonempty() && !this.opts.headless) cy.animate({ center: { eles: n } }, { duration: 250 });
+    }
+  }
+
+  /** The ids of the lit actors and links (for tests and the e2e test). */
+  lit(): { actors: string[]; links: string[] } {
+    return {
+      actors: this.cy.nodes('node.hl').map((n) => n.id()),
+      links: this.cy.edges('edge.hl').map((e) => e.data('link') as string),
+    };
+  }
+
+  /** Names follow the interface language. */
+  relabel(): void {
+    if (!this.doc) return;
+    const byId = new Map(this.doc.actors.map((a) => [a.id, a]));
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((n) => {
+        if (n.hasClass('header')) n.data('label', this.i18n.lookup(`vc.role.${n.data('role')}` as MessageKey, n.data('role')));
+        else {
+          const a = byId.get(n.id());
+          if (a) n.data('label', actorLabel(a, this.i18n));
+        }
+      });
+    });
+  }
+
+  /** The whole graph as a PNG (white background, twice the screen's resolution). */
+  png(): Blob {
+    return this.cy.png({ output: 'blob', full: true, bg: '#ffffff', scale: 2 }) as unknown as Blob;
+  }
+
+  /** Whether Cytoscape draws nothing (unit tests). */
+  get headless(): boolean {
+    return this.opts.headless ?? false;
+  }
+
+  /** Tells Cytoscape its container changed size. */
+  resize(): void {
+    this.cy.resize();
+  }
+
+  destroy(): void {
+    this.layoutRun?.stop();
+    this.cy.destroy();
+  }
+}
