@@ -55,6 +55,8 @@ export interface Link {
   volume?: number;
   unit?: string;
   value_bdt?: number;
+  /** The store's name for value_bdt; fetchChain copies it there. */
+  value?: number;
   period?: string;
 }
 
@@ -147,6 +149,7 @@ export async function fetchChain(id: string, signal?: AbortSignal): Promise<Chai
   doc.actors ??= [];
   doc.links ??= [];
   doc.stages ??= [];
+  for (const l of doc.links) if (l.value_bdt === undefined && l.value !== undefined) l.value_bdt = l.value;
   return doc;
 }
 

@@ -157,6 +157,9 @@ export class ChainGraph {
   readonly cy: Core;
   private doc: ChainDoc | null = null;
   private layoutRun: cytoscape.Layouts | null = null;
+  /** ELK runs not yet ended. */
+  private layouts = 0;
+  private destroyed = false;
 
   constructor(
     container: HTMLElement | undefined,
@@ -187,7 +190,6 @@ export class ChainGraph {
    */
   render(doc: ChainDoc, opts: { elk?: boolean } = {}): { layoutDone: Promise<void> } {
     this.doc = doc;
-    this.layoutRun?.stop();
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(elementsOf(doc, this.i18n));
@@ -222,8 +224,10 @@ export class ChainGraph {
         },
       } as cytoscape.LayoutOptions);
       this.layoutRun = layout;
+      this.layouts++;
       layout.one('layoutstop', () => {
-        if (this.layoutRun === layout) {
+        this.layouts--;
+        if (this.layoutRun === layout && !this.destroyed) {
           this.placeHeadersAndBand();
           cy.fit(undefined, 24);
         }
@@ -322,8 +326,14 @@ export class ChainGraph {
     this.cy.resize();
   }
 
+  /**
+   * Destroys the graph. ELK cannot be stopped once it runs (its result is
+   * applied when its promise settles), so a graph with a layout out is
+   * destroyed when that layout ends.
+   */
   destroy(): void {
-    this.layoutRun?.stop();
-    this.cy.destroy();
+    this.destroyed = true;
+    if (this.layouts > 0) this.layoutRun!.one('layoutstop', () => this.cy.destroy());
+    else this.cy.destroy();
   }
 }

@@ -56,7 +56,9 @@ export class ChainSankey {
       ...n,
       label: n.id.startsWith('stage:') ? this.i18n.lookup(`vc.role.${n.role}` as MessageKey, n.role) : actorLabel(byId.get(n.id)!, this.i18n),
     }));
-    const columns = Math.max(1, ...nodes.map((n) => n.column)) + 1;
+    // d3-sankey wants no empty column: number the columns in use 0, 1, 2 …
+    const used = [...new Set(nodes.map((n) => n.column))].sort((a, b) => a - b);
+    for (const n of nodes) n.column = used.indexOf(n.column);
     const w = Math.max(200, width);
     const h = Math.max(120, height);
     const layout = sankey<Node, LinkDatum>()
@@ -69,7 +71,6 @@ export class ChainSankey {
         [w - 4, h - 6],
       ]);
     const graph: SankeyGraph<Node, LinkDatum> = layout({ nodes: nodes.map((n) => ({ ...n })), links: input.links.map((l) => ({ ...l })) });
-    void columns;
     const svgEl = document.createElementNS(SVG_NS, 'svg');
     svgEl.setAttribute('viewBox', `0 0 ${w} ${h}`);
     svgEl.setAttribute('width', String(w));
