@@ -155,3 +155,13 @@ describe('map flows', () => {
     expect(pts.features.find((f) => f.properties!.id === 'mfi')!.properties).toMatchObject({ key: false, fn: 'supporter' });
   });
 });
+
+describe('bottleneck links', () => {
+  it('marks every goods link between the ends the analysis names', () => {
+    const doc = chain();
+    doc.links.push({ id: 'l8b', from: 'dhaka', to: 'shop', flow: 'goods', product: 'sandals', volume: 10, unit: 'pairs' });
+    doc.links.push({ id: 'l8m', from: 'dhaka', to: 'shop', flow: 'money', value_bdt: 10 });
+    doc.analysis.bottlenecks = [{ kind: 'link', id: 'l8', from: 'dhaka', to: 'shop', producers_cut: 3 }];
+    expect([...bottlenecksOf(doc).links].sort()).toEqual(['l8', 'l8b']);
+  });
+});

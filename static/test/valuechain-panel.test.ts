@@ -183,3 +183,10 @@ describe('actor and link panel', () => {
     expect(parseAmount('ten')).toBeNaN();
   });
 });
+
+describe('link body', () => {
+  it('sends the value in taka as the store’s "value" field', async () => {
+    const { linkBody } = await import('../src/views/valuechain/api');
+    expect(linkBody({ from: 'a', to: 'b', flow: 'goods', value_bdt: 5 })).toEqual({ from: 'a', to: 'b', flow: 'goods', value: 5 });
+  });
+});

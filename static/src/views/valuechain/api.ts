@@ -55,7 +55,7 @@ export interface Link {
   volume?: number;
   unit?: string;
   value_bdt?: number;
-  /** The store's name for value_bdt; fetchChain copies it there. */
+  /** The store's name for value_bdt (the API sends this); fetchChain copies it there. */
   value?: number;
   period?: string;
 }
@@ -86,6 +86,9 @@ export interface StageAnalysis {
 export interface Bottleneck {
   kind: 'actor' | 'link';
   id: string;
+  /** A link bottleneck's ends: every goods link between them is the bottleneck. */
+  from?: string;
+  to?: string;
   producers_cut: number;
 }
 
@@ -149,7 +152,7 @@ export async function fetchChain(id: string, signal?: AbortSignal): Promise<Chai
   doc.actors ??= [];
   doc.links ??= [];
   doc.stages ??= [];
-  for (const l of doc.links) if (l.value_bdt === undefined && l.value !== undefined) l.value_bdt = l.value;
+  doc.links.forEach(linkOf);
   return doc;
 }
 
@@ -172,12 +175,24 @@ export async function deleteActor(chain: string, id: string, token: string): Pro
   await call(`${chainPath(chain)}/actors/${encodeURIComponent(id)}`, { method: 'DELETE', token });
 }
 
+/** A link as the store reads it: the value in taka is "value" there. */
+export function linkBody(link: LinkInput): Record<string, unknown> {
+  const { value_bdt, value, ...rest } = link;
+  return { ...rest, value: value_bdt ?? value ?? 0 };
+}
+
+/** A link as the server answered it, with value_bdt set. */
+function linkOf(l: Link): Link {
+  if (l.value_bdt === undefined) l.value_bdt = l.value ?? 0;
+  return l;
+}
+
 export async function createLink(chain: string, link: LinkInput, token: string): Promise<Link> {
-  return (await call(chainPath(chain) + '/links', { method: 'POST', json: link, token })).json() as Promise<Link>;
+  return linkOf(await (await call(chainPath(chain) + '/links', { method: 'POST', json: linkBody(link), token })).json());
 }
 
 export async function updateLink(chain: string, id: string, link: LinkInput, token: string): Promise<Link> {
-  return (await call(`${chainPath(chain)}/links/${encodeURIComponent(id)}`, { method: 'PUT', json: link, token })).json() as Promise<Link>;
+  return linkOf(await (await call(`${chainPath(chain)}/links/${encodeURIComponent(id)}`, { method: 'PUT', json: linkBody(link), token })).json());
 }
 
 export async function deleteLink(chain: string, id: string, token: string): Promise<void> {

@@ -127,10 +127,18 @@ export function keyActors(doc: Pick<ChainDoc, 'analysis'>, max = 5): Set<string>
 }
 
 /** The actors and links that cut off at least one producer from the end markets. */
-export function bottlenecksOf(doc: Pick<ChainDoc, 'analysis'>): { actors: Set<string>; links: Set<string> } {
+export function bottlenecksOf(doc: Pick<ChainDoc, 'analysis'> & Partial<Pick<ChainDoc, 'links'>>): { actors: Set<string>; links: Set<string> } {
   const actors = new Set<string>();
   const links = new Set<string>();
-  for (const b of doc.analysis?.bottlenecks ?? []) (b.kind === 'link' ? links : actors).add(b.id);
+  for (const b of doc.analysis?.bottlenecks ?? []) {
+    if (b.kind !== 'link') {
+      actors.add(b.id);
+      continue;
+    }
+    links.add(b.id);
+    // The analysis merges parallel goods links; each of them is the bottleneck.
+    if (b.from && b.to) for (const l of doc.links ?? []) if (l.from === b.from && l.to === b.to && flowOf(l) === 'goods') links.add(l.id);
+  }
   return { actors, links };
 }
 
