@@ -27,6 +27,9 @@ type Event struct {
 const (
 	EventEnterprisesChanged = "enterprises.changed" // a write created, updated or deleted enterprises
 	EventImportProgress     = "import.progress"     // transient: an import's counts while it runs
+	// EventValuechainsChanged: a write created, changed or deleted a value
+	// chain (payload valuechain.ChainChange: action, chain id, sector).
+	EventValuechainsChanged = "valuechains.changed"
 )
 
 // EnterpriseChange is the payload of EventEnterprisesChanged: what one

@@ -91,3 +91,9 @@ func TestAggregateConformance(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
+
+func TestValuechainConformance(t *testing.T) {
+	storetest.RunValuechains(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

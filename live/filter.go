@@ -15,6 +15,7 @@ const (
 	TopicImports     = "imports"     // guccho.EventImportProgress (transient; names files, so editors only)
 	TopicAdmin       = "admin"       // guccho.EventBoundariesReplaced
 	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
+	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
 )
 
 // topics is a set of topics as bits.
@@ -25,13 +26,14 @@ const (
 	topicImports
 	topicAdmin
 	topicClusters
+	topicValuechains
 )
 
 // topicNames lists the topics in the order messages name them.
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicValuechains, topicValuechains}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -45,6 +47,8 @@ func topicOf(eventType string) topics {
 		return topicAdmin
 	case strings.HasPrefix(eventType, "cluster"):
 		return topicClusters
+	case eventType == guccho.EventValuechainsChanged:
+		return topicValuechains
 	}
 	return 0
 }

@@ -49,3 +49,7 @@ func TestEventConformance(t *testing.T) {
 func TestAggregateConformance(t *testing.T) {
 	storetest.RunAggregates(t, func(t *testing.T) store.Store { return open(t) })
 }
+
+func TestValuechainConformance(t *testing.T) {
+	storetest.RunValuechains(t, func(t *testing.T) store.Store { return open(t) })
+}

@@ -182,6 +182,7 @@ func (s *Server) routes() {
 		api.Handle("/imports/{id}/failures.csv", readOnly(s.requireWriter(s.handleImportFailures)))
 	}
 	s.statsRoutes(api)
+	s.valuechainRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()

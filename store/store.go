@@ -15,10 +15,12 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/tiles"
+	"github.com/guccho/guccho/valuechain"
 )
 
 // Store is a whole Guccho store: boundaries (geo.Store), tiles
-// (tiles.Source), enterprises and imports, API tokens, and the event log.
+// (tiles.Source), enterprises and imports, API tokens, the event log, and
+// value chains (valuechain.Store).
 // Each implementation checks it at compile time:
 //
 //	var _ store.Store = (*Store)(nil)
@@ -30,6 +32,7 @@ type Store interface {
 	guccho.EnterpriseStore
 	guccho.TokenStore
 	guccho.EventStore
+	valuechain.Store
 	// BoundariesVersion changes whenever the boundary set is replaced.
 	BoundariesVersion() string
 	// DataVersion changes whenever the data behind the tile layer named

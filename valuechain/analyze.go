@@ -31,47 +31,54 @@ type Options struct {
 }
 
 // Analysis is what Analyze finds in a chain.
+//
+// It encodes as JSON with snake_case names (the API's analysis object);
+// figures that are unknown (NaN) encode as null.
 type Analysis struct {
-	Actors []ActorStats // one per actor, in graph order
-	Stages []StageStats // one per operator stage, from inputs to end markets
+	Actors []ActorStats `json:"actors"` // one per actor, in graph order
+	Stages []StageStats `json:"stages"` // one per operator stage, from inputs to end markets
 	// Missing lists the operator stages with no actor in the chain.
-	Missing []Role
+	Missing []Role `json:"missing"`
 	// Producers counts producers; Connected those with a path of goods
 	// links to an end market (a retailer or an exporter).
-	Producers, Connected int
+	Producers int `json:"producers"`
+	Connected int `json:"connected"`
 	// Bottlenecks are the actors and goods links whose removal cuts
 	// connected producers off from every end market, most producers cut
 	// first, then actors before links, then by id.
-	Bottlenecks []Bottleneck
+	Bottlenecks []Bottleneck `json:"bottlenecks"`
 	// Pivots is the number of sampled sources behind Betweenness; 0 when it
 	// is exact.
-	Pivots int
+	Pivots int `json:"pivots"`
 }
 
 // ActorStats are one actor's figures. The network is directed (from → to)
 // over the links of Options.Flows, with the links between one ordered pair
 // of actors merged into one edge; n is the number of actors.
 type ActorStats struct {
-	ID    string
-	Role  Role
-	Stage int // Role.Stage(): 1..7 for operators, 0 otherwise
+	ID    string `json:"id"`
+	Role  Role   `json:"role"`
+	Stage int    `json:"stage"` // Role.Stage(): 1..7 for operators, 0 otherwise
 	// In and Out count the distinct actors linked to and from this one.
-	In, Out int
+	In  int `json:"in_degree"`
+	Out int `json:"out_degree"`
 	// Degree is (In+Out)/(n−1), networkx's degree_centrality of a DiGraph.
-	Degree float64
+	Degree float64 `json:"degree_centrality"`
 	// Betweenness is Σ_{s≠v≠t} σ_st(v)/σ_st over ordered pairs (directed,
 	// unnormalised); BetweennessNorm divides it by (n−1)(n−2), as networkx
 	// does with normalized=True for a DiGraph.
-	Betweenness, BetweennessNorm float64
+	Betweenness     float64 `json:"betweenness"`
+	BetweennessNorm float64 `json:"betweenness_normalized"`
 	// CutsOff counts the other producers that lose every path of goods to
 	// an end market when this actor is removed (see Bottleneck).
-	CutsOff int
+	CutsOff int `json:"cuts_off_producers"`
 }
 
 // StageStats are the goods flows of one operator stage. Values are taka
 // (BDT) as given on the links; links without a value count in
 // Unvalued, so a reader knows how partial the totals are.
 type StageStats struct {
+	Stage  int // Role.Stage(), 1..7
 	Role   Role
 	Actors int
 	// Sold and Bought are the values of goods links out of and into actors
@@ -102,8 +109,9 @@ type StageStats struct {
 
 // Volume is a total volume of one product in one unit.
 type Volume struct {
-	Product, Unit string
-	Volume        float64
+	Product string  `json:"product"`
+	Unit    string  `json:"unit"`
+	Volume  float64 `json:"volume"`
 }
 
 // Bottleneck is an actor or a goods link whose removal leaves some
@@ -116,9 +124,13 @@ type Volume struct {
 // This is the directed form of articulation points and bridges, restricted
 // to producer → end-market paths. End markets themselves count: a single
 // retailer that all goods reach is a bottleneck.
+//
+// It encodes as JSON as {"kind": "actor" or "link", "id": the actor's or
+// link's id, "from", "to" (links only), "producers_cut"}.
 type Bottleneck struct {
 	Actor    string // the actor, or "" for a link
 	From, To string // the link, or "" for an actor
+	Link     string // the link's ID (the first goods link from From to To)
 	CutsOff  int    // producers cut off
 }
 
@@ -331,7 +343,7 @@ func (g *Graph) stages() []StageStats {
 	bought := make([]float64, len(g.actors))
 	valuedSale := make([]bool, len(g.actors))
 	for i, r := range roles {
-		st[i].Role = r
+		st[i].Role, st[i].Stage = r, i+1
 		vols[i] = map[vkey]float64{}
 	}
 	for _, a := range g.actors {
@@ -536,7 +548,14 @@ func (g *Graph) bottlenecks(a *Analysis) {
 			}
 		}
 		if ok && only >= 0 {
-			a.Bottlenecks = append(a.Bottlenecks, Bottleneck{From: g.actors[u].ID, To: g.actors[only].ID, CutsOff: prods[u]})
+			b := Bottleneck{From: g.actors[u].ID, To: g.actors[only].ID, CutsOff: prods[u]}
+			for _, li := range g.out[u] {
+				if l := g.links[li]; l.Flow == Goods && l.To == b.To {
+					b.Link = l.ID
+					break
+				}
+			}
+			a.Bottlenecks = append(a.Bottlenecks, b)
 		}
 	}
 	sort.SliceStable(a.Bottlenecks, func(i, j int) bool {

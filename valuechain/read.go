@@ -55,8 +55,8 @@ func (b BadRows) Error() string {
 // Actor and link columns. Names are matched after trimming and folding to
 // lower case; other columns are ignored.
 var (
-	actorColumns = []string{"id", "name", "name_bn", "role", "sector", "enterprise_id", "admin", "location"}
-	linkColumns  = []string{"from", "to", "flow", "product", "volume", "unit", "value", "period"}
+	actorColumns = []string{"id", "name", "name_bn", "role", "sector", "enterprise_id", "admin", "location", "lon", "lat"}
+	linkColumns  = []string{"id", "from", "to", "flow", "product", "volume", "unit", "value", "period"}
 )
 
 // Read reads a chain's actors and links and returns the validated Graph,
@@ -66,9 +66,10 @@ var (
 // whose keys are the column names, numbers as numbers or text.
 //
 // Actors have the columns id, role (required), name, name_bn, sector,
-// enterprise_id, admin (a P-code) and location; links from, to, flow
-// (required), product, volume, unit, value (taka) and period. Volume and
-// value are numbers ≥ 0; blank means unknown (0).
+// enterprise_id, admin (a P-code), location, lon and lat (degrees); links
+// from, to, flow (required), id, product, volume, unit, value (taka) and
+// period. Volume and value are numbers ≥ 0; blank means unknown (0). Links
+// without an id get a derived one (LinkIDs).
 //
 // A missing required column or an unreadable file is an EINVALID error
 // naming the file. Otherwise every bad row, of both files, is collected —
@@ -91,11 +92,21 @@ func Read(actors, links File) (*Graph, error) {
 		v := r.Values
 		as[i] = Actor{ID: v["id"], Name: v["name"], NameBN: v["name_bn"], Role: Role(strings.ToLower(v["role"])),
 			Sector: v["sector"], EnterpriseID: v["enterprise_id"], Admin: v["admin"], Location: v["location"]}
+		for _, f := range []struct {
+			col string
+			dst *float64
+		}{{"lon", &as[i].Lon}, {"lat", &as[i].Lat}} {
+			x, err := parseNumber(v[f.col])
+			if err != nil {
+				bad = append(bad, BadRow{actors.Name, guccho.RowError{Row: r.Number, Field: f.col, Reason: err.Error()}})
+			}
+			*f.dst = x
+		}
 	}
 	ls := make([]Link, len(lrows))
 	for i, r := range lrows {
 		v := r.Values
-		ls[i] = Link{From: v["from"], To: v["to"], Flow: Flow(strings.ToLower(v["flow"])), Product: v["product"],
+		ls[i] = Link{ID: v["id"], From: v["from"], To: v["to"], Flow: Flow(strings.ToLower(v["flow"])), Product: v["product"],
 			Unit: v["unit"], Period: v["period"]}
 		for _, f := range []struct {
 			col string

@@ -105,11 +105,15 @@ func (r Role) EndMarket() bool { return r == Retailer || r == Exporter }
 // Chain is the scope of one value chain: a sector around a cluster or in an
 // admin area. Either Cluster or Admin (or both) may be set.
 type Chain struct {
-	ID      string `json:"id"`
-	Name    string `json:"name,omitempty"`
+	ID      string `json:"id"`                // letters, digits, '-', '_' or '.'; see Chain.Validate
+	Name    string `json:"name,omitempty"`    // English (Latin script)
+	NameBN  string `json:"name_bn,omitempty"` // Bangla
 	Sector  string `json:"sector"`            // sector code from the catalogue (data/sectors.json)
 	Cluster string `json:"cluster,omitempty"` // id of the cluster the chain is built around
 	Admin   string `json:"admin,omitempty"`   // P-code of the admin area it covers
+	// Synthetic marks made-up chains (the demo's), so no one mistakes them
+	// for surveyed ones.
+	Synthetic bool `json:"synthetic"`
 }
 
 // Actor is one participant of a value chain.
@@ -122,7 +126,20 @@ type Actor struct {
 	EnterpriseID string `json:"enterprise_id,omitempty"` // when the actor is a surveyed enterprise
 	Admin        string `json:"admin,omitempty"`         // P-code of the unit it works in
 	Location     string `json:"location,omitempty"`      // place as written, when no P-code is known
+	// Lon and Lat place the actor on the map (degrees, WGS 84), for drawing
+	// flows; both 0 when it is not placed. A placed actor lies inside
+	// Bangladesh's extent (see Extent), end markets abroad included: place
+	// an exporter at its port.
+	Lon float64 `json:"lon,omitempty"`
+	Lat float64 `json:"lat,omitempty"`
 }
+
+// Extent is the west, south, east and north bound (degrees) that placed
+// actors must lie in: Bangladesh with a small margin.
+var Extent = [4]float64{88.0, 20.5, 92.8, 26.7}
+
+// Placed reports whether the actor has a map location.
+func (a Actor) Placed() bool { return a.Lon != 0 || a.Lat != 0 }
 
 // Link is a flow from one actor to another. Goods and services flow from
 // seller to buyer, money from payer to payee. Volume is in Unit (tonnes,
@@ -130,6 +147,10 @@ type Actor struct {
 // month "2024-03", or a range "2024-01/2024-06"; "" means per year). Zero
 // means unknown.
 type Link struct {
+	// ID names the link within its chain (letters, digits, '-', '_', '.').
+	// Blank IDs are derived from From, To, Flow, Product and Period (see
+	// LinkIDs), so the same link keeps the same ID across imports.
+	ID      string  `json:"id"`
 	From    string  `json:"from"`
 	To      string  `json:"to"`
 	Flow    Flow    `json:"flow"`
@@ -181,6 +202,26 @@ func Check(actors []Actor, links []Link) []Problem {
 		}
 		if a.Role.Function() == "" {
 			bad("role", "unknown role %q (one of %s)", a.Role, roleList())
+		}
+		if bad2 := checkPlace(a.Lon, a.Lat); bad2 != "" {
+			field := "lon"
+			if a.Lon >= Extent[0] && a.Lon <= Extent[2] {
+				field = "lat"
+			}
+			bad(field, "%s", bad2)
+		}
+	}
+	linkIDs := make(map[string]int, len(links))
+	for i, l := range links {
+		if l.ID == "" {
+			continue
+		}
+		if !validID(l.ID) {
+			ps = append(ps, Problem{Link: true, Index: i, Field: "id", Reason: fmt.Sprintf("%q: use letters, digits, '-', '_' or '.' (at most 64)", l.ID)})
+		} else if j, dup := linkIDs[l.ID]; dup {
+			ps = append(ps, Problem{Link: true, Index: i, Field: "id", Reason: fmt.Sprintf("duplicate id %q (link %d has it)", l.ID, j+1)})
+		} else {
+			linkIDs[l.ID] = i
 		}
 	}
 	type flowKey struct {
@@ -244,7 +285,8 @@ func roleList() string {
 
 // NewGraph validates actors and links (see Check) and indexes them. The
 // error is EINVALID and names the first problem's actor or link and field.
-// The graph keeps the slices; the caller must not change them afterwards.
+// Links without an ID get their derived one (LinkIDs), in place. The graph
+// keeps the slices; the caller must not change them afterwards.
 func NewGraph(actors []Actor, links []Link) (*Graph, error) {
 	if ps := Check(actors, links); len(ps) > 0 {
 		p := ps[0]
@@ -253,6 +295,9 @@ func NewGraph(actors []Actor, links []Link) (*Graph, error) {
 			return nil, guccho.Errorf(guccho.EINVALID, "link %d (%s → %s): field %q: %s", p.Index+1, l.From, l.To, p.Field, p.Reason)
 		}
 		return nil, guccho.Errorf(guccho.EINVALID, "actor %d (%s): field %q: %s", p.Index+1, actors[p.Index].ID, p.Field, p.Reason)
+	}
+	for i, id := range LinkIDs(links) {
+		links[i].ID = id
 	}
 	g := &Graph{actors: actors, links: links, index: make(map[string]int, len(actors)),
 		out: make([][]int32, len(actors)), in: make([][]int32, len(actors))}
