@@ -7,7 +7,10 @@ import {
   keyActors,
   linkWeights,
   neighbourhood,
+  presetLayout,
   presetPositions,
+  rowsPerColumn,
+  SUB_WIDTH,
   sankeyInput,
   BAND_GAP,
   ROW_HEIGHT,
@@ -41,6 +44,31 @@ describe('stage columns', () => {
     const deepest = 3 * ROW_HEIGHT;
     expect(pos.get('mfi')!.y).toBe(deepest + BAND_GAP);
     expect(pos.get('w3')!.y).toBeLessThan(pos.get('mfi')!.y);
+  });
+});
+
+describe('large columns', () => {
+  it('wrap into sub-columns so a 2,000-actor graph is wider than high', () => {
+    const doc = generatedChain(2000);
+    const rows = rowsPerColumn(2000);
+    expect(rows).toBeGreaterThan(12);
+    const { positions, centres } = presetLayout(columnsOf(doc));
+    const producers = doc.actors.filter((a) => a.role === 'producer').map((a) => positions.get(a.id)!);
+    expect(new Set(producers.map((p) => p.y)).size).toBe(rows);
+    expect(new Set(producers.map((p) => p.x)).size).toBe(Math.ceil(producers.length / rows));
+    const xs = [...positions.values()].map((p) => p.x);
+    const ys = [...positions.values()].map((p) => p.y);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(Math.max(...ys) - Math.min(...ys));
+    // Columns follow each other: the collectors start after the last producer sub-column.
+    const firstCollector = positions.get('collector-0')!.x;
+    expect(firstCollector).toBeGreaterThan(Math.max(...producers.map((p) => p.x)));
+    expect(centres[1]).toBeCloseTo((Math.min(...producers.map((p) => p.x)) + Math.max(...producers.map((p) => p.x))) / 2);
+    expect(SUB_WIDTH).toBeGreaterThan(0);
+  });
+
+  it('leave small chains one sub-column per stage', () => {
+    const { positions } = presetLayout(columnsOf(chain()));
+    expect(positions.get('w1')!.x).toBe(positions.get('w3')!.x);
   });
 });
 

@@ -22,7 +22,7 @@ import {
   functionOf,
   keyActors,
   linkWeights,
-  presetPositions,
+  presetLayout,
   ROW_HEIGHT,
   SELECTED_COLOUR,
   type Selected,
@@ -32,8 +32,11 @@ cytoscape.use(elk);
 
 /** Above this many actors the graph keeps the preset column layout (ELK would take seconds). */
 export const ELK_LIMIT = 600;
+/** Above this many actors the graph is drawn more cheaply (no labels when zoomed out, straight links). */
+const LARGE = 300;
 
-const FONT = "system-ui, 'Noto Sans Bengali', 'Hind Siliguri', 'Nirmala UI', 'Vrinda', sans-serif";
+/** Cytoscape refuses quoted family names; these have none to quote. */
+const FONT = 'system-ui, Noto Sans Bengali, Hind Siliguri, Nirmala UI, Vrinda, sans-serif';
 
 function style(): StylesheetJson {
   return [
@@ -45,7 +48,7 @@ function style(): StylesheetJson {
         'background-color': 'data(colour)',
         label: 'data(label)',
         'font-family': FONT,
-        'font-size': 11,
+        'font-size': 16,
         color: '#1a202c',
         'text-valign': 'bottom',
         'text-margin-y': 3,
@@ -53,7 +56,6 @@ function style(): StylesheetJson {
         'text-max-width': `${COLUMN_WIDTH - 30}px`,
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.7,
-        'min-zoomed-font-size': 6,
       },
     },
     { selector: 'node.key', style: { width: 34, height: 34, 'border-width': 3, 'border-color': '#1a202c' } },
@@ -63,13 +65,15 @@ function style(): StylesheetJson {
       style: {
         shape: 'round-rectangle',
         width: COLUMN_WIDTH - 24,
-        height: 26,
+        height: 30,
+        'text-wrap': 'ellipsis',
+        'text-max-width': `${COLUMN_WIDTH - 30}px`,
         'background-color': '#edf2f7',
         'border-width': 1,
         'border-color': '#cbd5e0',
         label: 'data(label)',
         'font-family': FONT,
-        'font-size': 12,
+        'font-size': 15,
         'font-weight': 'bold',
         'text-valign': 'center',
         'text-halign': 'center',
@@ -103,7 +107,8 @@ function style(): StylesheetJson {
 /** The graph's elements: a header per stage (missing ones marked), the actors, the links. */
 export function elementsOf(doc: ChainDoc, i18n: I18n): ElementDefinition[] {
   const cols = columnsOf(doc);
-  const pos = presetPositions(cols);
+  const preset = presetLayout(cols);
+  const pos = preset.positions;
   const key = keyActors(doc);
   const cut = bottlenecksOf(doc);
   const weights = linkWeights(doc);
@@ -113,7 +118,7 @@ export function elementsOf(doc: ChainDoc, i18n: I18n): ElementDefinition[] {
       group: 'nodes',
       data: { id: 'header:' + c.role, label: i18n.lookup(`vc.role.${c.role}`, c.role), role: c.role },
       classes: 'header' + (c.missing ? ' missing' : ''),
-      position: { x: i * COLUMN_WIDTH, y: -ROW_HEIGHT },
+      position: { x: preset.centres[i], y: -ROW_HEIGHT },
       selectable: false,
       grabbable: false,
     });
@@ -172,9 +177,9 @@ export class ChainGraph {
       style: style(),
       minZoom: 0.05,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
+      textureOnViewport: true,
     });
     this.cy.on('tap', 'node.actor', (e) => opts.onSelect({ kind: 'actor', id: e.target.id() }));
     this.cy.on('tap', 'edge', (e) => opts.onSelect({ kind: 'link', id: e.target.data('link') }));
@@ -190,6 +195,17 @@ export class ChainGraph {
    */
   render(doc: ChainDoc, opts: { elk?: boolean } = {}): { layoutDone: Promise<void> } {
     this.doc = doc;
+    // The container may have moved since the last drawing (the pane's head filled in): clicks must hit.
+    this.cy.resize();
+    // Large chains: no labels when zoomed out, straight links (cheaper to draw than curves).
+    const large = doc.actors.length > LARGE;
+    // (A headless graph has no style.)
+    (this.cy.style() as cytoscape.Style | undefined)
+      ?.selector('node.actor')
+      .style({ 'min-zoomed-font-size': large ? 8 : 0 })
+      .selector('edge')
+      .style({ 'curve-style': large ? 'straight' : 'bezier' })
+      .update();
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(elementsOf(doc, this.i18n));
@@ -228,6 +244,7 @@ export class ChainGraph {
       layout.one('layoutstop', () => {
         this.layouts--;
         if (this.layoutRun === layout && !this.destroyed) {
+          this.cy.resize();
           this.placeHeadersAndBand();
           cy.fit(undefined, 24);
         }
@@ -237,35 +254,21 @@ export class ChainGraph {
     });
   }
 
-  /** After ELK: each header above its column, the band below the lowest operator. */
+  /**
+   * After ELK: ELK ordered the actors within their stages (fewer crossings);
+   * each stage goes back to its own column, so missing stages stay empty
+   * columns; the band goes below the lowest operator.
+   */
   private placeHeadersAndBand(): void {
     const cols = columnsOf(this.doc!);
-    const ops = this.cy.nodes('node.actor.operator');
-    if (ops.empty()) return;
-    const bb = ops.boundingBox({});
-    const xs: number[] = [];
-    cols.columns.forEach((c, i) => {
-      // An empty (missing) column stays between its neighbours.
-      if (!c.actors.length) {
-        xs[i] = NaN;
-        return;
-      }
-      const b = this.cy.nodes().filter((n) => n.data('role') === c.role && n.hasClass('actor')).boundingBox({});
-      xs[i] = b.x1 + b.w / 2;
-    });
-    for (let i = 0; i < xs.length; i++) {
-      if (!Number.isNaN(xs[i])) continue;
-      const prev = xs.slice(0, i).reverse().find((x) => !Number.isNaN(x));
-      const next = xs.slice(i + 1).find((x) => !Number.isNaN(x));
-      xs[i] = prev !== undefined && next !== undefined ? (prev + next) / 2 : prev !== undefined ? prev + COLUMN_WIDTH : (next ?? 0) - COLUMN_WIDTH * (xs.slice(i + 1).findIndex((x) => !Number.isNaN(x)) + 1);
-    }
+    if (this.cy.nodes('node.actor.operator').empty()) return;
+    // ELK's order within each stage, top to bottom, laid out as the preset is.
+    const y = (id: string) => this.cy.getElementById(id).position('y');
+    for (const c of cols.columns) c.actors.sort((a, b) => y(a.id) - y(b.id));
+    const preset = presetLayout(cols);
     this.cy.batch(() => {
-      cols.columns.forEach((c, i) => this.cy.getElementById('header:' + c.role).position({ x: xs[i], y: bb.y1 - ROW_HEIGHT }));
-      const left = Math.min(...xs);
-      const perRow = Math.max(1, cols.columns.length);
-      cols.band.forEach((a, j) =>
-        this.cy.getElementById(a.id).position({ x: left + (j % perRow) * COLUMN_WIDTH, y: bb.y2 + ROW_HEIGHT * 1.5 + Math.floor(j / perRow) * ROW_HEIGHT }),
-      );
+      for (const [id, p] of preset.positions) this.cy.getElementById(id).position(p);
+      cols.columns.forEach((c, i) => this.cy.getElementById('header:' + c.role).position({ x: preset.centres[i], y: -ROW_HEIGHT }));
     });
   }
 
@@ -284,7 +287,10 @@ export class ChainGraph {
     });
     if (sel?.kind === 'actor') {
       const n = cy.getElementById(sel.id);
-      if (n.nonempty() && !this.opts.headless) cy.animate({ center: { eles: n } }, { duration: 250 });
+      const e = cy.extent();
+      const p = n.nonempty() ? n.position() : null;
+      // Brings the actor into view when it is outside it.
+      if (p && !this.opts.headless && (p.x < e.x1 || p.x > e.x2 || p.y < e.y1 || p.y > e.y2)) cy.animate({ center: { eles: n } }, { duration: 250 });
     }
   }
 

@@ -85,34 +85,63 @@ export function columnsOf(doc: Pick<ChainDoc, 'actors' | 'stages'>): Columns {
   return { columns, band };
 }
 
-export const COLUMN_WIDTH = 220;
+export const COLUMN_WIDTH = 150;
 export const ROW_HEIGHT = 56;
+/** The step between the sub-columns of a stage with more actors than rows. */
+export const SUB_WIDTH = 40;
 /** Space between the deepest column and the band. */
 export const BAND_GAP = 110;
+/** The fewest rows a column has before it wraps. */
+export const MIN_ROWS = 12;
 
-/**
- * Positions for the first drawing: each stage a column (left to right),
- * its actors one under the other, centred on the row axis; the band of
- * supporters and enablers in rows below the deepest column, spread over
- * the columns' width. Drawing these needs no layout algorithm, so the graph
- * shows at once; ELK refines it afterwards.
- */
-export function presetPositions(cols: Columns): Map<string, { x: number; y: number }> {
-  const pos = new Map<string, { x: number; y: number }>();
-  const deepest = Math.max(1, ...cols.columns.map((c) => c.actors.length));
-  cols.columns.forEach((c, i) => {
-    const top = ((deepest - c.actors.length) * ROW_HEIGHT) / 2;
-    c.actors.forEach((a, j) => pos.set(a.id, { x: i * COLUMN_WIDTH, y: top + j * ROW_HEIGHT }));
-  });
-  const perRow = Math.max(1, cols.columns.length);
-  const bandTop = deepest * ROW_HEIGHT + BAND_GAP;
-  cols.band.forEach((a, j) => pos.set(a.id, { x: (j % perRow) * COLUMN_WIDTH, y: bandTop + Math.floor(j / perRow) * ROW_HEIGHT }));
-  return pos;
+/** Where the first drawing puts every actor, and the centre of each stage column. */
+export interface Preset {
+  positions: Map<string, { x: number; y: number }>;
+  centres: number[];
+  /** The y of the lowest row of operators. */
+  bottom: number;
 }
 
-/** The x of each column's centre in presetPositions, for the column headers. */
-export function columnX(index: number): number {
-  return index * COLUMN_WIDTH;
+/**
+ * The rows a column has before it wraps into sub-columns: enough that the
+ * whole graph is about twice as wide as high, never fewer than MIN_ROWS.
+ */
+export function rowsPerColumn(actors: number): number {
+  return Math.max(MIN_ROWS, Math.ceil(Math.sqrt((actors * SUB_WIDTH) / (2 * ROW_HEIGHT))));
+}
+
+/**
+ * The first drawing, without a layout algorithm (so the graph shows at
+ * once, even for thousands of actors): each stage a column, left to right,
+ * its actors one under the other in the order given, centred on the row
+ * axis; a stage with more actors than rowsPerColumn wraps into sub-columns
+ * SUB_WIDTH apart. Supporters and enablers go in rows below the deepest
+ * column, spread over the columns' width.
+ */
+export function presetLayout(cols: Columns): Preset {
+  const positions = new Map<string, { x: number; y: number }>();
+  const operators = cols.columns.reduce((n, c) => n + c.actors.length, 0);
+  const rows = rowsPerColumn(operators);
+  const deepest = Math.max(1, ...cols.columns.map((c) => Math.min(rows, c.actors.length)));
+  const centres: number[] = [];
+  let left = 0;
+  for (const c of cols.columns) {
+    const subs = Math.max(1, Math.ceil(c.actors.length / rows));
+    const height = Math.min(rows, c.actors.length);
+    const top = ((deepest - height) * ROW_HEIGHT) / 2;
+    c.actors.forEach((a, j) => positions.set(a.id, { x: left + Math.floor(j / rows) * SUB_WIDTH, y: top + (j % rows) * ROW_HEIGHT }));
+    centres.push(left + ((subs - 1) * SUB_WIDTH) / 2);
+    left += COLUMN_WIDTH + (subs - 1) * SUB_WIDTH;
+  }
+  const perRow = Math.max(1, Math.floor(left / COLUMN_WIDTH));
+  const bandTop = deepest * ROW_HEIGHT + BAND_GAP;
+  cols.band.forEach((a, j) => positions.set(a.id, { x: (j % perRow) * COLUMN_WIDTH, y: bandTop + Math.floor(j / perRow) * ROW_HEIGHT }));
+  return { positions, centres, bottom: (deepest - 1) * ROW_HEIGHT };
+}
+
+/** The positions of presetLayout. */
+export function presetPositions(cols: Columns): Map<string, { x: number; y: number }> {
+  return presetLayout(cols).positions;
 }
 
 /**
