@@ -220,3 +220,18 @@ describe('value-chain view', () => {
     expect(t.root.querySelector('.vc-status')!.textContent).toBe('মূল্য শৃঙ্খল আনা যায়নি: খুঁজে পাওয়া যায়নি।');
   });
 });
+
+describe('loading', () => {
+  it('keeps Cytoscape and d3 out of the first page: only the view imports them, and the shell loads the view with import()', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const src = join(__dirname, '..', 'src');
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const heavy = /from '(cytoscape|d3-[a-z]+)'/;
+    const importers = files.filter((f) => heavy.test(readFileSync(join(src, f), 'utf8'))).map((f) => f.split(/[\\/]/).slice(0, 2).join('/'));
+    expect(new Set(importers)).toEqual(new Set(['views/valuechain']));
+    const staticImports = files.filter((f) => !f.startsWith(join('views', 'valuechain')) && /^import[^(]*from '[./]*views\/valuechain/m.test(readFileSync(join(src, f), 'utf8')));
+    expect(staticImports).toEqual([]);
+    expect(readFileSync(join(src, 'app.ts'), 'utf8')).toContain("valuechain: () => import('./views/valuechain')");
+  });
+});

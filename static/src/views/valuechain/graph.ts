@@ -1,14 +1,13 @@
 // The graph of a chain: Cytoscape.js, actors as nodes in stage columns
 // (inputs on the left, end markets on the right), supporters and enablers
 // in a band below, links as arrows coloured by flow and as wide as their
-// volume. It draws first with preset column positions (no layout
-// algorithm, so the first render is quick even for thousands of actors),
-// then, for chains up to ELK_LIMIT actors, ELK's layered layout with one
-// partition per stage reorders the columns to cross fewer links. Names are
-// canvas text, which the browser shapes, so Bangla labels are fine here.
+// volume. The layout is the chain's own: stages are the layers, and the
+// barycentre ordering of model.ts (orderColumns) arranges each column so
+// that fewer links cross; positions are computed, not searched, so the
+// first render is quick even for thousands of actors. Names are canvas
+// text, which the browser shapes, so Bangla labels are fine here.
 
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
-import elk from 'cytoscape-elk';
 import type { I18n, MessageKey } from '../../core/i18n';
 import type { ChainDoc } from './api';
 import {
@@ -22,16 +21,13 @@ import {
   functionOf,
   keyActors,
   linkWeights,
+  orderColumns,
   presetLayout,
   ROW_HEIGHT,
   SELECTED_COLOUR,
   type Selected,
 } from './model';
 
-cytoscape.use(elk);
-
-/** Above this many actors the graph keeps the preset column layout (ELK would take seconds). */
-export const ELK_LIMIT = 600;
 /** Above this many actors the graph is drawn more cheaply (no labels when zoomed out, straight links). */
 const LARGE = 300;
 
@@ -106,7 +102,7 @@ function style(): StylesheetJson {
 
 /** The graph's elements: a header per stage (missing ones marked), the actors, the links. */
 export function elementsOf(doc: ChainDoc, i18n: I18n): ElementDefinition[] {
-  const cols = columnsOf(doc);
+  const cols = orderColumns(doc, columnsOf(doc));
   const preset = presetLayout(cols);
   const pos = preset.positions;
   const key = keyActors(doc);
@@ -161,10 +157,6 @@ export interface GraphOptions {
 export class ChainGraph {
   readonly cy: Core;
   private doc: ChainDoc | null = null;
-  private layoutRun: cytoscape.Layouts | null = null;
-  /** ELK runs not yet ended. */
-  private layouts = 0;
-  private destroyed = false;
 
   constructor(
     container: HTMLElement | undefined,
@@ -188,12 +180,8 @@ export class ChainGraph {
     });
   }
 
-  /**
-   * Draws a chain at its preset positions (resolving at once), then starts
-   * ELK for chains up to ELK_LIMIT actors; layoutDone resolves when that
-   * ends (at once when there is none).
-   */
-  render(doc: ChainDoc, opts: { elk?: boolean } = {}): { layoutDone: Promise<void> } {
+  /** Draws a chain: stage columns ordered to cross fewer links, the band below. */
+  render(doc: ChainDoc): void {
     this.doc = doc;
     // The container may have moved since the last drawing (the pane's head filled in): clicks must hit.
     this.cy.resize();
@@ -211,65 +199,6 @@ export class ChainGraph {
       this.cy.add(elementsOf(doc, this.i18n));
     });
     this.cy.fit(undefined, 24);
-    const useElk = (opts.elk ?? true) && doc.actors.length > 0 && doc.actors.length <= ELK_LIMIT;
-    if (!useElk) return { layoutDone: Promise.resolve() };
-    return { layoutDone: this.runElk() };
-  }
-
-  /** ELK's layered layout of the operators, one partition per stage; headers and band follow. */
-  private runElk(): Promise<void> {
-    const cy = this.cy;
-    const operators = cy.nodes('node.actor.operator');
-    const eles = operators.union(operators.edgesWith(operators));
-    const stageOf = new Map<string, number>();
-    columnsOf(this.doc!).columns.forEach((c, i) => c.actors.forEach((a) => stageOf.set(a.id, i)));
-    return new Promise<void>((resolve) => {
-      const layout = eles.layout({
-        name: 'elk',
-        fit: false,
-        animate: false,
-        nodeDimensionsIncludeLabels: false,
-        nodeLayoutOptions: (n: cytoscape.NodeSingular) => ({ 'elk.partitioning.partition': String(stageOf.get(n.id()) ?? 0) }),
-        elk: {
-          algorithm: 'layered',
-          'elk.direction': 'RIGHT',
-          'elk.partitioning.activate': 'true',
-          'elk.layered.spacing.nodeNodeBetweenLayers': String(COLUMN_WIDTH - 22),
-          'elk.spacing.nodeNode': String(ROW_HEIGHT - 22),
-          'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
-        },
-      } as cytoscape.LayoutOptions);
-      this.layoutRun = layout;
-      this.layouts++;
-      layout.one('layoutstop', () => {
-        this.layouts--;
-        if (this.layoutRun === layout && !this.destroyed) {
-          this.cy.resize();
-          this.placeHeadersAndBand();
-          cy.fit(undefined, 24);
-        }
-        resolve();
-      });
-      layout.run();
-    });
-  }
-
-  /**
-   * After ELK: ELK ordered the actors within their stages (fewer crossings);
-   * each stage goes back to its own column, so missing stages stay empty
-   * columns; the band goes below the lowest operator.
-   */
-  private placeHeadersAndBand(): void {
-    const cols = columnsOf(this.doc!);
-    if (this.cy.nodes('node.actor.operator').empty()) return;
-    // ELK's order within each stage, top to bottom, laid out as the preset is.
-    const y = (id: string) => this.cy.getElementById(id).position('y');
-    for (const c of cols.columns) c.actors.sort((a, b) => y(a.id) - y(b.id));
-    const preset = presetLayout(cols);
-    this.cy.batch(() => {
-      for (const [id, p] of preset.positions) this.cy.getElementById(id).position(p);
-      cols.columns.forEach((c, i) => this.cy.getElementById('header:' + c.role).position({ x: preset.centres[i], y: -ROW_HEIGHT }));
-    });
   }
 
   /** Lights up the selection (and its neighbourhood) and fades the rest; null clears. */
@@ -332,14 +261,7 @@ export class ChainGraph {
     this.cy.resize();
   }
 
-  /**
-   * Destroys the graph. ELK cannot be stopped once it runs (its result is
-   * applied when its promise settles), so a graph with a layout out is
-   * destroyed when that layout ends.
-   */
   destroy(): void {
-    this.destroyed = true;
-    if (this.layouts > 0) this.layoutRun!.one('layoutstop', () => this.cy.destroy());
-    else this.cy.destroy();
+    this.cy.destroy();
   }
 }

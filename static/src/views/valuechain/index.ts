@@ -7,7 +7,7 @@
 // profile links here), or lists them when there are several. Editors add,
 // edit and delete actors and links in the panel; every open copy follows
 // changes live (topic valuechains). The module and its libraries
-// (Cytoscape, ELK, d3) load with import() when the view is first shown.
+// (Cytoscape, d3) load with import() when the view is first shown.
 
 import { errorText } from '../../core/errors';
 import { canEdit } from '../../core/session';
@@ -42,10 +42,12 @@ export interface RenderTimes {
   actors: number;
   /** The chain document arrived. */
   fetched: number;
-  /** Graph, Sankey and map source drawn at the preset positions. */
+  /** Building the graph (elements, column order, positions), in ms. */
+  graph: number;
+  /** Building the Sankey, in ms. */
+  sankey: number;
+  /** Graph (its first frame), Sankey and map source drawn. */
   firstRender: number;
-  /** ELK's layout ended (equal to firstRender when ELK did not run). */
-  layoutDone: number;
 }
 
 /** The selection in the hash: actor=<id> or link=<id>. */
@@ -304,9 +306,12 @@ export class ValueChainView implements View {
       drawHead();
       drawToolbar();
       drawNotes();
-      const { layoutDone } = graph.render(doc);
+      const g0 = performance.now();
+      graph.render(doc);
+      const g1 = performance.now();
       const size = sankeySize();
       sankey.render(doc, size.width, size.height);
+      const g2 = performance.now();
       panel.setChain(doc);
       await ctx.loaded;
       if (!this.mounted || turn !== loadTurn) return;
@@ -320,17 +325,8 @@ export class ValueChainView implements View {
       select(sel);
       await new Promise<void>((resolve) => (graph.headless ? resolve() : graph.cy.one('render', () => resolve())));
       const firstRender = performance.now() - start;
-      this.times = { actors: doc.actors.length, fetched, firstRender, layoutDone: firstRender };
+      this.times = { actors: doc.actors.length, fetched, graph: g1 - g0, sankey: g2 - g1, firstRender };
       pane.dataset.state = 'ready';
-      status.textContent = graph.headless ? '' : t('vc.layout');
-      pane.dataset.layout = 'running';
-      // The layout goes on after load resolves, so switching views never waits for ELK.
-      void layoutDone.then(() => {
-        if (!this.mounted || turn !== loadTurn) return;
-        this.times = { ...this.times!, layoutDone: performance.now() - start };
-        status.textContent = '';
-        pane.dataset.layout = 'done';
-      });
     };
 
     const choose = async (cluster: string) => {
