@@ -140,6 +140,8 @@ describe('value-chain view', () => {
       '/api/valuechains/bhairab-footwear?format=csv',
     ]);
     expect(v.times!.actors).toBe(10);
+    // The map shows the located actors (the hash's camera did not hold them all).
+    expect(t.map.fitBounds).toHaveBeenCalledWith([90.37, 23.71, 90.995, 24.06], expect.objectContaining({ padding: 60 }));
     expect(t.sockets[0].url).toMatch(/\/ws$/);
 
     t.win.setHash('#z=7&lon=90&lat=23');

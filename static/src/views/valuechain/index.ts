@@ -281,7 +281,9 @@ export class ValueChainView implements View {
     const sankeySize = () => ({ width: Math.max(240, pane.clientWidth - 24), height: SANKEY_HEIGHT });
 
     let loadTurn = 0;
-    let fitted = ctx.cameraInURL;
+    /** The chain the map was last fitted to, and whether no chain has been drawn yet. */
+    let fitted = '';
+    let firstLoad = true;
     /** Loads and draws a chain; keep leaves the selection as it is (after an edit or a live change). */
     const load = async (id: string, opts: { keep?: boolean } = {}) => {
       const turn = ++loadTurn;
@@ -316,11 +318,15 @@ export class ValueChainView implements View {
       await ctx.loaded;
       if (!this.mounted || turn !== loadTurn) return;
       mapLayers.show(doc);
+      // A chain's first drawing shows all its located actors, unless the hash placed the camera where they all are.
       const bounds = boundsOf(doc);
-      if (bounds && !fitted) {
-        fitted = true;
-        map.fitBounds(bounds, { padding: 60, maxZoom: 12, duration: 0 });
+      if (bounds && fitted !== doc.chain.id) {
+        fitted = doc.chain.id;
+        const view = map.getBounds?.();
+        const inside = !!view && view.contains([bounds[0], bounds[1]]) && view.contains([bounds[2], bounds[3]]);
+        if (!(ctx.cameraInURL && inside && firstLoad)) map.fitBounds(bounds, { padding: 60, maxZoom: 12, duration: 0 });
       }
+      firstLoad = false;
       if (sel && !(sel.kind === 'actor' ? doc.actors.some((a) => a.id === sel!.id) : doc.links.some((l) => l.id === sel!.id))) sel = null;
       select(sel);
       await new Promise<void>((resolve) => (graph.headless ? resolve() : graph.cy.one('render', () => resolve())));
