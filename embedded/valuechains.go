@@ -112,8 +112,8 @@ func loadChain(ctx context.Context, tx execer, id string) (*valuechain.Data, err
 	return d, sqlErr(rows.Err(), "reading links of %q", id)
 }
 
-// chainTx runs fn in a write transaction and records a value-chain event
-// for chain c.
+// chainTx runs fn in a write transaction, then marks chain c updated and
+// records a value-chain event for it (c as fn leaves it).
 func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain, fn func(*sql.Tx) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := fn(tx); err != nil {
@@ -131,8 +131,8 @@ func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain,
 // editChain loads a chain in a write transaction, lets edit change it (the
 // valuechain.Data methods validate the result), then write store it.
 func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.Data) error, write func(*sql.Tx) error) error {
-	var c valuechain.Chain
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	c := &valuechain.Chain{ID: id}
+	return s.chainTx(ctx, "updated", c, func(tx *sql.Tx) error {
 		d, err := loadChain(ctx, tx, id)
 		if err != nil {
 			return err
@@ -140,15 +140,9 @@ func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.
 		if err := edit(d); err != nil {
 			return err
 		}
-		c = d.Chain
-		if err := write(tx); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE valuechains SET updated_at = ? WHERE id = ?`, time.Now().UTC().Format(timeFormat), id); err != nil {
-			return sqlErr(err, "touching value chain %q", id)
-		}
-		return appendEvent(ctx, tx, guccho.EventValuechainsChanged, valuechain.ChainChange{Action: "updated", Chain: id, Sector: c.Sector})
-	}, s.eventsWritten)
+		*c = d.Chain
+		return write(tx)
+	})
 }
 
 func chainArgs(c *valuechain.Chain) []any {

@@ -102,7 +102,8 @@ func loadChain(ctx context.Context, tx pgx.Tx, id string, lock bool) (*valuechai
 	return d, dbErr(rows.Err(), "read links")
 }
 
-// chainTx runs fn in a transaction that also records a value-chain event.
+// chainTx runs fn in a transaction that also records a value-chain event
+// for chain c (as fn leaves it).
 func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain, fn func(pgx.Tx) error) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := fn(tx); err != nil {
@@ -116,7 +117,8 @@ func (s *Store) chainTx(ctx context.Context, action string, c *valuechain.Chain,
 // editChain loads and locks a chain, lets edit change it (the
 // valuechain.Data methods validate the result), then write store it.
 func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.Data) error, write func(pgx.Tx) error) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	c := &valuechain.Chain{ID: id}
+	return s.chainTx(ctx, "updated", c, func(tx pgx.Tx) error {
 		d, err := loadChain(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -124,15 +126,13 @@ func (s *Store) editChain(ctx context.Context, id string, edit func(*valuechain.
 		if err := edit(d); err != nil {
 			return err
 		}
+		*c = d.Chain
 		if err := write(tx); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE guccho.valuechains SET updated_at = now() WHERE id = $1`, id); err != nil {
-			return dbErr(err, "touch value chain")
-		}
-		return appendEvents(ctx, tx, guccho.EventValuechainsChanged, valuechain.ChainChange{Action: "updated", Chain: id, Sector: d.Chain.Sector})
+		_, err = tx.Exec(ctx, `UPDATE guccho.valuechains SET updated_at = now() WHERE id = $1`, id)
+		return dbErr(err, "touch value chain")
 	})
-	return dbErr(err, "write value chain")
 }
 
 func chainArgs(c *valuechain.Chain) []any {
@@ -189,7 +189,7 @@ func (s *Store) DeleteChain(ctx context.Context, id string) error {
 }
 
 // ReplaceChain stores a chain whole, all or nothing, copying actors and
-// links in.
+// links in. The upsert of the chain's row locks it against concurrent edits.
 func (s *Store) ReplaceChain(ctx context.Context, c *valuechain.Chain, actors []valuechain.Actor, links []valuechain.Link) error {
 	d := valuechain.Data{Chain: *c, Actors: actors, Links: links}
 	if err := d.Validate(); err != nil {
@@ -202,11 +202,10 @@ func (s *Store) ReplaceChain(ctx context.Context, c *valuechain.Chain, actors []
 			cluster = excluded.cluster, admin = excluded.admin, synthetic = excluded.synthetic, updated_at = now()`, chainArgs(c)...); err != nil {
 			return dbErr(err, "store value chain")
 		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM guccho.valuechains WHERE id = $1 FOR UPDATE`, c.ID); err != nil {
-			return dbErr(err, "lock value chain")
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM guccho.valuechain_actors WHERE chain_id = $1`, c.ID); err != nil {
-			return dbErr(err, "clear value chain")
+		for _, q := range []string{`DELETE FROM guccho.valuechain_links WHERE chain_id = $1`, `DELETE FROM guccho.valuechain_actors WHERE chain_id = $1`} {
+			if _, err := tx.Exec(ctx, q, c.ID); err != nil {
+				return dbErr(err, "clear value chain")
+			}
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE stage_vc_actors (ord int, id text, name text, name_bn text, role text,
 			sector text, enterprise_id text, admin text, location text, lon float8, lat float8) ON COMMIT DROP`); err != nil {

@@ -130,8 +130,8 @@ func (h valuechainHandlers) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := valuechain.NewGraph(d.Actors, d.Links)
-	if err != nil {
-		h.s.writeError(w, r, err) // a store never holds an invalid chain; this is a bug
+	if err != nil { // a store never holds an invalid chain: this is a bug
+		h.s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "value chain %s does not pass Check", d.Chain.ID))
 		return
 	}
 	opt := valuechain.Options{}

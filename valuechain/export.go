@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
+	"strings"
 )
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', 15, 64) }
@@ -19,10 +20,9 @@ func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', 15, 64) }
 func (d *Data) WriteGraphML(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	esc := func(s string) string {
-		var b []byte
-		buf := bytesWriter{&b}
-		xml.EscapeText(buf, []byte(s))
-		return string(b)
+		var b strings.Builder
+		xml.EscapeText(&b, []byte(s))
+		return b.String()
 	}
 	bw.WriteString(xml.Header)
 	bw.WriteString(`<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">` + "\n")
@@ -72,10 +72,6 @@ func (d *Data) WriteGraphML(w io.Writer) error {
 	bw.WriteString("  </graph>\n</graphml>\n")
 	return bw.Flush()
 }
-
-type bytesWriter struct{ b *[]byte }
-
-func (w bytesWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
 
 // WriteGeoJSON writes the chain as a GeoJSON FeatureCollection: each placed
 // actor a Point (properties kind "actor", id, name, name_bn, role, stage,

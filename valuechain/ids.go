@@ -65,8 +65,6 @@ func LinkIDs(links []Link) []string {
 	return ids
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // NewChainID proposes an ID for a chain that has none: its sector and its
 // cluster (or admin P-code), lower case, other characters turned into '-':
 // "footwear-bhairab" for sector footwear around cluster bhairab.

@@ -2,6 +2,7 @@ package valuechain
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/guccho/guccho"
@@ -27,12 +28,6 @@ type Filter struct {
 	Sector  string // sector code
 	Cluster string // cluster id
 	Admin   string // P-code: chains whose Admin is this unit or inside it
-}
-
-// Match reports whether the filter selects chain c.
-func (f Filter) Match(c Chain) bool {
-	return (f.Sector == "" || c.Sector == f.Sector) && (f.Cluster == "" || c.Cluster == f.Cluster) &&
-		(f.Admin == "" || strings.HasPrefix(c.Admin, f.Admin))
 }
 
 // Store keeps value chains. Every write is validated over the chain it
@@ -103,7 +98,7 @@ func (d *Data) Validate() error {
 		p := ps[0]
 		more := ""
 		if len(ps) > 1 {
-			more = " (and " + itoa(len(ps)-1) + " more problems)"
+			more = " (and " + strconv.Itoa(len(ps)-1) + " more problems)"
 		}
 		if p.Link {
 			l := d.Links[p.Index]

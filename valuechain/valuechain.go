@@ -1,7 +1,10 @@
 // Package valuechain models the value chains around microenterprise
 // clusters: the actors (GIZ ValueLinks categories: operators, supporters and
 // enablers), the links between them that carry goods, services or money,
-// and a Graph to walk them. Pure Go; stores and the API build on it.
+// and a Graph to walk them; Read loads chains from files, Analyze computes
+// centrality, stage flows and bottlenecks, and Store is the interface the
+// stores implement to keep chains (every write checked with Check over the
+// whole chain). Pure Go; stores and the API build on it.
 package valuechain
 
 import (

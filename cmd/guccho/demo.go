@@ -19,7 +19,9 @@ import (
 const demoUsage = `Usage: guccho demo [--n N] [--seed S] [--csv FILE] [--db PATH] [--boundaries DIR]
 
 Generates the demo survey — synthetic data, labelled as such in every record and
-in the web app — and imports it like any survey file. By default it has the shape
+in the web app — and imports it like any survey file, then stores the synthetic
+value chains of three demo clusters (footwear at Bhairab, dairy at Shahjadpur,
+light engineering at Dholaikhal). By default it has the shape
 of PKSF's SMART survey (2024): 5,457 enterprises in nine sectors across 41
 districts, with messy names and partial GPS. --n 12000000 makes national-scale
 data for benchmarks. With --csv it writes the survey to FILE instead of importing
@@ -86,7 +88,10 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if imp != nil {
 		printReport(env.Stdout, imp)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return loadDemoChains(ctx, s)
 }
 
 // demoGenerator builds the generator over the stored boundaries.

@@ -36,7 +36,7 @@ func commands() []command {
 		{"clusters", "find point clusters: clusters --method smef|dbscan [--input POINTS.csv] -o OUT.geojson", runClusters},
 		{"token", "create an API token for writing: token create --role editor", runToken},
 		{"stats", "spatial statistics: stats moran|local-moran|g|gi|gistar|lq|weights …", runStats},
-		{"valuechain", "analyze a value chain: valuechain analyze --actors A.csv --links L.csv [-o OUT.csv]", runValuechain},
+		{"valuechain", "analyze or store a value chain: valuechain analyze|import --actors A.csv --links L.csv …", runValuechain},
 		{"version", "print the version", runVersion},
 	}
 }

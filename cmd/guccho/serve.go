@@ -69,6 +69,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			if _, err := loadDemo(ctx, a, demo.DefaultN, 1, env); err != nil {
 				return err
 			}
+			if err := loadDemoChains(ctx, s); err != nil {
+				return err
+			}
 		}
 	}
 	if err := ensureAdminToken(ctx, s, env.Stderr); err != nil {

@@ -17,10 +17,15 @@ import (
 	"time"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/demo"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/valuechain"
 )
 
 const valuechainUsage = `Usage: guccho valuechain analyze --actors A.csv --links L.csv [-o OUT.csv] [--stages-out S.csv] [flags]
+       guccho valuechain import --actors A.csv --links L.csv --sector S [--cluster ID | --admin PCODE] [--name N] [--id ID] [--db …]
+       (see guccho valuechain import --help)
 
 Analyzes one value chain read from an actors file and a links file (CSV, XLSX
 or a JSON array; see docs/valuechain.md) and writes, per actor, its stage,
@@ -62,9 +67,12 @@ func runValuechain(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return nil
 	}
+	if args[0] == "import" {
+		return runValuechainImport(ctx, args[1:], env)
+	}
 	if args[0] != "analyze" {
 		fs.Usage()
-		return fmt.Errorf("%w: valuechain %q: the only subcommand is analyze", errUsage, args[0])
+		return fmt.Errorf("%w: valuechain %q: the subcommands are analyze and import", errUsage, args[0])
 	}
 	pos, err := parseArgs(fs, args[1:])
 	if err != nil {
@@ -86,16 +94,7 @@ func runValuechain(ctx context.Context, args []string, env Env) error {
 
 	g, err := readChain(*actorsPath, *linksPath)
 	if err != nil {
-		var bad valuechain.BadRows
-		if errors.As(err, &bad) {
-			for i, b := range bad {
-				if i == 50 {
-					fmt.Fprintf(env.Stderr, "… and %d more\n", len(bad)-i)
-					break
-				}
-				fmt.Fprintf(env.Stderr, "%s row %d, field %q: %s\n", b.File, b.Row, b.Field, b.Reason)
-			}
-		}
+		listBadRows(env.Stderr, err)
 		return err
 	}
 	n := len(g.Actors())
@@ -149,6 +148,20 @@ func runValuechain(ctx context.Context, args []string, env Env) error {
 		return f.Close()
 	}
 	return nil
+}
+
+// listBadRows writes the first 50 bad rows of a Read error, if it has any.
+func listBadRows(w io.Writer, err error) {
+	var bad valuechain.BadRows
+	if errors.As(err, &bad) {
+		for i, b := range bad {
+			if i == 50 {
+				fmt.Fprintf(w, "… and %d more\n", len(bad)-i)
+				break
+			}
+			fmt.Fprintf(w, "%s row %d, field %q: %s\n", b.File, b.Row, b.Field, b.Reason)
+		}
+	}
 }
 
 // readChain opens both files and reads them with valuechain.Read.
@@ -247,4 +260,103 @@ func orDash(x float64, format string) string {
 		return "–"
 	}
 	return fmt.Sprintf(format, x)
+}
+
+const valuechainImportUsage = `Usage: guccho valuechain import --actors A.csv --links L.csv --sector S [--cluster ID | --admin PCODE] [--name N] [--name-bn N] [--id ID] [--synthetic] [--db …]
+
+Stores one value chain read from an actors file and a links file (CSV, XLSX
+or a JSON array; see docs/valuechain.md), creating the chain or replacing it
+whole when --id names a stored one. All or nothing: bad rows are listed with
+file, row and field, and nothing is stored. Without --id the chain's id is
+its sector and cluster (or admin P-code), as in footwear_leather-bd304811.
+
+Flags:
+`
+
+func runValuechainImport(ctx context.Context, args []string, env Env) error {
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("valuechain import", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfg.dbFlag(fs)
+	cfg.sectorsFlag(fs)
+	actorsPath := fs.String("actors", "", "actors file (CSV, XLSX or JSON)")
+	linksPath := fs.String("links", "", "links file (CSV, XLSX or JSON)")
+	var c valuechain.Chain
+	fs.StringVar(&c.Sector, "sector", "", "sector code or name from the catalogue (required)")
+	fs.StringVar(&c.Cluster, "cluster", "", "id of the cluster the chain is built around")
+	fs.StringVar(&c.Admin, "admin", "", "P-code of the admin area the chain covers")
+	fs.StringVar(&c.Name, "name", "", "the chain's name in English")
+	fs.StringVar(&c.NameBN, "name-bn", "", "the chain's name in Bangla")
+	fs.StringVar(&c.ID, "id", "", "the chain's id (default: sector and cluster or admin)")
+	fs.BoolVar(&c.Synthetic, "synthetic", false, "mark the chain as made up (demo data)")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), valuechainImportUsage); fs.PrintDefaults() }
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *actorsPath == "" || *linksPath == "" || c.Sector == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: valuechain import takes --actors, --links and --sector, and no other arguments", errUsage)
+	}
+	s, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := newApp(cfg, s)
+	if err != nil {
+		return err
+	}
+	sectors := a.sectors
+	sec, ok := sectors.Lookup(c.Sector)
+	if !ok {
+		return guccho.Errorf(guccho.EINVALID, "--sector: unknown sector %q (known: %s)", c.Sector, strings.Join(sectors.Codes(), ", "))
+	}
+	c.Sector = sec.Code
+	if c.Admin != "" {
+		if l, err := geo.PCodeLevel(c.Admin); err != nil || l == geo.Country {
+			return guccho.Errorf(guccho.EINVALID, "--admin: %q is not a division, district, upazila or union P-code", c.Admin)
+		}
+	}
+	if c.ID == "" {
+		c.ID = valuechain.NewChainID(c)
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	g, err := readChain(*actorsPath, *linksPath)
+	if err != nil {
+		listBadRows(env.Stderr, err)
+		return err
+	}
+	if err := s.ReplaceChain(ctx, &c, g.Actors(), g.Links()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "value chain %s: %d actors, %d links stored\n", c.ID, len(g.Actors()), len(g.Links()))
+	return nil
+}
+
+// loadDemoChains stores the demo's synthetic value chains (demo.Chains),
+// their producers linked to surveyed demo enterprises of each cluster.
+func loadDemoChains(ctx context.Context, s store.Store) error {
+	ids := map[string][]string{}
+	for _, c := range demo.ChainIDs {
+		f := guccho.EnterpriseFilter{Sectors: []string{c.Sector}, Admin: c.Admin, Limit: 8}
+		err := s.FindEnterprises(ctx, f, func(e *guccho.Enterprise) error {
+			ids[c.ID] = append(ids[c.ID], e.ID)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, d := range demo.Chains(ids) {
+		if err := s.ReplaceChain(ctx, &d.Chain, d.Actors, d.Links); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/guccho/guccho/embedded"
+	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/valuechain"
 )
 
 const (
@@ -79,4 +84,121 @@ func readCSVRecords(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// storedChains opens the database and returns its value chains, each with
+// its actors and links.
+func storedChains(t *testing.T, db string) []*valuechain.Data {
+	t.Helper()
+	s, err := embedded.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	list, err := s.FindChains(context.Background(), valuechain.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*valuechain.Data
+	for _, c := range list {
+		d, err := s.FindChainByID(context.Background(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func TestValuechainImportStoresTheChain(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	for i := 0; i < 2; i++ { // the second import replaces the first
+		out, _, err := runCmd(t, nil, "valuechain", "import", "--actors", bhairabActors, "--links", bhairabLinks,
+			"--sector", "footwear_leather", "--admin", "BD304811", "--name", "Bhairab footwear", "--db", db)
+		if err != nil || !strings.Contains(out, "value chain footwear_leather-bd304811: 10 actors, 11 links stored") {
+			t.Fatalf("import %d: %v\n%s", i+1, err, out)
+		}
+	}
+	chains := storedChains(t, db)
+	if len(chains) != 1 || chains[0].Chain.Name != "Bhairab footwear" || len(chains[0].Actors) != 10 || len(chains[0].Links) != 11 {
+		t.Fatalf("stored %d chains: %+v", len(chains), chains)
+	}
+}
+
+func TestValuechainImportListsBadRowsAndStoresNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "guccho.db")
+	links := filepath.Join(dir, "links.csv")
+	os.WriteFile(links, []byte("from,to,flow\nw1,ghost,goods\nshop,w1,goods\n"), 0o644)
+	_, errOut, err := runCmd(t, nil, "valuechain", "import", "--actors", bhairabActors, "--links", links, "--sector", "footwear_leather", "--id", "x", "--db", db)
+	if err == nil {
+		t.Fatal("import of bad rows succeeded")
+	}
+	for _, want := range []string{`links.csv row 1, field "to": no actor "ghost"`, `links.csv row 2, field "to": goods run backwards`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if chains := storedChains(t, db); len(chains) != 0 {
+		t.Errorf("a refused import stored %d chains", len(chains))
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown sector", []string{"--sector", "zzz"}, "--sector"},
+		{"bad admin", []string{"--sector", "dairy", "--admin", "Dhaka"}, "--admin"},
+		{"bad id", []string{"--sector", "dairy", "--id", "a b"}, `field "id"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"valuechain", "import", "--actors", bhairabActors, "--links", bhairabLinks, "--db", db}, tc.args...)
+			_, _, err := runCmd(t, nil, args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one naming %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDemoStoresSyntheticValueChains(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	if _, _, err := runCmd(t, nil, "import", "boundaries", bdtest.Dir(t), "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runCmd(t, nil, "demo", "--n", "600", "--db", db); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	chains := storedChains(t, db)
+	if len(chains) != 3 {
+		t.Fatalf("demo stored %d value chains, want 3", len(chains))
+	}
+	s, err := embedded.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	linked := 0
+	for _, d := range chains {
+		if !d.Chain.Synthetic {
+			t.Errorf("%s is not marked synthetic", d.Chain.ID)
+		}
+		for _, a := range d.Actors {
+			if a.EnterpriseID == "" {
+				continue
+			}
+			e, err := s.FindEnterpriseByID(context.Background(), a.EnterpriseID)
+			if err != nil {
+				t.Errorf("%s: actor %s names enterprise %s: %v", d.Chain.ID, a.ID, a.EnterpriseID, err)
+				continue
+			}
+			if e.Sector != d.Chain.Sector || e.Admin.Upazila != d.Chain.Admin {
+				t.Errorf("%s: actor %s's enterprise is in %s, %s; want %s, %s", d.Chain.ID, a.ID, e.Sector, e.Admin.Upazila, d.Chain.Sector, d.Chain.Admin)
+			}
+			linked++
+		}
+	}
+	if linked == 0 {
+		t.Error("no demo producer is linked to a demo enterprise")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -344,4 +345,38 @@ func testChainEvents(t *testing.T, s store.Store) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("events:\n%q\nwant\n%q", got, want)
 	}
+}
+
+// SyntheticChain makes a chain of n actors: 10% input suppliers, 60%
+// producers, 10% collectors, 10% wholesalers, 10% retailers, each selling
+// goods to three actors of later stages, placed around
+// Bhairab: the same chain for the same n, for benchmarks.
+func SyntheticChain(n int) ([]valuechain.Actor, []valuechain.Link) {
+	rng := rand.New(rand.NewPCG(7, 0))
+	roles := []valuechain.Role{valuechain.InputSupplier, valuechain.Producer, valuechain.Producer, valuechain.Producer,
+		valuechain.Producer, valuechain.Producer, valuechain.Producer, valuechain.Collector, valuechain.Wholesaler, valuechain.Retailer}
+	as := make([]valuechain.Actor, n)
+	byStage := map[int][]int{}
+	for i := range as {
+		r := roles[i%len(roles)]
+		as[i] = valuechain.Actor{ID: fmt.Sprintf("a%d", i), Name: fmt.Sprintf("Actor %d", i), Role: r,
+			Lon: 90.9 + rng.Float64()*0.2, Lat: 24.0 + rng.Float64()*0.1}
+		byStage[r.Stage()] = append(byStage[r.Stage()], i)
+	}
+	var ls []valuechain.Link
+	for i, a := range as {
+		if a.Role == valuechain.Retailer {
+			continue
+		}
+		for k := 0; k < 3; k++ {
+			next := []int{}
+			for s := a.Role.Stage() + 1; s <= valuechain.Retailer.Stage(); s++ {
+				next = append(next, byStage[s]...)
+			}
+			j := next[rng.IntN(len(next))]
+			ls = append(ls, valuechain.Link{From: as[i].ID, To: as[j].ID, Flow: valuechain.Goods, Product: "shoes",
+				Volume: float64(100 + rng.IntN(1000)), Unit: "pairs", Value: float64(10000 + rng.IntN(100000))})
+		}
+	}
+	return as, ls
 }

@@ -46,4 +46,7 @@ CREATE TABLE guccho.valuechain_links (
     FOREIGN KEY (chain_id, from_actor) REFERENCES guccho.valuechain_actors (chain_id, id) ON DELETE CASCADE,
     FOREIGN KEY (chain_id, to_actor) REFERENCES guccho.valuechain_actors (chain_id, id) ON DELETE CASCADE
 );
-CREATE INDEX valuechain_links_chain ON guccho.valuechain_links (chain_id);
+-- The foreign keys' own columns, so that deleting an actor finds its links
+-- (and the cascade) without scanning every link.
+CREATE INDEX valuechain_links_from ON guccho.valuechain_links (chain_id, from_actor);
+CREATE INDEX valuechain_links_to ON guccho.valuechain_links (chain_id, to_actor);
