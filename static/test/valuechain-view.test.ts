@@ -71,6 +71,8 @@ function server() {
       reads.chain++;
       return new Response(JSON.stringify(doc), { status: 200 });
     }
+    if (url === '/api/valuechains?cluster=C-9') return new Response(JSON.stringify({ chains: [] }), { status: 200 });
+    if (url === '/api/valuechains?sector=footwear_leather&admin=BD3048') return new Response(JSON.stringify({ chains: [{ ...doc.chain, actors: 10, links: 10 }] }), { status: 200 });
     if (url.startsWith('/api/valuechains?cluster=C-1')) return new Response(JSON.stringify({ chains: [{ ...doc.chain, actors: 10, links: 10 }] }), { status: 200 });
     if (url === '/api/valuechains/nope') return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no value chain "nope"' } }), { status: 404 });
     return new Response('{}', { status: 404 });
@@ -211,6 +213,22 @@ describe('value-chain view', () => {
     await flush();
     expect(t.win.location.hash).toContain('chain=bhairab-footwear');
     expect(t.view().doc!.chain.id).toBe('bhairab-footwear');
+  });
+
+  it('falls back to the chain of the cluster’s sector in its area when no chain names the cluster', async () => {
+    server();
+    const t = setup('#view=valuechain&z=7&lon=90&lat=23&cluster=C-9&sector=footwear_leather&admin=BD3048');
+    await t.host.show(t.router.current);
+    await flush();
+    await flush();
+    expect(t.win.location.hash).toContain('chain=bhairab-footwear');
+  });
+
+  it('says so when a cluster has no chain', async () => {
+    server();
+    const t = setup('#view=valuechain&z=7&lon=90&lat=23&cluster=C-9');
+    await t.host.show(t.router.current);
+    expect(t.root.querySelector('.vc-status')!.textContent).toBe('No value chain is stored for this cluster.');
   });
 
   it('shows a missing chain’s error in the interface language', async () => {

@@ -3,8 +3,9 @@
 // with flow lines and actor points on the right, and the panel of the
 // selected actor or link. A selection in any of the three lights up in the
 // other two and opens the panel; the hash keeps it (actor= or link=).
-// #view=valuechain&cluster=<id> opens the chain of a cluster (a cluster's
-// profile links here), or lists them when there are several. Editors add,
+// #view=valuechain&cluster=<id>[&sector=<code>&admin=<pcode>] opens the
+// chain of a cluster (a cluster's profile links here), or of its sector in
+// its area when none names the cluster, or lists them. Editors add,
 // edit and delete actors and links in the panel; every open copy follows
 // changes live (topic valuechains). The module and its libraries
 // (Cytoscape, d3) load with import() when the view is first shown.
@@ -64,7 +65,7 @@ export interface ValueChainOptions {
 }
 
 export class ValueChainView implements View {
-  readonly params = ['chain', 'cluster', 'actor', 'link'] as const;
+  readonly params = ['chain', 'cluster', 'sector', 'admin', 'actor', 'link'] as const;
   /** The chain shown (while mounted). */
   doc: ChainDoc | null = null;
   graph: ChainGraph | null = null;
@@ -335,20 +336,26 @@ export class ValueChainView implements View {
       pane.dataset.state = 'ready';
     };
 
-    const choose = async (cluster: string) => {
+    /**
+     * Lists the chains of a cluster (or all), and opens the only one. A
+     * cluster without a chain of its own falls back to the chains of its
+     * sector in its area, when the link names them (sector=, admin=).
+     */
+    const choose = async (cluster: string, sector = '', admin = '') => {
       pane.dataset.state = 'choosing';
       drawHead();
       status.textContent = t('vc.loading');
       let chains: ChainSummary[];
       try {
-        chains = await listChains(cluster ? { cluster } : {});
+        chains = await listChains(cluster ? { cluster } : { sector, admin });
+        if (cluster && !chains.length && (sector || admin)) chains = await listChains({ sector, admin });
       } catch (err) {
         if (!this.mounted) return;
         status.textContent = t('vc.error', { message: errorText(i18n, err) });
         return;
       }
       if (!this.mounted) return;
-      if (cluster && chains.length === 1) {
+      if ((cluster || sector || admin) && chains.length === 1) {
         params = { chain: chains[0].id };
         ctx.setParams(params);
         void load(chains[0].id);
@@ -465,7 +472,7 @@ export class ValueChainView implements View {
     drawHead();
     drawLegend();
     if (params.chain) await load(params.chain);
-    else await choose(params.cluster ?? '');
+    else await choose(params.cluster ?? '', params.sector ?? '', params.admin ?? '');
   }
 }
 
