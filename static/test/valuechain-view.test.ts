@@ -205,6 +205,25 @@ describe('value-chain view', () => {
     expect(t.root.querySelector('.vc-panel-title')!.textContent).toBe('Workshop One');
   });
 
+  it('reloads after the form closes when a change arrives while an editor fills one in', async () => {
+    const s = server();
+    const t = setup('#view=valuechain&z=7&lon=90&lat=23&chain=bhairab-footwear&actor=w1');
+    await t.host.show(t.router.current);
+    await flush();
+    const sock = t.sockets[0];
+    sock.open();
+    t.view().panel!.startNew('actor');
+    vi.useFakeTimers();
+    sock.receive({ type: 'event', event: { id: 7, type: 'valuechains.changed', payload: { action: 'updated', chain: 'bhairab-footwear' } } });
+    vi.advanceTimersByTime(3000);
+    expect(s.reads.chain).toBe(1);
+    t.root.querySelector<HTMLButtonElement>('.vc-cancel')!.click();
+    vi.advanceTimersByTime(1100);
+    vi.useRealTimers();
+    await flush();
+    expect(s.reads.chain).toBe(2);
+  });
+
   it('opens a cluster’s only chain from #view=valuechain&cluster=', async () => {
     server();
     const t = setup('#view=valuechain&z=7&lon=90&lat=23&cluster=C-1');

@@ -429,11 +429,14 @@ export class ValueChainView implements View {
     const live = new LiveClient({ url: () => socketURL(location, session.bearer), createSocket: this.opts.createSocket });
     this.live = live;
     let reloadTimer: ReturnType<typeof setTimeout> | undefined;
-    const reloadSoon = () => {
+    /** Reloads the chain shortly; while a form is open, once it has closed. */
+    const reloadSoon = (delay = 100) => {
       clearTimeout(reloadTimer);
       reloadTimer = setTimeout(() => {
-        if (this.mounted && params.chain && !panel.isEditing) void load(params.chain, { keep: true });
-      }, 100);
+        if (!this.mounted || !params.chain) return;
+        if (panel.isEditing) reloadSoon(1000);
+        else void load(params.chain, { keep: true });
+      }, delay);
     };
     layers.track(
       live.on('event', (ev) => {
