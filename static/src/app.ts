@@ -66,11 +66,12 @@ export function defaultViews(): ViewRegistry {
   return new ViewRegistry({
     [DEFAULT_VIEW]: () => Promise.resolve(explore),
     clusters: () => import('./views/clusters'),
+    valuechain: () => import('./views/valuechain'),
   });
 }
 
 /** The views the switch offers, in its order. */
-const SWITCHED_VIEWS = [DEFAULT_VIEW, 'clusters'];
+const SWITCHED_VIEWS = [DEFAULT_VIEW, 'clusters', 'valuechain'];
 
 export interface App {
   map: maplibregl.Map;

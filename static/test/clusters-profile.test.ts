@@ -4,7 +4,7 @@ import { I18n } from '../src/core/i18n';
 import { ApiError } from '../src/api';
 import { SectorCatalogue } from '../src/sectors';
 import type { Profile } from '../src/views/clusters/api';
-import { ProfilePanel } from '../src/views/clusters/profile-panel';
+import { ProfilePanel, valueChainHref } from '../src/views/clusters/profile-panel';
 import { SECTORS } from './fixtures';
 
 /** Bhairab's footwear makers, in the shape of GET /api/profile/BD304811. */
@@ -117,5 +117,31 @@ describe('ProfilePanel', () => {
     expect(errorText(i18n, err)).toBe('দূরত্বের সীমা সঠিক নয়।');
     i18n.setLang('en');
     expect(errorText(i18n, err)).toBe(err.message);
+  });
+});
+
+describe('valueChainHref', () => {
+  it("links a cluster to its own chain, falling back to its sector around its main upazila", () => {
+    const href = valueChainHref({
+      kind: 'cluster',
+      id: 'smef:footwear_leather:fa-00',
+      sector: 'footwear_leather',
+      members: [
+        { pcode: 'BD3048', level: 'district', name_en: 'Kishoreganj', name_bn: 'কিশোরগঞ্জ', count: 296 },
+        { pcode: 'BD304811', level: 'upazila', name_en: 'Bhairab', name_bn: 'ভৈরব', count: 296 },
+      ],
+    });
+    expect(Object.fromEntries(new URLSearchParams(href.slice(1)))).toEqual({
+      view: 'valuechain',
+      cluster: 'smef:footwear_leather:fa-00',
+      sector: 'footwear_leather',
+      admin: 'BD304811',
+    });
+  });
+
+  it("links a unit to the chains of the sector shown inside it, or of every sector", () => {
+    const unit = { pcode: 'BD3048', level: 2 as const, name_en: 'Kishoreganj', name_bn: 'কিশোরগঞ্জ' };
+    expect(valueChainHref({ kind: 'unit', unit, sector: 'dairy' })).toBe('#view=valuechain&sector=dairy&admin=BD3048');
+    expect(valueChainHref({ kind: 'unit', unit })).toBe('#view=valuechain&admin=BD3048');
   });
 });

@@ -2,3 +2,4 @@
 // so component tests see the same catalogue as the running app.
 import '../src/views/explore/strings';
 import '../src/views/clusters/strings';
+import '../src/views/valuechain/strings';

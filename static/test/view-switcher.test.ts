@@ -7,12 +7,12 @@ describe('ViewSwitcher', () => {
   it('offers each view in the interface language, marks the shown one, and switches on a click', () => {
     const i18n = new I18n();
     const show = vi.fn();
-    const sw = new ViewSwitcher(i18n, ['explore', 'clusters'], show);
+    const sw = new ViewSwitcher(i18n, ['explore', 'clusters', 'valuechain'], show);
     const el = sw.onAdd({} as MapLibreMap);
     sw.setShown('explore');
     const buttons = [...el.querySelectorAll('button')];
-    expect(buttons.map((b) => b.textContent)).toEqual(['Explore', 'Clusters']);
-    expect(buttons.map((b) => b.getAttribute('aria-pressed'))).toEqual(['true', 'false']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['Explore', 'Clusters', 'Value chains']);
+    expect(buttons.map((b) => b.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'false']);
     expect(buttons.every((b) => b.type === 'button')).toBe(true);
     expect(el.getAttribute('aria-label')).toBe('View');
     buttons[1].click();
@@ -20,7 +20,7 @@ describe('ViewSwitcher', () => {
     buttons[0].click();
     expect(show).toHaveBeenCalledTimes(1);
     i18n.setLang('bn');
-    expect(buttons.map((b) => b.textContent)).toEqual(['অনুসন্ধান', 'গুচ্ছ']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['অনুসন্ধান', 'গুচ্ছ', 'মূল্য শৃঙ্খল']);
     expect(el.getAttribute('aria-label')).toBe('দৃশ্য');
     sw.onRemove();
     expect(el.isConnected).toBe(false);

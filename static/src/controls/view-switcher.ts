@@ -1,5 +1,5 @@
-// ViewSwitcher: a map control with one button per view (Explore |
-// Clusters), in the interface language. The shown view's button is
+// ViewSwitcher: a map control with one button per view (Explore | Clusters |
+// Value chains), in the interface language. The shown view's button is
 // pressed (aria-pressed); the buttons are ordinary buttons, so Tab and
 // Enter or Space work. A click asks the shell to show that view.
 

@@ -152,7 +152,7 @@ export class ClustersView implements View {
       try {
         const answer = await fetchProfile(pcode, ctrl.signal);
         if (ctrl.signal.aborted || !this.mounted) return;
-        profile.show(pcode, { kind: 'unit', unit: answer.unit }, answer);
+        profile.show(pcode, { kind: 'unit', unit: answer.unit, sector: params.sector }, answer);
       } catch (err) {
         if ((err as Error).name === 'AbortError' || !this.mounted) return;
         profile.showError(pcode, err);
@@ -165,7 +165,7 @@ export class ClustersView implements View {
       const f = this.clusters?.features.find((c) => String(c.properties.id) === id);
       if (!f) return;
       const p = f.properties;
-      if (p.profile) profile.show(id, { kind: 'cluster', id, members: p.units ?? [] }, { ...p.profile, nearest_centre: p.nearest_centre ?? p.profile.nearest_centre });
+      if (p.profile) profile.show(id, { kind: 'cluster', id, members: p.units ?? [], sector: p.sector }, { ...p.profile, nearest_centre: p.nearest_centre ?? p.profile.nearest_centre });
       else profile.showError(id, new Error(i18n.t('cl.unavailable')));
     };
 

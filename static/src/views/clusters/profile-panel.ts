@@ -14,8 +14,28 @@ import type { ClusterMember, Profile } from './api';
 
 /** What the panel is about: a unit (names from the API) or a cluster (its id). */
 export type Subject =
-  | { kind: 'unit'; unit: Pick<UnitSummary, 'pcode' | 'level' | 'name_en' | 'name_bn'> }
-  | { kind: 'cluster'; id: string; members: ClusterMember[] };
+  | { kind: 'unit'; unit: Pick<UnitSummary, 'pcode' | 'level' | 'name_en' | 'name_bn'>; sector?: string }
+  | { kind: 'cluster'; id: string; members: ClusterMember[]; sector?: string };
+
+/**
+ * The link to the value chains of what a profile shows
+ * (#view=valuechain&…): a cluster's own chain, falling back to the chains of
+ * its sector around the upazila holding most members; a unit's chains of the
+ * sector shown (all sectors without one), in the unit or inside it.
+ */
+export function valueChainHref(subject: Subject): string {
+  const q = new URLSearchParams({ view: 'valuechain' });
+  if (subject.kind === 'cluster') {
+    q.set('cluster', subject.id);
+    const main = subject.members.find((m) => m.level === 'upazila' || m.level === 3) ?? subject.members[0];
+    if (subject.sector) q.set('sector', subject.sector);
+    if (main) q.set('admin', main.pcode);
+  } else {
+    if (subject.sector) q.set('sector', subject.sector);
+    q.set('admin', subject.unit.pcode);
+  }
+  return '#' + q.toString();
+}
 
 /**
  * The name of a point cluster: "Cluster at <the upazila holding most of
@@ -230,6 +250,9 @@ export class ProfilePanel {
       }
       parts.push(ul);
     }
+    const chain = el('a', 'cl-profile-valuechain', t.t(subject.kind === 'cluster' ? 'prof.clusterChain' : 'prof.unitChains'));
+    chain.href = valueChainHref(subject);
+    parts.push(chain);
     return parts;
   }
 }
