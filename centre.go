@@ -113,23 +113,48 @@ func CentreID(nameEN string, pt orb.Point) string {
 	return "c-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// Validate checks what every store requires of a centre: an id of at most
-// 200 bytes, an English name, non-empty services and a lon/lat point.
+// Validate checks what every store requires of a centre: an id that fits
+// one URL path segment (CheckPathID; "import" is reserved), an English name,
+// text within the limits of limits.go (CheckText), non-empty services and a
+// lon/lat point.
 // Errors are EINVALID and name the centre (and its row, when read from a
 // file) and the field.
 func (c *Centre) Validate() error {
-	if strings.TrimSpace(c.ID) == "" {
-		return c.errorf("id", "empty")
-	}
-	if len(c.ID) > 200 {
-		return c.errorf("id", "longer than 200 bytes")
+	// "import" names the route beside /api/centres/{id}.
+	if err := CheckPathID("id", c.ID, "import"); err != nil {
+		return Errorf(EINVALID, "%s: %v", c.who(), err)
 	}
 	if strings.TrimSpace(c.NameEN) == "" {
 		return c.errorf("name_en", "empty")
 	}
-	for _, s := range c.Services {
+	for _, f := range []struct{ name, value string }{{"name_en", c.NameEN}, {"name_bn", c.NameBN}} {
+		if err := CheckText(f.name, f.value, MaxNameBytes); err != nil {
+			return Errorf(EINVALID, "%s: %v", c.who(), err)
+		}
+	}
+	if err := CheckText("operator", c.Operator, MaxTextBytes); err != nil {
+		return Errorf(EINVALID, "%s: %v", c.who(), err)
+	}
+	if len(c.Services) > MaxListItems {
+		return c.errorf("services", "%d items is more than the limit of %d", len(c.Services), MaxListItems)
+	}
+	for i, s := range c.Services {
 		if strings.TrimSpace(s) == "" {
 			return c.errorf("services", "an empty service in %q", c.Services)
+		}
+		if err := CheckText(fmt.Sprintf("services[%d]", i), s, MaxTextBytes); err != nil {
+			return Errorf(EINVALID, "%s: %v", c.who(), err)
+		}
+	}
+	if len(c.Attributes) > MaxListItems {
+		return c.errorf("attributes", "%d attributes is more than the limit of %d", len(c.Attributes), MaxListItems)
+	}
+	for k, v := range c.Attributes {
+		if err := CheckText("attributes", k, MaxTextBytes); err != nil {
+			return Errorf(EINVALID, "%s: %v", c.who(), err)
+		}
+		if err := CheckText("attributes."+k, v, MaxTextBytes); err != nil {
+			return Errorf(EINVALID, "%s: %v", c.who(), err)
 		}
 	}
 	if !(c.Point[0] >= -180 && c.Point[0] <= 180) {
@@ -149,11 +174,16 @@ func (c *Centre) OutsideError() error {
 
 // errorf returns an EINVALID error about one field of the centre.
 func (c *Centre) errorf(field, format string, args ...any) error {
+	return Errorf(EINVALID, "%s: field %q: %s", c.who(), field, fmt.Sprintf(format, args...))
+}
+
+// who names the centre in errors: by its row when it came from a file.
+func (c *Centre) who() string {
 	who := "centre " + strconv.Quote(c.ID)
 	if c.Row > 0 {
 		who = "row " + strconv.Itoa(c.Row) + " (" + who + ")"
 	}
-	return Errorf(EINVALID, "%s: field %q: %s", who, field, fmt.Sprintf(format, args...))
+	return who
 }
 
 // ValidateCentres validates every centre of an import batch (see Validate)

@@ -42,33 +42,36 @@ func CheckText(field, s string, max int) error {
 	return nil
 }
 
-// reservedIDs are words that name routes beside /api/enterprises/{id}.
-var reservedIDs = []string{"stats"}
-
-// CheckID checks an enterprise id: not empty, at most MaxIDBytes, printable
-// text without '/', '\\', '?', '#' or '%' (so that it fits one URL path
-// segment as it is), not "." or "..", and not a word reserved for a route
-// ("stats"). The EINVALID error says why.
-func CheckID(id string) error {
+// CheckPathID checks an id that names a record in a URL path (an
+// enterprise, a centre, a value-chain actor): not empty, at most MaxIDBytes,
+// printable text without '/', '\\', '?', '#' or '%' (so that it fits one
+// URL path segment as it is), not "." or "..", and none of reserved, the
+// words that name routes beside the record's own (compared ignoring case).
+// The EINVALID error names field and says why.
+func CheckPathID(field, id string, reserved ...string) error {
 	if strings.TrimSpace(id) == "" {
-		return Errorf(EINVALID, "field \"id\": empty")
+		return Errorf(EINVALID, "field %q: empty", field)
 	}
-	if err := CheckText("id", id, MaxIDBytes); err != nil {
+	if err := CheckText(field, id, MaxIDBytes); err != nil {
 		return err
 	}
 	if i := strings.IndexAny(id, "/\\?#%\t\r\n"); i >= 0 {
-		return Errorf(EINVALID, "field \"id\": %q may not contain %q (ids must fit one URL path segment)", id, id[i:i+1])
+		return Errorf(EINVALID, "field %q: %q may not contain %q (ids must fit one URL path segment)", field, id, id[i:i+1])
 	}
 	if id == "." || id == ".." {
-		return Errorf(EINVALID, "field \"id\": %q is not an id", id)
+		return Errorf(EINVALID, "field %q: %q is not an id", field, id)
 	}
-	for _, w := range reservedIDs {
+	for _, w := range reserved {
 		if strings.EqualFold(id, w) {
-			return Errorf(EINVALID, "field \"id\": %q is reserved", id)
+			return Errorf(EINVALID, "field %q: %q is reserved", field, id)
 		}
 	}
 	return nil
 }
+
+// CheckID checks an enterprise id (CheckPathID); "stats" names the route
+// beside /api/enterprises/{id}.
+func CheckID(id string) error { return CheckPathID("id", id, "stats") }
 
 // ValidateText checks every text field of e but the id (see CheckID)
 // against the limits above; the EINVALID error names the field. Validate

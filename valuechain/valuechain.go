@@ -198,10 +198,21 @@ func Check(actors []Actor, links []Link) []Problem {
 		}
 		if a.ID == "" {
 			bad("id", "empty")
+		} else if err := guccho.CheckPathID("id", a.ID); err != nil {
+			bad("id", "%s", fieldReason(err))
 		} else if _, dup := index[a.ID]; dup {
 			bad("id", "duplicate id %q", a.ID)
 		} else {
 			index[a.ID] = i
+		}
+		for _, f := range [...]struct {
+			name, value string
+			max         int
+		}{{"name", a.Name, guccho.MaxNameBytes}, {"name_bn", a.NameBN, guccho.MaxNameBytes}, {"sector", a.Sector, guccho.MaxTextBytes},
+			{"enterprise_id", a.EnterpriseID, guccho.MaxIDBytes}, {"admin", a.Admin, guccho.MaxTextBytes}, {"location", a.Location, guccho.MaxTextBytes}} {
+			if err := guccho.CheckText(f.name, f.value, f.max); err != nil {
+				bad(f.name, "%s", fieldReason(err))
+			}
 		}
 		if a.Role.Function() == "" {
 			bad("role", "unknown role %q (one of %s)", a.Role, roleList())
@@ -235,6 +246,11 @@ func Check(actors []Actor, links []Link) []Problem {
 	for i, l := range links {
 		bad := func(field, format string, args ...any) {
 			ps = append(ps, Problem{Link: true, Index: i, Field: field, Reason: fmt.Sprintf(format, args...)})
+		}
+		for _, f := range [...]struct{ name, value string }{{"product", l.Product}, {"unit", l.Unit}, {"period", l.Period}} {
+			if err := guccho.CheckText(f.name, f.value, guccho.MaxTextBytes); err != nil {
+				bad(f.name, "%s", fieldReason(err))
+			}
 		}
 		if l.Flow != Goods && l.Flow != Services && l.Flow != Money {
 			bad("flow", "%q is not goods, services or money", l.Flow)

@@ -135,3 +135,31 @@ func TestStagesRunFromInputsToEndMarkets(t *testing.T) {
 		t.Error("supporters have no stage; retailers and exporters are the end markets")
 	}
 }
+
+// TestCheckKeepsRecordsWithinTheLimits: actor ids must fit one URL path
+// segment (/api/valuechains/{id}/actors/{actor}), and text stays within
+// guccho's limits, as enterprise text does.
+func TestCheckKeepsRecordsWithinTheLimits(t *testing.T) {
+	actors := []valuechain.Actor{
+		{ID: "a/b", Role: valuechain.Producer},
+		{ID: "..", Role: valuechain.Producer},
+		{ID: "p", Role: valuechain.Producer, Name: strings.Repeat("x", guccho.MaxNameBytes+1)},
+		{ID: "w", Role: valuechain.Wholesaler, NameBN: "পাইকার\x00"},
+	}
+	links := []valuechain.Link{{ID: "..", From: "p", To: "w", Flow: valuechain.Goods, Product: strings.Repeat("p", guccho.MaxTextBytes+1)}}
+	var got []string
+	for _, p := range valuechain.Check(actors, links) {
+		got = append(got, fmt.Sprintf("%v %d %s: %s", p.Link, p.Index, p.Field, p.Reason))
+	}
+	want := []string{
+		`false 0 id: "a/b" may not contain "/" (ids must fit one URL path segment)`,
+		`false 1 id: ".." is not an id`,
+		`false 2 name: 1001 bytes is longer than the limit of 1000 bytes`,
+		`false 3 name_bn: contains the control character U+0000`,
+		`true 0 id: "..": use letters, digits, '-', '_' or '.' (at most 64)`,
+		`true 0 product: 4097 bytes is longer than the limit of 4096 bytes`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
