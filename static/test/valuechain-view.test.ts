@@ -128,7 +128,15 @@ describe('value-chain view', () => {
     const v = t.view();
     expect(t.root.querySelector('.vc-pane')!.getAttribute('data-state')).toBe('ready');
     expect(t.root.classList.contains('vc-split')).toBe(true);
-    expect(t.map.snapshot().layers).toEqual(['background', 'vc-flow-lines', 'vc-actor-points', 'vc-flow-highlight', 'vc-actor-highlight']);
+    expect(t.map.snapshot().layers).toEqual([
+      'background',
+      ...['divisions', 'districts', 'upazilas', 'unions'].map((l) => `${l}-fill`),
+      'vc-flow-lines',
+      'vc-actor-points',
+      ...['unions', 'upazilas', 'districts', 'divisions'].map((l) => `${l}-line`),
+      'vc-flow-highlight',
+      'vc-actor-highlight',
+    ]);
     expect(v.graph!.cy.nodes('.actor').length).toBe(10);
     expect(t.root.querySelectorAll('.vc-sankey-node').length).toBe(8);
     expect([...t.root.querySelectorAll('.vc-notes li')].map((li) => li.textContent)).toEqual([

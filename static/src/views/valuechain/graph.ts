@@ -157,6 +157,10 @@ export interface GraphOptions {
 export class ChainGraph {
   readonly cy: Core;
   private doc: ChainDoc | null = null;
+  /** Keeps the drawing fitted while its box changes size (the pane below it fills in). */
+  private readonly observer?: ResizeObserver;
+  /** Whether the user has panned or zoomed since the last fit; then a resize keeps their view. */
+  private moved = false;
 
   constructor(
     container: HTMLElement | undefined,
@@ -178,6 +182,13 @@ export class ChainGraph {
     this.cy.on('tap', (e) => {
       if (e.target === this.cy) opts.onSelect(null);
     });
+    this.cy.on('dragpan scrollzoom pinchzoom', () => {
+      this.moved = true;
+    });
+    if (container && !opts.headless && typeof ResizeObserver !== 'undefined') {
+      this.observer = new ResizeObserver(() => this.resize());
+      this.observer.observe(container);
+    }
   }
 
   /** Draws a chain: stage columns ordered to cross fewer links, the band below. */
@@ -198,7 +209,13 @@ export class ChainGraph {
       this.cy.elements().remove();
       this.cy.add(elementsOf(doc, this.i18n));
     });
+    this.fit();
+  }
+
+  /** Fits the drawing into its box. */
+  private fit(): void {
     this.cy.fit(undefined, 24);
+    this.moved = false;
   }
 
   /** Lights up the selection (and its neighbourhood) and fades the rest; null clears. */
@@ -256,12 +273,14 @@ export class ChainGraph {
     return this.opts.headless ?? false;
   }
 
-  /** Tells Cytoscape its container changed size. */
+  /** Tells Cytoscape its container changed size, and fits the drawing again unless the user moved it. */
   resize(): void {
     this.cy.resize();
+    if (!this.moved && this.doc) this.fit();
   }
 
   destroy(): void {
+    this.observer?.disconnect();
     this.cy.destroy();
   }
 }

@@ -28,6 +28,7 @@ import {
   type ChainSummary,
   type ExportFormat,
 } from './api';
+import { addAdminLayers } from '../explore/admin-layers';
 import { ChainGraph } from './graph';
 import { ChainMapLayers } from './map-layers';
 import { boundsOf, columnsOf, FLOW_COLOURS, FLOWS, neighbourhood, type Selected } from './model';
@@ -144,6 +145,10 @@ export class ValueChainView implements View {
     const mapLayers = new ChainMapLayers(map, layers);
     this.mapLayers = mapLayers;
     layers.track(() => graph.destroy());
+    // The admin boundaries under the flows, so that places read on the map.
+    void ctx.loaded.then(() => {
+      if (this.mounted) addAdminLayers(layers, location.origin, ctx.basemap);
+    });
 
     // Edits: saved through the API, then the chain reloads (other browsers reload on the live event).
     const token = () => session.bearer ?? '';
