@@ -74,7 +74,7 @@ func naiveGiStarPermutations(w *Weights, y, obs []float64, sum float64, R int, r
 	p := make([]float64, w.N())
 	for i := range w.N() {
 		js, vs := w.Row(i)
-		larger := 0
+		atLeast, atMost := 0, 0
 		for range R {
 			others := make([]float64, 0, len(y)-1)
 			others = append(append(others, y[:i]...), y[i+1:]...)
@@ -83,11 +83,15 @@ func naiveGiStarPermutations(w *Weights, y, obs []float64, sum float64, R int, r
 			for k := range js {
 				s += vs[k] * others[k]
 			}
-			if (s+y[i])/sum >= obs[i] {
-				larger++
+			v := (s + y[i]) / sum
+			if v >= obs[i] {
+				atLeast++
+			}
+			if v <= obs[i] {
+				atMost++
 			}
 		}
-		p[i] = pseudoP(larger, R)
+		p[i] = pseudoP(atLeast, atMost, R)
 	}
 	return p
 }

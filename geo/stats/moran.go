@@ -128,32 +128,36 @@ func moranI(w *Weights, z []float64, scale float64) float64 {
 // opt.Permutations times and stat evaluated on each arrangement.
 func permuteGlobal(r *Global, x []float64, rng *rand.Rand, stat func([]float64) float64) {
 	R := r.Permutations
-	larger := 0
+	atLeast, atMost := 0, 0
 	var sum, sumsq float64
 	for range R {
 		rng.Shuffle(len(x), func(i, j int) { x[i], x[j] = x[j], x[i] })
 		s := stat(x)
 		if s >= r.Stat {
-			larger++
+			atLeast++
+		}
+		if s <= r.Stat {
+			atMost++
 		}
 		sum += s
 		sumsq += s * s
 	}
-	r.PSim = pseudoP(larger, R)
+	r.PSim = pseudoP(atLeast, atMost, R)
 	r.MeanSim = sum / float64(R)
 	r.SDSim = math.Sqrt(math.Max(0, sumsq/float64(R)-r.MeanSim*r.MeanSim))
 	r.ZSim = (r.Stat - r.MeanSim) / r.SDSim
 }
 
 // pseudoP returns (M+1)/(R+1) where M is the number of simulated values in
-// the tail the observed value falls in: larger when at most half the
-// simulations are at least as large, R − larger otherwise (PySAL's
-// "directed" alternative, its default).
-func pseudoP(larger, R int) float64 {
-	if R-larger < larger {
-		larger = R - larger
-	}
-	return float64(larger+1) / float64(R+1)
+// the tail the observed value falls in, the smaller of atLeast (simulations
+// ≥ the observed value) and atMost (≤ it): PySAL's "directed" alternative,
+// its default. Ties count in both tails. esda counts the lower tail as
+// R − atLeast, which leaves ties out, so an observation equal to most of its
+// simulations (a unit whose neighbourhood holds only zeros where most units
+// hold none) comes out as significant at 1/(R+1); here it does not. Without
+// ties the two agree.
+func pseudoP(atLeast, atMost, R int) float64 {
+	return float64(min(atLeast, atMost)+1) / float64(R+1)
 }
 
 // deviations returns y − ȳ.

@@ -22,7 +22,7 @@ func conditionalPermutation(w *Weights, x, obs []float64, opt Options, stat func
 	for i := range n {
 		js, vs := w.Row(i)
 		k := len(js)
-		larger := 0
+		atLeast, atMost := 0, 0
 		for range R {
 			s := 0.0
 			for t := range k {
@@ -34,11 +34,15 @@ func conditionalPermutation(w *Weights, x, obs []float64, opt Options, stat func
 				}
 				s += vs[t] * x[j]
 			}
-			if stat(i, s) >= obs[i] {
-				larger++
+			v := stat(i, s)
+			if v >= obs[i] {
+				atLeast++
+			}
+			if v <= obs[i] {
+				atMost++
 			}
 		}
-		p[i] = pseudoP(larger, R)
+		p[i] = pseudoP(atLeast, atMost, R)
 	}
 	return p
 }

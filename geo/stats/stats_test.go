@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -93,9 +94,9 @@ func TestBadInput(t *testing.T) {
 // Conditional permutation draws the neighbours' values without
 // replacement from the other n−1 values, never from unit i itself. Unit 0
 // (value 0) has neighbours 1 and 2; the six pairs from {1, 2, 3, 4} sum to
-// 3, 4, 5, 5, 6, 7, so an observed 5 is at least matched with
-// probability 4/6, and the folded pseudo p-value tends to 1/3. Drawing with
-// replacement or including unit 0 would give other limits (7/16, 1/2).
+// 3, 4, 5, 5, 6, 7, so an observed 5.5 is exceeded with probability 2/6,
+// and the folded pseudo p-value tends to 1/3. Drawing with replacement or
+// including unit 0 would give other limits (6/16, 2/10).
 func TestConditionalPermutationDraws(t *testing.T) {
 	w, err := NewWeights([]string{"0", "1", "2", "3", "4"}, [][]int{{1, 2}, {0}, {0}, {4}, {3}}, nil)
 	if err != nil {
@@ -103,9 +104,46 @@ func TestConditionalPermutationDraws(t *testing.T) {
 	}
 	x := []float64{0, 1, 2, 3, 4}
 	opt := Options{Permutations: 60000, Rand: rand.New(rand.NewPCG(1, 2))}
-	p := conditionalPermutation(w, x, []float64{5, 0, 0, 0, 0}, opt, func(i int, s float64) float64 { return s })
+	p := conditionalPermutation(w, x, []float64{5.5, 0, 0, 0, 0}, opt, func(i int, s float64) float64 { return s })
 	if math.Abs(p[0]-1.0/3) > 0.01 {
 		t.Errorf("pseudo p = %.4f, want 1/3 ± 0.01", p[0])
+	}
+}
+
+// Ties count in both tails: a unit whose neighbours hold nothing, where
+// most units hold nothing, matches most of its simulations and is not
+// significant. (esda counts the lower tail without the ties and would give
+// it 1/(R+1), a "cold spot" wherever a sector is absent.)
+func TestTiedPermutationsAreNotSignificant(t *testing.T) {
+	// A path of 20 units, all zero but the last four.
+	n := 20
+	ids, nb := make([]string, n), make([][]int, n)
+	for i := range n {
+		ids[i] = strconv.Itoa(i)
+		if i > 0 {
+			nb[i] = append(nb[i], i-1)
+		}
+		if i < n-1 {
+			nb[i] = append(nb[i], i+1)
+		}
+	}
+	w, err := NewWeights(ids, nb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, n)
+	x[16], x[17], x[18], x[19] = 30, 40, 50, 60
+	r, err := LocalG(x, w, true, Options{Permutations: 999, Rand: rand.New(rand.NewPCG(1, 2))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := r.PSim[2]; p < 0.5 {
+		t.Errorf("unit 2 (zeros around it, as in most units): p_sim = %.3f, want ≥ 0.5 (not significant)", p)
+	}
+	// Unit 18 and its neighbours hold 150 of 180: only the draw {40, 60}
+	// (1 in 171) matches it.
+	if p := r.PSim[18]; p > 0.05 {
+		t.Errorf("unit 18 (the concentration): p_sim = %.3f, want ≤ 0.05", p)
 	}
 }
 
