@@ -69,6 +69,19 @@ func CheckPathID(field, id string, reserved ...string) error {
 	return nil
 }
 
+// FieldReason returns the reason of an error from CheckText or
+// CheckPathID without its leading `field "name": ` — for callers that
+// report the field on its own (a row error's Field, a Problem's Field).
+func FieldReason(err error) string {
+	msg := ErrorMessage(err)
+	if strings.HasPrefix(msg, "field \"") {
+		if i := strings.Index(msg, "\": "); i >= 0 {
+			return msg[i+3:]
+		}
+	}
+	return msg
+}
+
 // CheckID checks an enterprise id (CheckPathID); "stats" names the route
 // beside /api/enterprises/{id}.
 func CheckID(id string) error { return CheckPathID("id", id, "stats") }

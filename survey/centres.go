@@ -107,10 +107,6 @@ func ReadCentres(rd Reader, sectors *guccho.Sectors) ([]*guccho.Centre, []guccho
 	return out, nil, nil
 }
 
-// maxCentreIDBytes is the longest id a store accepts (guccho.Centre's
-// Validate).
-const maxCentreIDBytes = 200
-
 // readCentre converts one row; it returns the centre (nil when the row
 // cannot make one) and the row's errors.
 func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*guccho.Centre, []guccho.RowError) {
@@ -125,9 +121,17 @@ func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*gu
 	}
 	get := func(field string) string { return strings.TrimSpace(row.Values[column(cols, row, field)]) }
 	c := &guccho.Centre{Row: row.Number, ID: get("id"), NameEN: get("name_en"), NameBN: get("name_bn"), Operator: get("operator")}
-	if len(c.ID) > maxCentreIDBytes {
-		fail(column(cols, row, "id"), "the id is "+strconv.Itoa(len(c.ID))+" bytes long; at most "+strconv.Itoa(maxCentreIDBytes)+" (or leave it empty to derive one)")
+	check := func(field string, err error) {
+		if err != nil {
+			fail(column(cols, row, field), guccho.FieldReason(err))
+		}
 	}
+	if c.ID != "" {
+		check("id", guccho.CheckPathID("id", c.ID, "import"))
+	}
+	check("name_en", guccho.CheckText("name_en", c.NameEN, guccho.MaxNameBytes))
+	check("name_bn", guccho.CheckText("name_bn", c.NameBN, guccho.MaxNameBytes))
+	check("operator", guccho.CheckText("operator", c.Operator, guccho.MaxTextBytes))
 	if c.NameEN == "" {
 		fail(column(cols, row, "name_en"), "empty: every centre needs a name")
 	}
@@ -139,6 +143,9 @@ func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*gu
 		}
 	}
 	c.Services = splitServices(get("services"))
+	for _, v := range c.Services {
+		check("services", guccho.CheckText("services", v, guccho.MaxTextBytes))
+	}
 
 	lonCol, latCol := column(cols, row, "lon"), column(cols, row, "lat")
 	lonText, latText := get("lon"), get("lat")
@@ -197,6 +204,10 @@ func readCentre(row Row, cols map[string][]string, sectors *guccho.Sectors) (*gu
 			}
 			c.Attributes[k] = v
 		}
+	}
+	// What is left of a store's checks (attribute limits, …), on the row.
+	if err := c.Validate(); err != nil {
+		return nil, []guccho.RowError{{Row: row.Number, Reason: guccho.ErrorMessage(err)}}
 	}
 	return c, nil
 }

@@ -76,7 +76,10 @@ func TestReadCentresReportsEveryBadRow(t *testing.T) {
 			"g,No point,,,\n" +
 			"a,Twin,,90.5,23.9\n" +
 			"h,Outside,,100,10\n" +
-			strings.Repeat("i", 201) + ",Long id,,90.4,23.8\n",
+			strings.Repeat("i", 201) + ",Long id,,90.4,23.8\n" +
+			"j/k,Slash id,,90.4,23.8\n" +
+			"import,Reserved id,,90.4,23.8\n" +
+			"l,\"Bell\x07name\",,90.4,23.8\n",
 			[]string{
 				"2 name: empty",
 				"3 sector: unknown sector \"plastics\"",
@@ -86,7 +89,10 @@ func TestReadCentresReportsEveryBadRow(t *testing.T) {
 				"7 lon/lat: no point",
 				"8 id: the id \"a\" repeats that of row 1",
 				"9 lon/lat: lon 100, lat 10 lies outside Bangladesh",
-				"10 id: the id is 201 bytes long; at most 200",
+				"10 id: 201 bytes is longer than the limit of 200 bytes",
+				"11 id: \"j/k\" may not contain \"/\"",
+				"12 id: \"import\" is reserved",
+				"13 name: contains the control character U+0007",
 			}},
 		{"geojson", "c.geojson", `{"type":"FeatureCollection","features":[
 			{"type":"Feature","geometry":{"type":"LineString","coordinates":[[90,23],[91,24]]},"properties":{"name":"A road"}},

@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/guccho/guccho"
 )
 
 // validID reports whether id may name a chain or a link: 1 to 64 letters,
@@ -91,14 +89,4 @@ func NewChainID(c Chain) string {
 		return "chain"
 	}
 	return string(b)
-}
-
-// fieldReason is the reason of an EINVALID error from guccho's text and id
-// checks, without its leading `field "name": `, which a Problem carries.
-func fieldReason(err error) string {
-	msg := guccho.ErrorMessage(err)
-	if i := strings.Index(msg, "\": "); strings.HasPrefix(msg, "field \"") && i >= 0 {
-		return msg[i+3:]
-	}
-	return msg
 }

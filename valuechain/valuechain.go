@@ -199,7 +199,7 @@ func Check(actors []Actor, links []Link) []Problem {
 		if a.ID == "" {
 			bad("id", "empty")
 		} else if err := guccho.CheckPathID("id", a.ID); err != nil {
-			bad("id", "%s", fieldReason(err))
+			bad("id", "%s", guccho.FieldReason(err))
 		} else if _, dup := index[a.ID]; dup {
 			bad("id", "duplicate id %q", a.ID)
 		} else {
@@ -211,7 +211,7 @@ func Check(actors []Actor, links []Link) []Problem {
 		}{{"name", a.Name, guccho.MaxNameBytes}, {"name_bn", a.NameBN, guccho.MaxNameBytes}, {"sector", a.Sector, guccho.MaxTextBytes},
 			{"enterprise_id", a.EnterpriseID, guccho.MaxIDBytes}, {"admin", a.Admin, guccho.MaxTextBytes}, {"location", a.Location, guccho.MaxTextBytes}} {
 			if err := guccho.CheckText(f.name, f.value, f.max); err != nil {
-				bad(f.name, "%s", fieldReason(err))
+				bad(f.name, "%s", guccho.FieldReason(err))
 			}
 		}
 		if a.Role.Function() == "" {
@@ -249,7 +249,7 @@ func Check(actors []Actor, links []Link) []Problem {
 		}
 		for _, f := range [...]struct{ name, value string }{{"product", l.Product}, {"unit", l.Unit}, {"period", l.Period}} {
 			if err := guccho.CheckText(f.name, f.value, guccho.MaxTextBytes); err != nil {
-				bad(f.name, "%s", fieldReason(err))
+				bad(f.name, "%s", guccho.FieldReason(err))
 			}
 		}
 		if l.Flow != Goods && l.Flow != Services && l.Flow != Money {
