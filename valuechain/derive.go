@@ -25,7 +25,9 @@ type Party struct {
 }
 
 // empty reports whether the survey recorded nothing for the party.
-func (p Party) empty() bool { return strings.TrimSpace(p.Type) == "" && strings.TrimSpace(p.Place) == "" }
+func (p Party) empty() bool {
+	return strings.TrimSpace(p.Type) == "" && strings.TrimSpace(p.Place) == ""
+}
 
 // Enterprise is one surveyed enterprise that Derive turns into a producer
 // actor, with its main input source and main buyer.
