@@ -279,3 +279,34 @@ func nearbyActors(ctx context.Context, vc valuechain.Store, chain valuechain.Cha
 	}
 	return out, nil
 }
+
+// ClusterIn returns the id of the cluster of sector (a catalogue code) that
+// GET /api/clusters finds with its defaults (SMEF, 50 within 5 km) and that
+// has the most members in the unit pcode (an upazila or district P-code),
+// for wiring such as the demo's. ENOTFOUND when no such cluster has a member
+// there.
+func (s *Server) ClusterIn(ctx context.Context, sector, pcode string) (string, error) {
+	if s.stats == nil {
+		return "", guccho.Errorf(guccho.EUNAVAILABLE, "this store cannot compute clusters")
+	}
+	p, err := s.parseClusterParams(url.Values{"sector": {sector}})
+	if err != nil {
+		return "", err
+	}
+	set, err := s.computeClusters(ctx, s.statsVersions(), p)
+	if err != nil {
+		return "", err
+	}
+	best, most := "", 0
+	for _, c := range set.Clusters {
+		for _, u := range c.Units {
+			if u.PCode == pcode && u.Count > most {
+				best, most = c.ID, u.Count
+			}
+		}
+	}
+	if best == "" {
+		return "", guccho.Errorf(guccho.ENOTFOUND, "no %s cluster has members in %s", sector, pcode)
+	}
+	return best, nil
+}

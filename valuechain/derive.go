@@ -81,7 +81,9 @@ type Derived struct {
 //   - a supplier or buyer whose place resolved to a unit is placed at the
 //     unit's label point; when an actor of nearby has the same role and the
 //     same Admin P-code, it is reused instead: its name, names, location and
-//     point (keeping the derived id);
+//     point (keeping the derived id), and every other answer that matches
+//     the same nearby actor ("paikar" and "পাইকার" in one upazila) joins
+//     that one actor;
 //   - nearby supporters and enablers (MFIs, training, regulators, …) join
 //     the chain as they are, without links, since surveys do not name
 //     them; nearby operators that no answer matches are left out.
@@ -95,8 +97,8 @@ func Derive(scope Chain, producers []Enterprise, nearby []Actor) *Derived {
 	d := &Derived{Skipped: []Skipped{}}
 	byKey := map[string]string{} // party key → actor id
 	type near struct {
-		a    Actor
-		used bool
+		a  Actor
+		id string // the derived actor it became, once reused
 	}
 	var operators []*near
 	for _, a := range nearby {
@@ -109,6 +111,17 @@ func Derive(scope Chain, producers []Enterprise, nearby []Actor) *Derived {
 		if id, ok := byKey[key]; ok {
 			return id
 		}
+		var match *near
+		for _, o := range operators {
+			if p.Admin != "" && o.a.Role == role && o.a.Admin == p.Admin {
+				match = o
+				break
+			}
+		}
+		if match != nil && match.id != "" { // another answer reused it already
+			byKey[key] = match.id
+			return match.id
+		}
 		*n++
 		a := Actor{ID: prefix + strconv.Itoa(*n), Role: role, Sector: scope.Sector, Admin: p.Admin,
 			Name: partyName(role, p)}
@@ -118,13 +131,10 @@ func Derive(scope Chain, producers []Enterprise, nearby []Actor) *Derived {
 		if checkPlace(p.Lon, p.Lat) == "" {
 			a.Lon, a.Lat = p.Lon, p.Lat
 		}
-		for _, o := range operators {
-			if p.Admin != "" && o.a.Role == role && o.a.Admin == p.Admin {
-				a.Name, a.NameBN, a.Location, a.Lon, a.Lat = o.a.Name, o.a.NameBN, o.a.Location, o.a.Lon, o.a.Lat
-				o.used = true
-				d.Reused++
-				break
-			}
+		if match != nil {
+			a.Name, a.NameBN, a.Location, a.Lon, a.Lat = match.a.Name, match.a.NameBN, match.a.Location, match.a.Lon, match.a.Lat
+			match.id = a.ID
+			d.Reused++
 		}
 		byKey[key] = a.ID
 		d.Actors = append(d.Actors, a)

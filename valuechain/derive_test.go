@@ -178,3 +178,17 @@ func TestClusterChainID(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveMergesAnswersThatReuseOneActor: two ways of naming the buyers of
+// one upazila that both match the same stored wholesaler make one actor.
+func TestDeriveMergesAnswersThatReuseOneActor(t *testing.T) {
+	bhairab := valuechain.Party{Admin: "BD304811", Place: "Bhairab"}
+	en, bn := bhairab, bhairab
+	en.Type, bn.Type = "paikar", "পাইকার"
+	nearby := []valuechain.Actor{{ID: "w", Name: "Bhairab bazar wholesaler", Role: valuechain.Wholesaler, Admin: "BD304811"}}
+	d := valuechain.Derive(valuechain.Chain{ID: "c", Sector: "footwear_leather"}, []valuechain.Enterprise{
+		{EnterpriseID: "1", Buyer: en}, {EnterpriseID: "2", Buyer: bn}}, nearby)
+	if d.Buyers != 1 || d.Reused != 1 || len(d.Actors) != 3 || d.Links[0].To != "buy-1" || d.Links[1].To != "buy-1" {
+		t.Errorf("buyers %d, reused %d, actors %+v, links %+v; want one buyer, buy-1, for both", d.Buyers, d.Reused, d.Actors, d.Links)
+	}
+}

@@ -429,6 +429,29 @@ func writeAssembled(w io.Writer, res *server.Assembled) {
 	}
 }
 
+// assembleDemoChain assembles the value chain of the demo's footwear
+// cluster around Bhairab from the survey's answers (POST
+// /api/valuechains/assemble), beside the hand-made synthetic chains. A
+// survey too small to have the cluster assembles nothing.
+func assembleDemoChain(ctx context.Context, a *app, w io.Writer) error {
+	srv := server.New(server.Config{Store: a.store, Sectors: a.sectors})
+	defer srv.Close()
+	id, err := srv.ClusterIn(ctx, "footwear_leather", "BD304811")
+	if guccho.ErrorCode(err) == guccho.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res, err := srv.AssembleChain(ctx, server.AssembleRequest{Cluster: id})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "value chain %s assembled from the survey around Bhairab: %d actors, %d links (guccho valuechain assemble --cluster %s)\n",
+		res.Chain.ID, res.Chain.Actors, res.Chain.Links, id)
+	return nil
+}
+
 // loadDemoChains stores the demo's synthetic value chains (demo.Chains),
 // their producers linked to surveyed demo enterprises of each cluster.
 func loadDemoChains(ctx context.Context, s store.Store) error {

@@ -250,3 +250,43 @@ func TestValuechainAssemble(t *testing.T) {
 		t.Errorf("no --cluster: %v, want a usage error", err)
 	}
 }
+
+// TestDemoAssemblesBhairab: guccho demo stores, beside the hand-made
+// synthetic chains, the chain of the Bhairab footwear cluster assembled from
+// the survey's answers, marked synthetic since the survey is.
+func TestDemoAssemblesBhairab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the whole demo survey")
+	}
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	out, errOut, err := runCmd(t, nil, "demo", "--db", db)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "assembled from the survey around Bhairab") {
+		t.Fatalf("output lacks the assembled chain:\n%s", out)
+	}
+	var got *valuechain.Data
+	for _, d := range storedChains(t, db) {
+		if strings.HasPrefix(d.Chain.ID, "cluster-smef-footwear_leather-") {
+			got = d
+		}
+	}
+	if got == nil || !got.Chain.Synthetic || got.Chain.Admin != "BD304811" || !strings.HasPrefix(got.Chain.Cluster, "smef:footwear_leather:") {
+		t.Fatalf("assembled chain = %+v", got)
+	}
+	roles := map[valuechain.Role]int{}
+	names := map[string]bool{}
+	for _, a := range got.Actors {
+		roles[a.Role]++
+		names[a.Name] = true
+	}
+	if roles[valuechain.Producer] < 200 || roles[valuechain.InputSupplier] < 3 || roles[valuechain.Wholesaler] < 1 || roles[valuechain.Exporter] != 1 {
+		t.Errorf("actors by role %v", roles)
+	}
+	for _, n := range []string{"Leather traders, Savar", "Exporter, Chattogram", "PKSF partner organisation (MFI)"} {
+		if !names[n] {
+			t.Errorf("no actor %q", n)
+		}
+	}
+}
