@@ -137,10 +137,11 @@ func (s *Server) AssembleChain(ctx context.Context, req AssembleRequest) (*Assem
 	if u := c.mainUnit("district"); u != nil {
 		district = u.PCode
 	}
-	err = s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{Bound: &bound}, func(e *guccho.Enterprise) error {
+	add := func(e *guccho.Enterprise) error {
 		if !members[e.ID] || e.GPS == nil {
 			return nil
 		}
+		delete(members, e.ID)
 		chain.Synthetic = chain.Synthetic || e.Synthetic
 		pr := valuechain.Enterprise{EnterpriseID: e.ID, Name: e.Name, Sector: e.Sector, Admin: finestAdmin(e.Admin), Lon: e.GPS[0], Lat: e.GPS[1]}
 		var err error
@@ -150,9 +151,24 @@ func (s *Server) AssembleChain(ctx context.Context, req AssembleRequest) (*Assem
 		pr.Buyer, err = s.party(ctx, places, district, e.Attributes[guccho.AttrBuyerType], e.Attributes[guccho.AttrBuyerPlace])
 		producers = append(producers, pr)
 		return err
-	})
-	if err != nil {
+	}
+	// Members are clustered by their GPS point, but the map (and the
+	// filter) places some elsewhere (a GPS point at odds with the stated
+	// union): those are read one by one.
+	if err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{Bound: &bound}, add); err != nil {
 		return nil, err
+	}
+	for _, id := range c.members {
+		if !members[id] {
+			continue
+		}
+		e, err := s.cfg.Enterprises.FindEnterpriseByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := add(e); err != nil {
+			return nil, err
+		}
 	}
 	slices.SortFunc(producers, func(a, b valuechain.Enterprise) int { return strings.Compare(a.EnterpriseID, b.EnterpriseID) })
 	nearby, err := nearbyActors(ctx, vc, chain, c)

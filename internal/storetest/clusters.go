@@ -90,9 +90,13 @@ func LoadClusterFixture(t testing.TB, s store.Store) {
 //	              i mod 4 = 3: nothing
 //
 // So the chain has 60 producers, 2 suppliers, 2 buyers (60 + 30 links) and
-// 15 skipped answers.
+// 15 skipped answers. fa-59 is shown on the map at a display point of its
+// stated union, far from its GPS point (as the geocoder does when they
+// disagree): it is clustered, and in the chain, by its GPS point.
 func AssembleFixture() []*guccho.Enterprise {
 	es := ClusterFixture()
+	es[59].Point, es[59].DisplayPoint = orb.Point{90.5, 24.5}, true
+	es[59].Geocode = guccho.Geocode{Method: guccho.GeocodeUnion, Score: 1}
 	for i, e := range es[:60] { // fa-00 … fa-59
 		a := map[string]string{guccho.AttrInputSourceType: "rubber dealer", guccho.AttrInputSourcePlace: "Amtali"}
 		if i%3 == 0 {
