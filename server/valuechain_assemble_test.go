@@ -51,6 +51,9 @@ func TestAssembleChain(t *testing.T) {
 	}
 	var got assembledReport
 	decode(t, r, &got)
+	if strings.Contains(string(r.body), `"Actors"`) || len(r.body) > 5000 {
+		t.Errorf("the report carries the chain's actors (%d bytes); GET /api/valuechains/{id} serves them", len(r.body))
+	}
 	c := got.Chain
 	if c.ID != "cluster-smef-footwear_leather-fa-00" || c.Cluster != cluster || c.Sector != "footwear_leather" || c.Admin != "BD100409" ||
 		c.Synthetic || c.Actors != 65 || c.Links != 90 || c.Name != "Footwear and leather value chain around Amtali (from the survey)" {

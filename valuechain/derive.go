@@ -50,9 +50,12 @@ type Skipped struct {
 
 // Derived is what Derive makes: actors and links that pass Check, and
 // what it counted and skipped on the way.
+//
+// As JSON (the report of POST /api/valuechains/assemble) it holds the
+// counts and skipped answers only.
 type Derived struct {
-	Actors []Actor
-	Links  []Link
+	Actors []Actor `json:"-"`
+	Links  []Link  `json:"-"`
 	// Producers, Suppliers and Buyers count the actors of each kind;
 	// Reused those of the suppliers and buyers taken from nearby actors
 	// (and Supporters the nearby supporters and enablers added as they are).
