@@ -91,6 +91,18 @@ type RECP struct {
 	Practices []string `json:"practices,omitempty"`
 }
 
+// Keys of Enterprise.Attributes that surveys fill from recognised columns
+// (survey.Field… of the same names): where the enterprise buys its main
+// input and who buys most of what it makes, each by type ("leather trader",
+// "paikar", "exporter", any language) and place (free text, "Savar").
+// Value chains are derived from them (valuechain.Derive).
+const (
+	AttrInputSourceType  = "input_source_type"
+	AttrInputSourcePlace = "input_source_place"
+	AttrBuyerType        = "buyer_type"
+	AttrBuyerPlace       = "buyer_place"
+)
+
 // Enterprise is one microenterprise as surveyed and placed on the map.
 type Enterprise struct {
 	ID        string `json:"id"`         // stable: from the source's id column or derived from key columns

@@ -12,6 +12,11 @@
 // where their known clusters are (footwear around Bhairab, light
 // engineering in Old Dhaka and Bogura, …). Everything else, from sector
 // shares to owner gender, is an illustrative assumption (see profile.go).
+// Producers of the footwear, dairy and light-engineering clusters also
+// answer where their main input comes from and who buys the most, by type
+// and place (columns input_source_type, input_source_place, buyer_type,
+// buyer_place; see trade.go), the survey fields value chains are derived
+// from.
 //
 // Names are written as field staff write them: old and new spellings,
 // Bangla, variants, typos, missing unions, "Sadar" shorthands; GPS points
@@ -61,6 +66,7 @@ type Generator struct {
 	atlas *geo.Atlas
 	r     *rand.Rand
 	w     writer
+	seed  uint64 // seeds each record's own source of trade answers
 
 	n, done int
 	plans   []*sectorPlan
@@ -112,7 +118,7 @@ func New(a *geo.Atlas, sectors *guccho.Sectors, opt Options) *Generator {
 		}
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x6a09e667f3bcc909))
-	g := &Generator{atlas: a, r: r, w: writer{r}, n: n}
+	g := &Generator{atlas: a, r: r, w: writer{r}, n: n, seed: opt.Seed}
 
 	districts := surveyDistricts(a, districtCount(n))
 	inSurvey := map[string]*geo.Unit{}
@@ -311,6 +317,7 @@ func (g *Generator) Columns() []string {
 		"self_employed", "wage_workers", "owner_gender",
 		"recp_aware", "recp_adopted", "recp_practices", "barriers",
 		"synthetic",
+		"input_source_type", "input_source_place", "buyer_type", "buyer_place",
 	}
 }
 
@@ -355,9 +362,11 @@ func (g *Generator) Next() (values []string, truth Truth, ok bool) {
 		gender = "female"
 	}
 	g.done++
+	id := strconv.Itoa(g.done)
+	tr := tradeAnswers(g.seed, id, sp.sec.Code, c.centres != nil, upazila.NameEN)
 
 	values = []string{
-		strconv.Itoa(g.done),
+		id,
 		g.enterpriseName(sp),
 		g.sectorName(sp.sec),
 		g.subSector(sp.sec),
@@ -366,6 +375,7 @@ func (g *Generator) Next() (values []string, truth Truth, ok bool) {
 		strconv.Itoa(self), strconv.Itoa(wage), gender,
 		yesNo(aware), adopted, g.practices(adopted == "yes"), g.barriers(raw),
 		"true",
+		tr[0], tr[1], tr[2], tr[3],
 	}
 	return values, truth, true
 }

@@ -277,6 +277,10 @@ type clusterInfo struct {
 	NearestCentre *nearestCentre `json:"nearest_centre"`
 
 	outline orb.Polygon
+	// members are the member enterprises' ids and GPS points, in id order
+	// (for assembling value chains).
+	members      []string
+	memberPoints []orb.Point
 }
 
 // mainUnit returns the unit of level lv holding most members, or nil.
@@ -361,6 +365,10 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		for _, u := range d.Units {
 			n := names[u.PCode]
 			info.Units = append(info.Units, clusterUnit{PCode: u.PCode, Level: u.Level.String(), NameEN: n.NameEN, NameBN: n.NameBN, Count: u.Count})
+		}
+		for _, m := range c.Members {
+			info.members = append(info.members, points[m].ID)
+			info.memberPoints = append(info.memberPoints, orb.Point{points[m].Lon, points[m].Lat})
 		}
 		bySector := map[string]*profile.Aggregate{}
 		for _, m := range c.Members {

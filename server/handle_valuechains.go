@@ -34,6 +34,9 @@ func (s *Server) valuechainRoutes(api *mux.Router) {
 	h := valuechainHandlers{s: s, store: vc}
 	api.Handle("/valuechains", methods{http.MethodGet: h.list, http.MethodPost: s.requireWriter(h.createChain)})
 	api.Handle("/valuechains/import", methods{http.MethodPost: s.requireWriter(h.importChain)})
+	if s.stats != nil { // clusters need the statistics
+		api.Handle("/valuechains/assemble", methods{http.MethodPost: s.requireWriter(h.assemble)})
+	}
 	api.Handle("/valuechains/{id}", methods{http.MethodGet: h.get,
 		http.MethodPut: s.requireWriter(h.updateChain), http.MethodDelete: s.requireWriter(h.deleteChain)})
 	api.Handle("/valuechains/{id}/actors", methods{http.MethodPost: s.requireWriter(h.createActor)})

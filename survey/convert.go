@@ -101,6 +101,9 @@ func (c *Converter) prepare() {
 //     blank is unknown; others are "ignored: " errors.
 //   - RECP practices, barriers: lists, see splitList.
 //   - synthetic: a yes answer marks the record as synthetic.
+//   - input source and buyer type and place: kept as written in
+//     Attributes under the field's name (guccho.AttrInputSourceType, …),
+//     whatever the column is called.
 //   - every other non-empty cell goes to Attributes under its column name.
 func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 	if allEmpty(row.Values) && row.Geometry == nil {
@@ -237,6 +240,11 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 	e.Barriers = splitList(v)
 	if s := yesNo(FieldSynthetic); s != nil {
 		e.Synthetic = *s
+	}
+	for _, field := range []string{FieldInputSourceType, FieldInputSourcePlace, FieldBuyerType, FieldBuyerPlace} {
+		if _, v := get(field); v != "" {
+			setAttr(e, field, v)
+		}
 	}
 
 	for col, v := range row.Values {

@@ -303,3 +303,38 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestConvertSuppliersAndBuyers maps the input-source and buyer columns from
+// English and Bangla headers and keeps their answers as written in
+// Attributes under the fields' names, whatever the column is called.
+func TestConvertSuppliersAndBuyers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		columns [4]string // input source type, place, buyer type, place
+	}{
+		{"English", [4]string{"Main input source", "Input source place", "Main buyer", "Buyer place"}},
+		{"canonical", [4]string{"input_source_type", "input_source_place", "buyer_type", "buyer_place"}},
+		{"Bangla", [4]string{"কাঁচামালের উৎস", "কাঁচামালের উৎসের স্থান", "প্রধান ক্রেতা", "ক্রেতার স্থান"}},
+		{"Kobo group", [4]string{"grp_chain/supplier_type", "grp_chain/supplier_place", "grp_chain/customer_type", "grp_chain/customer_place"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cols := append([]string{"id", "sector"}, tc.columns[:]...)
+			c := converter(t, cols...)
+			fields := []string{FieldInputSourceType, FieldInputSourcePlace, FieldBuyerType, FieldBuyerPlace}
+			for i, f := range fields {
+				if got := c.Mapping.Fields[f]; got != tc.columns[i] {
+					t.Errorf("field %s mapped to %q, want %q", f, got, tc.columns[i])
+				}
+			}
+			got, errs := c.Convert(row(1, "id", "E-1", "sector", "footwear", tc.columns[0], " চামড়া ব্যবসায়ী ",
+				tc.columns[1], "Savar", tc.columns[2], "paikar", tc.columns[3], ""))
+			if len(errs) != 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			want := map[string]string{guccho.AttrInputSourceType: "চামড়া ব্যবসায়ী", guccho.AttrInputSourcePlace: "Savar", guccho.AttrBuyerType: "paikar"}
+			if !reflect.DeepEqual(got.Attributes, want) {
+				t.Errorf("attributes = %v, want %v", got.Attributes, want)
+			}
+		})
+	}
+}

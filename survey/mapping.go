@@ -37,6 +37,14 @@ const (
 	FieldRECPPractices    = "recp_practices"    // a list of RECP practices
 	FieldBarriers         = "barriers"          // a list of barriers
 	FieldSynthetic        = "synthetic"         // yes for generated (demo) records
+
+	// Where the main input comes from and who buys the most, by type and
+	// place: kept as written in Enterprise.Attributes under these same
+	// keys (guccho.Attr…), for deriving value chains.
+	FieldInputSourceType  = guccho.AttrInputSourceType
+	FieldInputSourcePlace = guccho.AttrInputSourcePlace
+	FieldBuyerType        = guccho.AttrBuyerType
+	FieldBuyerPlace       = guccho.AttrBuyerPlace
 )
 
 // KnownFields returns every field a Mapping may name, in documentation order.
@@ -44,7 +52,8 @@ func KnownFields() []string {
 	return []string{FieldID, FieldName, FieldSector, FieldSubSector, FieldLat, FieldLon, FieldGPS,
 		FieldDivision, FieldDistrict, FieldUpazila, FieldUnion,
 		FieldEmploymentSelf, FieldEmploymentWage, FieldEmploymentFemale, FieldEmploymentMale,
-		FieldOwnerGender, FieldRECPAware, FieldRECPAdopted, FieldRECPPractices, FieldBarriers, FieldSynthetic}
+		FieldOwnerGender, FieldRECPAware, FieldRECPAdopted, FieldRECPPractices, FieldBarriers, FieldSynthetic,
+		FieldInputSourceType, FieldInputSourcePlace, FieldBuyerType, FieldBuyerPlace}
 }
 
 func knownField(f string) bool {

@@ -93,7 +93,10 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	return loadDemoChains(ctx, s)
+	if err := loadDemoChains(ctx, s); err != nil {
+		return err
+	}
+	return assembleDemoChain(ctx, a, env.Stdout)
 }
 
 // demoGenerator builds the generator over the stored boundaries.

@@ -72,6 +72,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			if err := loadDemoChains(ctx, s); err != nil {
 				return err
 			}
+			if err := assembleDemoChain(ctx, a, env.Stderr); err != nil {
+				return err
+			}
 		}
 	}
 	if err := ensureAdminToken(ctx, s, env.Stderr); err != nil {

@@ -19,13 +19,15 @@ import (
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/demo"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/server"
 	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/valuechain"
 )
 
 const valuechainUsage = `Usage: guccho valuechain analyze --actors A.csv --links L.csv [-o OUT.csv] [--stages-out S.csv] [flags]
        guccho valuechain import --actors A.csv --links L.csv --sector S [--cluster ID | --admin PCODE] [--name N] [--id ID] [--db …]
-       (see guccho valuechain import --help)
+       guccho valuechain assemble --cluster ID [--sector S] [--method smef|dbscan …] [--db …]
+       (see guccho valuechain import --help, guccho valuechain assemble --help)
 
 Analyzes one value chain read from an actors file and a links file (CSV, XLSX
 or a JSON array; see docs/valuechain.md) and writes, per actor, its stage,
@@ -70,9 +72,12 @@ func runValuechain(ctx context.Context, args []string, env Env) error {
 	if args[0] == "import" {
 		return runValuechainImport(ctx, args[1:], env)
 	}
+	if args[0] == "assemble" {
+		return runValuechainAssemble(ctx, args[1:], env)
+	}
 	if args[0] != "analyze" {
 		fs.Usage()
-		return fmt.Errorf("%w: valuechain %q: the subcommands are analyze and import", errUsage, args[0])
+		return fmt.Errorf("%w: valuechain %q: the subcommands are analyze, import and assemble", errUsage, args[0])
 	}
 	pos, err := parseArgs(fs, args[1:])
 	if err != nil {
@@ -336,6 +341,114 @@ func runValuechainImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "value chain %s: %d actors, %d links stored\n", c.ID, len(g.Actors()), len(g.Links()))
+	return nil
+}
+
+const valuechainAssembleUsage = `Usage: guccho valuechain assemble --cluster ID [--sector S] [--method smef|dbscan] [--radius-km R --min-units N | --eps-m E --min-points M] [--db …]
+
+Assembles the value chain of one cluster from the store's data, exactly as
+POST /api/valuechains/assemble does (docs/valuechain.md): clusters the
+enterprises as GET /api/clusters does (method, and for dbscan the sector,
+taken from the cluster id unless given), derives producers, input suppliers
+and buyers from the members' input_source_type/place and buyer_type/place
+answers, reuses the actors of stored chains around the cluster, and stores
+the chain cluster-<cluster id>, replacing it whole. Prints the chain and a
+report: producers, suppliers, buyers, reused actors and skipped answers.
+
+Flags:
+`
+
+func runValuechainAssemble(ctx context.Context, args []string, env Env) error {
+	cfg, err := defaultConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("valuechain assemble", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfg.dbFlag(fs)
+	cfg.sectorsFlag(fs)
+	var req server.AssembleRequest
+	fs.StringVar(&req.Cluster, "cluster", "", "id of the cluster, as GET /api/clusters or guccho clusters gives it (required)")
+	fs.StringVar(&req.Sector, "sector", "", "the chain's sector (default the cluster's)")
+	fs.StringVar(&req.Method, "method", "", "smef or dbscan (default the one the cluster id names)")
+	radius := fs.Float64("radius-km", 0, "smef radius in km (default 5)")
+	minUnits := fs.Int("min-units", 0, "smef least units (default 50)")
+	eps := fs.Float64("eps-m", 0, "dbscan distance in metres (default 5000)")
+	minPoints := fs.Int("min-points", 0, "dbscan least points (default 50)")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), valuechainAssembleUsage); fs.PrintDefaults() }
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || req.Cluster == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: valuechain assemble takes --cluster, and no other arguments", errUsage)
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "radius-km":
+			req.RadiusKM = radius
+		case "min-units":
+			req.MinUnits = minUnits
+		case "eps-m":
+			req.EpsM = eps
+		case "min-points":
+			req.MinPoints = minPoints
+		}
+	})
+	s, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := newApp(cfg, s)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{Store: s, Sectors: a.sectors})
+	defer srv.Close()
+	res, err := srv.AssembleChain(ctx, req)
+	if err != nil {
+		return err
+	}
+	writeAssembled(env.Stdout, res)
+	return nil
+}
+
+// writeAssembled prints what AssembleChain stored and skipped.
+func writeAssembled(w io.Writer, res *server.Assembled) {
+	c, r := res.Chain, res.Report
+	fmt.Fprintf(w, "value chain %s (%s): %d actors, %d links stored\n", c.ID, c.Name, c.Actors, c.Links)
+	fmt.Fprintf(w, "%d producers, %d input suppliers, %d buyers (%d of them stored actors reused), %d supporters and enablers around the cluster\n",
+		r.Producers, r.Suppliers, r.Buyers, r.Reused, r.Supporters)
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(w, "%d answers skipped:\n", len(r.Skipped))
+	}
+	for _, sk := range r.Skipped {
+		fmt.Fprintf(w, "  enterprise %s, field %q (%s): %s\n", sk.EnterpriseID, sk.Field, sk.Value, sk.Reason)
+	}
+}
+
+// assembleDemoChain assembles the value chain of the demo's footwear
+// cluster around Bhairab from the survey's answers (POST
+// /api/valuechains/assemble), beside the hand-made synthetic chains. A
+// survey too small to have the cluster assembles nothing.
+func assembleDemoChain(ctx context.Context, a *app, w io.Writer) error {
+	srv := server.New(server.Config{Store: a.store, Sectors: a.sectors})
+	defer srv.Close()
+	id, err := srv.ClusterIn(ctx, "footwear_leather", "BD304811")
+	if guccho.ErrorCode(err) == guccho.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res, err := srv.AssembleChain(ctx, server.AssembleRequest{Cluster: id})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "value chain %s assembled from the survey around Bhairab: %d actors, %d links (guccho valuechain assemble --cluster %s)\n",
+		res.Chain.ID, res.Chain.Actors, res.Chain.Links, id)
 	return nil
 }
 

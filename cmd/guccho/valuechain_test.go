@@ -11,6 +11,7 @@ import (
 
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/valuechain"
 )
 
@@ -200,5 +201,92 @@ func TestDemoStoresSyntheticValueChains(t *testing.T) {
 	}
 	if linked == 0 {
 		t.Error("no demo producer is linked to a demo enterprise")
+	}
+}
+
+// TestValuechainAssemble assembles the chain of the footwear cluster of
+// storetest.AssembleFixture in a database file, as the API does.
+func TestValuechainAssemble(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	s, err := embedded.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	storetest.LoadAssembleFixture(t, s)
+	s.Close()
+
+	out, errOut, err := runCmd(t, nil, "valuechain", "assemble", "--cluster", "smef:footwear_leather:fa-00", "--db", db)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, want := range []string{
+		"value chain cluster-smef-footwear_leather-fa-00 (Footwear and leather value chain around Amtali (from the survey)): 65 actors, 90 links stored",
+		"60 producers, 2 input suppliers, 2 buyers (1 of them stored actors reused), 1 supporters",
+		"15 answers skipped",
+		`enterprise fa-02, field "buyer_type" (dealer): names an input_supplier`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var got *valuechain.Data
+	for _, d := range storedChains(t, db) {
+		if d.Chain.ID == "cluster-smef-footwear_leather-fa-00" {
+			got = d
+		}
+	}
+	if got == nil || len(got.Actors) != 65 || len(got.Links) != 90 || got.Chain.Admin != "BD100409" {
+		t.Fatalf("stored chain = %+v", got)
+	}
+
+	_, _, err = runCmd(t, nil, "valuechain", "assemble", "--cluster", "smef:footwear_leather:fa-00", "--min-units", "61", "--db", db)
+	if err == nil || !strings.Contains(err.Error(), `cluster "smef:footwear_leather:fa-00"`) {
+		t.Errorf("assembling a cluster those parameters do not find: %v", err)
+	}
+	if _, _, err := runCmd(t, nil, "valuechain", "assemble", "--db", db); !errors.Is(err, errUsage) {
+		t.Errorf("no --cluster: %v, want a usage error", err)
+	}
+}
+
+// TestDemoAssemblesBhairab: guccho demo stores, beside the hand-made
+// synthetic chains, the chain of the Bhairab footwear cluster assembled from
+// the survey's answers, marked synthetic since the survey is.
+func TestDemoAssemblesBhairab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the whole demo survey")
+	}
+	db := filepath.Join(t.TempDir(), "guccho.db")
+	out, errOut, err := runCmd(t, nil, "demo", "--db", db)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "assembled from the survey around Bhairab") {
+		t.Fatalf("output lacks the assembled chain:\n%s", out)
+	}
+	var got *valuechain.Data
+	for _, d := range storedChains(t, db) {
+		if strings.HasPrefix(d.Chain.ID, "cluster-smef-footwear_leather-") {
+			got = d
+		}
+	}
+	if got == nil || !got.Chain.Synthetic || got.Chain.Admin != "BD304811" || !strings.HasPrefix(got.Chain.Cluster, "smef:footwear_leather:") {
+		t.Fatalf("assembled chain = %+v", got)
+	}
+	roles := map[valuechain.Role]int{}
+	names := map[string]bool{}
+	for _, a := range got.Actors {
+		roles[a.Role]++
+		names[a.Name] = true
+	}
+	if roles[valuechain.Producer] < 200 || roles[valuechain.InputSupplier] < 3 || roles[valuechain.Wholesaler] < 1 || roles[valuechain.Exporter] != 1 {
+		t.Errorf("actors by role %v", roles)
+	}
+	for _, n := range []string{"Leather traders, Savar", "Exporter, Chattogram", "PKSF partner organisation (MFI)"} {
+		if !names[n] {
+			t.Errorf("no actor %q", n)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/store"
+	"github.com/guccho/guccho/valuechain"
 )
 
 // ClusterFixture returns enterprises on the grid (bdtest.Grid) with point
@@ -74,5 +75,72 @@ func LoadClusterFixture(t testing.TB, s store.Store) {
 		if err := s.CreateEnterprise(context.Background(), e); err != nil {
 			t.Fatalf("creating %s: %v", e.ID, err)
 		}
+	}
+}
+
+// AssembleFixture is ClusterFixture with the survey's input-source and buyer
+// answers on the footwear cluster fa (Amtali, BD100409, district Barguna
+// BD1004), for assembling its value chain by hand:
+//
+//	input source  fa-i, i mod 3 = 0: "leather traders", "Barishal" (the district BD1006, not the division)
+//	              otherwise:         "rubber dealer", "Amtali" (the upazila BD100409)
+//	buyer         i mod 4 = 0: "paikar", "Amtali"
+//	              i mod 4 = 1: "exporter", "Bhola" (the district BD1009)
+//	              i mod 4 = 2: "dealer", "Amtali" (runs backwards: skipped)
+//	              i mod 4 = 3: nothing
+//
+// So the chain has 60 producers, 2 suppliers, 2 buyers (60 + 30 links) and
+// 15 skipped answers. fa-59 is shown on the map at a display point of its
+// stated union, far from its GPS point (as the geocoder does when they
+// disagree): it is clustered, and in the chain, by its GPS point.
+func AssembleFixture() []*guccho.Enterprise {
+	es := ClusterFixture()
+	es[59].Point, es[59].DisplayPoint = orb.Point{90.5, 24.5}, true
+	es[59].Geocode = guccho.Geocode{Method: guccho.GeocodeUnion, Score: 1}
+	for i, e := range es[:60] { // fa-00 … fa-59
+		a := map[string]string{guccho.AttrInputSourceType: "rubber dealer", guccho.AttrInputSourcePlace: "Amtali"}
+		if i%3 == 0 {
+			a[guccho.AttrInputSourceType], a[guccho.AttrInputSourcePlace] = "leather traders", "Barishal"
+		}
+		switch i % 4 {
+		case 0:
+			a[guccho.AttrBuyerType], a[guccho.AttrBuyerPlace] = "paikar", "Amtali"
+		case 1:
+			a[guccho.AttrBuyerType], a[guccho.AttrBuyerPlace] = "exporter", "Bhola"
+		case 2:
+			a[guccho.AttrBuyerType], a[guccho.AttrBuyerPlace] = "dealer", "Amtali"
+		}
+		e.Attributes = a
+	}
+	return es
+}
+
+// NeighbourChain is a stored footwear chain around Amtali whose wholesaler
+// (BD100409) the assembled chain reuses for its paikar and whose MFI it
+// adds; its Barguna retailer, which no answer names, stays out.
+func NeighbourChain() (valuechain.Chain, []valuechain.Actor, []valuechain.Link) {
+	c := valuechain.Chain{ID: "amtali-footwear", Name: "Amtali footwear", Sector: "footwear_leather", Admin: "BD100409"}
+	as := []valuechain.Actor{
+		{ID: "trader", Name: "Amtali Bazar traders", Role: valuechain.Wholesaler, Admin: "BD100409", Lon: 90.31, Lat: 22.31},
+		{ID: "shop", Name: "Barguna shop", Role: valuechain.Retailer, Admin: "BD1004", Lon: 90.5, Lat: 22.5},
+		{ID: "mfi", Name: "Amtali MFI", Role: valuechain.Finance, Admin: "BD10040911"},
+	}
+	ls := []valuechain.Link{{From: "trader", To: "shop", Flow: valuechain.Goods}}
+	return c, as, ls
+}
+
+// LoadAssembleFixture creates the enterprises of AssembleFixture and the
+// NeighbourChain in s, whose boundaries must be the grid's.
+func LoadAssembleFixture(t testing.TB, s store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, e := range AssembleFixture() {
+		if err := s.CreateEnterprise(ctx, e); err != nil {
+			t.Fatalf("creating %s: %v", e.ID, err)
+		}
+	}
+	c, as, ls := NeighbourChain()
+	if err := s.ReplaceChain(ctx, &c, as, ls); err != nil {
+		t.Fatal(err)
 	}
 }
