@@ -272,10 +272,14 @@ func jsonText(raw json.RawMessage) string {
 	return string(raw) // numbers as written, true, false
 }
 
+// compact renders an object or array property as compact JSON text. Its
+// strings may hold bytes that are not UTF-8 (JSON keeps them as they are in
+// the raw value); like json.Unmarshal for a string property, they become
+// U+FFFD, so every cell is UTF-8.
 func compact(raw json.RawMessage) string {
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
-		return string(raw)
+		return strings.ToValidUTF8(string(raw), "\uFFFD")
 	}
-	return b.String()
+	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
