@@ -42,6 +42,9 @@ type Geocoder struct {
 	sadar map[string][]*Unit
 	// namesOf holds each unit's names, as indices in gaz.names.
 	namesOf map[*Unit][]int32
+	// variant maps the variantKey of each search key to the names having
+	// it, as indices in gaz.names.
+	variant map[string][]int32
 }
 
 // fieldWords are words survey forms add to a name that the Gazetteer does
@@ -51,11 +54,13 @@ var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "
 
 // NewGeocoder builds a geocoder over the units, names and locator of a.
 func NewGeocoder(a *Atlas) *Geocoder {
-	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}, namesOf: map[*Unit][]int32{}}
+	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}, namesOf: map[*Unit][]int32{}, variant: map[string][]int32{}}
 	for i := range g.gaz.names {
 		n := &g.gaz.names[i]
 		g.exact[n.key] = append(g.exact[n.key], int32(i))
 		g.namesOf[n.unit] = append(g.namesOf[n.unit], int32(i))
+		vk := variantKey(n.key)
+		g.variant[vk] = append(g.variant[vk], int32(i))
 		if n.unit.Level == Upazila && hasSadar(n.norm) {
 			d := n.unit.Parent
 			if l := g.sadar[d]; len(l) == 0 || l[len(l)-1] != n.unit {
@@ -185,6 +190,7 @@ func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
 // resolveNames resolves the stated names top down and returns the finest
 // unit reached (nil for none) with its name score.
 func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, float64) {
+	st = g.splitFields(st)
 	var cur *Unit
 	score, unused := 1.0, 0
 	for _, s := range [...]struct {
@@ -197,13 +203,19 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		}
 		fuzzy := s.level != Union || (cur != nil && cur.Level == Upazila)
 		m := g.match(s.name, s.level, within, fuzzy)
+		if m.status == unknown && s.level > District && (cur == nil || cur.Level < District) {
+			// A district written in the upazila or union field.
+			if dm := g.match(s.name, District, within, false); dm.status == matched {
+				m = dm
+			}
+		}
 		switch m.status {
 		case notStated:
 			continue
 		case matched:
 			cur = m.unit
 			score = min(score, m.score)
-			if m.score < scoreExactKey {
+			if m.score < scoreExactKey && m.score != scoreVariant {
 				flags.add(guccho.FlagNameFuzzy)
 			}
 			continue
@@ -252,10 +264,22 @@ func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) na
 	} else if n > 1 {
 		return nameMatch{status: ambiguous}
 	}
+	if level == Union && qk == "paurashava" && len(within) == 8 {
+		if m, ok := g.paurashava(within); ok {
+			return m
+		}
+	}
 	sadarPossible := level == Upazila && len(within) == 6
 	if sadarPossible {
 		if m, ok := g.sadarUpazila(qn, within, false); ok {
 			return m
+		}
+	}
+	if level != Union || len(within) == 8 {
+		if u, n := g.lookupVariant(qk, level, within); n == 1 {
+			return nameMatch{status: matched, unit: u, score: scoreVariant}
+		} else if n > 1 {
+			return nameMatch{status: ambiguous}
 		}
 	}
 	if fuzzy {
