@@ -47,6 +47,21 @@ var levelWords = map[string]Level{
 	"union": Union, "ইউনিয়ন": Union, Normalize("ইউনিয়ন"): Union,
 }
 
+// levelHint returns the level an administrative word in name points to
+// ("Kishoreganj Zila": district), or -1 when it has none.
+func levelHint(name string) Level {
+	words := strings.Fields(Normalize(name))
+	for i, w := range words {
+		if l, ok := levelWords[w]; ok {
+			return l
+		}
+		if (w == "p" || w == "police") && i+1 < len(words) && (words[i+1] == "s" || words[i+1] == "station") {
+			return Upazila
+		}
+	}
+	return -1
+}
+
 // municipalWords name a municipality (paurashava). COD-AB represents one as
 // the union "Paurashava" of its upazila, so "Amtali Pourashava" is the
 // union Paurashava inside the upazila Amtali.
@@ -137,8 +152,10 @@ func (g *Geocoder) splitFields(st guccho.AdminNames) guccho.AdminNames {
 			continue
 		}
 		parts := splitParts(text)
-		if len(parts) > 1 && g.isName(text, lvl) {
-			parts = []string{text} // "Barisal Sadar (Kotwali)" is one upazila's name
+		if len(parts) > 1 && !g.coarseParts(parts[1:], lvl) {
+			// "Barisal Sadar (Kotwali)", "Ward No-48 (Part)": one name
+			parts = parts[:1:1]
+			parts[0] = text
 		}
 		next := lvl
 		for i, raw := range parts {
@@ -183,17 +200,26 @@ func (g *Geocoder) splitFields(st guccho.AdminNames) guccho.AdminNames {
 // romanisation variant), so that "Savar, Dhaka" reads Dhaka as the
 // district, and "Bhairab, Dhaka" too; at itself when no level knows it.
 func (g *Geocoder) coarseLevel(name string, at Level) Level {
+	if l, ok := g.knownAbove(name, at); ok {
+		return l
+	}
+	return at
+}
+
+// knownAbove returns the finest of at and the levels above it where name
+// is a unit's exact name or romanisation variant.
+func (g *Geocoder) knownAbove(name string, at Level) (Level, bool) {
 	qn := dropFieldWords(Normalize(name))
 	qk := searchKey(qn)
 	for l := at; l >= Division; l-- {
 		if _, _, n := g.lookup(qn, qk, l, ""); n > 0 {
-			return l
+			return l, true
 		}
 		if _, n := g.lookupVariant(qk, l, ""); n > 0 {
-			return l
+			return l, true
 		}
 	}
-	return at
+	return 0, false
 }
 
 // variantKey folds the common romanisations of one Bangla name to one key:
@@ -269,9 +295,19 @@ func (g *Geocoder) paurashava(upazila string) (nameMatch, bool) {
 	return nameMatch{status: ambiguous}, true
 }
 
-// isName reports whether text, whole, is the exact name of a unit of level.
-func (g *Geocoder) isName(text string, level Level) bool {
-	qn := dropFieldWords(Normalize(text))
-	_, _, n := g.lookup(qn, searchKey(qn), level, "")
-	return n > 0
+// coarseParts reports whether each later part of a field of level names a
+// coarser unit: it carries an administrative word, or is the exact name (or
+// variant) of a unit above level. Otherwise the parentheses or commas are
+// part of one name ("Pharmapur (Pananagar)").
+func (g *Geocoder) coarseParts(parts []string, level Level) bool {
+	for _, raw := range parts {
+		p := readPart(raw)
+		if p.hint >= 0 || p.union != "" {
+			continue
+		}
+		if _, ok := g.knownAbove(p.name, level-1); !ok {
+			return false
+		}
+	}
+	return true
 }

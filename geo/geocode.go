@@ -49,8 +49,11 @@ type Geocoder struct {
 
 // fieldWords are words survey forms add to a name that the Gazetteer does
 // not treat as optional: "Bibhag" (division), "UP" and "Parishad" (union
-// parishad). The geocoder drops them, unless they are the whole name.
-var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "পরিষদ": true}
+// parishad), "PS" (police station, as "P.S." is too), "Uz." (upazila),
+// "Dist." (district). The geocoder drops them, unless they are the whole
+// name.
+var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "পরিষদ": true,
+	"ps": true, "uz": true, "dist": true}
 
 // NewGeocoder builds a geocoder over the units, names and locator of a.
 func NewGeocoder(a *Atlas) *Geocoder {
@@ -187,10 +190,39 @@ func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
 	return res
 }
 
-// resolveNames resolves the stated names top down and returns the finest
-// unit reached (nil for none) with its name score.
+// resolveNames resolves the stated names as written and, when some name
+// could not be used, once more with the fields split into the units they
+// hold (splitFields). The second reading is taken only when it reaches a
+// finer unit, or as fine a unit with fewer unused names, and never when it
+// contradicts the first (its unit must lie inside the first's). It returns
+// the finest unit reached (nil for none) with its name score.
 func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, float64) {
-	st = g.splitFields(st)
+	var f1 flagSet
+	u1, s1, n1 := g.resolveFields(st, &f1)
+	if n1 == 0 {
+		*flags = append(*flags, f1...)
+		return u1, s1
+	}
+	sp := g.splitFields(st)
+	if sp == st {
+		*flags = append(*flags, f1...)
+		return u1, s1
+	}
+	var f2 flagSet
+	u2, s2, n2 := g.resolveFields(sp, &f2)
+	better := u2 != nil && (u1 == nil || strings.HasPrefix(u2.PCode, u1.PCode) && (u2.Level > u1.Level || u2.Level == u1.Level && n2 < n1))
+	if better {
+		*flags = append(*flags, f2...)
+		return u2, s2
+	}
+	*flags = append(*flags, f1...)
+	return u1, s1
+}
+
+// resolveFields resolves names top down and returns the finest unit
+// reached (nil for none), its name score, and how many stated names could
+// not be used.
+func (g *Geocoder) resolveFields(st guccho.AdminNames, flags *flagSet) (*Unit, float64, int) {
 	var cur *Unit
 	score, unused := 1.0, 0
 	for _, s := range [...]struct {
@@ -201,9 +233,13 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		if cur != nil {
 			within = cur.PCode
 		}
-		fuzzy := s.level != Union || (cur != nil && cur.Level == Upazila)
-		m := g.match(s.name, s.level, within, fuzzy)
-		if m.status == unknown && s.level > District && (cur == nil || cur.Level < District) {
+		level := s.level
+		if h := levelHint(s.name); h >= Division && h < level && (cur == nil || cur.Level < h) {
+			level = h // "Kishoreganj District" in the union field is a district
+		}
+		fuzzy := level != Union || (cur != nil && cur.Level == Upazila)
+		m := g.match(s.name, level, within, fuzzy)
+		if m.status == unknown && level > District && (cur == nil || cur.Level < District) {
 			// A district written in the upazila or union field.
 			if dm := g.match(s.name, District, within, false); dm.status == matched {
 				m = dm
@@ -229,9 +265,9 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		unused++
 	}
 	if cur == nil {
-		return nil, 0
+		return nil, 0, unused
 	}
-	return cur, score * math.Pow(unusedNameFactor, float64(unused))
+	return cur, score * math.Pow(unusedNameFactor, float64(unused)), unused
 }
 
 // matchStatus is the outcome of looking up one stated name.
@@ -359,12 +395,17 @@ func dropFieldWords(qn string) string {
 	}
 	words := strings.Fields(qn)
 	kept := words[:0]
-	for _, w := range words {
-		if !fieldWords[w] {
+	n := len(words)
+	for i := 0; i < n; i++ {
+		switch w := words[i]; {
+		case fieldWords[w]:
+		case (w == "p" || w == "police") && i+1 < n && (words[i+1] == "s" || words[i+1] == "station"):
+			i++ // "P.S.", "Police Station"
+		default:
 			kept = append(kept, w)
 		}
 	}
-	if len(kept) == len(words) || len(kept) == 0 {
+	if len(kept) == n || len(kept) == 0 {
 		return qn
 	}
 	return strings.Join(kept, " ")
