@@ -13,12 +13,16 @@ import (
 // below the exact matches and above prefix and fuzzy ones.
 const scoreVariant = 0.95
 
-// partSeparators split a name field that holds several units, as in
+// dashes turn the dashes that separate units into commas.
+var dashes = strings.NewReplacer(" - ", ",", " – ", ",", " — ", ",", "–", ",", "—", ",")
+
+// splitParts splits a name field that holds several units, as in
 // "Bhairab, Kishoreganj", "Bhairab (Kishoreganj)", "Bhairab; Kishoreganj",
-// "Bhairab / Kishoreganj". A dash separates only with spaces around it
-// ("Amtali - Barguna"), since COD-AB names hold dashes ("Ward No-01").
+// "Bhairab / Kishoreganj". A hyphen separates only with spaces around it
+// ("Amtali - Barguna"), since COD-AB names hold hyphens ("Ward No-01");
+// an en or em dash always does.
 func splitParts(s string) []string {
-	s = strings.NewReplacer(" - ", ",", " – ", ",", " — ", ",", "–", ",", "—", ",").Replace(s)
+	s = dashes.Replace(s)
 	raw := strings.FieldsFunc(s, func(r rune) bool {
 		switch r {
 		case ',', '(', ')', '[', ']', ';', '/', '|', '\\', '،', '।':
@@ -50,6 +54,9 @@ var levelWords = map[string]Level{
 // levelHint returns the level an administrative word in name points to
 // ("Kishoreganj Zila": district), or -1 when it has none.
 func levelHint(name string) Level {
+	if !strings.ContainsFunc(strings.TrimSpace(name), func(r rune) bool { return r == ' ' || r == '.' || r == ',' || r == '(' }) {
+		return -1 // one word: a name, or only an administrative word
+	}
 	words := strings.Fields(Normalize(name))
 	for i, w := range words {
 		if l, ok := levelWords[w]; ok {
@@ -222,6 +229,11 @@ func (g *Geocoder) knownAbove(name string, at Level) (Level, bool) {
 	return 0, false
 }
 
+// variantSpelling rewrites the romanisation variants of variantKey, except
+// o/a, which is applied after it.
+var variantSpelling = strings.NewReplacer("gonj", "ganj", "poor", "pur", "oo", "u", "ee", "i",
+	"sh", "s", "bh", "b", "v", "b", "z", "j", "w", "o", "y", "i")
+
 // variantKey folds the common romanisations of one Bangla name to one key:
 // gonj/ganj, poor/pur, oo/u, ee/i, sh/s, bh/b, v/b, z/j, w/o, y/i, o/a
 // and a final e, in a search key's Latin words (Bangla words are kept).
@@ -233,8 +245,7 @@ func variantKey(key string) string {
 		if !isLatin(w) {
 			continue
 		}
-		w = strings.NewReplacer("gonj", "ganj", "poor", "pur", "oo", "u", "ee", "i",
-			"sh", "s", "bh", "b", "v", "b", "z", "j", "w", "o", "y", "i").Replace(w)
+		w = variantSpelling.Replace(w)
 		w = strings.ReplaceAll(w, "o", "a")
 		// A final "e" is often silent in romanisation ("Kishore", "Kishor").
 		words[i] = strings.TrimSuffix(w, "e")
