@@ -124,6 +124,8 @@ type GeocodeResult struct {
 //  1. exact (score 1; 0.98 when equal only without the optional words);
 //  2. an upazila stated as "Sadar", or as "<district> Sadar" in any spelling
 //     of the resolved district: the district's one Sadar upazila (0.98);
+//     then a romanisation variant of a name (variantKey: "Narayangonj",
+//     "Bogoora"; 0.95, not flagged name_fuzzy);
 //  3. prefix or fuzzy (Gazetteer.Search: 0.9, 0.85, 0.84 × similarity);
 //  4. a name one edit away — a letter changed, added or dropped, or two
 //     neighbours swapped — for names of four letters or more, looked for
@@ -139,6 +141,11 @@ type GeocodeResult struct {
 // resolution goes on below it inside the same parent. A union is matched
 // only exactly (rank 1) unless its upazila resolved; then an exact union
 // name that fits one union (inside the district, say) supplies the upazila.
+// When a name cannot be used, the fields are read once more as field
+// officers write them (splitFields): several units in one field ("Bhairab,
+// Kishoreganj"), administrative words as level hints ("Kotwali P.S.",
+// "Kishoreganj Zila", "Amtali Pourashava", "Ward 5"); that reading is kept
+// only when it reaches a finer unit inside the first reading's unit.
 //
 // GPS. A point within 1e-6 of 0,0 flags zero_gps; NaN or infinite
 // coordinates flag gps_invalid; a point outside every union that lands in
