@@ -42,20 +42,28 @@ type Geocoder struct {
 	sadar map[string][]*Unit
 	// namesOf holds each unit's names, as indices in gaz.names.
 	namesOf map[*Unit][]int32
+	// variant maps the variantKey of each search key to the names having
+	// it, as indices in gaz.names.
+	variant map[string][]int32
 }
 
 // fieldWords are words survey forms add to a name that the Gazetteer does
 // not treat as optional: "Bibhag" (division), "UP" and "Parishad" (union
-// parishad). The geocoder drops them, unless they are the whole name.
-var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "পরিষদ": true}
+// parishad), "PS" (police station, as "P.S." is too), "Uz." (upazila),
+// "Dist." (district). The geocoder drops them, unless they are the whole
+// name.
+var fieldWords = map[string]bool{"bibhag": true, "up": true, "parishad": true, "পরিষদ": true,
+	"ps": true, "uz": true, "dist": true}
 
 // NewGeocoder builds a geocoder over the units, names and locator of a.
 func NewGeocoder(a *Atlas) *Geocoder {
-	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}, namesOf: map[*Unit][]int32{}}
+	g := &Geocoder{atlas: a, gaz: a.gaz, exact: map[string][]int32{}, sadar: map[string][]*Unit{}, namesOf: map[*Unit][]int32{}, variant: map[string][]int32{}}
 	for i := range g.gaz.names {
 		n := &g.gaz.names[i]
 		g.exact[n.key] = append(g.exact[n.key], int32(i))
 		g.namesOf[n.unit] = append(g.namesOf[n.unit], int32(i))
+		vk := variantKey(n.key)
+		g.variant[vk] = append(g.variant[vk], int32(i))
 		if n.unit.Level == Upazila && hasSadar(n.norm) {
 			d := n.unit.Parent
 			if l := g.sadar[d]; len(l) == 0 || l[len(l)-1] != n.unit {
@@ -116,6 +124,8 @@ type GeocodeResult struct {
 //  1. exact (score 1; 0.98 when equal only without the optional words);
 //  2. an upazila stated as "Sadar", or as "<district> Sadar" in any spelling
 //     of the resolved district: the district's one Sadar upazila (0.98);
+//     then a romanisation variant of a name (variantKey: "Narayangonj",
+//     "Bogoora"; 0.95, not flagged name_fuzzy);
 //  3. prefix or fuzzy (Gazetteer.Search: 0.9, 0.85, 0.84 × similarity);
 //  4. a name one edit away — a letter changed, added or dropped, or two
 //     neighbours swapped — for names of four letters or more, looked for
@@ -131,6 +141,11 @@ type GeocodeResult struct {
 // resolution goes on below it inside the same parent. A union is matched
 // only exactly (rank 1) unless its upazila resolved; then an exact union
 // name that fits one union (inside the district, say) supplies the upazila.
+// When a name cannot be used, the fields are read once more as field
+// officers write them (splitFields): several units in one field ("Bhairab,
+// Kishoreganj"), administrative words as level hints ("Kotwali P.S.",
+// "Kishoreganj Zila", "Amtali Pourashava", "Ward 5"); that reading is kept
+// only when it reaches a finer unit inside the first reading's unit.
 //
 // GPS. A point within 1e-6 of 0,0 flags zero_gps; NaN or infinite
 // coordinates flag gps_invalid; a point outside every union that lands in
@@ -182,9 +197,39 @@ func (g *Geocoder) Geocode(in GeocodeInput) GeocodeResult {
 	return res
 }
 
-// resolveNames resolves the stated names top down and returns the finest
-// unit reached (nil for none) with its name score.
+// resolveNames resolves the stated names as written and, when some name
+// could not be used, once more with the fields split into the units they
+// hold (splitFields). The second reading is taken only when it reaches a
+// finer unit, or as fine a unit with fewer unused names, and never when it
+// contradicts the first (its unit must lie inside the first's). It returns
+// the finest unit reached (nil for none) with its name score.
 func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, float64) {
+	var f1 flagSet
+	u1, s1, n1 := g.resolveFields(st, &f1)
+	if n1 == 0 {
+		*flags = append(*flags, f1...)
+		return u1, s1
+	}
+	sp := g.splitFields(st)
+	if sp == st {
+		*flags = append(*flags, f1...)
+		return u1, s1
+	}
+	var f2 flagSet
+	u2, s2, n2 := g.resolveFields(sp, &f2)
+	better := u2 != nil && (u1 == nil || strings.HasPrefix(u2.PCode, u1.PCode) && (u2.Level > u1.Level || u2.Level == u1.Level && n2 < n1))
+	if better {
+		*flags = append(*flags, f2...)
+		return u2, s2
+	}
+	*flags = append(*flags, f1...)
+	return u1, s1
+}
+
+// resolveFields resolves names top down and returns the finest unit
+// reached (nil for none), its name score, and how many stated names could
+// not be used.
+func (g *Geocoder) resolveFields(st guccho.AdminNames, flags *flagSet) (*Unit, float64, int) {
 	var cur *Unit
 	score, unused := 1.0, 0
 	for _, s := range [...]struct {
@@ -195,15 +240,25 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		if cur != nil {
 			within = cur.PCode
 		}
-		fuzzy := s.level != Union || (cur != nil && cur.Level == Upazila)
-		m := g.match(s.name, s.level, within, fuzzy)
+		level := s.level
+		if h := levelHint(s.name); h >= Division && h < level && (cur == nil || cur.Level < h) {
+			level = h // "Kishoreganj District" in the union field is a district
+		}
+		fuzzy := level != Union || (cur != nil && cur.Level == Upazila)
+		m := g.match(s.name, level, within, fuzzy)
+		if m.status == unknown && level > District && (cur == nil || cur.Level < District) {
+			// A district written in the upazila or union field.
+			if dm := g.match(s.name, District, within, false); dm.status == matched {
+				m = dm
+			}
+		}
 		switch m.status {
 		case notStated:
 			continue
 		case matched:
 			cur = m.unit
 			score = min(score, m.score)
-			if m.score < scoreExactKey {
+			if m.score < scoreExactKey && m.score != scoreVariant {
 				flags.add(guccho.FlagNameFuzzy)
 			}
 			continue
@@ -217,9 +272,9 @@ func (g *Geocoder) resolveNames(st guccho.AdminNames, flags *flagSet) (*Unit, fl
 		unused++
 	}
 	if cur == nil {
-		return nil, 0
+		return nil, 0, unused
 	}
-	return cur, score * math.Pow(unusedNameFactor, float64(unused))
+	return cur, score * math.Pow(unusedNameFactor, float64(unused)), unused
 }
 
 // matchStatus is the outcome of looking up one stated name.
@@ -252,10 +307,22 @@ func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) na
 	} else if n > 1 {
 		return nameMatch{status: ambiguous}
 	}
+	if level == Union && qk == "paurashava" && len(within) == 8 {
+		if m, ok := g.paurashava(within); ok {
+			return m
+		}
+	}
 	sadarPossible := level == Upazila && len(within) == 6
 	if sadarPossible {
 		if m, ok := g.sadarUpazila(qn, within, false); ok {
 			return m
+		}
+	}
+	if level != Union || len(within) == 8 {
+		if u, n := g.lookupVariant(qk, level, within); n == 1 {
+			return nameMatch{status: matched, unit: u, score: scoreVariant}
+		} else if n > 1 {
+			return nameMatch{status: ambiguous}
 		}
 	}
 	if fuzzy {
@@ -335,12 +402,17 @@ func dropFieldWords(qn string) string {
 	}
 	words := strings.Fields(qn)
 	kept := words[:0]
-	for _, w := range words {
-		if !fieldWords[w] {
+	n := len(words)
+	for i := 0; i < n; i++ {
+		switch w := words[i]; {
+		case fieldWords[w]:
+		case (w == "p" || w == "police") && i+1 < n && (words[i+1] == "s" || words[i+1] == "station"):
+			i++ // "P.S.", "Police Station"
+		default:
 			kept = append(kept, w)
 		}
 	}
-	if len(kept) == len(words) || len(kept) == 0 {
+	if len(kept) == n || len(kept) == 0 {
 		return qn
 	}
 	return strings.Join(kept, " ")

@@ -3,6 +3,7 @@ package survey
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -169,6 +170,10 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 	lonCol, lon := get(FieldLon)
 	gpsCol, gps := get(FieldGPS)
 	switch {
+	case (lat == "") != (lon == "") && pointCell(lat+lon):
+		// One column holds both, "lat, lon", as a single GPS cell would.
+		y, x, _ := latLonCell(lat + lon)
+		e.GPS = &orb.Point{x, y}
 	case lat != "" || lon != "":
 		y, okLat := coord(latCol, "latitude", lat, "longitude", fail)
 		x, okLon := coord(lonCol, "longitude", lon, "latitude", fail)
@@ -176,19 +181,11 @@ func (c *Converter) Convert(row Row) (*guccho.Enterprise, []guccho.RowError) {
 			e.GPS = &orb.Point{x, y}
 		}
 	case gps != "":
-		parts := splitGPS(gps)
-		if parts == nil {
+		if splitGPS(gps) == nil {
 			break
 		}
-		var y, x float64
-		var err error
-		if len(parts) >= 2 {
-			if y, err = parseCoord(parts[0]); err == nil {
-				x, err = parseCoord(parts[1])
-			}
-		}
-		if len(parts) < 2 || err != nil {
-			fail(gpsCol, IgnoredPrefix+"GPS %q is not \"latitude longitude\" in decimal degrees", gps)
+		if y, x, err := latLonCell(gps); err != nil {
+			fail(gpsCol, IgnoredPrefix+"GPS %q is not \"latitude longitude\" in decimal degrees%s", gps, because(err))
 		} else {
 			e.GPS = &orb.Point{x, y}
 		}
@@ -347,8 +344,75 @@ func coord(col, what, v, other string, fail func(field, format string, args ...a
 	}
 	f, err := parseCoord(v)
 	if err != nil {
-		fail(col, IgnoredPrefix+"%s %q is not a number in decimal degrees", what, v)
+		fail(col, IgnoredPrefix+"%s %q is not a number in decimal degrees%s", what, v, because(err))
 		return 0, false
 	}
 	return f, true
+}
+
+// because returns ": reason" for a coordinate in a known notation with an
+// impossible value (minutes of 60 or more), "" for text that is no
+// coordinate at all.
+func because(err error) string {
+	var ce *coordError
+	if errors.As(err, &ce) {
+		return ": " + ce.reason
+	}
+	return ""
+}
+
+// pointCell reports whether s holds a whole point, "lat, lon", and not
+// one coordinate ("23,7" is a latitude with a decimal comma).
+func pointCell(s string) bool {
+	if _, err := parseCoord(s); err == nil {
+		return false
+	}
+	_, _, err := latLonCell(s)
+	return err == nil
+}
+
+// latLonCell reads a point written in one cell, latitude first: an ODK
+// geopoint "lat lon alt acc", "[lat, lon]", "lat,lon", "lat;lon", or two
+// coordinates in any notation parseCoord reads, separated by one comma or
+// semicolon ("23,7; 90,4", "24°03'12.4\"N, 90°25'E") or following a
+// latitude's N or S ("24 03 12 N 90 25 30 E").
+func latLonCell(s string) (lat, lon float64, err error) {
+	pair := func(a, b string) (float64, float64, error) {
+		y, err := parseCoord(a)
+		if err != nil {
+			return 0, 0, err
+		}
+		x, err := parseCoord(b)
+		return y, x, err
+	}
+	if i := strings.IndexAny(s, "NSns"); i > 0 && i < len(s)-1 {
+		// A latitude's hemisphere ends it: "24 03 12 N 90 25 30 E".
+		if y, x, err1 := pair(s[:i+1], s[i+1:]); err1 == nil {
+			return y, x, nil
+		} else {
+			err = err1
+		}
+	}
+	parts := splitGPS(s)
+	if len(parts) >= 2 && err == nil {
+		if y, x, err1 := pair(parts[0], parts[1]); err1 == nil {
+			return y, x, nil
+		} else {
+			err = err1
+		}
+	}
+	for _, sep := range []string{";", ","} {
+		if strings.Count(s, sep) == 1 {
+			a, b, _ := strings.Cut(s, sep)
+			if y, x, err1 := pair(a, b); err1 == nil {
+				return y, x, nil
+			} else if err == nil || errors.Is(err, errNotNumber) {
+				err = err1
+			}
+		}
+	}
+	if err == nil {
+		err = errNotNumber
+	}
+	return 0, 0, err
 }

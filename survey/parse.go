@@ -2,6 +2,7 @@ package survey
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -35,37 +36,126 @@ func asciiDigits(s string) string {
 	}, s)
 }
 
-var (
-	errNotNumber = errors.New("not a number")
-	degreeSigns  = strings.NewReplacer("°", "", "º", "", "˚", "", " ", "")
-)
+var errNotNumber = errors.New("not a number")
 
-// parseCoord reads one coordinate in decimal degrees: any digits above, a
-// decimal comma when it is the only separator ("23,81"), degree signs and a
-// hemisphere letter (N/E as they are, S/W negated) allowed. The value is not
-// range-checked.
+// coordError is a coordinate written in a known notation whose value cannot
+// be: minutes or seconds of 60 or more, a latitude marked N or S beyond 90.
+// Its text says which part is wrong.
+type coordError struct{ reason string }
+
+func (e *coordError) Error() string { return e.reason }
+
+// dmsMarks are the signs people type after degrees, minutes and seconds:
+// degree signs (°, the ordinal º, the ring ˚), primes and quotes (', ′, ’,
+// ", ″, ”, and two apostrophes for seconds).
+var dmsMarks = strings.NewReplacer("°", " ", "º", " ", "˚", " ", "''", " ", "'", " ", "′", " ", "’", " ",
+	"\"", " ", "″", " ", "”", " ", "“", " ")
+
+// parseCoord reads one coordinate as people type it: decimal degrees
+// ("23.8103", "23,8103" with a decimal comma when it is the only
+// separator), or degrees and minutes, with or without seconds, marked with
+// ° ' " (or ′ ″) or separated by spaces ("24°03'12.4\"", "24 03 12.4",
+// "24° 3.2'"); any digits (Bangla ২৪); a hemisphere letter before or after
+// (N and E as they are, S and W negated). Minutes and seconds must be below
+// 60, and a value marked N or S must lie within 90 (E or W within 180):
+// otherwise the error is a *coordError saying why. Unmarked decimal values
+// are not range-checked, so that the geocoder can recognise a latitude and
+// longitude written in each other's columns.
 func parseCoord(s string) (float64, error) {
 	s = strings.TrimSpace(asciiDigits(s))
-	if strings.ContainsAny(s, "°º˚ ") {
-		s = degreeSigns.Replace(s)
-	}
-	sign := 1.0
+	sign, limit := 1.0, 0.0
 	if n := len(s); n > 1 {
-		switch s[n-1] {
-		case 'N', 'n', 'E', 'e':
-			s = s[:n-1]
-		case 'S', 's', 'W', 'w':
-			s, sign = s[:n-1], -1
+		hemi := byte(0)
+		switch {
+		case strings.IndexByte("NnSsEeWw", s[n-1]) >= 0:
+			hemi, s = s[n-1], s[:n-1]
+		case strings.IndexByte("NnSsEeWw", s[0]) >= 0:
+			hemi, s = s[0], s[1:]
 		}
+		switch hemi {
+		case 'N', 'n':
+			limit = 90
+		case 'S', 's':
+			sign, limit = -1, 90
+		case 'E', 'e':
+			limit = 180
+		case 'W', 'w':
+			sign, limit = -1, 180
+		}
+		s = strings.TrimSpace(s)
 	}
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || s == "" || strings.ContainsAny(s, "xXpP_") {
+	parts := strings.Fields(dmsMarks.Replace(s))
+	var v float64
+	switch len(parts) {
+	case 1:
+		p := parts[0]
+		if strings.Count(p, ",") == 1 && !strings.Contains(p, ".") {
+			p = strings.Replace(p, ",", ".", 1)
+		}
+		f, err := number(p)
+		if err != nil {
+			return 0, err
+		}
+		v = f
+	case 2, 3:
+		var err error
+		if v, err = dms(parts); err != nil {
+			return 0, err
+		}
+	default:
 		return 0, errNotNumber
 	}
-	return sign * f, nil
+	if limit > 0 && math.Abs(v) > limit {
+		what := "a latitude (N or S)"
+		if limit == 180 {
+			what = "a longitude (E or W)"
+		}
+		return 0, &coordError{fmt.Sprintf("%s is at most %g degrees", what, limit)}
+	}
+	return sign * v, nil
+}
+
+// number parses one decimal number, refusing the forms strconv accepts but
+// people do not type (hex, underscores, NaN, infinities).
+func number(p string) (float64, error) {
+	f, err := strconv.ParseFloat(p, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || p == "" || strings.ContainsAny(p, "xXpP_") {
+		return 0, errNotNumber
+	}
+	return f, nil
+}
+
+// dms adds up degrees, minutes and (perhaps) seconds: whole degrees and
+// minutes when a finer part follows, each finer part non-negative and below
+// 60, and a decimal comma allowed in each.
+func dms(parts []string) (float64, error) {
+	names := [...]string{"degrees", "minutes", "seconds"}
+	var v float64
+	neg := false
+	for i, p := range parts {
+		if strings.Count(p, ",") == 1 && !strings.Contains(p, ".") {
+			p = strings.Replace(p, ",", ".", 1)
+		}
+		f, err := number(p)
+		if err != nil {
+			return 0, errNotNumber
+		}
+		if i > 0 && (f < 0 || f >= 60 || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "+")) {
+			return 0, &coordError{fmt.Sprintf("%s %s must be from 0 to below 60", names[i], p)}
+		}
+		if i < len(parts)-1 && f != math.Trunc(f) {
+			return 0, &coordError{fmt.Sprintf("%s %s must be whole when %s follow", names[i], p, names[i+1])}
+		}
+		if i == 0 && math.Abs(f) > 180 {
+			return 0, &coordError{fmt.Sprintf("degrees %s are more than 180", p)}
+		}
+		v += math.Abs(f) / math.Pow(60, float64(i))
+		neg = neg || i == 0 && strings.HasPrefix(p, "-")
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
 }
 
 // splitGPS splits combined GPS text into its coordinate parts: "lat lon
