@@ -191,6 +191,7 @@ var attacks = []attack{ // the memory-measuring ones first, on a fresh server
 	{"9 websocket close reason cut inside a character", closeReasonUTF8},
 	{"9 lower-case Bearer, trailing JSON, gps of three numbers", smallerInput},
 	{"9 security headers on the app and the API", securityHeaders},
+	{"5-7,9 the same against centres, value chains and statistics", newerEndpoints},
 }
 
 // do sends a request and returns the status and body.
@@ -518,6 +519,67 @@ func securityHeaders(ctx context.Context, s *server) error {
 		csp := h.Get("Content-Security-Policy")
 		if h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
 			return fmt.Errorf("GET %s: nosniff %q, CSP %q", path, h.Get("X-Content-Type-Options"), csp)
+		}
+	}
+	return nil
+}
+
+// newerEndpoints repeats findings 5, 6, 7 and 9 against the endpoints that
+// came after the review: common service centres, value chains, clusters
+// and statistics. Every request must be refused with 400.
+func newerEndpoints(ctx context.Context, s *server) error {
+	big := strings.Repeat("n", 500<<10)
+	centre := func(fields string) string {
+		return `{"name_en":"Probe centre","lon":90.5,"lat":23.5` + fields + `}`
+	}
+	posts := []struct{ what, path, body string }{
+		{"a centre id with a slash", "/api/centres", centre(`,"id":"a/b"`)},
+		{"the centre id import", "/api/centres", centre(`,"id":"import"`)},
+		{"the centre id ..", "/api/centres", centre(`,"id":".."`)},
+		{"a 500 KB centre name", "/api/centres", `{"name_en":"` + big + `","lon":90.5,"lat":23.5}`},
+		{"a NUL in a centre name", "/api/centres", `{"name_en":"a\u0000b","lon":90.5,"lat":23.5}`},
+		{"trailing JSON after a centre", "/api/centres", centre(``) + ` garbage`},
+		{"the chain id ..", "/api/valuechains", `{"id":"..","name":"Probe","sector":"dairy"}`},
+		{"trailing JSON after a chain", "/api/valuechains", `{"id":"probe-x","name":"Probe","sector":"dairy"}{}`},
+	}
+	status, _, body, err := s.do(ctx, "POST", "/api/valuechains", "application/json",
+		strings.NewReader(`{"id":"probe-chain","name":"Probe","sector":"dairy"}`), true)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusCreated {
+		return fmt.Errorf("creating a chain to probe answered %d: %.200s", status, body)
+	}
+	actors := "/api/valuechains/probe-chain/actors"
+	posts = append(posts,
+		struct{ what, path, body string }{"an actor id with a slash", actors, `{"id":"a/b","role":"producer","name":"P"}`},
+		struct{ what, path, body string }{"the actor id ..", actors, `{"id":"..","role":"producer","name":"P"}`},
+		struct{ what, path, body string }{"a 500 KB actor name", actors, `{"id":"p1","role":"producer","name":"` + big + `"}`},
+		struct{ what, path, body string }{"a NUL in an actor name", actors, `{"id":"p2","role":"producer","name":"a\u0000b"}`},
+	)
+	for _, p := range posts {
+		status, _, body, err := s.do(ctx, "POST", p.path, "application/json", strings.NewReader(p.body), true)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusBadRequest {
+			return fmt.Errorf("%s answered %d: %.200s", p.what, status, body)
+		}
+	}
+	for _, path := range []string{
+		"/api/centres?bbox=NaN,22,91,23",
+		"/api/clusters?radius_km=NaN",
+		"/api/clusters?method=dbscan&eps_m=Inf",
+		"/api/stats/lq?sector=dairy&min_count=NaN",
+		"/api/stats/hotspots?sector=dairy&weights=distance&band_km=Inf",
+		"/api/profile/BD3026?min_count=-Inf",
+	} {
+		status, _, body, err := s.do(ctx, "GET", path, "", nil, false)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusBadRequest {
+			return fmt.Errorf("%s answered %d: %.200s", path, status, body)
 		}
 	}
 	return nil
