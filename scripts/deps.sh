@@ -2,8 +2,9 @@
 # Installs what the tests need and the machine lacks: Debian's Chromium for the
 # browser test, PostgreSQL 15 with PostGIS 3 for the PostGIS store's tests
 # (they start a throwaway cluster themselves; GUCCHO_TEST_DATABASE_URL skips
-# the install by naming an existing server), and GDAL (gdal-bin's ogrinfo and
-# python3-gdal's GeoPackage validator) to check that exports open.
+# the install by naming an existing server), GDAL (gdal-bin's ogrinfo and
+# python3-gdal's GeoPackage validator) to check that exports open, and
+# networkx (python3-networkx) to check that GraphML exports read back.
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 if ! { python3 -c 'import osgeo_utils.samples.validate_gpkg' || /usr/bin/python3 -c 'import osgeo_utils.samples.validate_gpkg'; } >/dev/null 2>&1; then
   need+=(python3-gdal)
 fi
+/usr/bin/python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
