@@ -380,3 +380,36 @@ func SyntheticChain(n int) ([]valuechain.Actor, []valuechain.Link) {
 	}
 	return as, ls
 }
+
+// BenchValuechains times, on s, storing a 10,000-actor chain whole
+// (ReplaceChain), reading it back (FindChainByID) and editing one actor
+// (UpdateActor, which checks the whole chain again). Each store's benchmark
+// calls it, so the figures compare.
+func BenchValuechains(b *testing.B, s valuechain.Store) {
+	ctx := context.Background()
+	as, ls := SyntheticChain(10_000)
+	c := valuechain.Chain{ID: "big", Sector: "footwear_leather"}
+	b.Run("ReplaceChain", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := s.ReplaceChain(ctx, &c, as, ls); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FindChainByID", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := s.FindChainByID(ctx, "big"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("UpdateActor", func(b *testing.B) {
+		a := as[1]
+		for i := 0; i < b.N; i++ {
+			a.Name = "renamed"
+			if err := s.UpdateActor(ctx, "big", &a); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
