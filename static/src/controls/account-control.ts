@@ -8,13 +8,7 @@ import { ApiError } from '../api';
 import { errorText } from '../core/errors';
 import type { I18n } from '../core/i18n';
 import { canEdit, canImport, type Session } from '../core/session';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
+import { el } from '../core/dom';
 
 function button(cls: string): HTMLButtonElement {
   const b = el('button', cls);

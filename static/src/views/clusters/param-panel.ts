@@ -21,6 +21,7 @@ import {
   WEIGHTS,
   type ClusterParams,
 } from './params';
+import { el } from '../../core/dom';
 
 export interface ParamPanelCallbacks {
   /** The user changed the parameters in patch (only those: a profile opened meanwhile stays). */
@@ -31,13 +32,6 @@ export interface ParamPanelCallbacks {
 
 /** What the status line says; text is called again when the language changes. */
 export type Status = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error' | 'note'; text: () => string };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 let uid = 0;
 

@@ -11,6 +11,7 @@ import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
 import type { SectorCatalogue } from '../../sectors';
 import type { ClusterMember, Profile } from './api';
+import { el } from '../../core/dom';
 
 /** What the panel is about: a unit (names from the API) or a cluster (its id). */
 export type Subject =
@@ -51,13 +52,6 @@ type Content =
   | { kind: 'loading'; key: string }
   | { kind: 'error'; key: string; error: unknown }
   | { kind: 'profile'; key: string; subject: Subject; profile: Profile };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 /** A share (0–1) as a percentage in the interface's digits: 0.4231 → "42.3 %". */
 export function formatShare(i18n: I18n, share: number | null | undefined): string {

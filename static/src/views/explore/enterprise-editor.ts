@@ -22,6 +22,7 @@ import type { I18n } from '../../core/i18n';
 import type { EnterpriseChange } from '../../live';
 import type { SectorCatalogue } from '../../sectors';
 import { canEdit, type Session } from '../../core/session';
+import { el } from '../../core/dom';
 
 export interface EditorAPI {
   create(body: EnterpriseInput, token: string): Promise<Enterprise>;
@@ -35,13 +36,6 @@ const defaultAPI: EditorAPI = { create: createEnterprise, update: updateEnterpri
 export function changeOf(action: 'created' | 'updated' | 'deleted', id: string, sector: string, ...points: (LonLat | undefined)[]): EnterpriseChange {
   const placed = points.filter((p): p is LonLat => Array.isArray(p));
   return { action, count: 1, ids: [id], sectors: [sector], points: placed };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
 }
 
 function button(cls: string, text: string, onClick: () => void): HTMLButtonElement {

@@ -7,6 +7,7 @@ import type { Enterprise, EnterpriseInput, LonLat } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n, MessageKey } from '../../core/i18n';
 import type { SectorCatalogue } from '../../sectors';
+import { el } from '../../core/dom';
 
 export const MAX_NAME = 200;
 export const MAX_WORKERS = 100_000;
@@ -85,13 +86,6 @@ export function enterpriseBody(v: FormValues, gps: LonLat | null, base?: Enterpr
   return body;
 }
 
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 let forms = 0;
 

@@ -9,15 +9,9 @@ import { ApiError, fetchEnterprise, type AdminLevelKey, type Enterprise } from '
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
 import type { SectorCatalogue } from '../../sectors';
+import { el } from '../../core/dom';
 
 const LEVELS: readonly AdminLevelKey[] = ['union', 'upazila', 'district', 'division'];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 /** A code such as "raw_material_cost" as words. */
 function words(s: string): string {

@@ -10,6 +10,7 @@ import type { I18n } from '../../core/i18n';
 import { failuresFilename, renderImportReport } from './import-report';
 import { watchImport, type ImportFeed } from './import-watch';
 import type { Session } from '../../core/session';
+import { el } from '../../core/dom';
 
 export interface ImportDeps {
   upload: typeof uploadImport;
@@ -51,13 +52,6 @@ export function formatBytes(n: number, i18n: I18n): string {
     i++;
   }
   return `${i18n.formatNumber(n, i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
 }
 
 export class ImportDialog {

@@ -4,16 +4,10 @@
 
 import type { ImportReport } from '../../api';
 import type { I18n } from '../../core/i18n';
+import { el } from '../../core/dom';
 
 /** Geocode methods from best to worst, the order of the chart. */
 export const METHOD_ORDER = ['gps', 'union', 'upazila', 'district', 'division', 'none'];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 /** Entries of a count map with a positive count, in order first, then the rest by count. */
 function entries(counts: Record<string, number> | null | undefined, order: readonly string[] = []): [string, number][] {

@@ -4,6 +4,7 @@
 import type { AdminUnit, UnitSummary } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
+import { el } from '../../core/dom';
 
 export interface PanelCallbacks {
   /** The user closed the panel. */
@@ -19,13 +20,6 @@ type Content =
   | { kind: 'loading'; pcode: string }
   | { kind: 'error'; pcode: string; error: unknown }
   | { kind: 'unit'; unit: AdminUnit };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
 
 /** The clusters view's statistics levels, by admin level. */
 const STAT_LEVEL: Partial<Record<number, string>> = { 2: 'district', 3: 'upazila', 4: 'union' };

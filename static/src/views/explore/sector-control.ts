@@ -7,13 +7,7 @@ import type { IControl, Map as MapLibreMap } from 'maplibre-gl';
 import type { EnterpriseStats } from '../../api';
 import type { I18n } from '../../core/i18n';
 import type { SectorCatalogue, SectorFilter } from '../../sectors';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
-}
+import { el } from '../../core/dom';
 
 interface Row {
   code: string;

@@ -8,6 +8,7 @@ import { errorText } from '../../core/errors';
 import type { I18n, MessageKey } from '../../core/i18n';
 import type { Actor, ActorInput, ChainDoc, Link, LinkInput } from './api';
 import { ALL_ROLES, bottlenecksOf, FLOWS, flowOf, functionOf, keyActors, type Selected } from './model';
+import { el } from '../../core/dom';
 
 export interface PanelActions {
   saveActor(input: ActorInput, existing: string | null): Promise<void>;
@@ -17,13 +18,6 @@ export interface PanelActions {
   select(sel: Selected | null): void;
   /** Asks before deleting (window.confirm in the app). */
   confirm(message: string): boolean;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text) e.textContent = text;
-  return e;
 }
 
 /** A number typed into a form: undefined when blank, NaN when not a number ≥ 0. */
