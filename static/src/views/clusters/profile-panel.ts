@@ -12,6 +12,7 @@ import type { I18n } from '../../core/i18n';
 import type { SectorCatalogue } from '../../sectors';
 import type { ClusterMember, Profile } from './api';
 import { el } from '../../core/dom';
+import { PanelFrame } from '../../core/side-panel';
 
 /** What the panel is about: a unit (names from the API) or a cluster (its id). */
 export type Subject =
@@ -67,9 +68,8 @@ export function formatLQ(i18n: I18n, lq: number | null | undefined): string {
 export class ProfilePanel {
   readonly el: HTMLElement;
   private readonly body: HTMLDivElement;
-  private readonly closeButton: HTMLButtonElement;
+  private readonly frame: PanelFrame;
   private content: Content = { kind: 'closed' };
-  private readonly unsubscribe: () => void;
 
   constructor(
     parent: HTMLElement,
@@ -77,17 +77,15 @@ export class ProfilePanel {
     private readonly sectors: SectorCatalogue,
     private readonly onClose: () => void,
   ) {
-    this.el = el('aside', 'cl-profile');
-    this.el.setAttribute('aria-live', 'polite');
-    this.el.hidden = true;
-    this.closeButton = el('button', 'cl-profile-close', '×');
-    this.closeButton.type = 'button';
-    this.closeButton.addEventListener('click', () => this.onClose());
-    this.body = el('div', 'cl-profile-body');
-    this.el.append(this.closeButton, this.body);
-    parent.append(this.el);
-    document.addEventListener('keydown', this.handleKey);
-    this.unsubscribe = i18n.onChange(() => this.render());
+    this.frame = new PanelFrame(parent, 'cl-profile', {
+      i18n,
+      closeLabel: 'prof.close',
+      isOpen: () => this.isOpen,
+      onClose: () => this.onClose(),
+      onLanguage: () => this.render(),
+    });
+    this.el = this.frame.el;
+    this.body = this.frame.body;
     this.render();
   }
 
@@ -121,23 +119,12 @@ export class ProfilePanel {
   }
 
   remove(): void {
-    document.removeEventListener('keydown', this.handleKey);
-    this.unsubscribe();
-    this.el.remove();
+    this.frame.remove();
   }
-
-  private handleKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && this.isOpen && !e.defaultPrevented) {
-      e.preventDefault();
-      this.onClose();
-    }
-  };
 
   private render(): void {
     const t = this.i18n;
-    this.closeButton.setAttribute('aria-label', t.t('prof.close'));
-    this.closeButton.title = t.t('prof.close');
-    this.el.hidden = this.content.kind === 'closed';
+    this.frame.show(this.content.kind !== 'closed');
     switch (this.content.kind) {
       case 'closed':
         this.body.replaceChildren();

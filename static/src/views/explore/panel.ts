@@ -5,6 +5,7 @@ import type { AdminUnit, UnitSummary } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
 import { el } from '../../core/dom';
+import { PanelFrame } from '../../core/side-panel';
 
 export interface PanelCallbacks {
   /** The user closed the panel. */
@@ -41,27 +42,24 @@ function profileLink(u: AdminUnit, t: I18n): HTMLAnchorElement {
 export class UnitPanel {
   readonly el: HTMLElement;
   private readonly body: HTMLDivElement;
-  private readonly closeButton: HTMLButtonElement;
+  private readonly frame: PanelFrame;
   private content: Content = { kind: 'closed' };
-  private readonly unsubscribe: () => void;
 
   constructor(
     parent: HTMLElement,
     private readonly i18n: I18n,
     private readonly callbacks: PanelCallbacks,
   ) {
-    this.el = el('aside', 'unit-panel');
+    this.frame = new PanelFrame(parent, 'unit-panel', {
+      i18n,
+      closeLabel: 'panel.close',
+      isOpen: () => this.isOpen,
+      onClose: () => this.callbacks.onClose(),
+      onLanguage: () => this.render(),
+    });
+    this.el = this.frame.el;
     this.el.id = 'unit-panel';
-    this.el.setAttribute('aria-live', 'polite');
-    this.el.hidden = true;
-    this.closeButton = el('button', 'unit-panel-close', '×');
-    this.closeButton.type = 'button';
-    this.closeButton.addEventListener('click', () => this.callbacks.onClose());
-    this.body = el('div', 'unit-panel-body');
-    this.el.append(this.closeButton, this.body);
-    parent.append(this.el);
-    document.addEventListener('keydown', this.handleKey);
-    this.unsubscribe = i18n.onChange(() => this.render());
+    this.body = this.frame.body;
     this.render();
   }
 
@@ -103,23 +101,12 @@ export class UnitPanel {
   }
 
   remove(): void {
-    document.removeEventListener('keydown', this.handleKey);
-    this.unsubscribe();
-    this.el.remove();
+    this.frame.remove();
   }
-
-  private handleKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && this.isOpen && !e.defaultPrevented) {
-      e.preventDefault();
-      this.callbacks.onClose();
-    }
-  };
 
   private render(): void {
     const t = this.i18n;
-    this.closeButton.setAttribute('aria-label', t.t('panel.close'));
-    this.closeButton.title = t.t('panel.close');
-    this.el.hidden = this.content.kind === 'closed';
+    this.frame.show(this.content.kind !== 'closed');
     if (this.content.kind !== 'unit') this.el.removeAttribute('aria-labelledby');
     switch (this.content.kind) {
       case 'closed':
