@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -60,9 +61,9 @@ func Outline(pts []orb.Point, maxEdgeM float64) (orb.Polygon, bool) {
 	}
 	slices.SortFunc(vs, func(a, b vec) int {
 		if a.x != b.x {
-			return cmpFloat(a.x, b.x)
+			return cmp.Compare(a.x, b.x)
 		}
-		return cmpFloat(a.y, b.y)
+		return cmp.Compare(a.y, b.y)
 	})
 	vs = slices.Compact(vs)
 	ring := convexHull(vs)
@@ -76,9 +77,9 @@ func Outline(pts []orb.Point, maxEdgeM float64) (orb.Polygon, bool) {
 		}
 		slices.SortFunc(wide, func(a, b vec) int {
 			if a.x != b.x {
-				return cmpFloat(a.x, b.x)
+				return cmp.Compare(a.x, b.x)
 			}
-			return cmpFloat(a.y, b.y)
+			return cmp.Compare(a.y, b.y)
 		})
 		vs, ring = wide, convexHull(wide)
 	} else if len(vs) >= 4 && len(vs) <= MaxConcaveMembers {
@@ -93,16 +94,6 @@ func Outline(pts []orb.Point, maxEdgeM float64) (orb.Polygon, bool) {
 	}
 	out = append(out, out[0])
 	return orb.Polygon{out}, concave
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // convexHull returns the indices of the convex hull of vs (sorted by x

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -80,7 +81,7 @@ func DistanceBand(ids []string, pts []orb.Point, bandKM, alpha float64) (*Weight
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmpFloat(pts[a].Y(), pts[b].Y()) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(pts[a].Y(), pts[b].Y()) })
 	dlat := bandKM / (earthRadius / 1000) * 180 / math.Pi
 	nbs := make([][]int, n)
 	vals := make([][]float64, n)
@@ -105,14 +106,4 @@ func DistanceBand(ids []string, pts []orb.Point, bandKM, alpha float64) (*Weight
 		}
 	}
 	return NewWeights(ids, nbs, vals)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
