@@ -67,6 +67,12 @@ func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 		return imp, err
 	}
 	err := im.run(ctx, imp, rd, mapping)
+	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
+		// Cancelled while the store wrote: what the store says then (a
+		// statement closed under it, an interrupted query) follows from the
+		// cancellation, and the import ends as cancelled.
+		err = errors.Join(cerr, err)
+	}
 	if err != nil {
 		now := time.Now().UTC()
 		imp.Status, imp.Error, imp.EndedAt = guccho.ImportFailed, guccho.ErrorMessage(err), &now
