@@ -280,6 +280,14 @@ func TestWSTooOldGapGetsReset(t *testing.T) {
 		f.events.Change(change(90.4, 23.8, "dairy"))
 	}
 	f.events.Prune(6)
+	// The hub reads the log's events as they are signalled; wait until it
+	// holds all ten, so the position it reports after the reset is 10.
+	for deadline := time.Now().Add(5 * time.Second); f.srv.Hub().Stats().LastEventID != 10; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub's position stayed at %d, want 10", f.srv.Hub().Stats().LastEventID)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	c := f.dial(t, "")
 	send(t, c, map[string]any{"type": "subscribe", "topics": []string{"enterprises"}, "last_event_id": 2})
 	if m := read(t, c); m.Type != "reset" || m.Reason == "" {
