@@ -23,6 +23,8 @@ if ! { python3 -c 'import osgeo_utils.samples.validate_gpkg' || /usr/bin/python3
   need+=(python3-gdal)
 fi
 /usr/bin/python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
+# hb-shape (HarfBuzz) is the reference the PDF exports' Bangla glyphs are checked against.
+command -v hb-shape >/dev/null 2>&1 || need+=(libharfbuzz-bin)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
