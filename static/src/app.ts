@@ -18,6 +18,7 @@ import { ViewSwitcher } from './controls/view-switcher';
 import { formatHash, parseHash } from './core/hash';
 import { I18n } from './core/i18n';
 import { LayerRegistry } from './core/layers';
+import { OverlayRegistry } from './core/overlays';
 import { DEFAULT_VIEW, parseRoute, Router } from './core/router';
 import { Session } from './core/session';
 import { pick, ViewHost } from './core/host';
@@ -82,6 +83,8 @@ export interface App {
   views: ViewRegistry;
   /** The layers of all views, in slot order. */
   layers: LayerRegistry;
+  /** What the page draws over the map (place labels), which exports draw too. */
+  overlays: OverlayRegistry;
   /** The name of the view shown. */
   readonly view: string;
   /** The view shown (the end-to-end tests read the clusters view's classes through it). */
@@ -137,6 +140,7 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   map.keyboard.disableRotation();
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
   const layers = new LayerRegistry(map);
+  const overlays = new OverlayRegistry();
 
   const account = new AccountControl(i18n, session);
   // Set below, once the host exists; the switch only calls it on a click.
@@ -161,7 +165,7 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
     views,
     layers,
     router,
-    shared: { map, root, i18n, session, account, loaded, basemap, sessionRestored },
+    shared: { map, root, overlays, i18n, session, account, loaded, basemap, sessionRestored },
     shellParams: cameraParams,
     hasCamera: (params) => Boolean(parseHash(new URLSearchParams(pick(params, CAMERA_PARAMS)).toString()).center),
   });
@@ -191,6 +195,7 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
     router,
     views,
     layers,
+    overlays,
     get view() {
       return host.name;
     },

@@ -12,6 +12,7 @@ import { LQ_CLASSES } from '../src/views/clusters/classes';
 import { fakeMap } from './fake-map';
 import { fakeWindow } from './fake-window';
 import { SECTORS } from './fixtures';
+import { OverlayRegistry } from '../src/core/overlays';
 
 /** The fake map, with the calls the clusters view makes besides the registry's. */
 function clustersMap() {
@@ -86,7 +87,7 @@ function setup(hash: string) {
     views,
     layers: new LayerRegistry(map as unknown as LayerMap),
     router,
-    shared: { map: map as unknown as MapLibreMap, root, i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
+    shared: { map: map as unknown as MapLibreMap, root, overlays: new OverlayRegistry(), i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
     shellParams: () => ({ z: '8', lon: '90.99', lat: '24.05' }),
     hasCamera: (params) => 'lon' in params,
   });

@@ -9,6 +9,7 @@ import { ViewRegistry, type View, type ViewContext, type ViewModule } from '../s
 import { AccountControl } from '../src/controls/account-control';
 import { fakeMap } from './fake-map';
 import { fakeWindow } from './fake-window';
+import { OverlayRegistry } from '../src/core/overlays';
 
 /**
  * A view that uses everything a view may: layers in several slots, a
@@ -67,7 +68,7 @@ function setup(views: ViewRegistry, hash = '#z=7&lon=90&lat=23') {
     views,
     layers: new LayerRegistry(map as unknown as LayerMap),
     router,
-    shared: { map: map as unknown as MapLibreMap, root, i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
+    shared: { map: map as unknown as MapLibreMap, root, overlays: new OverlayRegistry(), i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
     shellParams: () => ({ z: '7', lon: '90', lat: '23' }),
     hasCamera: (params) => 'lon' in params && 'lat' in params,
   });

@@ -13,6 +13,7 @@ import { ACTOR_HL_LAYER, FLOW_HL_LAYER } from '../src/views/valuechain/map-layer
 import { fakeMap } from './fake-map';
 import { fakeWindow } from './fake-window';
 import { chain } from './valuechain-fixture';
+import { OverlayRegistry } from '../src/core/overlays';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -103,7 +104,7 @@ function setup(hash: string) {
     views,
     layers: new LayerRegistry(map as unknown as LayerMap),
     router,
-    shared: { map: map as unknown as MapLibreMap, root, i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
+    shared: { map: map as unknown as MapLibreMap, root, overlays: new OverlayRegistry(), i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
     shellParams: () => ({ z: '7', lon: '90', lat: '23' }),
     hasCamera: () => true,
   });

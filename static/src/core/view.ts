@@ -9,6 +9,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { AccountControl } from '../controls/account-control';
 import type { I18n } from './i18n';
 import type { LayerScope } from './layers';
+import type { OverlayRegistry } from './overlays';
 import type { Session } from './session';
 
 /** What the shell lends a mounted view. */
@@ -18,6 +19,8 @@ export interface ViewContext {
   layers: LayerScope;
   /** The page element that holds the map; panels go here. */
   root: HTMLElement;
+  /** What the page draws over the map (labels); add through ctx.layers.track(ctx.overlays.add(…)) so it goes on unmount. */
+  overlays: OverlayRegistry;
   i18n: I18n;
   session: Session;
   /** The shared account control; a view sets its actions (import, add) and the shell clears them. */
