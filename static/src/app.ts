@@ -74,6 +74,14 @@ export function defaultViews(): ViewRegistry {
 /** The views the switch offers, in its order. */
 const SWITCHED_VIEWS = [DEFAULT_VIEW, 'clusters', 'valuechain'];
 
+/** A state of the app as a saved view keeps it (deck.State on the server). */
+export interface SavedState {
+  /** The view's name; "" or missing for explore. */
+  view?: string;
+  /** The hash parameters: the camera (z, lon, lat) and the view's own. */
+  params: Record<string, string>;
+}
+
 export interface App {
   map: maplibregl.Map;
   i18n: I18n;
@@ -91,6 +99,15 @@ export interface App {
   readonly current: View | null;
   /** Shows a view (a history entry), keeping the camera. */
   show(view: string): Promise<void>;
+  /**
+   * Opens a saved state of the app (a saved view's state: view name and hash
+   * parameters, camera included) with a history entry, flying the camera
+   * there over duration ms (0 or none: at once). Resolves once the view is
+   * shown and the camera has arrived, with what could not be used: "view"
+   * for a view this build does not have (explore opens instead) and the
+   * names of parameters neither the shell nor the view knows.
+   */
+  open(state: SavedState, opts?: { duration?: number }): Promise<{ dropped: string[] }>;
   /** The explore view while it is shown. */
   readonly explore: ExploreView | null;
   /** Explore's sector filter, websocket and selection, while it is shown (the end-to-end tests read these). */
@@ -174,9 +191,16 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   let showing: Promise<void> = Promise.resolve();
 
   map.on('moveend', () => host.writeHash());
+  /** How long the next route change flies the camera (open sets it); undefined jumps. */
+  let flyNext: number | undefined;
   router.onChange((route) => {
     const next = parseHash(new URLSearchParams(pick(route.params, CAMERA_PARAMS)).toString());
-    if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom });
+    const duration = flyNext;
+    flyNext = undefined;
+    if (next.center && next.zoom !== undefined) {
+      if (duration) map.flyTo({ center: next.center, zoom: next.zoom, duration, essential: true });
+      else map.jumpTo({ center: next.center, zoom: next.zoom });
+    }
     showing = host
       .show(route)
       .catch((err) => console.error(`guccho: view ${route.view} failed`, err))
@@ -205,6 +229,18 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
     show: (view) => {
       router.go(view, cameraParams());
       return showing;
+    },
+    open: async (state, opts = {}) => {
+      const wanted = state.view || DEFAULT_VIEW;
+      const view = views.has(wanted) ? wanted : DEFAULT_VIEW;
+      flyNext = opts.duration;
+      router.go(view, state.params);
+      await showing;
+      const known = new Set([...CAMERA_PARAMS, ...(host.view?.params ?? [])]);
+      const dropped = Object.keys(state.params).filter((k) => !known.has(k));
+      if (view !== wanted) dropped.unshift('view');
+      if (map.isMoving()) await new Promise<void>((resolve) => map.once('moveend', () => resolve()));
+      return { dropped };
     },
     get explore() {
       return exploreView();
