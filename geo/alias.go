@@ -82,11 +82,14 @@ func (a *Atlas) CheckAlias(al guccho.Alias) (*Unit, error) {
 // teaches, for a record stating st that the geocoder placed at placed: the
 // first stated level, top down, down to the chosen unit's level, whose name
 // the geocoder did not use (placed has no code there), within the finest
-// unit placed above it, meaning chosen's unit at that level. There is none
-// (false) when every stated name was used, or when the chosen unit is not
-// inside the placed parent: a pick that contradicts the names teaches
-// nothing.
-func LearnAlias(st guccho.AdminNames, placed guccho.AdminCodes, chosen string) (guccho.Alias, bool) {
+// unit placed above it, meaning chosen's unit at that level. It teaches
+// nothing (false) when every stated name was used; when the chosen unit is
+// not inside the placed parent (a pick that contradicts the names); when an
+// upazila or union name had no parent at all (a bare name is not safe to
+// learn nationwide); or when the geocoder knows the name at all at that
+// level (ambiguous inside the parent, as "Sadar" in Comilla, or a unit
+// outside it): one fix must not decide such a name for every later record.
+func (g *Geocoder) LearnAlias(st guccho.AdminNames, placed guccho.AdminCodes, chosen string) (guccho.Alias, bool) {
 	names := [...]string{st.Division, st.District, st.Upazila, st.Union}
 	pl := [...]string{placed.Division, placed.District, placed.Upazila, placed.Union}
 	lvl := Level(len(chosen)/2 - 1) // P-codes add two digits a level: BD10 is a division
@@ -104,8 +107,11 @@ func LearnAlias(st guccho.AdminNames, placed guccho.AdminCodes, chosen string) (
 		if name == "" {
 			continue
 		}
-		if !strings.HasPrefix(chosen, within) {
+		if !strings.HasPrefix(chosen, within) || within == "" && l > District {
 			return guccho.Alias{}, false
+		}
+		if m := g.match(name, l, within, true); m.status != unknown {
+			return guccho.Alias{}, false // ambiguous, or a unit elsewhere: not a name to learn
 		}
 		return guccho.Alias{Level: l.String(), Within: within, Name: name, PCode: chosen[:2+2*int(l)]}, true
 	}

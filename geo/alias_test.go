@@ -74,6 +74,7 @@ func TestGeocodeAnAliasDecidesAnAmbiguousName(t *testing.T) {
 }
 
 func TestLearnAlias(t *testing.T) {
+	g := geo.NewGeocoder(geo.NewAtlas(bdtest.Units(t)))
 	cases := []struct {
 		name   string
 		stated guccho.AdminNames
@@ -92,12 +93,18 @@ func TestLearnAlias(t *testing.T) {
 			guccho.AdminCodes{Division: "BD30", District: "BD3048"}, "BD302604", guccho.Alias{}, false},
 		{"every name used", guccho.AdminNames{District: "Kishoreganj", Upazila: "Bhairab"},
 			guccho.AdminCodes{Division: "BD30", District: "BD3048", Upazila: "BD304811"}, "BD304811", guccho.Alias{}, false},
+		{"an upazila without any parent is not learnt nationwide", guccho.AdminNames{Upazila: "Bhairab Bazar"},
+			guccho.AdminCodes{}, "BD304811", guccho.Alias{}, false},
+		{"an ambiguous name is not learnt", guccho.AdminNames{District: "Comilla", Upazila: "Sadar"},
+			guccho.AdminCodes{Division: "BD20", District: "BD2019"}, "BD201967", guccho.Alias{}, false},
+		{"a repeated upazila name without district is not learnt", guccho.AdminNames{Division: "Khulna", Upazila: "Kaliganj"},
+			guccho.AdminCodes{Division: "BD40"}, "BD404433", guccho.Alias{}, false},
 		{"a district picked for an unknown upazila", guccho.AdminNames{District: "Kishoreganj", Upazila: "Bhairab Bazar"},
 			guccho.AdminCodes{Division: "BD30", District: "BD3048"}, "BD3048", guccho.Alias{}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := geo.LearnAlias(c.stated, c.placed, c.chosen)
+			got, ok := g.LearnAlias(c.stated, c.placed, c.chosen)
 			if ok != c.ok || got != c.want {
 				t.Errorf("LearnAlias = %+v, %v; want %+v, %v", got, ok, c.want, c.ok)
 			}

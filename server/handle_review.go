@@ -113,7 +113,7 @@ type decisionInput struct {
 // empty) or pick (any unit, pcode required) moves the enterprise into the
 // unit through the same store path as PUT /api/enterprises/{id} (so the
 // change is published live), keeps the decision and learns the alias it
-// teaches (geo.LearnAlias); unplaceable keeps the decision and leaves the
+// teaches (geo.Geocoder.LearnAlias); unplaceable keeps the decision and leaves the
 // enterprise as it is. 200 with the decided item; 409 when the row is
 // decided already or the alias contradicts a stored one.
 func (h reviewHandlers) decide(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +187,7 @@ func (h reviewHandlers) decide(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		moved.Admin, moved.Geocode, moved.Point, moved.DisplayPoint = res.Admin, res.Geocode, res.Point, res.DisplayPoint
-		if a, ok := geo.LearnAlias(it.Stated, it.Admin, d.PCode); ok {
+		if a, ok := gc.LearnAlias(it.Stated, it.Admin, d.PCode); ok {
 			a.CreatedBy = d.By
 			alias = &a
 		}
