@@ -79,16 +79,20 @@ func (a *Atlas) CheckAlias(al guccho.Alias) (*Unit, error) {
 }
 
 // LearnAlias returns the alias an editor's choice of the unit chosen
-// teaches, for a record stating st that the geocoder placed at placed: the
-// first stated level, top down, down to the chosen unit's level, whose name
-// the geocoder did not use (placed has no code there), within the finest
-// unit placed above it, meaning chosen's unit at that level. It teaches
-// nothing (false) when every stated name was used; when the chosen unit is
-// not inside the placed parent (a pick that contradicts the names); when an
-// upazila or union name had no parent at all (a bare name is not safe to
-// learn nationwide); or when the geocoder knows the name at all at that
-// level (ambiguous inside the parent, as "Sadar" in Comilla, or a unit
-// outside it): one fix must not decide such a name for every later record.
+// teaches, for a record stating st that the geocoder placed at placed. It
+// goes down the stated levels, to the chosen unit's level, to the first
+// name the geocoder did not know exactly: one it did not use (placed has no
+// code there), or one it matched only approximately (fuzzy, variant) to the
+// unit the editor confirms. That name, within the finest unit placed above
+// it, means chosen's unit at that level.
+//
+// It teaches nothing (false) when every stated name is a unit's exact name;
+// when the choice contradicts a name the geocoder used, or lies outside the
+// placed parent; when an upazila or union name had no parent at all (a bare
+// name is not safe to learn nationwide); or when an unused name is one the
+// geocoder knows at that level (ambiguous inside the parent, as "Sadar" in
+// Comilla, or a unit elsewhere): one fix must not decide such a name for
+// every later record.
 func (g *Geocoder) LearnAlias(st guccho.AdminNames, placed guccho.AdminCodes, chosen string) (guccho.Alias, bool) {
 	names := [...]string{st.Division, st.District, st.Upazila, st.Union}
 	pl := [...]string{placed.Division, placed.District, placed.Upazila, placed.Union}
@@ -99,21 +103,27 @@ func (g *Geocoder) LearnAlias(st guccho.AdminNames, placed guccho.AdminCodes, ch
 	within := ""
 	for l := Division; l <= lvl; l++ {
 		i := int(l - Division)
+		name, target := AliasName(names[i]), chosen[:2+2*int(l)]
+		switch {
+		case name == "":
+		case pl[i] != "":
+			if pl[i] != target {
+				return guccho.Alias{}, false
+			}
+			if _, _, n := g.lookup(name, searchKey(name), l, within); n != 1 && (within != "" || l <= District) {
+				return guccho.Alias{Level: l.String(), Within: within, Name: name, PCode: target}, true
+			}
+		case !strings.HasPrefix(chosen, within) || within == "" && l > District:
+			return guccho.Alias{}, false
+		default:
+			if m := g.match(name, l, within, true); m.status != unknown {
+				return guccho.Alias{}, false // ambiguous, or a unit elsewhere: not a name to learn
+			}
+			return guccho.Alias{Level: l.String(), Within: within, Name: name, PCode: target}, true
+		}
 		if pl[i] != "" {
 			within = pl[i]
-			continue
 		}
-		name := AliasName(names[i])
-		if name == "" {
-			continue
-		}
-		if !strings.HasPrefix(chosen, within) || within == "" && l > District {
-			return guccho.Alias{}, false
-		}
-		if m := g.match(name, l, within, true); m.status != unknown {
-			return guccho.Alias{}, false // ambiguous, or a unit elsewhere: not a name to learn
-		}
-		return guccho.Alias{Level: l.String(), Within: within, Name: name, PCode: chosen[:2+2*int(l)]}, true
 	}
 	return guccho.Alias{}, false
 }

@@ -73,6 +73,18 @@ func TestGeocodeLearnsFromReview(t *testing.T) {
 	logTallies(t, "second survey, without aliases", cases, tallySurvey(t, g, cases, second, false))
 	logTallies(t, "second survey, with the first survey's aliases", cases, tallySurvey(t, ga, cases, second, false))
 
+	queue := func(g *geo.Geocoder, recs []messyRecord) int {
+		n := 0
+		for _, rec := range recs {
+			if len(guccho.ReviewReasons(g.Geocode(rec.in).Geocode)) > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	t.Logf("records for review: first survey %d, again with its aliases %d; second survey %d, with the first's aliases %d",
+		queue(g, first), queue(ga, first), queue(g, second), queue(ga, second))
+
 	for _, survey := range []struct {
 		name string
 		recs []messyRecord
