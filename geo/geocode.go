@@ -123,6 +123,8 @@ type GeocodeResult struct {
 // "Bibhag", "UP" and "Parishad" are dropped. Matches rank:
 //
 //  1. exact (score 1; 0.98 when equal only without the optional words);
+//     where no unit has the name exactly, a learnt alias of it inside
+//     exactly the resolved parent (WithAliases; 0.97, flags name_alias);
 //  2. an upazila stated as "Sadar", or as "<district> Sadar" in any spelling
 //     of the resolved district: the district's one Sadar upazila (0.98);
 //     then a romanisation variant of a name (variantKey: "Narayangonj",
