@@ -50,7 +50,11 @@ func NewID() string {
 // marks the record failed with the reason and returns the error. Row errors
 // (an unknown sector, a duplicate id) fail only their row, which is kept with
 // its cells for the failed-rows CSV; warnings (survey.Ignored) are kept the
-// same way but do not fail the row.
+// same way but do not fail the row. A placed row that needs an editor
+// (guccho.ReviewReasons: not at upazila level, a low score, a
+// contradiction) is kept in the import's review queue with the geocoder's
+// suggestions (ImportWriter.Review), in the same transaction; Review in the
+// report counts them.
 func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	imp.Status = guccho.ImportRunning
 	if imp.StartedAt.IsZero() {
