@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,10 +31,9 @@ type reviewAnswer struct {
 }
 
 // reviewServer is fullServer whose geocoders use the store's aliases; it
-// returns an admin token too.
-func reviewServer(t *testing.T) (url, editor, admin string) {
+// returns the store and an admin token too.
+func reviewServer(t *testing.T) (url, editor, admin string, st store.Store) {
 	t.Helper()
-	var st store.Store
 	ts, editor := fullServer(t, func(c *server.Config) {
 		c.Geocoders.Aliases = c.Store
 		st = c.Store
@@ -42,7 +42,7 @@ func reviewServer(t *testing.T) (url, editor, admin string) {
 	if err := st.CreateToken(context.Background(), tok, guccho.HashSecret(secret)); err != nil {
 		t.Fatal(err)
 	}
-	return ts.URL, editor, secret
+	return ts.URL, editor, secret, st
 }
 
 func importSurvey(t *testing.T, url, token string, content []byte) guccho.Import {
@@ -69,7 +69,7 @@ func enterpriseAt(t *testing.T, url, id string) guccho.Enterprise {
 }
 
 func TestReviewFixesRowsAndTheFixesAreLearnt(t *testing.T) {
-	url, editor, admin := reviewServer(t)
+	url, editor, admin, st := reviewServer(t)
 	imp := importSurvey(t, url, editor, reviewSurvey)
 	if imp.Status != guccho.ImportSucceeded || imp.Review != 3 {
 		t.Fatalf("first import: %+v; want 3 rows for review", imp)
@@ -106,8 +106,22 @@ func TestReviewFixesRowsAndTheFixesAreLearnt(t *testing.T) {
 		wantError(t, get(t, base+"?status=maybe", "Authorization", "Bearer "+editor), 400, "invalid", "status")
 	})
 
+	lastEvent, err := st.LatestEventID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r := decideRow(t, url, editor, imp.ID, 1, `{"action":"accept"}`); r.status != 200 {
 		t.Fatalf("accept row 1 = %d %s", r.status, r.body)
+	}
+	// The move is an edit like any other: in the event log for live maps.
+	evs, err := st.EventsAfter(context.Background(), lastEvent, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var change guccho.EnterpriseChange
+	if len(evs) != 1 || evs[0].Type != guccho.EventEnterprisesChanged || json.Unmarshal(evs[0].Payload, &change) != nil ||
+		change.Action != "updated" || !slices.Equal(change.IDs, []string{"R1"}) {
+		t.Errorf("events after accepting row 1: %+v (change %+v), want one enterprises.changed updating R1", evs, change)
 	}
 	if r := decideRow(t, url, editor, imp.ID, 2, `{"action":"pick","pcode":"BD10091813"}`); r.status != 200 {
 		t.Fatalf("pick for row 2 = %d %s", r.status, r.body)
