@@ -127,6 +127,10 @@ describe('review of an import', { timeout: 240_000 }, () => {
     await page.locator('.rv-empty').waitFor({ state: 'visible', timeout: 10_000 });
     await page.locator('.rv-tab[data-tab="decided"]').click();
     assert.equal(await page.locator('.rv-decision').count(), 3);
+    assert.equal(await page.locator('.rv-alias').count(), 3, 'each fix taught an alias');
+    // The token is an admin's: the pane lists the aliases learnt.
+    await page.waitForFunction(() => document.querySelectorAll('.rv-alias-item').length === 3, null, { timeout: 10_000 });
+    assert.match(await page.locator('.rv-aliases').innerText(), /bhairab bazar[^\n]*BD3048[^\n]*BD304811/);
     await shot(page, 'review-03-decided.png');
 
     // The enterprises moved.

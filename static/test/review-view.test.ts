@@ -32,14 +32,26 @@ function openItems(): ReviewItem[] {
 }
 
 /** A server with imp-1's review queue; it records the decisions posted. */
-function server() {
+function server(role = 'editor') {
   const open = openItems();
+  let aliases = [{ id: 3, level: 'upazila', within: 'BD3048', name: 'kuliarchar ghat', pcode: 'BD304854', created_at: '2026-11-29T10:00:00Z' }];
   const decided: ReviewItem[] = [];
   const posts: { url: string; body: unknown; auth: string }[] = [];
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status });
   const fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => {
     const auth = (init.headers as Record<string, string> | undefined)?.Authorization ?? '';
-    if (url === '/api/me') return json({ id: 'tok_1', name: 'ed', role: 'editor' });
+    if (url === '/api/me') return json({ id: 'tok_1', name: 'ed', role });
+    if (url === '/api/aliases') return json({ aliases });
+    if (url === '/api/aliases/3' && init.method === 'DELETE') {
+      posts.push({ url, body: null, auth });
+      aliases = [];
+      return new Response(null, { status: 204 });
+    }
+    if (url === '/api/aliases.csv' && init.method === 'POST') {
+      posts.push({ url, body: init.body, auth });
+      aliases = [...aliases, { id: 4, level: 'upazila', within: 'BD3048', name: 'bhairab bazar', pcode: 'BD304811', created_at: '2026-11-29T10:01:00Z' }];
+      return json({ rows: 1, created: 1 });
+    }
     if (url === '/api/imports/imp-1') return json({ id: 'imp-1', filename: 'messy.csv', status: 'succeeded' });
     const m = url.match(/^\/api\/imports\/imp-1\/review\?status=(\w+)/);
     if (m) return json({ items: m[1] === 'open' ? open : decided, open: open.length, decided: decided.length });
@@ -158,6 +170,43 @@ describe('review view', () => {
     t.root.querySelector<HTMLButtonElement>('.rv-tab[data-tab="decided"]')!.click();
     expect(texts(t.root, '.rv-decision')).toEqual(['Suggestion accepted: Bhairab (ভৈরব), Kishoreganj', 'Unit picked: BD30481123']);
     expect(texts(t.root, '.rv-alias')).toEqual(['Learnt for later imports', 'Learnt for later imports']);
+  });
+});
+
+describe('review view for admins', () => {
+  it('lists the learnt aliases, removes one and imports a CSV; editors see none', async () => {
+    const s = server('admin');
+    const t = await setup('#view=review&import=imp-1');
+    await t.host.show(t.router.current);
+    await flush();
+    expect(t.root.querySelector('.rv-aliases h3')!.textContent).toBe('Learnt aliases (1)');
+    expect(texts(t.root, '.rv-alias-text')).toEqual(['Upazila “kuliarchar ghat” within BD3048 → BD304854']);
+    t.root.querySelector<HTMLButtonElement>('.rv-alias-item[data-id="3"] .rv-alias-remove')!.click();
+    await flush();
+    expect(s.posts.map((p) => p.url)).toEqual(['/api/aliases/3']);
+    expect(t.root.querySelectorAll('.rv-alias-item').length).toBe(0);
+
+    const input = t.root.querySelector<HTMLInputElement>('.rv-alias-file')!;
+    const file = new File(['level,within,name,pcode\nupazila,BD3048,Bhairab Bazar,BD304811\n'], 'a.csv', { type: 'text/csv' });
+    Object.defineProperty(input, 'files', { value: [file] });
+    input.dispatchEvent(new Event('change'));
+    await flush();
+    await flush();
+    expect(s.posts[1].url).toBe('/api/aliases.csv');
+    expect(String(s.posts[1].body)).toContain('Bhairab Bazar');
+    expect(t.root.querySelector('.rv-alias-note')!.textContent).toBe('1 rows read, 1 new');
+    expect(texts(t.root, '.rv-alias-text')).toEqual(['Upazila “bhairab bazar” within BD3048 → BD304811']);
+    t.i18n.setLang('bn');
+    expect(t.root.querySelector('.rv-aliases h3')!.textContent).toBe('শেখা বিকল্প নাম (১)');
+  });
+
+  it('shows no aliases to an editor', async () => {
+    server('editor');
+    const t = await setup('#view=review&import=imp-1');
+    await t.host.show(t.router.current);
+    await flush();
+    expect(t.root.querySelector('.rv-item')).not.toBeNull();
+    expect(t.root.querySelector('.rv-aliases')).toBeNull();
   });
 });
 

@@ -76,3 +76,40 @@ export async function fetchImportHead(importID: string, token: string): Promise<
   const res = await call(`/api/imports/${encodeURIComponent(importID)}`, token);
   return (await res.json()) as ImportReport;
 }
+
+/** A place-name alias learnt from a fix (GET /api/aliases, admins). */
+export interface Alias {
+  id: number;
+  level: string;
+  within: string;
+  name: string;
+  pcode: string;
+  created_by?: string;
+  created_at: string;
+}
+
+export async function fetchAliases(token: string): Promise<Alias[]> {
+  const res = await call('/api/aliases', token);
+  return ((await res.json()) as { aliases: Alias[] }).aliases;
+}
+
+export async function deleteAlias(id: number, token: string): Promise<void> {
+  await call(`/api/aliases/${id}`, token, { method: 'DELETE' });
+}
+
+/** Every alias as CSV (GET /api/aliases.csv). */
+export async function exportAliases(token: string): Promise<Blob> {
+  return (await call('/api/aliases.csv', token)).blob();
+}
+
+/** Adds the aliases of a CSV file, all or none (POST /api/aliases.csv). */
+export async function importAliases(csv: string, token: string): Promise<{ rows: number; created: number }> {
+  let res: Response;
+  try {
+    res = await fetch('/api/aliases.csv', { method: 'POST', body: csv, headers: { Accept: 'application/json', Authorization: 'Bearer ' + token, 'Content-Type': 'text/csv' } });
+  } catch (err) {
+    throw new ApiError(0, 'network', (err as Error).message);
+  }
+  if (!res.ok) throw errorFromBody(res.status, res.statusText, await res.text().catch(() => ''));
+  return (await res.json()) as { rows: number; created: number };
+}

@@ -14,7 +14,18 @@ import type { I18n, MessageKey } from '../../core/i18n';
 import { canEdit } from '../../core/session';
 import type { View, ViewContext } from '../../core/view';
 import { addAdminLayers, ADMIN_LEVELS, fillLayerId, finestLevelAt } from '../explore/admin-layers';
-import { decide, fetchImportHead, fetchReview, type ReviewItem, type Suggestion } from './api';
+import {
+  decide,
+  deleteAlias,
+  exportAliases,
+  fetchAliases,
+  fetchImportHead,
+  fetchReview,
+  importAliases,
+  type Alias,
+  type ReviewItem,
+  type Suggestion,
+} from './api';
 import './review.css';
 import './strings';
 
@@ -35,6 +46,9 @@ export class ReviewView implements View {
   /** The rows shown, by tab (while mounted). */
   items: Record<Tab, ReviewItem[]> = { open: [], decided: [] };
   counts: Record<Tab, number> = { open: 0, decided: 0 };
+  /** The learnt aliases, for admins (null for others). */
+  aliases: Alias[] | null = null;
+  private aliasNote = '';
   /** The row whose unit is being picked on the map, or null. */
   picking: ReviewItem | null = null;
   private ctx: ViewContext | null = null;
@@ -125,6 +139,8 @@ export class ReviewView implements View {
       this.counts = { open: open.open, decided: open.decided };
       if (head) this.filename = head.filename;
       this.state = 'idle';
+      this.aliases = ctx.session.me?.role === 'admin' ? await fetchAliases(token) : null;
+      if (n !== this.loads || !this.ctx) return;
     } catch (err) {
       if (n !== this.loads || !this.ctx) return;
       this.state = 'error';
@@ -147,6 +163,7 @@ export class ReviewView implements View {
       this.items.open = this.items.open.filter((x) => x.row !== item.row);
       this.items.decided = [...this.items.decided, decided].sort((a, b) => a.row - b.row);
       this.counts = { open: this.counts.open - 1, decided: this.counts.decided + 1 };
+      if (this.aliases && decided.decision?.alias_id) this.aliases = await fetchAliases(token);
     } catch (err) {
       this.rowNote.set(item.row, errorText(ctx.i18n, err));
     }
@@ -215,8 +232,74 @@ export class ReviewView implements View {
         parts.push(el('p', 'rv-note rv-empty', t.t(this.tab === 'open' ? 'review.emptyOpen' : 'review.emptyDecided')));
       }
       parts.push(list);
+      if (this.aliases) parts.push(this.renderAliases(this.aliases));
     }
     pane.replaceChildren(...parts);
+  }
+
+  /** The admins' section: the learnt aliases, each removable, with CSV export and import. */
+  private renderAliases(aliases: Alias[]): HTMLElement {
+    const ctx = this.ctx!;
+    const t = ctx.i18n;
+    const token = ctx.session.bearer ?? '';
+    const box = el('section', 'rv-aliases');
+    box.append(el('h3', 'rv-sub', t.t('review.aliases', { n: aliases.length })));
+    const ul = el('ul', 'rv-alias-list');
+    for (const a of aliases) {
+      const li = el('li', 'rv-alias-item');
+      li.dataset.id = String(a.id);
+      const where = a.within ? t.t('review.within', { pcode: a.within }) : t.t('review.nationwide');
+      const b = el('button', 'rv-alias-remove', t.t('review.remove'));
+      b.type = 'button';
+      b.addEventListener('click', () =>
+        void this.aliasAction(async () => {
+          await deleteAlias(a.id, token);
+          this.aliases = (this.aliases ?? []).filter((x) => x.id !== a.id);
+        }),
+      );
+      li.append(el('span', 'rv-alias-text', t.t('review.aliasLine', { level: t.lookup(`review.field.${a.level}`, a.level), name: a.name, where, pcode: a.pcode })), b);
+      ul.append(li);
+    }
+    const tools = el('div', 'rv-actions');
+    const exp = el('button', 'rv-alias-export', t.t('review.export'));
+    exp.type = 'button';
+    exp.addEventListener('click', () =>
+      void this.aliasAction(async () => {
+        const a = el('a');
+        a.href = URL.createObjectURL(await exportAliases(token));
+        a.download = 'guccho-aliases.csv';
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      }),
+    );
+    const label = el('label', 'rv-alias-import', t.t('review.importCSV'));
+    const file = el('input', 'rv-alias-file');
+    file.type = 'file';
+    file.accept = '.csv,text/csv';
+    file.addEventListener('change', () => {
+      const f = file.files?.[0];
+      if (!f) return;
+      void this.aliasAction(async () => {
+        const r = await importAliases(await f.text(), token);
+        this.aliases = await fetchAliases(token);
+        return t.t('review.imported', { rows: r.rows, created: r.created });
+      });
+    });
+    label.append(file);
+    tools.append(exp, label);
+    box.append(ul, tools);
+    if (this.aliasNote) box.append(el('p', 'rv-note rv-alias-note', this.aliasNote));
+    return box;
+  }
+
+  /** Runs an admin's alias action and shows its outcome. */
+  private async aliasAction(fn: () => Promise<string | void>): Promise<void> {
+    try {
+      this.aliasNote = (await fn()) ?? '';
+    } catch (err) {
+      this.aliasNote = this.ctx ? errorText(this.ctx.i18n, err) : '';
+    }
+    this.render();
   }
 
   private renderItem(item: ReviewItem): HTMLElement {

@@ -41,6 +41,14 @@ const en = {
   'review.field.district': 'District',
   'review.field.upazila': 'Upazila',
   'review.field.union': 'Union',
+  'review.aliases': 'Learnt aliases ({n})',
+  'review.aliasLine': '{level} “{name}” {where} → {pcode}',
+  'review.within': 'within {pcode}',
+  'review.nationwide': 'nationwide',
+  'review.remove': 'Remove',
+  'review.export': 'Export CSV',
+  'review.importCSV': 'Import CSV',
+  'review.imported': '{rows} rows read, {created} new',
 };
 
 const bn: Record<keyof typeof en, string> = {
@@ -81,6 +89,14 @@ const bn: Record<keyof typeof en, string> = {
   'review.field.district': 'জেলা',
   'review.field.upazila': 'উপজেলা',
   'review.field.union': 'ইউনিয়ন',
+  'review.aliases': 'শেখা বিকল্প নাম ({n})',
+  'review.aliasLine': '{level} “{name}” {where} → {pcode}',
+  'review.within': '{pcode}-এর মধ্যে',
+  'review.nationwide': 'সারা দেশে',
+  'review.remove': 'মুছুন',
+  'review.export': 'CSV রপ্তানি',
+  'review.importCSV': 'CSV আমদানি',
+  'review.imported': '{rows}টি সারি পড়া হলো, {created}টি নতুন',
 };
 
 addMessages({ en, bn });
