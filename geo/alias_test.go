@@ -182,3 +182,35 @@ func TestReadAliasesCSVNamesTheRowAtFault(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkGeocodeAliases geocodes one record per upazila whose upazila is
+// written as its market ("<upazila> Bazar", district given), with and
+// without an alias for each: unknown, such a name pays for the fuzzy
+// search before the geocoder gives up; learnt, it is one map lookup.
+func BenchmarkGeocodeAliases(b *testing.B) {
+	a := geo.NewAtlas(bdtest.Units(b))
+	g := geo.NewGeocoder(a)
+	var ins []geo.GeocodeInput
+	var aliases []guccho.Alias
+	for _, up := range a.Level(geo.Upazila) {
+		di := a.Parents(up)[1]
+		st := guccho.AdminNames{District: di.DisplayName(), Upazila: up.DisplayName() + " Bazar"}
+		ins = append(ins, geo.GeocodeInput{ID: up.PCode, Stated: st})
+		if al, ok := g.LearnAlias(st, guccho.AdminCodes{Division: di.Parent, District: di.PCode}, up.PCode); ok {
+			aliases = append(aliases, al)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		g    *geo.Geocoder
+	}{{"unknown", g}, {"learnt", g.WithAliases(aliases)}} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				c.g.Geocode(ins[n%len(ins)])
+				n++
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
