@@ -199,6 +199,7 @@ type Import struct {
 	Unchanged int               `json:"unchanged"`
 	Failed    int               `json:"failed"`
 	Warnings  int               `json:"warnings"` // rows imported with a value ignored (listed with the failed rows)
+	Review    int               `json:"review"`   // rows kept for an editor's review (ReviewItem)
 	Methods   map[string]int    `json:"methods"`  // geocode method → count
 	Flags     map[string]int    `json:"flags"`    // geocode flag → count
 	Mapping   map[string]string `json:"mapping"`  // field → source column used
@@ -223,6 +224,9 @@ type ImportWriter interface {
 	Put(ctx context.Context, batch []*Enterprise) (ImportCounts, error)
 	// Fail records rows that could not be imported.
 	Fail(ctx context.Context, rows []RowError) error
+	// Review keeps rows for an editor's review (the import's review queue),
+	// as open items.
+	Review(ctx context.Context, items []*ReviewItem) error
 	// Commit stores the report and makes the import visible.
 	Commit(ctx context.Context, report *Import) error
 	// Rollback abandons the import; the store is as before. Safe after Commit.

@@ -119,6 +119,12 @@ func TestTokenIDMigration(t *testing.T) {
 	})
 }
 
+func TestAliasConformance(t *testing.T) {
+	storetest.RunAliases(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}
+
 func TestValuechainConformance(t *testing.T) {
 	storetest.RunValuechains(t, func(t *testing.T) store.Store {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))

@@ -44,6 +44,8 @@ type Geocoder struct {
 	// variant maps the variantKey of each search key to the names having
 	// it, as indices in gaz.names.
 	variant map[string][]int32
+	// aliases are the learnt aliases (WithAliases); nil for none.
+	aliases map[aliasKey]*Unit
 }
 
 // fieldWords are words survey forms add to a name that the Gazetteer does
@@ -121,6 +123,8 @@ type GeocodeResult struct {
 // "Bibhag", "UP" and "Parishad" are dropped. Matches rank:
 //
 //  1. exact (score 1; 0.98 when equal only without the optional words);
+//     where no unit has the name exactly, a learnt alias of it inside
+//     exactly the resolved parent (WithAliases; 0.97, flags name_alias);
 //  2. an upazila stated as "Sadar", or as "<district> Sadar" in any spelling
 //     of the resolved district: the district's one Sadar upazila (0.98);
 //     then a romanisation variant of a name (variantKey: "Narayangonj",
@@ -257,7 +261,9 @@ func (g *Geocoder) resolveFields(st guccho.AdminNames, flags *flagSet) (*Unit, f
 		case matched:
 			cur = m.unit
 			score = min(score, m.score)
-			if m.score < scoreExactKey && m.score != scoreVariant {
+			if m.alias {
+				flags.add(guccho.FlagNameAlias)
+			} else if m.score < scoreExactKey && m.score != scoreVariant {
 				flags.add(guccho.FlagNameFuzzy)
 			}
 			continue
@@ -291,6 +297,7 @@ type nameMatch struct {
 	status matchStatus
 	unit   *Unit
 	score  float64
+	alias  bool // matched through a learnt alias
 }
 
 // match looks up name among the units of level whose P-codes start with
@@ -301,9 +308,14 @@ func (g *Geocoder) match(name string, level Level, within string, fuzzy bool) na
 		return nameMatch{status: notStated}
 	}
 	qk := searchKey(qn)
-	if u, score, n := g.lookup(qn, qk, level, within); n == 1 {
+	u, score, n := g.lookup(qn, qk, level, within)
+	if n == 1 {
 		return nameMatch{status: matched, unit: u, score: score}
-	} else if n > 1 {
+	}
+	if u, ok := g.aliases[aliasKey{level, within, qn}]; ok {
+		return nameMatch{status: matched, unit: u, score: scoreAlias, alias: true}
+	}
+	if n > 1 {
 		return nameMatch{status: ambiguous}
 	}
 	if level == Union && qk == "paurashava" && len(within) == 8 {

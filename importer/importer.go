@@ -50,7 +50,11 @@ func NewID() string {
 // marks the record failed with the reason and returns the error. Row errors
 // (an unknown sector, a duplicate id) fail only their row, which is kept with
 // its cells for the failed-rows CSV; warnings (survey.Ignored) are kept the
-// same way but do not fail the row.
+// same way but do not fail the row. A placed row that needs an editor
+// (guccho.ReviewReasons: not at upazila level, a low score, a
+// contradiction) is kept in the import's review queue with the geocoder's
+// suggestions (ImportWriter.Review), in the same transaction; Review in the
+// report counts them.
 func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	imp.Status = guccho.ImportRunning
 	if imp.StartedAt.IsZero() {
@@ -109,7 +113,8 @@ type chunk struct {
 	warnings int
 	methods  map[string]int
 	flags    map[string]int
-	err      error // reading stopped here
+	review   []*guccho.ReviewItem // rows for an editor's review, in row order
+	err      error                // reading stopped here
 }
 
 func newChunk(size int) *chunk {
@@ -170,6 +175,9 @@ func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *
 			for _, f := range e.Geocode.Flags {
 				c.flags[f]++
 			}
+			if it := reviewItem(gc, e); it != nil {
+				c.review = append(c.review, it)
+			}
 			c.batch = append(c.batch, e)
 			c.cells[row.Number] = row.Values
 		}
@@ -225,11 +233,23 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 			imp.Created += counts.Created
 			imp.Updated += counts.Updated
 			imp.Unchanged += counts.Unchanged
+			dup := map[int]bool{}
 			for _, d := range counts.Duplicates {
 				d.Values = c.cells[d.Row]
 				c.failures = append(c.failures, d)
 				imp.Failed++
+				dup[d.Row] = true
 			}
+			review := c.review[:0]
+			for _, it := range c.review {
+				if !dup[it.Row] {
+					review = append(review, it)
+				}
+			}
+			if err := w.Review(ctx, review); err != nil {
+				return err
+			}
+			imp.Review += len(review)
 		}
 		if err := w.Fail(ctx, c.failures); err != nil {
 			return err
@@ -246,6 +266,20 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	}
 	im.report(imp)
 	return nil
+}
+
+// suggestions is how many units a review item suggests.
+const suggestions = 5
+
+// reviewItem returns the review item of a placed row that needs an
+// editor (guccho.ReviewReasons), with the geocoder's suggestions, or nil.
+func reviewItem(gc *geo.Geocoder, e *guccho.Enterprise) *guccho.ReviewItem {
+	reasons := guccho.ReviewReasons(e.Geocode)
+	if len(reasons) == 0 {
+		return nil
+	}
+	return &guccho.ReviewItem{Row: e.ImportRow, EnterpriseID: e.ID, Name: e.Name, Stated: e.Stated, Admin: e.Admin,
+		Geocode: e.Geocode, Reasons: reasons, Suggestions: gc.Suggest(e.Stated, e.Admin, suggestions), Status: guccho.ReviewOpen}
 }
 
 // place geocodes an enterprise draft in place.
@@ -266,34 +300,69 @@ func (g *Geocoders) Place(ctx context.Context, e *guccho.Enterprise) error {
 	return nil
 }
 
-// Geocoders keeps a geo.Geocoder for the store's current boundary set,
-// rebuilding it (from every unit, with geometry) when the set's version
-// changes. Safe for concurrent use.
+// Geocoders keeps a geo.Geocoder for the store's current boundary set and
+// learnt aliases, rebuilding it (from every unit, with geometry) when the
+// set's version changes, and giving it the aliases again (WithAliases)
+// when theirs does. Safe for concurrent use.
 type Geocoders struct {
 	Store   geo.Store
 	Version func() string // the boundary set's version
+	// Aliases, when set, gives the learnt aliases the geocoder uses.
+	Aliases AliasSource
 
-	mu      sync.Mutex
-	gc      *geo.Geocoder
-	version string
+	mu           sync.Mutex
+	base         *geo.Geocoder // without aliases
+	gc           *geo.Geocoder // with them
+	version      string
+	aliasVersion string
 }
 
-// Get returns the geocoder of the current boundary set. An empty store
-// gives an EUNAVAILABLE error: boundaries must be imported first.
+// AliasSource gives the learnt aliases and a version that changes whenever
+// they do (guccho.ReviewStore has both).
+type AliasSource interface {
+	FindAliases(ctx context.Context) ([]*guccho.Alias, error)
+	AliasesVersion(ctx context.Context) (string, error)
+}
+
+// Get returns the geocoder of the current boundary set and aliases. An
+// empty store gives an EUNAVAILABLE error: boundaries must be imported
+// first.
 func (g *Geocoders) Get(ctx context.Context) (*geo.Geocoder, error) {
 	v := g.Version()
+	av := ""
+	if g.Aliases != nil {
+		var err error
+		if av, err = g.Aliases.AliasesVersion(ctx); err != nil {
+			return nil, err
+		}
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.gc != nil && g.version == v {
+	if g.gc != nil && g.version == v && g.aliasVersion == av {
 		return g.gc, nil
 	}
-	units, err := g.Store.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
-	if err != nil {
-		return nil, err
+	if g.base == nil || g.version != v {
+		units, err := g.Store.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
+		if err != nil {
+			return nil, err
+		}
+		if len(units) == 0 {
+			return nil, guccho.Errorf(guccho.EUNAVAILABLE, "no administrative boundaries are stored yet: import them first (guccho import boundaries DIR)")
+		}
+		g.base, g.version = geo.NewGeocoder(geo.NewAtlas(units)), v
 	}
-	if len(units) == 0 {
-		return nil, guccho.Errorf(guccho.EUNAVAILABLE, "no administrative boundaries are stored yet: import them first (guccho import boundaries DIR)")
+	g.gc, g.aliasVersion = g.base, av
+	if g.Aliases != nil {
+		as, err := g.Aliases.FindAliases(ctx)
+		if err != nil {
+			g.gc = nil
+			return nil, err
+		}
+		list := make([]guccho.Alias, len(as))
+		for i, a := range as {
+			list[i] = *a
+		}
+		g.gc = g.base.WithAliases(list)
 	}
-	g.gc, g.version = geo.NewGeocoder(geo.NewAtlas(units)), v
 	return g.gc, nil
 }

@@ -188,3 +188,41 @@ func TestNoBoundariesNoImport(t *testing.T) {
 		t.Errorf("err = %v, want a message to import boundaries first", err)
 	}
 }
+
+// TestImportKeepsRowsForReview: placed rows that did not reach an upazila
+// are kept for review with suggestions, in row order; a well-placed row, a
+// failed row and a duplicate of an earlier row are not (BatchSize 2 puts
+// the duplicate in a later batch than the row it repeats).
+func TestImportKeepsRowsForReview(t *testing.T) {
+	im, s := newImporter(t)
+	rd, m := csvReader(t, `id,name,sector,district,upazila
+R1,Bazar,dairy,Barguna,Amtali Bazar
+R2,Fine,dairy,Barguna,Amtali
+R3,Rockets,spaceships,Barguna,Amtali Bazar
+R4,Nowhere,dairy,,Nawabganj
+R1,Again,dairy,Barguna,Amtali Hat
+`)
+	imp := &guccho.Import{ID: "imp-review", Filename: "survey.csv", Format: "csv"}
+	if _, err := im.Run(context.Background(), imp, rd, m); err != nil {
+		t.Fatal(err)
+	}
+	if imp.Review != 2 {
+		t.Errorf("report counts %d rows for review, want 2", imp.Review)
+	}
+	page, err := s.FindReviewItems(context.Background(), imp.ID, guccho.ReviewFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range page.Items {
+		first := ""
+		if len(it.Suggestions) > 0 {
+			first = it.Suggestions[0].PCode
+		}
+		got = append(got, strconv.Itoa(it.Row)+" "+it.EnterpriseID+" "+it.Geocode.Method+" "+strings.Join(it.Reasons, ",")+" "+first)
+	}
+	want := []string{"1 R1 district not_upazila BD100409", "4 R4 none not_upazila BD100651"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("review queue:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -82,6 +82,10 @@ func TestTokenIDMigration(t *testing.T) {
 	})
 }
 
+func TestAliasConformance(t *testing.T) {
+	storetest.RunAliases(t, func(t *testing.T) store.Store { return open(t) })
+}
+
 func TestValuechainConformance(t *testing.T) {
 	storetest.RunValuechains(t, func(t *testing.T) store.Store { return open(t) })
 }

@@ -19,8 +19,9 @@ import (
 )
 
 // Store is a whole Guccho store: boundaries (geo.Store), tiles
-// (tiles.Source), enterprises and imports, API tokens, the event log, and
-// value chains (valuechain.Store).
+// (tiles.Source), enterprises and imports, API tokens, the event log,
+// imports' review queues and learnt aliases, and value chains
+// (valuechain.Store).
 // Each implementation checks it at compile time:
 //
 //	var _ store.Store = (*Store)(nil)
@@ -32,6 +33,7 @@ type Store interface {
 	guccho.EnterpriseStore
 	guccho.TokenStore
 	guccho.EventStore
+	guccho.ReviewStore
 	valuechain.Store
 	// BoundariesVersion changes whenever the boundary set is replaced.
 	BoundariesVersion() string

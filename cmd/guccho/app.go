@@ -36,7 +36,7 @@ func newApp(cfg Config, s store.Store) (*app, error) {
 			return nil, guccho.Errorf(guccho.EINVALID, "--sectors %s: %s", cfg.Sectors, guccho.ErrorMessage(err))
 		}
 	}
-	g := &importer.Geocoders{Store: s, Version: func() string { return s.DataVersion("districts") }}
+	g := &importer.Geocoders{Store: s, Version: func() string { return s.DataVersion("districts") }, Aliases: s}
 	return &app{store: s, sectors: sectors, geocoders: g,
 		importer: &importer.Importer{Store: s, Sectors: sectors, Geocoders: g}}, nil
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/importer"
+	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/survey"
 )
 
@@ -25,7 +27,8 @@ a surveyed location), and the row's problems (row_status, row_errors).
 Admin-name and GPS columns are found by their headers, or by --mapping.
 Boundaries come from --boundaries (env GUCCHO_BOUNDARIES), read without a
 store, or, when that is not set, from the store at --db; a store without
-boundaries first gets the default set shipped with Guccho.
+boundaries first gets the default set shipped with Guccho. With --db the
+store's learnt aliases (guccho aliases) are used too.
 
 Rows with problems are reported as an import reports them. Every input row
 gives one output row. A row that cannot be read as intended (more cells than
@@ -76,7 +79,7 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return fmt.Errorf("%w: geocode takes one input file", errUsage)
 	}
-	atlas, err := loadAtlas(ctx, cfg, env)
+	gc, err := loadGeocoder(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
@@ -120,7 +123,7 @@ func runGeocode(ctx context.Context, args []string, env Env) error {
 		failures = survey.NewFailuresWriter(ff, rd.Columns())
 	}
 	var shown []guccho.RowError
-	rep, err := geocodeFile(atlas, rd, mapping, w, func(re guccho.RowError) error {
+	rep, err := geocodeFile(gc, rd, mapping, w, func(re guccho.RowError) error {
 		if len(shown) < shownRowErrors {
 			shown = append(shown, re)
 		}
@@ -170,6 +173,29 @@ func rowErrorLine(re guccho.RowError) string {
 // gets the default set first when it has none.
 func loadAtlas(ctx context.Context, cfg Config, env Env) (*geo.Atlas, error) {
 	if cfg.Boundaries != "" {
+		gc, err := loadGeocoder(ctx, cfg, env)
+		if err != nil {
+			return nil, err
+		}
+		return gc.Atlas(), nil
+	}
+	s, err := openWithBoundaries(ctx, cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	units, err := s.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
+	if err != nil {
+		return nil, err
+	}
+	return geo.NewAtlas(units), nil
+}
+
+// loadGeocoder builds a geocoder from --boundaries, or from the store,
+// which gets the default set first when it has none, with the store's
+// learnt aliases (docs/review.md).
+func loadGeocoder(ctx context.Context, cfg Config, env Env) (*geo.Geocoder, error) {
+	if cfg.Boundaries != "" {
 		set, err := boundarySetFor(cfg.Boundaries)
 		if err != nil {
 			return nil, err
@@ -178,25 +204,34 @@ func loadAtlas(ctx context.Context, cfg Config, env Env) (*geo.Atlas, error) {
 		if err != nil {
 			return nil, guccho.WrapError(err, guccho.ErrorCode(err), "reading boundaries from %s", set.name)
 		}
-		return geo.NewAtlas(units), nil
+		return geo.NewGeocoder(geo.NewAtlas(units)), nil
 	}
-	s, _, err := openStore(ctx, cfg)
+	s, err := openWithBoundaries(ctx, cfg, env)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
+	g := &importer.Geocoders{Store: s, Version: s.BoundariesVersion, Aliases: s}
+	return g.Get(ctx)
+}
+
+// openWithBoundaries opens the store at --db and gives it the default
+// boundary set when it has none.
+func openWithBoundaries(ctx context.Context, cfg Config, env Env) (store.Store, error) {
+	s, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	log, err := cfg.logger(env)
 	if err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := ensureBoundaries(ctx, s, "", log, env.Stderr); err != nil {
+		s.Close()
 		return nil, err
 	}
-	units, err := s.FindUnits(ctx, geo.UnitFilter{WithGeometry: true})
-	if err != nil {
-		return nil, err
-	}
-	return geo.NewAtlas(units), nil
+	return s, nil
 }
 
 // geocodeReport counts what geocodeFile did.
@@ -211,7 +246,7 @@ type geocodeReport struct {
 // geocodeFile writes every row of rd with the geocoding columns added, and
 // calls onError with each row error (Row, Field, Reason and the row's
 // Values) in row order.
-func geocodeFile(atlas *geo.Atlas, rd survey.Reader, mapping survey.Mapping, w io.Writer, onError func(guccho.RowError) error) (geocodeReport, error) {
+func geocodeFile(gc *geo.Geocoder, rd survey.Reader, mapping survey.Mapping, w io.Writer, onError func(guccho.RowError) error) (geocodeReport, error) {
 	// Only the place fields matter here: sector and the rest are not checked.
 	place := survey.Mapping{Fields: map[string]string{}, UnknownSector: "other"}
 	for _, f := range []string{survey.FieldDivision, survey.FieldDistrict, survey.FieldUpazila, survey.FieldUnion,
@@ -220,7 +255,7 @@ func geocodeFile(atlas *geo.Atlas, rd survey.Reader, mapping survey.Mapping, w i
 	}
 	sectors, _ := guccho.ParseSectors([]byte(`{"sectors":[{"code":"other","name_en":"Other"}]}`))
 	conv := &survey.Converter{Sectors: sectors, Mapping: place}
-	gc := geo.NewGeocoder(atlas)
+	atlas := gc.Atlas()
 	in := rd.Columns()
 	cw := survey.NewCSVWriter(w, append(append([]string(nil), in...), geocodeColumns...))
 	rep := geocodeReport{methods: map[string]int{}}

@@ -34,6 +34,7 @@ func commands() []command {
 		{"geocode", "geocode a survey file without a server: geocode IN -o OUT.csv", runGeocode},
 		{"demo", "load the synthetic demo survey (or write it as CSV)", runDemo},
 		{"clusters", "find point clusters: clusters --method smef|dbscan [--input POINTS.csv] -o OUT.geojson", runClusters},
+		{"aliases", "learnt place-name aliases: aliases list | export [-o FILE] | import FILE | remove ID", runAliases},
 		{"token", "create an API token for writing: token create --role editor", runToken},
 		{"stats", "spatial statistics: stats moran|local-moran|g|gi|gistar|lq|weights …", runStats},
 		{"valuechain", "analyze or store a value chain: valuechain analyze|import --actors A.csv --links L.csv …", runValuechain},

@@ -295,6 +295,8 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Rows kept for an editor's review (#view=review&import=<id>). */
+  review?: number;
   methods?: Record<string, number> | null;
   flags?: Record<string, number> | null;
   mapping?: Record<string, string> | null;

@@ -68,6 +68,7 @@ export function defaultViews(): ViewRegistry {
     [DEFAULT_VIEW]: () => Promise.resolve(explore),
     clusters: () => import('./views/clusters'),
     valuechain: () => import('./views/valuechain'),
+    review: () => import('./views/review'),
   });
 }
 

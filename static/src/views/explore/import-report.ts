@@ -89,6 +89,12 @@ export function renderImportReport(r: ImportReport, i18n: I18n, actions: ReportA
     root.append(el('h3', 'import-section', t.t('import.mappingUsed')), table);
   }
 
+  if ((r.review ?? 0) > 0) {
+    const a = el('a', 'import-review', t.t('import.review', { n: r.review ?? 0 }));
+    a.href = `#view=review&import=${encodeURIComponent(r.id)}`;
+    root.append(a);
+  }
+
   if (r.failed > 0) {
     const a = el('a', 'import-failures', t.t('import.failures'));
     a.href = `/api/imports/${encodeURIComponent(r.id)}/failures.csv`;
