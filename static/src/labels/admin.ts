@@ -35,8 +35,8 @@ export interface LevelBand {
 export const LEVEL_BANDS: readonly LevelBand[] = [
   { level: 'division', from: 0, to: 7.5, style: { size: 15, weight: 600, colour: '#23303b' } },
   { level: 'district', from: 6.2, to: 9.6, style: { size: 13, weight: 600, colour: '#33414d' } },
-  { level: 'upazila', from: 8.4, to: 11.6, style: { size: 12, weight: 400, colour: '#3b4954' } },
-  { level: 'union', from: 10.4, to: 99, style: { size: 11, weight: 400, colour: '#4d5b66' } },
+  { level: 'upazila', from: 8.4, to: 11.6, style: { size: 12.5, weight: 600, colour: '#3b4954' } },
+  { level: 'union', from: 10.4, to: 99, style: { size: 11, weight: 400, colour: '#56636d' } },
 ];
 
 /** Priority of admin labels: below cluster and centre names, coarser levels first. */
