@@ -27,24 +27,28 @@ const centres: CentreCollection = {
 describe('cluster and centre names', () => {
   it('names each cluster after its upazila in both languages, largest first, under its marker', () => {
     const got = clusterCandidates(clusters);
-    expect(got.map((c) => [c.id, c.en, c.bn, c.rank])).toEqual([
+    expect(got.filter((c) => !c.blank).map((c) => [c.id, c.en, c.bn, c.rank])).toEqual([
       ['c1', 'Cluster at Bhairab', 'গুচ্ছ: ভৈরব', 1],
       ['c2', 'Cluster at Ashuganj', 'গুচ্ছ: আশুগঞ্জ', 2],
     ]);
-    expect(got[0].offset![1]).toBeGreaterThan(0);
+    expect(got[1].places![0].dy).toBeGreaterThan(0);
+    // Each count marker keeps its place.
+    expect(got.filter((c) => c.blank).map((c) => [c.id, c.at])).toEqual([
+      ['c1#marker', [90.99, 24.05]],
+      ['c2#marker', [91.18, 24.03]],
+    ]);
     expect(clusterCandidates(null)).toEqual([]);
   });
 
   it('names each centre in both languages above its circle', () => {
-    const got = centreCandidates(centres);
+    const got = centreCandidates(centres).filter((c) => !c.blank);
     expect(got.map((c) => [c.id, c.en, c.bn, c.at])).toEqual([['csc-1', 'Bhairab Footwear CSC', 'ভৈরব পাদুকা সিএসসি', [90.98, 24.06]]]);
-    expect(got[0].offset![1]).toBeLessThan(0);
+    expect(got[0].places![0].dy).toBeLessThan(0);
   });
 
   it('outranks every admin name', () => {
     const admin = Math.max(...Object.values(ADMIN_PRIORITY));
-    expect(clusterCandidates(clusters)[0].priority).toBeGreaterThan(admin);
-    expect(centreCandidates(centres)[0].priority).toBeGreaterThan(admin);
+    for (const c of [...clusterCandidates(clusters), ...centreCandidates(centres)]) expect(c.priority).toBeGreaterThan(admin);
     // Bhairab upazila's name at the cluster's own place gives way to it.
     const frame = { width: 800, height: 600, zoom: 10, project: ([x, y]: [number, number]): [number, number] => [400 + (x - 91) * 1000, 300 - (y - 24) * 1000], lang: 'bn' as const, textScale: 1 };
     const upazila = { id: 'BD304811', en: 'Bhairab', bn: 'ভৈরব', at: [90.99, 24.026] as [number, number], priority: ADMIN_PRIORITY.upazila, rank: 1, style: { size: 12.5, weight: 600 as const, colour: '#333' } };

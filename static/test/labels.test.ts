@@ -101,7 +101,7 @@ describe('placeLabels', () => {
   });
 
   it('enlarges text, boxes and offsets with textScale', () => {
-    const c = cand('Bhairab', [90, 24], { offset: [0, 10] });
+    const c = cand('Bhairab', [90, 24], { places: [{ dx: 0, dy: 10 }] });
     const [one] = placeLabels([c], frame(), measure);
     const [two] = placeLabels([c], frame({ textScale: 2 }), measure);
     const w = (p: typeof one) => p.box[2] - p.box[0];
@@ -111,6 +111,27 @@ describe('placeLabels', () => {
     expect(two.size).toBe(24);
     expect(one.y).toBe(310);
     expect(two.y).toBe(320);
+  });
+});
+
+describe('places and blanks', () => {
+  it('tries the places in order, aligning the text to start or end at the point', () => {
+    const blocker = cand('Blocker', [90, 23.75], { priority: 2 }); // centred at (400, 325)
+    const c = cand('Centre', [90, 24], {
+      places: [
+        { dx: 0, dy: 20 }, // under: taken by the blocker
+        { dx: 10, dy: 0, align: 'start' },
+      ],
+    });
+    const placed = placeLabels([blocker, c], frame(), measure);
+    const centre = placed.find((p) => p.id === 'Centre')!;
+    expect(centre.box[0]).toBeCloseTo(410 - 3);
+    expect(centre.y).toBe(300);
+  });
+
+  it('keeps a blank free of names, and writes nothing there', () => {
+    const placed = placeLabels([cand('marker', [90, 24], { blank: [40, 22], priority: 40 }), cand('Dhaka', [90, 24])], frame(), measure);
+    expect(placed.map((p) => [p.id, p.text])).toEqual([['marker', '']]);
   });
 });
 

@@ -81,6 +81,7 @@ export class LabelOverlay implements MapOverlay {
     ctx.lineJoin = 'round';
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.92)';
     for (const l of mine) {
+      if (!l.text) continue;
       ctx.font = l.font;
       ctx.lineWidth = Math.max(2.5, l.size * 0.26);
       ctx.strokeText(l.text, l.x, l.y);

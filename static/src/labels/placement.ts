@@ -24,8 +24,14 @@ export interface LabelCandidate {
   /** Within one priority, lower ranks are placed first. */
   rank: number;
   style: LabelStyle;
-  /** From the anchor to the text's centre, in CSS px at textScale 1. */
-  offset?: [number, number];
+  /** Where the text may go, tried in order; none: centred on the anchor. */
+  places?: readonly LabelPlace[];
+  /**
+   * Keeps a box of this size (CSS px at textScale 1, padding added) free
+   * around the anchor and writes nothing: the place of something drawn
+   * otherwise, such as an HTML marker, that names must not cover.
+   */
+  blank?: [number, number];
   /**
    * Room around the anchor inside its unit, in km (GET /api/labels'
    * room_km): a label wider than FIT times that, at the frame's scale, does
@@ -34,9 +40,25 @@ export interface LabelCandidate {
   roomKm?: number;
 }
 
+/**
+ * A place for a label's text relative to its anchor, in CSS px at textScale
+ * 1: the point (dx, dy) from the anchor, and the text centred on it, or
+ * starting at it ("start": the text lies right of the point) or ending at it
+ * ("end").
+ */
+export interface LabelPlace {
+  dx: number;
+  dy: number;
+  align?: 'center' | 'start' | 'end';
+}
+
+/** Where the text of a label goes by default: centred on its anchor. */
+const CENTRED: readonly LabelPlace[] = [{ dx: 0, dy: 0 }];
+
 /** A label placed on a frame. */
 export interface PlacedLabel {
   id: string;
+  /** The text written; "" for a blank (a kept box). */
   text: string;
   /** Whether the text is Bangla (drawn in Noto Sans Bengali). */
   bangla: boolean;
@@ -90,11 +112,13 @@ export function overlaps(a: readonly number[], b: readonly number[]): boolean {
 
 /**
  * Places labels greedily: candidates in order of priority (highest first)
- * then rank (lowest first); each is written centred at its anchor (plus its
- * offset) if its box, padding included, lies wholly inside the frame,
- * overlaps no label placed before it and, when it has room, is no wider
- * than FIT times its room. Sizes and padding grow with frame.textScale.
- * Candidates with no text in either language are skipped.
+ * then rank (lowest first); each is written at the first of its places
+ * where its box, padding included, lies wholly inside the frame and
+ * overlaps no label placed before it, provided that, when it has room, it
+ * is no wider than FIT times its room. Sizes, offsets and padding grow with
+ * frame.textScale. Blanks keep their box wherever they fall (they are not
+ * held to the frame) and write nothing. Candidates with no text in either
+ * language are skipped.
  */
 export function placeLabels(candidates: readonly LabelCandidate[], frame: OverlayFrame, measure: Measure): PlacedLabel[] {
   const order = [...candidates].sort((a, b) => b.priority - a.priority || a.rank - b.rank);
@@ -106,6 +130,12 @@ export function placeLabels(candidates: readonly LabelCandidate[], frame: Overla
     if (!Number.isFinite(ax) || !Number.isFinite(ay)) continue;
     // Quick rejection before measuring: far outside the frame.
     if (ax < -200 * scale || ay < -100 * scale || ax > frame.width + 200 * scale || ay > frame.height + 100 * scale) continue;
+    if (c.blank) {
+      const [bw, bh] = c.blank;
+      const box: [number, number, number, number] = [ax - (bw * scale) / 2 - pad, ay - (bh * scale) / 2 - pad, ax + (bw * scale) / 2 + pad, ay + (bh * scale) / 2 + pad];
+      placed.push({ id: c.id, text: '', bangla: false, font: '', colour: '', x: ax, y: ay, box, size: 0 });
+      continue;
+    }
     const { text, bangla } = labelText(c, frame.lang);
     if (!text) continue;
     const size = c.style.size * scale;
@@ -116,14 +146,18 @@ export function placeLabels(candidates: readonly LabelCandidate[], frame: Overla
       const roomPx = Math.hypot(north[0] - ax, north[1] - ay);
       if (width > FIT * roomPx) continue;
     }
-    const x = ax + (c.offset?.[0] ?? 0) * scale;
-    const y = ay + (c.offset?.[1] ?? 0) * scale;
     // Bengali script reaches further above and below the line than Latin.
     const half = (size * (bangla ? 1.5 : 1.3)) / 2;
-    const box: [number, number, number, number] = [x - width / 2 - pad, y - half - pad, x + width / 2 + pad, y + half + pad];
-    if (box[0] < 0 || box[1] < 0 || box[2] > frame.width || box[3] > frame.height) continue;
-    if (placed.some((p) => overlaps(p.box, box))) continue;
-    placed.push({ id: c.id, text, bangla, font, colour: c.style.colour, x, y, box, size });
+    for (const place of c.places ?? CENTRED) {
+      const shift = place.align === 'start' ? width / 2 : place.align === 'end' ? -width / 2 : 0;
+      const x = ax + place.dx * scale + shift;
+      const y = ay + place.dy * scale;
+      const box: [number, number, number, number] = [x - width / 2 - pad, y - half - pad, x + width / 2 + pad, y + half + pad];
+      if (box[0] < 0 || box[1] < 0 || box[2] > frame.width || box[3] > frame.height) continue;
+      if (placed.some((p) => overlaps(p.box, box))) continue;
+      placed.push({ id: c.id, text, bangla, font, colour: c.style.colour, x, y, box, size });
+      break;
+    }
   }
   return placed;
 }
