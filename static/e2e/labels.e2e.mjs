@@ -143,6 +143,9 @@ describe('place labels', () => {
     labels = await placedLabels(page);
     const unions = labels.filter((l) => /^admin-labels\/BD\d{8}$/.test(l.id));
     assert.ok(unions.length >= 5, `union names at z11, got ${unions.map((l) => l.text)}`);
+    const ms = [];
+    for (let i = 0; i < 5; i++) ms.push(await page.evaluate(() => window.__gucchoLabels.time()));
+    console.log(`# placing and drawing the z11 labels (${labels.length} placed): ${ms.map((m) => m.toFixed(1)).join(', ')} ms`);
     assertNoOverlap(labels);
     await shot(page, 'labels-bhairab-z11-bn.png');
   });

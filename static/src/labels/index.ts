@@ -15,6 +15,8 @@ export interface LabelsHandle {
   placed(): PlacedLabel[];
   /** Resolves once the fonts are loaded and the levels of the current zoom have arrived. */
   ready(): Promise<void>;
+  /** Places and draws a fresh frame now; returns how long it took in ms. */
+  time(): number;
 }
 
 declare global {
@@ -53,6 +55,11 @@ export function startLabels(map: MapLibreMap, overlays: OverlayRegistry, i18n: I
     ready: async () => {
       await fonts;
       await admin.load(map.getZoom());
+    },
+    time: () => {
+      const t0 = performance.now();
+      canvas.draw();
+      return performance.now() - t0;
     },
   };
   return () => {

@@ -23,16 +23,20 @@ function frameKey(f: OverlayFrame): string {
   return [f.width, f.height, f.zoom, f.lang, f.textScale, a[0], a[1], b[0], b[1]].join(',');
 }
 
+/** Text widths measured on each context, by font and text (kept across frames: moving the map measures nothing new). */
+const widths = new WeakMap<CanvasRenderingContext2D, Map<string, number>>();
+
 /** A text measure on ctx, with a cache per font and text. */
 function measurer(ctx: CanvasRenderingContext2D): (text: string, font: string) => number {
-  const cache = new Map<string, number>();
+  let cache = widths.get(ctx);
+  if (!cache) widths.set(ctx, (cache = new Map()));
   return (text, font) => {
     const key = font + '\u0000' + text;
     let w = cache.get(key);
     if (w === undefined) {
       ctx.font = font;
       w = ctx.measureText(text).width;
-      cache.set(key, w);
+      cache!.set(key, w);
     }
     return w;
   };
