@@ -56,17 +56,11 @@ func (s *Server) enterpriseFilter(r *http.Request) (guccho.EnterpriseFilter, err
 		f.Admin = v
 	}
 	if v := q.Get("bbox"); v != "" {
-		parts := strings.Split(v, ",")
-		var n [4]float64
-		ok := len(parts) == 4
-		for i := 0; ok && i < 4; i++ {
-			n[i], err = strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
-			ok = err == nil
+		b, err := bboxParam(v)
+		if err != nil {
+			return f, err
 		}
-		if !ok || !finite(n[:]...) || n[0] > n[2] || n[1] > n[3] || geo.CheckLonLat(orb.Point{n[0], n[1]}) != nil || geo.CheckLonLat(orb.Point{n[2], n[3]}) != nil {
-			return f, guccho.Errorf(guccho.EINVALID, "parameter bbox: %q is not west,south,east,north in degrees", v)
-		}
-		f.Bound = &orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
+		f.Bound = &b
 	}
 	methods, err := listParam("method", q.Get("method"))
 	if err != nil {

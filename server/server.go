@@ -84,6 +84,8 @@ type Server struct {
 	hub     *live.Hub // nil without Config.Events
 
 	stats *statsCache // statistics and profiles; nil without a profile.Aggregator
+
+	labels labelCache // place labels per level, for one boundary version
 }
 
 // New returns a Server for cfg, filling defaults.
@@ -171,6 +173,7 @@ func (s *Server) routes() {
 	api.Handle("/admin/{pcode}", readOnly(s.handleAdmin))
 	api.Handle("/reverse", readOnly(s.handleReverse))
 	api.Handle("/geocode", readOnly(s.handleGeocode))
+	api.Handle("/labels", readOnly(s.handleLabels))
 	api.Handle("/me", readOnly(s.handleMe))
 	if s.cfg.Enterprises != nil {
 		api.Handle("/sectors", readOnly(s.handleSectors))

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reverse", func(t *testing.T) { testReverse(t, withGrid(t, open)) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, withGrid(t, open)) })
 	t.Run("Tiles", func(t *testing.T) { testTiles(t, withGrid(t, open)) })
+	t.Run("Labels", func(t *testing.T) { testLabels(t, withGrid(t, open)) })
 	t.Run("SharedBoundaries", func(t *testing.T) { testSharedBoundaries(t, open) })
 }
 

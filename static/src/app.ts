@@ -159,6 +159,10 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
   const layers = new LayerRegistry(map);
   const overlays = new OverlayRegistry();
+  // The canvas overlays are drawn on, with the admin units' names: a chunk of its own.
+  import('./labels')
+    .then((m) => m.startLabels(map, overlays, i18n))
+    .catch((err) => console.error('guccho: place labels failed', err));
 
   const account = new AccountControl(i18n, session);
   // Set below, once the host exists; the switch only calls it on a click.

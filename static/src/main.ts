@@ -2,6 +2,11 @@
 // window.__guccho.
 
 import 'maplibre-gl/dist/maplibre-gl.css';
+// The fonts of names on the map and in panels, bundled (no font server): Noto Sans Bengali and Noto Sans.
+import '@fontsource/noto-sans-bengali/400.css';
+import '@fontsource/noto-sans-bengali/600.css';
+import '@fontsource/noto-sans/400.css';
+import '@fontsource/noto-sans/600.css';
 import './style.css';
 import { startApp, type App } from './app';
 

@@ -82,12 +82,13 @@ function setup(hash: string) {
   const session = new Session();
   const account = new AccountControl(i18n, session);
   const root = document.createElement('div');
+  const overlays = new OverlayRegistry();
   const views = new ViewRegistry({ explore: async () => ({ createView: () => new Plain() }), clusters: () => import('../src/views/clusters') });
   const host = new ViewHost({
     views,
     layers: new LayerRegistry(map as unknown as LayerMap),
     router,
-    shared: { map: map as unknown as MapLibreMap, root, overlays: new OverlayRegistry(), i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
+    shared: { map: map as unknown as MapLibreMap, root, overlays, i18n, session, account, loaded: Promise.resolve(), basemap: false, sessionRestored: Promise.resolve() },
     shellParams: () => ({ z: '8', lon: '90.99', lat: '24.05' }),
     hasCamera: (params) => 'lon' in params,
   });
@@ -97,6 +98,7 @@ function setup(hash: string) {
     map: map.snapshot(),
     page: root.innerHTML,
     languageListeners: (i18n as unknown as { listeners: Set<unknown> }).listeners.size,
+    overlays: overlays.list().map((o) => o.id),
   });
   const clusters = () => host.view as ClustersView;
   return { map, win, router, host, root, i18n, state, settled: () => pending, clusters };
@@ -122,6 +124,7 @@ describe('the clusters view', () => {
       expect(t.host.name).toBe('clusters');
       const layers = t.map.snapshot().layers;
       expect(layers).not.toContain('plain-fill');
+      expect(t.state().overlays).toEqual(['centre-labels', 'cluster-labels']);
       // Choropleths lie over the admin fills and under the borders.
       expect(layers.indexOf('clusters-choropleth-upazila')).toBeGreaterThan(layers.indexOf('unions-fill'));
       expect(layers.indexOf('clusters-choropleth-upazila')).toBeLessThan(layers.indexOf('unions-line'));

@@ -24,6 +24,7 @@ import {
   fetchProfile,
   fetchStats,
   unavailable,
+  type CentreCollection,
   type CentreProps,
   type ClusterCollection,
   type Potential,
@@ -32,6 +33,8 @@ import { classify, fillColour, type ChoroplethClass } from './classes';
 import { ParamPanel } from './param-panel';
 import { formatParams, HASH_KEYS, parseParams, statistic, STAT_LEVELS, type ClusterParams, type StatLevel } from './params';
 import { clusterName, ProfilePanel } from './profile-panel';
+import { centreCandidates, clusterCandidates } from './labels';
+import { LabelOverlay } from '../../labels/overlay';
 import './clusters.css';
 import './strings';
 
@@ -124,6 +127,13 @@ export class ClustersView implements View {
       for (const m of markers.splice(0)) m.remove();
     };
 
+    // Cluster and centre names, written over the map above the admin names.
+    let centres: CentreCollection | null = null;
+    const clusterLabels = new LabelOverlay('cluster-labels', () => (params.mode === 'clusters' ? clusterCandidates(this.clusters) : []), ctx.overlays);
+    const centreLabels = new LabelOverlay('centre-labels', () => centreCandidates(centres), ctx.overlays);
+    layers.track(ctx.overlays.add(centreLabels));
+    layers.track(ctx.overlays.add(clusterLabels));
+
     const setSelected = (pcode: string | null) => {
       if (selected && styleReady && map.getSource(selected.source)) map.removeFeatureState(selected, 'selected');
       selected = null;
@@ -192,10 +202,12 @@ export class ClustersView implements View {
       map.setLayoutProperty(OUTLINE_FILL, 'visibility', pts);
       map.setLayoutProperty(OUTLINE_LINE, 'visibility', pts);
       if (params.mode !== 'clusters') clearMarkers();
+      clusterLabels.changed();
     };
 
     const drawClusters = (fc: ClusterCollection | null) => {
       this.clusters = fc;
+      clusterLabels.changed();
       clearMarkers();
       const source = map.getSource(OUTLINE_SOURCE) as GeoJSONSource | undefined;
       source?.setData((fc ?? EMPTY) as FeatureCollection);
@@ -224,10 +236,14 @@ export class ClustersView implements View {
         const fc = await fetchCentres(params.sector);
         if (!this.mounted || centresFor !== params.sector) return;
         (map.getSource(CENTRE_SOURCE) as GeoJSONSource | undefined)?.setData(fc as FeatureCollection);
+        centres = fc;
+        centreLabels.changed();
       } catch (err) {
         // Centres are optional: a server without them shows none.
         if (!unavailable(err)) console.warn('guccho: service centres unavailable', err);
         (map.getSource(CENTRE_SOURCE) as GeoJSONSource | undefined)?.setData(EMPTY);
+        centres = null;
+        centreLabels.changed();
       }
     };
 
