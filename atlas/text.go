@@ -1,0 +1,85 @@
+package atlas
+
+import (
+	"image/color"
+	"unicode"
+
+	"github.com/tdewolff/canvas"
+)
+
+// textStyle is how a piece of text is set: size in points, weight, colour.
+type textStyle struct {
+	size  float64
+	bold  bool
+	color color.RGBA
+}
+
+// bangla reports whether r is set in the Bengali font: the Bengali block,
+// the dandas Bangla shares with Devanagari, and the zero-width (non-)joiners
+// that steer conjuncts.
+func bangla(r rune) bool {
+	return (r >= 0x0980 && r <= 0x09FF) || r == 0x0964 || r == 0x0965 || r == 0x200C || r == 0x200D
+}
+
+// neutral reports whether r takes the font of the text around it (spaces,
+// punctuation, symbols and ASCII digits).
+func neutral(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || (r >= '0' && r <= '9')
+}
+
+// run is a stretch of text set in one font.
+type run struct {
+	text   string
+	bangla bool
+}
+
+// runs splits s into stretches of Bangla and of other text. Neutral
+// characters join the stretch before them (or, at the start, the first
+// stretch after them), so "RECP সম্পর্কে জানেন" is one Latin run, "RECP ",
+// and one Bangla run.
+func runs(s string) []run {
+	var out []run
+	rs := []rune(s)
+	start := 0
+	cur, decided := false, false
+	for i, r := range rs {
+		if neutral(r) {
+			continue
+		}
+		b := bangla(r)
+		if !decided {
+			cur, decided = b, true
+			continue
+		}
+		if b != cur {
+			out = append(out, run{string(rs[start:i]), cur})
+			start, cur = i, b
+		}
+	}
+	if start < len(rs) {
+		out = append(out, run{string(rs[start:]), cur})
+	}
+	return out
+}
+
+// text sets s in style st as one canvas text: Bangla stretches in the
+// Bengali font, shaped by go-text/typesetting's HarfBuzz port (canvas's
+// shaper without the cgo "harfbuzz" build tag), the rest in the Latin font.
+// width > 0 wraps lines at that width (mm); 0 sets one line.
+func (f *Fonts) text(s string, st textStyle, width float64, align canvas.TextAlign) *canvas.Text {
+	style := canvas.FontRegular
+	if st.bold {
+		style = canvas.FontBold
+	}
+	latin := f.latin.Face(st.size, st.color, style, canvas.FontNormal)
+	rt := canvas.NewRichText(latin)
+	for _, r := range runs(s) {
+		face := latin
+		if r.bangla {
+			face = f.bengali.Face(st.size, st.color, style, canvas.FontNormal)
+			face.Language = "bn"
+		}
+		rt.WriteFace(face, r.text)
+	}
+	return rt.ToText(width, 0, align, canvas.Top, nil)
+}
