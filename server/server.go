@@ -186,6 +186,7 @@ func (s *Server) routes() {
 	s.clusterRoutes(api)
 	s.centreRoutes(api)
 	s.valuechainRoutes(api)
+	s.deckRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()
