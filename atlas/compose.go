@@ -60,7 +60,7 @@ type Data struct {
 // the web app's LQ classes (static/src/views/clusters/classes.ts), grey
 // for neighbouring units.
 var (
-	countColors = []color.RGBA{hex(0xfff7bc), hex(0xfee391), hex(0xfec44f), hex(0xfe9929), hex(0xd95f0e), hex(0x993404)}
+	countColors = []color.RGBA{hex(0xfee391), hex(0xfec44f), hex(0xfe9929), hex(0xd95f0e), hex(0x993404)}
 	zeroColor   = hex(0xfbfbf7)
 	lqColors    = []color.RGBA{hex(0xf1eef6), hex(0xbdc9e1), hex(0x74a9cf), hex(0x045a8d)}
 	noDataColor = hex(0xffffff)
@@ -79,8 +79,9 @@ func hex(v uint32) color.RGBA {
 // within ("" for all), in P-code order: the unit outlined over its child
 // units coloured by d.Stat, neighbours in grey, the sector's enterprises as
 // dots, and the unit's profile (profile.OfUnit over d.Aggregates). The
-// count classes are the same on every page: quantiles of the counts of all
-// child units that have any. No unit within is an ENOTFOUND error.
+// count classes are the same on every page: logarithmic steps up to the
+// largest count of any child unit (logBreaks). No unit within is an
+// ENOTFOUND error.
 func UnitPages(d Data, within string) ([]Page, error) {
 	childLevel := d.Level + 1
 	values, classes, err := childClasses(d)
@@ -217,16 +218,18 @@ func childClasses(d Data) (map[string]float64, classing, error) {
 			positive = append(positive, v)
 		}
 	}
-	breaks := quantileBreaks(positive, len(countColors))
+	top := 0.0
+	if len(positive) > 0 {
+		top = slices.Max(positive)
+	}
+	breaks := logBreaks(top, len(countColors))
 	cl := classing{breaks: breaks, inclusive: true, colors: countColors[:len(breaks)+1], below: 1, none: zeroColor}
 	cl.legend = []Class{{Label: label["zero"], Color: zeroColor}}
 	lo := 1.0
 	for i := range len(breaks) + 1 {
-		hi := 0.0
+		hi := top
 		if i < len(breaks) {
 			hi = breaks[i]
-		} else if len(positive) > 0 {
-			hi = slices.Max(positive)
 		}
 		if len(positive) == 0 {
 			break
@@ -241,19 +244,16 @@ func childClasses(d Data) (map[string]float64, classing, error) {
 	return values, cl, nil
 }
 
-// quantileBreaks returns up to classes-1 increasing whole-number upper
-// bounds splitting the positive counts into classes of about equal size;
-// fewer when counts repeat.
-func quantileBreaks(v []float64, classes int) []float64 {
-	if len(v) == 0 {
-		return nil
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
+// logBreaks returns up to classes-1 increasing whole-number upper bounds
+// for counts up to max, equal steps of the logarithm rounded down to 1, 2
+// or 5 times a power of ten (for 471 and 5 classes: 2, 10, 20, 100), so
+// that a few large clusters do not squeeze every other unit into the first
+// class; fewer where steps round to the same number.
+func logBreaks(max float64, classes int) []float64 {
 	var out []float64
 	for k := 1; k < classes; k++ {
-		b := math.Ceil(s[(len(s)-1)*k/classes])
-		if b < s[len(s)-1] && (len(out) == 0 || b > out[len(out)-1]) {
+		b := niceKM(math.Pow(max, float64(k)/float64(classes)))
+		if b < max && b >= 1 && (len(out) == 0 || b > out[len(out)-1]) {
 			out = append(out, b)
 		}
 	}

@@ -137,8 +137,8 @@ func atY(a, b [2]float64, y float64) [2]float64 {
 
 // drawMap draws the areas, the focus outline, the points and the frame.
 func (d *Document) drawMap(ctx *canvas.Context, f frame, m *Map) {
-	ctx.SetStrokeColor(white)
-	ctx.SetStrokeWidth(0.25)
+	ctx.SetStrokeColor(areaLine)
+	ctx.SetStrokeWidth(0.15)
 	for _, a := range m.Areas {
 		if p := f.path(a.Geometry); p != nil {
 			ctx.SetFillColor(a.Fill)

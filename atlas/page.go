@@ -139,6 +139,7 @@ var (
 	black     = color.RGBA{0x20, 0x20, 0x20, 0xff}
 	grey      = color.RGBA{0x6b, 0x6b, 0x6b, 0xff}
 	lineGrey  = color.RGBA{0xb0, 0xb0, 0xb0, 0xff}
+	areaLine  = color.RGBA{0x8c, 0x8c, 0x8c, 0xff}
 	white     = color.RGBA{0xff, 0xff, 0xff, 0xff}
 	pointFill = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
 )
@@ -339,8 +340,9 @@ func (d *Document) drawProfile(ctx *canvas.Context, p *profile.Profile, sector s
 			if v == "" {
 				v = d.say(label["notReported"])
 			}
-			ctx.DrawText(b.X, y, d.Fonts.text(d.say(label[f.key]), body, leftW-22, canvas.Left))
-			ctx.DrawText(b.X+leftW, y, d.Fonts.text(v, body, 0, canvas.Right))
+			val := d.Fonts.text(v, body, 0, canvas.Right)
+			ctx.DrawText(b.X, y, d.Fonts.line(d.say(label[f.key]), body, leftW-val.Bounds().W()-3, canvas.Left))
+			ctx.DrawText(b.X+leftW, y, val)
 			y += row
 		}
 	}
@@ -351,10 +353,10 @@ func (d *Document) drawProfile(ctx *canvas.Context, p *profile.Profile, sector s
 	ctx.DrawText(x, b.Y, d.Fonts.text(d.say(label["sectors"]), head, 0, canvas.Left))
 	y = b.Y + 6
 	hdr := textStyle{7, true, grey}
-	ctx.DrawText(cols[0], y, d.Fonts.text(d.say(label["sector"]), hdr, 0, canvas.Left))
-	ctx.DrawText(cols[1], y, d.Fonts.text(d.say(label["enterprises"]), hdr, 0, canvas.Right))
-	ctx.DrawText(cols[2], y, d.Fonts.text(d.say(label["share"]), hdr, 0, canvas.Right))
-	ctx.DrawText(cols[3], y, d.Fonts.text(d.say(label["lq"]), hdr, 0, canvas.Right))
+	ctx.DrawText(cols[0], y, d.Fonts.line(d.say(label["sector"]), hdr, cols[1]-cols[0]-30, canvas.Left))
+	ctx.DrawText(cols[1], y, d.Fonts.line(d.say(label["enterprises"]), hdr, 28, canvas.Right))
+	ctx.DrawText(cols[2], y, d.Fonts.line(d.say(label["share"]), hdr, 18, canvas.Right))
+	ctx.DrawText(cols[3], y, d.Fonts.line(d.say(label["lq"]), hdr, 16, canvas.Right))
 	y += row
 	for i, s := range p.Sectors {
 		if i == 7 {
@@ -366,7 +368,7 @@ func (d *Document) drawProfile(ctx *canvas.Context, p *profile.Profile, sector s
 		if d.SectorName != nil {
 			name = d.say(d.SectorName(s.Code))
 		}
-		ctx.DrawText(cols[0], y, d.Fonts.text(name, st, cols[1]-cols[0]-16, canvas.Left))
+		ctx.DrawText(cols[0], y, d.Fonts.line(name, st, cols[1]-cols[0]-14, canvas.Left))
 		ctx.DrawText(cols[1], y, d.Fonts.text(count(s.Enterprises), st, 0, canvas.Right))
 		ctx.DrawText(cols[2], y, d.Fonts.text(percent(s.Share), st, 0, canvas.Right))
 		lq := decimal(s.LQ, 2)
@@ -386,7 +388,7 @@ func (d *Document) drawProfile(ctx *canvas.Context, p *profile.Profile, sector s
 		if i == 4 {
 			break
 		}
-		ctx.DrawText(cols[0], y, d.Fonts.text(br.Barrier, body, cols[1]-cols[0]-16, canvas.Left))
+		ctx.DrawText(cols[0], y, d.Fonts.line(br.Barrier, body, cols[1]-cols[0]-14, canvas.Left))
 		ctx.DrawText(cols[1], y, d.Fonts.text(count(br.Enterprises), body, 0, canvas.Right))
 		ctx.DrawText(cols[2], y, d.Fonts.text(percent(br.Share), body, 0, canvas.Right))
 		y += row

@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"image/color"
+	"math"
 	"unicode"
 
 	"github.com/tdewolff/canvas"
@@ -82,4 +83,15 @@ func (f *Fonts) text(s string, st textStyle, width float64, align canvas.TextAli
 		rt.WriteFace(face, r.text)
 	}
 	return rt.ToText(width, 0, align, canvas.Top, nil)
+}
+
+// line sets s on one line in style st, smaller where it would be wider than
+// maxW mm (never below 60 % of st.size; beyond that it overflows).
+func (f *Fonts) line(s string, st textStyle, maxW float64, align canvas.TextAlign) *canvas.Text {
+	t := f.text(s, st, 0, align)
+	if w := t.Bounds().W(); maxW > 0 && w > maxW {
+		st.size *= math.Max(0.6, maxW/w)
+		t = f.text(s, st, 0, align)
+	}
+	return t
 }
