@@ -65,6 +65,7 @@ var (
 	lqColors    = []color.RGBA{hex(0xf1eef6), hex(0xbdc9e1), hex(0x74a9cf), hex(0x045a8d)}
 	noDataColor = hex(0xffffff)
 	neighbour   = hex(0xd4d4d4)
+	plainFill   = hex(0xf3f1ea)
 )
 
 // lqBreaks are the upper bounds of the first three LQ classes, as the web

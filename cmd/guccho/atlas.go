@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -89,6 +90,15 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return fmt.Errorf("%w: atlas needs --sector (or --deck)", errUsage)
 	}
+	if *deckID != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, name := range []string{"level", "within", "stat"} {
+			if set[name] {
+				return fmt.Errorf("%w: --%s is for pages per unit; a --deck's views carry their own", errUsage, name)
+			}
+		}
+	}
 	lv, err := geo.ParseLevel(*level)
 	if err != nil || (lv != geo.District && lv != geo.Upazila) {
 		return guccho.Errorf(guccho.EINVALID, "--level %q: want district or upazila", *level)
@@ -145,17 +155,19 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 	}
 	r := atlasReader{store: s, sectors: a.sectors, minCount: *minCount, points: *points}
 	var pages []atlas.Page
+	title := "Guccho atlas: " + sec.NameEN
 	if *deckID != "" {
-		return guccho.Errorf(guccho.EUNAVAILABLE, "--deck: not available yet")
+		pages, title, err = r.deckPages(ctx, *deckID, sec)
+	} else {
+		pages, err = r.unitPages(ctx, sec, lv, *within, st)
 	}
-	pages, err = r.unitPages(ctx, sec, lv, *within, st)
 	if err != nil {
 		return err
 	}
 	read := time.Since(start)
 
 	doc := &atlas.Document{
-		Fonts: fonts, Lang: lg, Title: "Guccho atlas", Source: r.source(ctx, cfg.DB),
+		Fonts: fonts, Lang: lg, Title: title, Source: r.source(ctx, cfg.DB),
 		Date: time.Now().UTC(), Attribution: data.BoundariesAttribution, Subset: true,
 		SectorName: func(code string) deck.Text {
 			if s, ok := a.sectors.Lookup(code); ok {
@@ -248,6 +260,85 @@ func (r atlasReader) unitPages(ctx context.Context, sec guccho.Sector, lv geo.Le
 		return nil, guccho.Errorf(guccho.EINVALID, "--within %s: no %s in it", within, lv)
 	}
 	return pages, err
+}
+
+// deckPages reads the deck and one page per view of it, in the deck's
+// order; sec is the sector of views that name none. It returns the deck's
+// title too.
+func (r atlasReader) deckPages(ctx context.Context, id string, sec guccho.Sector) ([]atlas.Page, string, error) {
+	d, err := r.store.FindDeckByID(ctx, id)
+	if guccho.ErrorCode(err) == guccho.ENOTFOUND {
+		return nil, "", guccho.Errorf(guccho.EINVALID, "--deck %q: no such deck in the store", id)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if len(d.ViewIDs) == 0 {
+		return nil, "", guccho.Errorf(guccho.EINVALID, "--deck %s: the deck has no views to print", id)
+	}
+	units := map[geo.Level][]*geo.Unit{}
+	aggs := map[geo.Level][]profile.Aggregate{}
+	var pages []atlas.Page
+	for _, vid := range d.ViewIDs {
+		v, err := r.store.FindViewByID(ctx, vid)
+		if err != nil {
+			return nil, "", err
+		}
+		spec := atlas.ReadView(*v)
+		if len(spec.Sectors) == 0 && sec.Code != "" {
+			spec.Sectors = []string{sec.Code}
+		}
+		vd := atlas.ViewData{MinCount: r.minCount}
+		var missing []string
+		for _, code := range spec.Sectors {
+			if s, ok := r.sectors.Lookup(code); ok {
+				vd.Sectors = append(vd.Sectors, s)
+			} else {
+				missing = append(missing, code)
+			}
+		}
+		if units[spec.Level] == nil {
+			if units[spec.Level], err = r.units(ctx, spec.Level); err != nil {
+				return nil, "", err
+			}
+		}
+		vd.Units = units[spec.Level]
+		if spec.LQ && len(vd.Sectors) > 0 {
+			if aggs[spec.Level] == nil {
+				if aggs[spec.Level], err = r.aggregates(ctx, spec.Level); err != nil {
+					return nil, "", err
+				}
+			}
+			vd.Aggregates = aggs[spec.Level]
+		} else {
+			codes := make([]string, len(vd.Sectors))
+			for i, s := range vd.Sectors {
+				codes[i] = s.Code
+			}
+			if vd.Points, err = r.gpsPoints(ctx, codes); err != nil {
+				return nil, "", err
+			}
+		}
+		if spec.Select != "" {
+			if vd.Selected, err = r.store.FindUnitByPCode(ctx, spec.Select); err != nil && guccho.ErrorCode(err) != guccho.ENOTFOUND {
+				return nil, "", err
+			}
+		}
+		page, err := atlas.ViewPage(*v, spec, vd)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(missing) > 0 {
+			page.Remarks = append(page.Remarks, deck.Text{EN: "sectors not in the catalogue: " + strings.Join(missing, ", "),
+				BN: "ক্যাটালগে নেই এমন খাত: " + strings.Join(missing, ", ")})
+		}
+		pages = append(pages, page)
+	}
+	title := d.Title.EN
+	if title == "" {
+		title = d.Title.BN
+	}
+	return pages, title, nil
 }
 
 // source describes the data for the pages' footers: the store, how many

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
+	"github.com/guccho/guccho/embedded"
+)
+
+// atlasStore is an embedded store with the shipped boundaries and a small
+// demo survey, made once for the atlas tests (they only read it).
+var atlasStore = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "guccho-atlas-test-")
+	if err != nil {
+		return "", err
+	}
+	db := filepath.Join(dir, "atlas.db")
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"demo", "--db", db, "--n", "600"}, Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
+	if err != nil {
+		return "", errors.New(err.Error() + "\n" + out.String())
+	}
+	return db, nil
+})
+
+func demoAtlasStore(t *testing.T) string {
+	t.Helper()
+	db, err := atlasStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// pdfPages counts a PDF's /Type/Page objects and checks it is whole; with
+// poppler-utils' pdfinfo installed (under CI it must be) it also checks
+// that pdfinfo opens it and counts the same.
+func pdfPages(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-1.")) || !bytes.Contains(b[len(b)-32:], []byte("%%EOF")) {
+		t.Fatalf("%s is not a whole PDF", path)
+	}
+	n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(b, -1))
+	bin, err := exec.LookPath("pdfinfo")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdfinfo is not installed (apt-get install poppler-utils; scripts/deps.sh)")
+		}
+		return n
+	}
+	info, err := exec.Command(bin, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo %s: %v\n%s", path, err, info)
+	}
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
+	if m == nil || string(m[1]) != strconv.Itoa(n) {
+		t.Errorf("pdfinfo says %q; the file has %d /Type/Page objects", info, n)
+	}
+	return n
+}
+
+func TestAtlasPrintsOnePagePerUnit(t *testing.T) {
+	db := demoAtlasStore(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		pages int
+	}{
+		{"every district", []string{"--level", "district"}, 64},
+		{"the districts of Dhaka division", []string{"--level", "district", "--within", "BD30"}, 13},
+		{"the upazilas of Kishoreganj, by LQ, in Bangla", []string{"--level", "upazila", "--within", "BD3048", "--stat", "lq", "--lang", "bn"}, 13},
+		{"one district by its own code", []string{"--within", "BD3048"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".pdf")
+			args := append([]string{"atlas", "--db", db, "--sector", "footwear_leather", "-o", out}, tc.args...)
+			_, stderr, err := runCmd(t, nil, args...)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stderr)
+			}
+			if got := pdfPages(t, out); got != tc.pages {
+				t.Errorf("%d pages, want %d", got, tc.pages)
+			}
+		})
+	}
+}
+
+func TestAtlasNamesTheFlagAtFault(t *testing.T) {
+	db := demoAtlasStore(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "atlas.pdf")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // in the error
+		exit int
+	}{
+		{"no output", []string{"--sector", "dairy"}, "-o", 2},
+		{"no sector", []string{"-o", out}, "--sector", 2},
+		{"unknown sector", []string{"--sector", "spaceships", "-o", out}, "--sector", 1},
+		{"unknown level", []string{"--sector", "dairy", "--level", "union", "-o", out}, "--level", 1},
+		{"within a unit that does not exist", []string{"--sector", "dairy", "--within", "BD99", "-o", out}, "--within", 1},
+		{"within a unit finer than the pages", []string{"--sector", "dairy", "--within", "BD304817", "-o", out}, "--within", 1},
+		{"within something that is no P-code", []string{"--sector", "dairy", "--within", "Dhaka", "-o", out}, "--within", 1},
+		{"unknown language", []string{"--sector", "dairy", "--lang", "fr", "-o", out}, "--lang", 1},
+		{"unknown statistic", []string{"--sector", "dairy", "--stat", "moran", "-o", out}, "--stat", 1},
+		{"unknown deck", []string{"--deck", "no-such-deck", "-o", out}, "--deck", 1},
+		{"a deck with unit flags", []string{"--deck", "d", "--within", "BD30", "-o", out}, "--within", 2},
+		{"a font directory without the fonts", []string{"--sector", "dairy", "--font-dir", dir, "-o", out}, "--font-dir", 1},
+		{"an output directory that does not exist", []string{"--sector", "dairy", "-o", filepath.Join(dir, "nowhere", "a.pdf")}, "-o", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := runCmd(t, nil, append([]string{"atlas", "--db", db}, tc.args...)...)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not name %s", err, tc.want)
+			}
+			if got := exitCode(err); got != tc.exit {
+				t.Errorf("exit code %d, want %d", got, tc.exit)
+			}
+			if _, serr := os.Stat(out); serr == nil {
+				t.Errorf("a failed run left %s", out)
+			}
+		})
+	}
+}
+
+func TestAtlasHelpSaysWhereFontsComeFrom(t *testing.T) {
+	_, stderr, err := runCmd(t, nil, "atlas", "--help")
+	if exitCode(err) != 2 && err != nil && !errors.Is(err, errUsage) {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Noto Sans Bengali", "Open Font License", "--font-dir", "NotoSansBengali-Regular.ttf"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("atlas --help does not say %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestWriteFileAtomicLeavesTheOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "atlas.pdf")
+	if err := os.WriteFile(path, []byte("the old atlas"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := writeFileAtomic(path, func(w io.Writer) error {
+		w.Write([]byte("half a new atl"))
+		return guccho.Errorf(guccho.EINTERNAL, "drawing failed")
+	})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "the old atlas" {
+		t.Errorf("the file holds %q after a failed write, want the old atlas", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d files, want only the old atlas (no temporary file left)", len(entries))
+	}
+	n, err := writeFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write([]byte("the new atlas"))
+		return err
+	})
+	if b, _ := os.ReadFile(path); err != nil || string(b) != "the new atlas" || n != int64(len(b)) {
+		t.Errorf("after a good write: %q, %d bytes, err %v", b, n, err)
+	}
+}
+
+func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
+	db := demoAtlasStore(t)
+	// A copy of the store, so that the other tests read it unchanged.
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDB := filepath.Join(t.TempDir(), "deck.db")
+	if err := os.WriteFile(copyDB, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := embedded.Open(ctx, copyDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := []deck.View{
+		{Title: deck.Text{EN: "Footwear in Bhairab", BN: "ভৈরবের জুতা"}, Notes: deck.Text{EN: "The largest cluster."},
+			State: deck.State{V: 1, View: "explore", Params: map[string]string{"z": "10", "lon": "90.98", "lat": "24.05", "sectors": "footwear_leather", "sel": "BD304811"}}},
+		{Title: deck.Text{EN: "Dairy LQ"}, State: deck.State{V: 1, View: "clusters", Params: map[string]string{"z": "6.5", "lon": "90.3", "lat": "23.7", "sector": "dairy", "mode": "lq", "level": "district"}}},
+		{Title: deck.Text{EN: "Hot spots"}, State: deck.State{V: 1, View: "clusters", Params: map[string]string{"z": "7", "lon": "89.5", "lat": "24.4", "sector": "dairy", "mode": "hotspots", "bearing": "30"}}},
+	}
+	var ids []string
+	for i := range views {
+		if err := s.CreateView(ctx, &views[i]); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, views[i].ID)
+	}
+	d := deck.Deck{Title: deck.Text{EN: "Clusters for the board"}, ViewIDs: ids}
+	if err := s.CreateDeck(ctx, &d); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	out := filepath.Join(t.TempDir(), "deck.pdf")
+	if _, stderr, err := runCmd(t, nil, "atlas", "--db", copyDB, "--deck", d.ID, "--lang", "en", "-o", out); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if got := pdfPages(t, out); got != len(views) {
+		t.Errorf("%d pages, want one per view (%d)", got, len(views))
+	}
+}
