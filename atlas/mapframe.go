@@ -158,7 +158,7 @@ func (d *Document) drawMap(ctx *canvas.Context, f frame, m *Map) {
 			if x < f.X || x > f.X+f.W || y < f.Y || y > f.Y+f.H {
 				continue
 			}
-			dots = dots.Append(canvas.Circle(0.45).Translate(x, y))
+			dot(dots, x, y, 0.45)
 		}
 		ctx.SetFillColor(pointFill)
 		ctx.SetStrokeColor(white)
@@ -169,4 +169,17 @@ func (d *Document) drawMap(ctx *canvas.Context, f frame, m *Map) {
 	ctx.SetStrokeColor(lineGrey)
 	ctx.SetStrokeWidth(0.3)
 	ctx.DrawPath(f.X, f.Y, canvas.Rectangle(f.W, f.H))
+}
+
+// dot adds a circle of radius r at (x, y) to p as four cubic Béziers: a
+// path of arcs would make the PDF writer rewrite the whole path once per
+// arc.
+func dot(p *canvas.Path, x, y, r float64) {
+	k := 0.5523 * r // the control distance of a quarter circle
+	p.MoveTo(x+r, y)
+	p.CubeTo(x+r, y+k, x+k, y+r, x, y+r)
+	p.CubeTo(x-k, y+r, x-r, y+k, x-r, y)
+	p.CubeTo(x-r, y-k, x-k, y-r, x, y-r)
+	p.CubeTo(x+k, y-r, x+r, y-k, x+r, y)
+	p.Close()
 }

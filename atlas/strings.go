@@ -5,7 +5,7 @@ import "github.com/guccho/guccho/deck"
 // label holds the page's fixed words in both languages; the profile's are
 // those of the web app's profile panel (static/src/views/clusters/strings.ts).
 var label = map[string]deck.Text{
-	"source":      {EN: "Data:", BN: "তথ্য:"},
+	"source":      {EN: "Data", BN: "তথ্য"},
 	"printed":     {EN: "printed", BN: "মুদ্রণ"},
 	"km":          {EN: "km", BN: "কিমি"},
 	"profile":     {EN: "Profile", BN: "বিবরণ"},

@@ -371,7 +371,10 @@ func writeFileAtomic(path string, write func(io.Writer) error) (int64, error) {
 		os.Remove(f.Name())
 		return 0, err
 	}
-	err = f.Sync()
+	err = f.Chmod(0o644) // as os.Create under the usual umask; CreateTemp makes 0600
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

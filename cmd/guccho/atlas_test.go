@@ -182,6 +182,9 @@ func TestWriteFileAtomicLeavesTheOldFileOnFailure(t *testing.T) {
 	if b, _ := os.ReadFile(path); err != nil || string(b) != "the new atlas" || n != int64(len(b)) {
 		t.Errorf("after a good write: %q, %d bytes, err %v", b, n, err)
 	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("the new file's mode is %v (err %v), want -rw-r--r-- as other outputs", st.Mode(), err)
+	}
 }
 
 func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
