@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"context"
 	"io"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func BenchmarkUnitPage(b *testing.B) {
 					b.Fatal(err)
 				}
 				w := &countWriter{}
-				if err := doc.Write(w, pages); err != nil {
+				if err := doc.Write(context.Background(), w, pages); err != nil {
 					b.Fatal(err)
 				}
 				size = w.n

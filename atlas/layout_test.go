@@ -2,6 +2,8 @@ package atlas
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -104,7 +106,7 @@ func TestWriteGivesOnePagePerPage(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	doc := &Document{Fonts: fonts, Lang: Bangla, Source: "test", Date: time.Now(), Attribution: "test", Subset: true}
-	if err := doc.Write(&buf, pages); err != nil {
+	if err := doc.Write(context.Background(), &buf, pages); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(buf.Bytes(), -1)); got != len(pages) {
@@ -119,7 +121,12 @@ func TestWriteGivesOnePagePerPage(t *testing.T) {
 			t.Errorf("the %s box %+v leaves the page's margins", name, b)
 		}
 	}
-	if err := doc.Write(&buf, nil); err == nil {
+	if err := doc.Write(context.Background(), &buf, nil); err == nil {
 		t.Error("Write of no pages: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := doc.Write(ctx, &buf, pages); !errors.Is(err, context.Canceled) {
+		t.Errorf("Write with a cancelled context: %v, want context.Canceled", err)
 	}
 }

@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"io"
@@ -144,9 +145,10 @@ var (
 	pointFill = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
 )
 
-// Write draws the pages as one PDF on w. It fails only when w does, or
-// with an EINVALID error when there are no pages.
-func (d *Document) Write(w io.Writer, pages []Page) error {
+// Write draws the pages as one PDF on w. It fails when w does, with an
+// EINVALID error when there are no pages, and with ctx's error when ctx
+// ends before the last page (w then holds a partial file).
+func (d *Document) Write(ctx context.Context, w io.Writer, pages []Page) error {
 	if len(pages) == 0 {
 		return guccho.Errorf(guccho.EINVALID, "atlas: no pages to print")
 	}
@@ -154,8 +156,11 @@ func (d *Document) Write(w io.Writer, pages []Page) error {
 	opts.SubsetFonts = d.Subset
 	r := pdf.New(w, pageW, pageH, &opts)
 	r.SetInfo(d.Title, "Guccho atlas", "", "Guccho", "Guccho (guccho atlas)")
-	r.SetLang("en")
+	r.SetLang(map[Lang]string{English: "en", Bangla: "bn", Both: "en"}[d.Lang])
 	for i := range pages {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if i > 0 {
 			r.NewPage(pageW, pageH)
 		}

@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -125,7 +126,7 @@ func TestBanglaGlyphsAreHarfBuzzs(t *testing.T) {
 					Map: Map{Bound: square.Bound(), Focus: square}})
 			}
 			var buf bytes.Buffer
-			if err := doc.Write(&buf, pages); err != nil {
+			if err := doc.Write(context.Background(), &buf, pages); err != nil {
 				t.Fatal(err)
 			}
 			pdf := readPDF(t, buf.Bytes())

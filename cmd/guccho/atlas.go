@@ -177,7 +177,7 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 		},
 	}
 	start = time.Now()
-	n, err := writeFileAtomic(*out, func(w io.Writer) error { return doc.Write(w, pages) })
+	n, err := writeFileAtomic(*out, func(w io.Writer) error { return doc.Write(ctx, w, pages) })
 	if err != nil {
 		return err
 	}
