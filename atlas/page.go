@@ -225,7 +225,7 @@ func (d *Document) drawPage(ctx *canvas.Context, p *Page, n, of int) {
 	}
 
 	foot := fmt.Sprintf("%s: %s · %s: %s", d.say(label["source"]), d.Source, d.say(label["printed"]), d.Date.Format("2 January 2006"))
-	ctx.DrawText(L.Footer.X, L.Footer.Y, d.Fonts.text(foot, textStyle{7, false, grey}, L.Footer.W-20, canvas.Left))
+	ctx.DrawText(L.Footer.X, L.Footer.Y, d.Fonts.line(foot, textStyle{7, false, grey}, L.Footer.W-20, canvas.Left))
 	ctx.DrawText(L.Footer.X, L.Footer.Y+4, d.Fonts.text(d.Attribution, textStyle{6, false, grey}, L.Footer.W-20, canvas.Left))
 	ctx.DrawText(L.Footer.X+L.Footer.W, L.Footer.Y, d.Fonts.text(fmt.Sprintf("%d / %d", n, of), textStyle{8, false, grey}, 0, canvas.Right))
 }

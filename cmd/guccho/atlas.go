@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -344,7 +345,7 @@ func (r atlasReader) deckPages(ctx context.Context, id string, sec guccho.Sector
 // source describes the data for the pages' footers: the store, how many
 // enterprises it holds, and whether they are synthetic demo data.
 func (r atlasReader) source(ctx context.Context, db string) string {
-	src := "Guccho store " + filepath.Base(redact(db))
+	src := storeName(db)
 	st, err := r.store.EnterpriseStats(ctx, "")
 	if err != nil {
 		return src
@@ -354,6 +355,16 @@ func (r atlasReader) source(ctx context.Context, db string) string {
 		src += fmt.Sprintf(" (%d synthetic demo records, not a survey)", st.Synthetic)
 	}
 	return src
+}
+
+// storeName names the store of --db for a page's footer: the embedded
+// store's file name, or the PostGIS store's host and database, without
+// credentials or options.
+func storeName(db string) string {
+	if u, err := url.Parse(db); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		return "Guccho PostGIS store " + u.Host + u.Path
+	}
+	return "Guccho embedded store " + filepath.Base(db)
 }
 
 // writeFileAtomic writes a file through write into a temporary file beside

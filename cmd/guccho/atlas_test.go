@@ -230,3 +230,15 @@ func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
 		t.Errorf("%d pages, want one per view (%d)", got, len(views))
 	}
 }
+
+func TestStoreNameInTheFooterHidesCredentials(t *testing.T) {
+	for _, tc := range []struct{ db, want string }{
+		{"data/guccho.db", "Guccho embedded store guccho.db"},
+		{"postgres://guccho:s3cret@db.example:5432/guccho?sslmode=disable", "Guccho PostGIS store db.example:5432/guccho"},
+		{"postgresql://db/atlas", "Guccho PostGIS store db/atlas"},
+	} {
+		if got := storeName(tc.db); got != tc.want {
+			t.Errorf("storeName(%q) = %q, want %q", tc.db, got, tc.want)
+		}
+	}
+}
