@@ -49,6 +49,10 @@ from DIR instead, under the same four file names:
 Bangla is shaped by go-text/typesetting's HarfBuzz port (pure Go) and the
 used glyphs are embedded in the PDF.
 
+Every page's footer names the data (the store and its number of enterprises),
+the date and the boundaries' attribution: that of the set shipped with Guccho
+unless --attribution gives the one of the boundaries the store holds.
+
 The file is written whole or not at all (a temporary file renamed into place).
 
 Flags:
@@ -73,6 +77,7 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 	minCount := fs.Float64("min-count", 5, "the least number of enterprises a location quotient is given for (as GET /api/profile)")
 	fontDir := fs.String("font-dir", "", "read the four fonts from this directory instead of those inside the binary")
 	points := fs.Bool("points", true, "draw the sector's surveyed GPS points as dots")
+	attribution := fs.String("attribution", data.BoundariesAttribution, "the boundaries' attribution printed on every page; give your own when the store's boundaries are not the shipped set")
 	out := fs.String("o", "", "output PDF file (required)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), atlasUsage); fs.PrintDefaults() }
 	pos, err := parseArgs(fs, args)
@@ -151,7 +156,7 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 	if *sector != "" {
 		var ok bool
 		if sec, ok = a.sectors.Lookup(*sector); !ok {
-			return guccho.Errorf(guccho.EINVALID, "--sector %q: not a sector of the catalogue (%v)", *sector, a.sectors.Codes())
+			return guccho.Errorf(guccho.EINVALID, "--sector %q: not a sector of the catalogue (%s)", *sector, strings.Join(a.sectors.Codes(), ", "))
 		}
 	}
 	r := atlasReader{store: s, sectors: a.sectors, minCount: *minCount, points: *points}
@@ -169,7 +174,7 @@ func runAtlas(ctx context.Context, args []string, env Env) error {
 
 	doc := &atlas.Document{
 		Fonts: fonts, Lang: lg, Title: title, Source: r.source(ctx, cfg.DB),
-		Date: time.Now().UTC(), Attribution: data.BoundariesAttribution, Subset: true,
+		Date: time.Now().UTC(), Attribution: *attribution, Subset: true,
 		SectorName: func(code string) deck.Text {
 			if s, ok := a.sectors.Lookup(code); ok {
 				return deck.Text{EN: s.NameEN, BN: s.NameBN}
