@@ -224,7 +224,7 @@ func (d *Document) drawPage(ctx *canvas.Context, p *Page, n, of int) {
 		d.drawNotes(ctx, &Page{Remarks: p.Remarks}, box{L.Table.X, L.Table.Y + L.Table.H - 8, L.Table.W, 8})
 	}
 
-	foot := fmt.Sprintf("%s: %s · %s: %s", d.say(label["source"]), d.Source, d.say(label["printed"]), d.Date.Format("2 January 2006"))
+	foot := fmt.Sprintf("%s: %s · %s: %s", d.say(label["source"]), d.Source, d.say(label["printed"]), d.Date.Format("2006-01-02"))
 	ctx.DrawText(L.Footer.X, L.Footer.Y, d.Fonts.line(foot, textStyle{7, false, grey}, L.Footer.W-20, canvas.Left))
 	ctx.DrawText(L.Footer.X, L.Footer.Y+4, d.Fonts.text(d.Attribution, textStyle{6, false, grey}, L.Footer.W-20, canvas.Left))
 	ctx.DrawText(L.Footer.X+L.Footer.W, L.Footer.Y, d.Fonts.text(fmt.Sprintf("%d / %d", n, of), textStyle{8, false, grey}, 0, canvas.Right))
