@@ -217,11 +217,9 @@ func (d *Document) drawPage(ctx *canvas.Context, p *Page, n, of int) {
 
 	if p.Profile != nil {
 		d.drawProfile(ctx, p.Profile, p.Sector, L.Table)
+		d.drawNotes(ctx, deck.Text{}, p.Remarks, box{L.Table.X, L.Table.Y + L.Table.H - 8, L.Table.W, 8})
 	} else {
-		d.drawNotes(ctx, p, L.Table)
-	}
-	if p.Profile != nil && len(p.Remarks) > 0 {
-		d.drawNotes(ctx, &Page{Remarks: p.Remarks}, box{L.Table.X, L.Table.Y + L.Table.H - 8, L.Table.W, 8})
+		d.drawNotes(ctx, p.Notes, p.Remarks, L.Table)
 	}
 
 	foot := fmt.Sprintf("%s: %s · %s: %s", d.say(label["source"]), d.Source, d.say(label["printed"]), d.Date.Format("2006-01-02"))
@@ -400,18 +398,19 @@ func (d *Document) drawProfile(ctx *canvas.Context, p *profile.Profile, sector s
 	}
 }
 
-// drawNotes prints a saved view's notes and the page's remarks.
-func (d *Document) drawNotes(ctx *canvas.Context, p *Page, b box) {
+// drawNotes prints a saved view's notes and the page's remarks on what it
+// did not draw.
+func (d *Document) drawNotes(ctx *canvas.Context, notes deck.Text, remarks []deck.Text, b box) {
 	y := b.Y
-	if s := d.say(p.Notes); s != "" {
+	if s := d.say(notes); s != "" {
 		ctx.DrawText(b.X, y, d.Fonts.text(d.say(label["notes"]), textStyle{8.5, true, black}, 0, canvas.Left))
 		t := d.Fonts.text(s, textStyle{8.5, false, black}, b.W, canvas.Left)
 		ctx.DrawText(b.X, y+5.5, t)
 		y += 5.5 + t.Bounds().H() + 3
 	}
-	if len(p.Remarks) > 0 {
-		parts := make([]string, len(p.Remarks))
-		for i, r := range p.Remarks {
+	if len(remarks) > 0 {
+		parts := make([]string, len(remarks))
+		for i, r := range remarks {
 			parts[i] = d.say(r)
 		}
 		s := d.say(label["notDrawn"]) + " " + strings.Join(parts, "; ")

@@ -37,28 +37,44 @@ type run struct {
 // runs splits s into stretches of Bangla and of other text. Neutral
 // characters join the stretch before them (or, at the start, the first
 // stretch after them), so "RECP সম্পর্কে জানেন" is one Latin run, "RECP ",
-// and one Bangla run.
-func runs(s string) []run {
-	var out []run
+// and one Bangla run; a neutral character the Bengali font lacks (has
+// reports which it has) is set in the Latin font whatever surrounds it.
+func runs(s string, has func(rune) bool) []run {
 	rs := []rune(s)
-	start := 0
-	cur, decided := false, false
+	script := make([]int, len(rs)) // 1 Bangla, 0 Latin, -1 not decided
 	for i, r := range rs {
-		if neutral(r) {
-			continue
-		}
-		b := bangla(r)
-		if !decided {
-			cur, decided = b, true
-			continue
-		}
-		if b != cur {
-			out = append(out, run{string(rs[start:i]), cur})
-			start, cur = i, b
+		switch {
+		case !neutral(r) && bangla(r):
+			script[i] = 1
+		case !neutral(r) || !has(r):
+			script[i] = 0
+		default:
+			script[i] = -1
 		}
 	}
-	if start < len(rs) {
-		out = append(out, run{string(rs[start:]), cur})
+	last := -1
+	for i := range rs { // neutral characters take the script before them
+		if script[i] < 0 {
+			script[i] = last
+		} else {
+			last = script[i]
+		}
+	}
+	next := 0
+	for i := len(rs) - 1; i >= 0; i-- { // and at the start, the one after them
+		if script[i] < 0 {
+			script[i] = next
+		} else {
+			next = script[i]
+		}
+	}
+	var out []run
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		if i == len(rs) || script[i] != script[start] {
+			out = append(out, run{string(rs[start:i]), script[start] == 1})
+			start = i
+		}
 	}
 	return out
 }
@@ -73,12 +89,13 @@ func (f *Fonts) text(s string, st textStyle, width float64, align canvas.TextAli
 		style = canvas.FontBold
 	}
 	latin := f.latin.Face(st.size, st.color, style, canvas.FontNormal)
+	bengali := f.bengali.Face(st.size, st.color, style, canvas.FontNormal)
+	bengali.Language = "bn"
 	rt := canvas.NewRichText(latin)
-	for _, r := range runs(s) {
+	for _, r := range runs(s, func(c rune) bool { return bengali.Font.GlyphIndex(c) != 0 }) {
 		face := latin
 		if r.bangla {
-			face = f.bengali.Face(st.size, st.color, style, canvas.FontNormal)
-			face.Language = "bn"
+			face = bengali
 		}
 		rt.WriteFace(face, r.text)
 	}
