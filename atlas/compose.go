@@ -78,8 +78,9 @@ func hex(v uint32) color.RGBA {
 
 // UnitPages returns one page per unit of d.Level whose P-code starts with
 // within ("" for all), in P-code order: the unit outlined over its child
-// units coloured by d.Stat, neighbours in grey, the sector's enterprises as
-// dots, and the unit's profile (profile.OfUnit over d.Aggregates). The
+// units coloured by d.Stat and named (in Bangla on pages in Bangla, else in
+// English), neighbours in grey, the sector's enterprises as dots, and the
+// unit's profile (profile.OfUnit over d.Aggregates). The
 // count classes are the same on every page: logarithmic steps up to the
 // largest count of any child unit (logBreaks). No unit within is an
 // ENOTFOUND error.
@@ -123,7 +124,8 @@ func UnitPages(d Data, within string) ([]Page, error) {
 			}
 		}
 		for _, c := range byParent[u.PCode] {
-			m.Areas = append(m.Areas, Area{Geometry: c.Geometry, Fill: classes.color(values[c.PCode])})
+			m.Areas = append(m.Areas, Area{Geometry: c.Geometry, Fill: classes.color(values[c.PCode]),
+				Label: deck.Text{EN: c.DisplayName(), BN: c.NameBN}, LabelAt: c.Label})
 		}
 		for _, q := range d.Points {
 			if u.Bound.Contains(q) {

@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"image/color"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -145,6 +146,21 @@ func (d *Document) drawMap(ctx *canvas.Context, f frame, m *Map) {
 			ctx.DrawPath(0, 0, p)
 		}
 	}
+	for _, a := range m.Areas {
+		name := a.Label.EN
+		if d.Lang == Bangla && a.Label.BN != "" {
+			name = a.Label.BN
+		}
+		x, y := f.pt(a.LabelAt)
+		if name == "" || x < f.X+4 || x > f.X+f.W-4 || y < f.Y+2 || y > f.Y+f.H-2 {
+			continue
+		}
+		ink := black
+		if luminance(a.Fill) < 0.45 {
+			ink = white
+		}
+		ctx.DrawText(x, y-1, d.Fonts.text(name, textStyle{5.5, false, ink}, 0, canvas.Center))
+	}
 	if p := f.path(m.Focus); p != nil {
 		ctx.SetFillColor(canvas.Transparent)
 		ctx.SetStrokeColor(black)
@@ -182,4 +198,10 @@ func dot(p *canvas.Path, x, y, r float64) {
 	p.CubeTo(x-r, y-k, x-k, y-r, x, y-r)
 	p.CubeTo(x+k, y-r, x+r, y-k, x+r, y)
 	p.Close()
+}
+
+// luminance is the relative luminance of c, 0 (black) to 1 (white), to
+// choose the ink of a label over it.
+func luminance(c color.RGBA) float64 {
+	return (0.2126*float64(c.R) + 0.7152*float64(c.G) + 0.0722*float64(c.B)) / 255
 }

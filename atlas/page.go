@@ -75,6 +75,10 @@ type Map struct {
 type Area struct {
 	Geometry orb.MultiPolygon // EPSG:4326
 	Fill     color.RGBA
+	// Label names the area at LabelAt (a point inside it); none when
+	// empty.
+	Label   deck.Text
+	LabelAt orb.Point
 }
 
 // Legend explains a map's colours and dots.
