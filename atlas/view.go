@@ -211,7 +211,7 @@ func ViewPage(v deck.View, spec ViewSpec, d ViewData) (Page, error) {
 		if values != nil {
 			fill = classes.color(values[u.PCode])
 		}
-		m.Areas = append(m.Areas, Area{Geometry: u.Geometry, Fill: fill})
+		m.Areas = append(m.Areas, Area{Geometry: u.Geometry, Fill: fill, Label: deck.Text{EN: u.DisplayName(), BN: u.NameBN}, LabelAt: u.Label})
 	}
 	if d.Selected != nil {
 		m.Focus = d.Selected.Geometry

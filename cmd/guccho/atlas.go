@@ -326,7 +326,11 @@ func (r atlasReader) deckPages(ctx context.Context, id string, sec guccho.Sector
 			}
 		}
 		if spec.Select != "" {
-			if vd.Selected, err = r.store.FindUnitByPCode(ctx, spec.Select); err != nil && guccho.ErrorCode(err) != guccho.ENOTFOUND {
+			vd.Selected, err = r.store.FindUnitByPCode(ctx, spec.Select)
+			if guccho.ErrorCode(err) == guccho.ENOTFOUND {
+				spec.Remarks = append(spec.Remarks, deck.Text{EN: "the selected unit " + spec.Select + " (not in the store's boundaries)",
+					BN: "নির্বাচিত একক " + spec.Select + " (সংরক্ষিত সীমানায় নেই)"})
+			} else if err != nil {
 				return nil, "", err
 			}
 		}

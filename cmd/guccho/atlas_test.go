@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/deck"
 	"github.com/guccho/guccho/embedded"
 )
@@ -208,6 +209,7 @@ func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
 			State: deck.State{V: 1, View: "explore", Params: map[string]string{"z": "10", "lon": "90.98", "lat": "24.05", "sectors": "footwear_leather", "sel": "BD304811"}}},
 		{Title: deck.Text{EN: "Dairy LQ"}, State: deck.State{V: 1, View: "clusters", Params: map[string]string{"z": "6.5", "lon": "90.3", "lat": "23.7", "sector": "dairy", "mode": "lq", "level": "district"}}},
 		{Title: deck.Text{EN: "Hot spots"}, State: deck.State{V: 1, View: "clusters", Params: map[string]string{"z": "7", "lon": "89.5", "lat": "24.4", "sector": "dairy", "mode": "hotspots", "bearing": "30"}}},
+		{Title: deck.Text{EN: "A unit that is gone"}, State: deck.State{V: 1, View: "explore", Params: map[string]string{"z": "7", "lon": "90", "lat": "24", "sectors": "dairy,spaceships", "sel": "BD99"}}},
 	}
 	var ids []string
 	for i := range views {
@@ -220,7 +222,42 @@ func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
 	if err := s.CreateDeck(ctx, &d); err != nil {
 		t.Fatal(err)
 	}
+	sectors, err := guccho.ParseSectors(data.SectorsJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, title, err := atlasReader{store: s, sectors: sectors, minCount: 5, points: true}.deckPages(ctx, d.ID, guccho.Sector{})
 	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title != "Clusters for the board" || len(pages) != len(views) {
+		t.Fatalf("deck %q with %d pages, want %q with %d", title, len(pages), "Clusters for the board", len(views))
+	}
+	for _, tc := range []struct {
+		page    int
+		remarks []string // words the page's remarks hold, in order
+	}{
+		{0, nil},
+		{1, nil},
+		{2, []string{"bearing 30", "hotspots"}},
+		{3, []string{"BD99", "spaceships"}},
+	} {
+		var got []string
+		for _, r := range pages[tc.page].Remarks {
+			got = append(got, r.EN)
+		}
+		ok := len(got) == len(tc.remarks)
+		for i := 0; ok && i < len(got); i++ {
+			ok = strings.Contains(got[i], tc.remarks[i])
+		}
+		if !ok {
+			t.Errorf("page %d remarks %q, want ones naming %q", tc.page+1, got, tc.remarks)
+		}
+	}
+	if len(pages[0].Map.Focus) == 0 || len(pages[0].Map.Points) == 0 {
+		t.Errorf("the Bhairab view's page outlines no unit or draws no footwear dots")
+	}
 
 	out := filepath.Join(t.TempDir(), "deck.pdf")
 	if _, stderr, err := runCmd(t, nil, "atlas", "--db", copyDB, "--deck", d.ID, "--lang", "en", "-o", out); err != nil {
