@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -98,7 +99,7 @@ func UnitPages(d Data, within string) ([]Page, error) {
 	legend := legendTitle(d.Stat, sectorName, childLevel)
 	var pages []Page
 	for _, u := range d.Units {
-		if len(u.PCode) < len(within) || u.PCode[:len(within)] != within {
+		if !strings.HasPrefix(u.PCode, within) {
 			continue
 		}
 		p, err := profile.OfUnit(d.Aggregates, u.PCode, d.MinCount)
@@ -255,7 +256,7 @@ func childClasses(d Data) (map[string]float64, classing, error) {
 func logBreaks(max float64, classes int) []float64 {
 	var out []float64
 	for k := 1; k < classes; k++ {
-		b := niceKM(math.Pow(max, float64(k)/float64(classes)))
+		b := round125(math.Pow(max, float64(k)/float64(classes)))
 		if b < max && b >= 1 && (len(out) == 0 || b > out[len(out)-1]) {
 			out = append(out, b)
 		}

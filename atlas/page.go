@@ -285,7 +285,7 @@ func (d *Document) drawNorth(ctx *canvas.Context, b box) {
 // drawScale draws a scale bar of a round length in km, about a third of the
 // box wide, valid at the map's central latitude.
 func (d *Document) drawScale(ctx *canvas.Context, fr frame, b box) {
-	km := niceKM(fr.metresPerMM() * b.W / 2 / 1000)
+	km := round125(fr.metresPerMM() * b.W / 2 / 1000)
 	w := km * 1000 / fr.metresPerMM()
 	ctx.SetStrokeColor(black)
 	ctx.SetStrokeWidth(0.2)
@@ -302,14 +302,15 @@ func (d *Document) drawScale(ctx *canvas.Context, fr frame, b box) {
 	ctx.DrawText(b.X+w, b.Y+2.2, d.Fonts.text(formatKM(km)+" "+d.say(label["km"]), st, 0, canvas.Left))
 }
 
-// niceKM rounds a length in km down to 1, 2 or 5 times a power of ten.
-func niceKM(km float64) float64 {
-	if !(km > 0) {
+// round125 rounds v down to 1, 2 or 5 times a power of ten (1 for v ≤ 0):
+// the scale bar's lengths in km and the count classes' bounds.
+func round125(v float64) float64 {
+	if !(v > 0) {
 		return 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(km)))
+	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{5, 2, 1} {
-		if m*p <= km {
+		if m*p <= v {
 			return m * p
 		}
 	}
