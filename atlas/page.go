@@ -282,8 +282,8 @@ func (d *Document) drawNorth(ctx *canvas.Context, b box) {
 	ctx.DrawText(cx, b.Y, d.Fonts.text(n, textStyle{9, true, black}, 0, canvas.Center))
 }
 
-// drawScale draws a scale bar of a round length in km, about a third of the
-// box wide, valid at the map's central latitude.
+// drawScale draws a scale bar of a round length in km, at most half the box
+// wide, true at the map's central latitude.
 func (d *Document) drawScale(ctx *canvas.Context, fr frame, b box) {
 	km := round125(fr.metresPerMM() * b.W / 2 / 1000)
 	w := km * 1000 / fr.metresPerMM()
