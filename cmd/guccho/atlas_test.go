@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/guccho/guccho"
@@ -20,29 +19,17 @@ import (
 	"github.com/guccho/guccho/embedded"
 )
 
-// atlasStore is an embedded store with the shipped boundaries and a small
-// demo survey, made once for the atlas tests (they only read it).
-var atlasStore = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "guccho-atlas-test-")
-	if err != nil {
-		return "", err
+// TestAtlasCommand runs guccho atlas on an embedded store with the shipped
+// boundaries and a small demo survey, made once for its subtests (which
+// only read it).
+func TestAtlasCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "atlas.db")
+	if _, stderr, err := runCmd(t, nil, "demo", "--db", db, "--n", "600"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
 	}
-	db := filepath.Join(dir, "atlas.db")
-	var out bytes.Buffer
-	err = run(context.Background(), []string{"demo", "--db", db, "--n", "600"}, Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
-	if err != nil {
-		return "", errors.New(err.Error() + "\n" + out.String())
-	}
-	return db, nil
-})
-
-func demoAtlasStore(t *testing.T) string {
-	t.Helper()
-	db, err := atlasStore()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
+	t.Run("one page per unit", func(t *testing.T) { testAtlasPages(t, db) })
+	t.Run("errors name the flag at fault", func(t *testing.T) { testAtlasErrors(t, db) })
+	t.Run("one page per view of a deck", func(t *testing.T) { testAtlasDeck(t, db) })
 }
 
 // pdfPages counts a PDF's /Type/Page objects and checks it is whole; with
@@ -76,8 +63,7 @@ func pdfPages(t *testing.T, path string) int {
 	return n
 }
 
-func TestAtlasPrintsOnePagePerUnit(t *testing.T) {
-	db := demoAtlasStore(t)
+func testAtlasPages(t *testing.T, db string) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name  string
@@ -103,8 +89,7 @@ func TestAtlasPrintsOnePagePerUnit(t *testing.T) {
 	}
 }
 
-func TestAtlasNamesTheFlagAtFault(t *testing.T) {
-	db := demoAtlasStore(t)
+func testAtlasErrors(t *testing.T, db string) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "atlas.pdf")
 	for _, tc := range []struct {
@@ -188,9 +173,8 @@ func TestWriteFileAtomicLeavesTheOldFileOnFailure(t *testing.T) {
 	}
 }
 
-func TestAtlasPrintsADeckOnePagePerView(t *testing.T) {
-	db := demoAtlasStore(t)
-	// A copy of the store, so that the other tests read it unchanged.
+func testAtlasDeck(t *testing.T, db string) {
+	// A copy of the store, so that the other subtests read it unchanged.
 	b, err := os.ReadFile(db)
 	if err != nil {
 		t.Fatal(err)
