@@ -1,8 +1,10 @@
 package atlas
 
 import (
+	"cmp"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/tdewolff/canvas"
@@ -146,21 +148,7 @@ func (d *Document) drawMap(ctx *canvas.Context, f frame, m *Map) {
 			ctx.DrawPath(0, 0, p)
 		}
 	}
-	for _, a := range m.Areas {
-		name := a.Label.EN
-		if d.Lang == Bangla && a.Label.BN != "" {
-			name = a.Label.BN
-		}
-		x, y := f.pt(a.LabelAt)
-		if name == "" || x < f.X+4 || x > f.X+f.W-4 || y < f.Y+2 || y > f.Y+f.H-2 {
-			continue
-		}
-		ink := black
-		if luminance(a.Fill) < 0.45 {
-			ink = white
-		}
-		ctx.DrawText(x, y-1, d.Fonts.text(name, textStyle{5.5, false, ink}, 0, canvas.Center))
-	}
+	d.drawLabels(ctx, f, m.Areas)
 	if p := f.path(m.Focus); p != nil {
 		ctx.SetFillColor(canvas.Transparent)
 		ctx.SetStrokeColor(black)
@@ -204,4 +192,39 @@ func dot(p *canvas.Path, x, y, r float64) {
 // choose the ink of a label over it.
 func luminance(c color.RGBA) float64 {
 	return (0.2126*float64(c.R) + 0.7152*float64(c.G) + 0.0722*float64(c.B)) / 255
+}
+
+// drawLabels names the areas that have a label at their label points,
+// larger areas first, leaving out a label that would overlap one already
+// placed or stand out of the frame.
+func (d *Document) drawLabels(ctx *canvas.Context, f frame, areas []Area) {
+	order := make([]int, 0, len(areas))
+	for i, a := range areas {
+		if a.Label.EN != "" || a.Label.BN != "" {
+			order = append(order, i)
+		}
+	}
+	size := func(a Area) float64 { b := a.Geometry.Bound(); return (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1]) }
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(size(areas[j]), size(areas[i])) })
+	var placed []canvas.Rect
+	for _, i := range order {
+		a := areas[i]
+		name := a.Label.EN
+		if name == "" || (d.Lang == Bangla && a.Label.BN != "") {
+			name = a.Label.BN
+		}
+		ink := black
+		if luminance(a.Fill) < 0.45 {
+			ink = white
+		}
+		t := d.Fonts.text(name, textStyle{5.5, false, ink}, 0, canvas.Center)
+		x, y := f.pt(a.LabelAt)
+		w, h := t.Bounds().W(), t.Bounds().H()
+		r := canvas.Rect{X0: x - w/2 - 0.5, Y0: y - 1 - 0.3, X1: x + w/2 + 0.5, Y1: y - 1 + h + 0.3}
+		if r.X0 < f.X || r.X1 > f.X+f.W || r.Y0 < f.Y || r.Y1 > f.Y+f.H || slices.ContainsFunc(placed, r.Overlaps) {
+			continue
+		}
+		placed = append(placed, r)
+		ctx.DrawText(x, y-1, t)
+	}
 }

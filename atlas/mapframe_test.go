@@ -2,9 +2,14 @@ package atlas
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/tdewolff/canvas"
+
+	"github.com/guccho/guccho/data"
+	"github.com/guccho/guccho/deck"
 )
 
 func TestFrameScaleIsTrueAtItsCentre(t *testing.T) {
@@ -39,5 +44,29 @@ func TestClipRingKeepsWhatIsInside(t *testing.T) {
 	}
 	if out := clipRing(sq, 5, 5, 6, 6); len(out) != 0 {
 		t.Errorf("a ring outside the rectangle clips to %v, want nothing", out)
+	}
+}
+
+func TestLabelsDoNotOverlap(t *testing.T) {
+	fonts, err := LoadFonts(data.Fonts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := orb.MultiPolygon{{{{90, 23}, {91, 23}, {91, 24}, {90, 24}, {90, 23}}}}
+	small := orb.MultiPolygon{{{{90.4, 23.4}, {90.6, 23.4}, {90.6, 23.6}, {90.4, 23.6}, {90.4, 23.4}}}}
+	far := orb.MultiPolygon{{{{90.8, 23.1}, {90.9, 23.1}, {90.9, 23.2}, {90.8, 23.2}, {90.8, 23.1}}}}
+	areas := []Area{ // the small one first: size, not order, decides
+		{Geometry: small, Label: deck.Text{EN: "Small"}, LabelAt: orb.Point{90.5, 23.5}},
+		{Geometry: big, Label: deck.Text{EN: "Big"}, LabelAt: orb.Point{90.5, 23.5}},
+		{Geometry: far, Label: deck.Text{EN: "Far"}, LabelAt: orb.Point{90.85, 23.15}},
+	}
+	var rec recorder
+	ctx := canvas.NewContext(&rec)
+	ctx.SetCoordSystem(canvas.CartesianIV)
+	d := &Document{Fonts: fonts}
+	d.drawLabels(ctx, newFrame(big.Bound(), pageLayout.Map), areas)
+	got := rec.b.String()
+	if !strings.Contains(got, `"Big"`) || !strings.Contains(got, `"Far"`) || strings.Contains(got, `"Small"`) {
+		t.Errorf("labels drawn:\n%s\nwant Big and Far, not Small (it would overlap Big)", got)
 	}
 }
