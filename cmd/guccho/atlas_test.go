@@ -34,8 +34,9 @@ func TestAtlasCommand(t *testing.T) {
 }
 
 // pdfPages counts a PDF's /Type/Page objects and checks it is whole; with
-// poppler-utils' pdfinfo installed (under CI it must be) it also checks
-// that pdfinfo opens it and counts the same.
+// poppler-utils installed (under CI it must be) it also checks that
+// pdfinfo opens it and counts the same, and that pdftoppm renders every
+// page without a complaint.
 func pdfPages(t *testing.T, path string) int {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -60,6 +61,14 @@ func pdfPages(t *testing.T, path string) int {
 	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
 	if m == nil || string(m[1]) != strconv.Itoa(n) {
 		t.Errorf("pdfinfo says %q; the file has %d /Type/Page objects", info, n)
+	}
+	// Every page rasterises, as a printer driver would, without poppler
+	// complaining about anything.
+	var stderr bytes.Buffer
+	render := exec.Command(filepath.Join(filepath.Dir(bin), "pdftoppm"), "-r", "10", "-png", path, filepath.Join(t.TempDir(), "page"))
+	render.Stderr = &stderr
+	if err := render.Run(); err != nil || stderr.Len() > 0 {
+		t.Errorf("pdftoppm %s: %v\n%s", path, err, stderr.String())
 	}
 	return n
 }
