@@ -38,7 +38,7 @@ func TestReadView(t *testing.T) {
 		remarks []string // words each remark holds, in order
 	}{
 		{"explore with a sector filter and a selection", "explore",
-			map[string]string{"z": "9", "lon": "90.98", "lat": "24.05", "sectors": "footwear_leather,dairy", "sel": "BD3048"},
+			map[string]string{"z": "9", "lon": "90.98", "lat": "24.05", "sectors": "footwear_leather,dairy", "sel": " bd3048"},
 			geo.Upazila, []string{"footwear_leather", "dairy"}, false, "BD3048", nil},
 		{"explore without a filter says it draws no dots", "",
 			map[string]string{"z": "6", "lon": "90", "lat": "23.7"},
