@@ -78,8 +78,8 @@ func ReadView(v deck.View) ViewSpec {
 				BN: fmt.Sprintf("%s %s° (উত্তর উপরে, সমতলে ছাপা)", k, s)})
 		}
 	}
+	used["sel"] = true
 	if s := strings.ToUpper(strings.TrimSpace(p["sel"])); s != "" { // as the app reads it
-		used["sel"] = true
 		if l, err := geo.PCodeLevel(s); err == nil && l > geo.Country {
 			spec.Select = s
 		}
