@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
 )
 
 // Topics a subscriber may ask for. Each event type belongs to one topic (see
@@ -17,6 +18,7 @@ const (
 	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
 	TopicCentres     = "centres"     // guccho.EventCentresChanged: common service centres
 	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
+	TopicDecks       = "decks"       // deck.EventChanged: saved views and decks
 )
 
 // topics is a set of topics as bits.
@@ -29,13 +31,14 @@ const (
 	topicClusters
 	topicCentres
 	topicValuechains
+	topicDecks
 )
 
 // topicNames lists the topics in the order messages name them.
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicDecks, topicDecks}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -53,6 +56,8 @@ func topicOf(eventType string) topics {
 		return topicCentres
 	case eventType == guccho.EventValuechainsChanged:
 		return topicValuechains
+	case eventType == deck.EventChanged:
+		return topicDecks
 	}
 	return 0
 }

@@ -144,6 +144,26 @@ func New(area, region []Aggregate, minCount float64) (*Profile, error) {
 	return p, nil
 }
 
+// OfUnit returns the profile of the admin unit pcode from the aggregates
+// of every unit of its level (Aggregator.AggregateEnterprises at that
+// level): the unit's rows are the area and every row resolved to the level
+// the region, so its LQs equal those of the level's LQ table (GET
+// /api/stats/lq). Rows of enterprises not resolved to the level (Unit "")
+// count in neither. A unit without enterprises has an empty profile.
+func OfUnit(aggs []Aggregate, pcode string, minCount float64) (*Profile, error) {
+	var area, region []Aggregate
+	for _, a := range aggs {
+		if a.Unit == "" {
+			continue // not resolved to this level
+		}
+		region = append(region, a)
+		if a.Unit == pcode {
+			area = append(area, a)
+		}
+	}
+	return New(area, region, minCount)
+}
+
 // ratio returns a/b, or nil when b is 0.
 func ratio(a, b int) *float64 {
 	if b == 0 {

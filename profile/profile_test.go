@@ -118,3 +118,29 @@ func TestCountsAddDoesNotShareBarriers(t *testing.T) {
 		t.Errorf("sum %v, addend %v; want 2 and 1", sum.Barriers, a.Barriers)
 	}
 }
+
+func TestOfUnitTakesTheUnitsRowsAgainstEveryResolvedRow(t *testing.T) {
+	// Unresolved rows ("") would change the region's totals: 10 more dairy
+	// enterprises would pull dairy's LQ in U1 from 1.5 down to (3/4)/(14/18).
+	all := append(region(), profile.Aggregate{Unit: "", Sector: "dairy", Counts: profile.Counts{Enterprises: 10, Self: 10}})
+	got, err := profile.OfUnit(all, "U1", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := profile.New(region()[:2], region(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(want)
+	if string(gotJSON) != string(wantJSON) {
+		t.Errorf("OfUnit(U1) = %s\nwant %s", gotJSON, wantJSON)
+	}
+	empty, err := profile.OfUnit(all, "U9", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty.Enterprises != 0 || len(empty.Sectors) != 0 {
+		t.Errorf("OfUnit(U9) = %+v, want an empty profile", empty)
+	}
+}

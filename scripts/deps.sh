@@ -4,7 +4,8 @@
 # (they start a throwaway cluster themselves; GUCCHO_TEST_DATABASE_URL skips
 # the install by naming an existing server), GDAL (gdal-bin's ogrinfo and
 # python3-gdal's GeoPackage validator) to check that exports open, and
-# networkx (python3-networkx) to check that GraphML exports read back.
+# networkx (python3-networkx) to check that GraphML exports read back, hb-shape
+# (libharfbuzz-bin) and pdfinfo (poppler-utils) to check the atlas's PDF.
 # As root it installs with apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -25,6 +26,8 @@ fi
 /usr/bin/python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
 # hb-shape (HarfBuzz) is the reference the PDF exports' Bangla glyphs are checked against.
 command -v hb-shape >/dev/null 2>&1 || need+=(libharfbuzz-bin)
+# pdfinfo (poppler) checks that the atlas's PDF opens and counts its pages.
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -74,17 +74,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var area, region []profile.Aggregate
-	for _, a := range aggs {
-		if a.Unit == "" {
-			continue // not resolved to this level
-		}
-		region = append(region, a)
-		if a.Unit == pcode {
-			area = append(area, a)
-		}
-	}
-	p, err := profile.New(area, region, minCount)
+	p, err := profile.OfUnit(aggs, pcode, minCount)
 	if err != nil {
 		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "profile of %s", pcode))
 		return

@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.centreRoutes(api)
 	s.valuechainRoutes(api)
 	s.reviewRoutes(api)
+	s.deckRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()

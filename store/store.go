@@ -13,6 +13,7 @@ import (
 	"context"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/tiles"
 	"github.com/guccho/guccho/valuechain"
@@ -20,8 +21,8 @@ import (
 
 // Store is a whole Guccho store: boundaries (geo.Store), tiles
 // (tiles.Source), enterprises and imports, API tokens, the event log,
-// imports' review queues and learnt aliases, and value chains
-// (valuechain.Store).
+// imports' review queues and learnt aliases, value chains
+// (valuechain.Store), and saved views and decks (deck.Store).
 // Each implementation checks it at compile time:
 //
 //	var _ store.Store = (*Store)(nil)
@@ -35,6 +36,7 @@ type Store interface {
 	guccho.EventStore
 	guccho.ReviewStore
 	valuechain.Store
+	deck.Store
 	// BoundariesVersion changes whenever the boundary set is replaced.
 	BoundariesVersion() string
 	// DataVersion changes whenever the data behind the tile layer named

@@ -38,6 +38,7 @@ func commands() []command {
 		{"token", "create an API token for writing: token create --role editor", runToken},
 		{"stats", "spatial statistics: stats moran|local-moran|g|gi|gistar|lq|weights …", runStats},
 		{"valuechain", "analyze or store a value chain: valuechain analyze|import --actors A.csv --links L.csv …", runValuechain},
+		{"atlas", "print a PDF atlas: atlas --sector S --level district|upazila [--deck ID] -o atlas.pdf", runAtlas},
 		{"version", "print the version", runVersion},
 	}
 }
