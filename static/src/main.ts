@@ -4,6 +4,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { startApp, type App } from './app';
+import { startDecks } from './decks/control';
 
 declare global {
   interface Window {
@@ -14,6 +15,7 @@ declare global {
 startApp(document.getElementById('app')!)
   .then((app) => {
     window.__guccho = app;
+    startDecks(app);
   })
   .catch((err) => {
     console.error('guccho: the map could not start', err);
