@@ -12,10 +12,13 @@ declare global {
   }
 }
 
+// Link keys (#saved=…, #deck=…&slide=…) are read from the hash as the page
+// opened: the view shown rewrites the hash as it starts.
+const openedHash = location.hash;
 startApp(document.getElementById('app')!)
   .then((app) => {
     window.__guccho = app;
-    startDecks(app);
+    startDecks(app, openedHash);
   })
   .catch((err) => {
     console.error('guccho: the map could not start', err);

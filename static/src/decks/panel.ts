@@ -133,14 +133,15 @@ export class DecksPanel {
   }
 
   /**
-   * Opens what the link keys of the current route ask for (saved=<id>, or
-   * deck=<id>&slide=<n>), taking them out of the hash first without a
-   * history entry; opening the view then writes its own state.
+   * Opens what link keys ask for (saved=<id>, or deck=<id>&slide=<n>): those
+   * of params, by default the current route's. The keys leave the hash
+   * first, without a history entry; opening the view then writes its own
+   * state.
    */
-  followLink(): Promise<void> {
-    const { current } = this.host.router;
-    const link = parseLink(current.params);
+  followLink(params: Record<string, string> = this.host.router.current.params): Promise<void> {
+    const link = parseLink(params);
     if (!link) return Promise.resolve();
+    const { current } = this.host.router;
     this.host.router.replace(withoutLinkKeys(current.params), current.view);
     return this.openLink(link);
   }
@@ -368,6 +369,7 @@ export class DecksPanel {
 
   private render(): void {
     if (this.frame.el.hidden === this.open) this.opts.onOpenChange(this.open);
+    this.place();
     this.frame.show(this.open);
     const body = this.frame.body;
     body.replaceChildren();
@@ -381,6 +383,13 @@ export class DecksPanel {
     }
     if (this.deck) this.renderDeck(body, this.deck);
     else this.renderLists(body);
+  }
+
+  /** Keeps the panel left of the map's top-right controls, whose column is as wide as its widest control. */
+  private place(): void {
+    const corner = this.frame.el.parentElement?.querySelector('.maplibregl-ctrl-top-right');
+    const width = corner?.getBoundingClientRect().width ?? 0;
+    this.frame.el.style.right = width > 0 ? `${Math.round(width) + 12}px` : '';
   }
 
   private renderNotice(n: Notice): HTMLElement {
