@@ -111,14 +111,14 @@ describe('saved views and decks', () => {
     assert.equal(await page.locator('.guccho-decks-button').getAttribute('aria-expanded'), 'true');
     await page.locator('.dk-save').click();
     await fillForm(page, { title_en: 'Dairy around Dhaka', title_bn: 'ঢাকার আশেপাশে দুগ্ধ', notes_en: 'Start here.' });
-    await page.locator('.dk-view').first().waitFor();
-    const { views } = await getJSON(srv, '/api/views');
-    assert.equal(views.length, 1);
-    ids.explore = views[0].id;
-    assert.equal(views[0].title.bn, 'ঢাকার আশেপাশে দুগ্ধ');
-    assert.equal(views[0].state.view, '');
-    for (const k of ['sel', 'sectors']) assert.equal(views[0].state.params[k], EXPLORE[k], `saved ${k}`);
-    assert.ok(views[0].created_by.startsWith('tok_'), `created_by ${views[0].created_by}`);
+    await page.locator('.dk-view', { hasText: 'Dairy around Dhaka' }).waitFor();
+    // Newest first; on a shared PostGIS database other test files may have saved views before.
+    const saved = (await getJSON(srv, '/api/views')).views[0];
+    ids.explore = saved.id;
+    assert.equal(saved.title.bn, 'ঢাকার আশেপাশে দুগ্ধ');
+    assert.equal(saved.state.view, '');
+    for (const k of ['sel', 'sectors']) assert.equal(saved.state.params[k], EXPLORE[k], `saved ${k}`);
+    assert.ok(saved.created_by.startsWith('tok_'), `created_by ${saved.created_by}`);
   });
 
   step('an editor saves the clusters view with a statistic', async () => {
@@ -126,10 +126,10 @@ describe('saved views and decks', () => {
     await waitForRoute(page, 'clusters', { mode: 'lq', sector: 'footwear_leather' });
     await page.locator('.dk-save').click();
     await fillForm(page, { title_en: 'Footwear LQ at Bhairab', title_bn: 'ভৈরবে পাদুকার এলকিউ', subtitle_en: 'By upazila' });
-    await page.locator('.dk-view').nth(1).waitFor();
-    const { views } = await getJSON(srv, '/api/views');
-    ids.clusters = views.find((v) => v.id !== ids.explore).id;
-    const saved = views.find((v) => v.id === ids.clusters);
+    await page.locator('.dk-view', { hasText: 'Footwear LQ at Bhairab' }).waitFor();
+    const saved = (await getJSON(srv, '/api/views')).views[0];
+    ids.clusters = saved.id;
+    assert.equal(saved.title.en, 'Footwear LQ at Bhairab');
     assert.equal(saved.state.view, 'clusters');
     for (const k of ['mode', 'sector', 'level']) assert.equal(saved.state.params[k], CLUSTERS[k], `saved ${k}`);
     await shot(page, 'decks-saved.png');
