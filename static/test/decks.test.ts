@@ -5,6 +5,7 @@ import { Session } from '../src/core/session';
 import type { Deck, SavedView, ViewState } from '../src/decks/api';
 import { parseLink, withoutLinkKeys } from '../src/decks/link';
 import { clampSlide, deckLink, droppedNotice, move, stateOf, textIn, viewLink } from '../src/decks/model';
+import { DecksControl } from '../src/decks/control';
 import { DecksPanel, type DecksHost } from '../src/decks/panel';
 
 describe('link keys', () => {
@@ -354,5 +355,27 @@ describe('DecksPanel', () => {
     await settle();
     expect(root.querySelector('.dk-notice-text')?.textContent).toBe('Copy this link:');
     expect(root.querySelector<HTMLInputElement>('.dk-link-text')?.value).toBe('http://guccho/#deck=d-1&slide=1');
+  });
+});
+
+describe('DecksControl', () => {
+  it('is a Views button in the interface language that says whether the panel is open, and cleans up', () => {
+    const i18n = new I18n(undefined, 'en');
+    const toggle = vi.fn();
+    const control = new DecksControl(i18n, toggle);
+    const box = control.onAdd({} as never);
+    const b = box.querySelector('button')!;
+    expect([b.textContent, b.title, b.getAttribute('aria-expanded')]).toEqual(['Views', 'Saved views and decks', 'false']);
+    i18n.setLang('bn');
+    expect(b.textContent).toBe('ভিউ');
+    b.click();
+    expect(toggle).toHaveBeenCalledTimes(1);
+    control.setExpanded(true);
+    expect(b.getAttribute('aria-expanded')).toBe('true');
+    control.onRemove();
+    b.click();
+    i18n.setLang('en');
+    expect(toggle).toHaveBeenCalledTimes(1);
+    expect(b.textContent).toBe('ভিউ');
   });
 });
