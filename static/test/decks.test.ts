@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { I18n } from '../src/core/i18n';
 import type { Route } from '../src/core/router';
 import { Session } from '../src/core/session';
+import type { SocketLike } from '../src/live';
 import type { Deck, SavedView, ViewState } from '../src/decks/api';
 import { parseLink, withoutLinkKeys } from '../src/decks/link';
 import { clampSlide, deckLink, droppedNotice, move, stateOf, textIn, viewLink } from '../src/decks/model';
@@ -67,6 +68,31 @@ describe('deck model', () => {
     expect(droppedNotice({ ...state, v: 1 }, ['colour'])).toEqual({ newer: false, params: ['colour'], view: '' });
   });
 });
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
+  sent: Record<string, unknown>[] = [];
+  closed = false;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+  receive(msg: unknown) {
+    this.onmessage?.({ data: JSON.stringify(msg) } as MessageEvent);
+  }
+}
 
 // A small in-memory /api/views and /api/decks behind fetch.
 class FakeServer {
@@ -158,8 +184,15 @@ async function setup(opts: { lang?: 'en' | 'bn'; editor?: boolean; route?: Route
   const root = document.createElement('div');
   document.body.append(root);
   const confirm = vi.fn(() => true);
-  const panel = new DecksPanel(host, root, { base: 'http://guccho/', duration: 0, confirm, copy: () => Promise.reject(new Error('no clipboard')) });
-  return { server, i18n, session, router, opened, root, panel, confirm };
+  const sockets: FakeSocket[] = [];
+  const panel = new DecksPanel(host, root, {
+    base: 'http://guccho/',
+    duration: 0,
+    confirm,
+    copy: () => Promise.reject(new Error('no clipboard')),
+    createSocket: (url) => (sockets[sockets.length] = new FakeSocket(url)),
+  });
+  return { server, i18n, session, router, opened, root, panel, confirm, sockets };
 }
 
 const texts = (root: HTMLElement, sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
@@ -345,6 +378,23 @@ describe('DecksPanel', () => {
     expect(confirm).toHaveBeenLastCalledWith('Delete the view “LQ, footwear”? It also leaves every deck.');
     expect(server.views.has('v-1')).toBe(false);
     expect(root.querySelector('.dk-view')).toBeNull();
+  });
+
+  it('follows the decks topic while open: another editor’s change reloads the lists', async () => {
+    const { server, root, panel, sockets } = await setup();
+    server.view('v-1', 'LQ');
+    expect(sockets).toEqual([]);
+    await panel.show();
+    expect(sockets.length).toBe(1);
+    const socket = sockets[0];
+    socket.open();
+    expect(socket.sent).toMatchObject([{ type: 'subscribe', topics: ['decks'] }]);
+    socket.receive({ type: 'subscribed', last_event_id: 3, topics: ['decks'] });
+    server.view('v-2', 'Hot spots');
+    socket.receive({ type: 'event', event: { id: 4, type: 'decks.changed', payload: { action: 'created', kind: 'view', id: 'v-2' } } });
+    await vi.waitFor(() => expect(texts(root, '.dk-view .dk-item-title')).toEqual(['Hot spots', 'LQ']));
+    panel.hide();
+    expect(socket.closed).toBe(true);
   });
 
   it('shows a share link to copy when the clipboard refuses', async () => {

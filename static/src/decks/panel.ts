@@ -8,6 +8,7 @@
 // could not use.
 
 import { ApiError } from '../api';
+import { LiveClient, socketURL, type SocketLike } from '../live';
 import { el } from '../core/dom';
 import { errorText } from '../core/errors';
 import type { I18n, MessageKey } from '../core/i18n';
@@ -40,6 +41,8 @@ export interface DecksPanelOptions {
   copy?: (text: string) => Promise<void>;
   /** Told whenever the panel opens or closes. */
   onOpenChange?: (open: boolean) => void;
+  /** Opens the websocket that reports other editors' changes (default the browser's WebSocket). */
+  createSocket?: (url: string) => SocketLike;
 }
 
 /** A message at the top of the panel; text is put into words on each render, in the language of the moment. */
@@ -74,6 +77,9 @@ export class DecksPanel {
   /** The slide being dragged. */
   private dragFrom = -1;
   private readonly unsubscribe: () => void;
+  /** The decks topic of /ws while the panel is open: others' changes reload the lists. */
+  private live: LiveClient | null = null;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: DecksHost,
@@ -86,6 +92,7 @@ export class DecksPanel {
       confirm: opts.confirm ?? ((m) => window.confirm(m)),
       copy: opts.copy ?? ((text) => navigator.clipboard.writeText(text)),
       onOpenChange: opts.onOpenChange ?? (() => {}),
+      createSocket: opts.createSocket ?? ((url) => new WebSocket(url)),
     };
     this.frame = new PanelFrame(parent, 'dk-panel', {
       i18n: host.i18n,
@@ -128,8 +135,38 @@ export class DecksPanel {
   }
 
   remove(): void {
+    this.open = false;
+    this.follow();
     this.unsubscribe();
     this.frame.remove();
+  }
+
+  /**
+   * Follows the decks topic while the panel is open: a change by anyone
+   * (or a reset of the stream) reloads the lists and the deck shown, a
+   * moment later, and not while a form is open (its save reloads anyway).
+   */
+  private follow(): void {
+    if (this.open && !this.live) {
+      const live = new LiveClient({ url: () => socketURL(location, this.host.session.bearer), createSocket: this.opts.createSocket });
+      const soon = () => {
+        clearTimeout(this.liveTimer);
+        this.liveTimer = setTimeout(() => {
+          if (this.open && !this.form) void this.reload();
+        }, 150);
+      };
+      live.on('event', (ev) => {
+        if (ev.type === 'decks.changed') soon();
+      });
+      live.on('reset', soon);
+      live.subscribe({ topics: ['decks'] });
+      live.start();
+      this.live = live;
+    } else if (!this.open && this.live) {
+      clearTimeout(this.liveTimer);
+      this.live.stop();
+      this.live = null;
+    }
   }
 
   /**
@@ -369,6 +406,7 @@ export class DecksPanel {
 
   private render(): void {
     if (this.frame.el.hidden === this.open) this.opts.onOpenChange(this.open);
+    this.follow();
     this.place();
     this.frame.show(this.open);
     const body = this.frame.body;
@@ -544,7 +582,10 @@ export class DecksPanel {
         if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
         li.classList.add('dk-dragging');
       });
-      li.addEventListener('dragend', () => li.classList.remove('dk-dragging'));
+      li.addEventListener('dragend', () => {
+        this.dragFrom = -1;
+        li.classList.remove('dk-dragging');
+      });
       li.addEventListener('dragover', (e) => {
         if (this.dragFrom < 0) return;
         e.preventDefault();
