@@ -68,7 +68,7 @@ export interface Decks {
 }
 
 /**
- * Adds the Views button to the map (above the zoom buttons), and opens what
+ * Adds the Views button to the map (left of the language switch), and opens what
  * the link keys ask for: those of initialHash (the page's hash before the
  * app started, which the shown view has rewritten since) and those of
  * every later change of the hash. The link keys leave the hash first,
@@ -85,10 +85,11 @@ export function startDecks(app: App, initialHash = ''): Decks {
         }),
     ));
   app.map.addControl(control, 'top-right');
+  // Beside the language switch (control.css floats it there), so the column of controls grows no taller.
   const corner = app.map.getContainer().querySelector('.maplibregl-ctrl-top-right');
-  const zoom = corner?.querySelector('.maplibregl-ctrl-zoom-in')?.parentElement;
+  const account = corner?.querySelector('.guccho-account');
   const mine = corner?.querySelector('.guccho-decks');
-  if (zoom && mine) corner!.insertBefore(mine, zoom);
+  if (account && mine) corner!.insertBefore(mine, account);
 
   // Only the panel's chunk reads the link (link.ts); here a glance suffices.
   const follow = (params: Record<string, string>) => {
