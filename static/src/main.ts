@@ -9,6 +9,7 @@ import '@fontsource/noto-sans/400.css';
 import '@fontsource/noto-sans/600.css';
 import './style.css';
 import { startApp, type App } from './app';
+import { startDecks } from './decks/control';
 
 declare global {
   interface Window {
@@ -16,9 +17,13 @@ declare global {
   }
 }
 
+// Link keys (#saved=…, #deck=…&slide=…) are read from the hash as the page
+// opened: the view shown rewrites the hash as it starts.
+const openedHash = location.hash;
 startApp(document.getElementById('app')!)
   .then((app) => {
     window.__guccho = app;
+    startDecks(app, openedHash);
   })
   .catch((err) => {
     console.error('guccho: the map could not start', err);
