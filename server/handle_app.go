@@ -56,8 +56,8 @@ func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
 		// The whole credit line the boundaries' licences ask for, which
 		// exports print (the map's attribution above is its short form).
 		"boundaries_attribution": data.BoundariesAttribution,
-		"layers":            layers,
-		"store":             s.cfg.StoreName,
+		"layers":                 layers,
+		"store":                  s.cfg.StoreName,
 	})
 }
 
