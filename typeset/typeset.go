@@ -83,18 +83,23 @@ func (s *Shaper) Shape(text string, bold bool) ([]Run, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var runs []Run
-	for _, seg := range Segments(runes) {
-		name, script := data.FontLatin, language.Latin
-		if seg.Bengali {
-			name, script = data.FontBengali, language.Bengali
-		}
-		if bold {
-			name = map[string]string{data.FontLatin: data.FontLatinBold, data.FontBengali: data.FontBengaliBold}[name]
-		}
-		face, err := s.face(name)
+	fonts := [2]string{data.FontLatin, data.FontBengali}
+	if bold {
+		fonts = [2]string{data.FontLatinBold, data.FontBengaliBold}
+	}
+	var faces [2]*font.Face
+	for i, name := range fonts {
+		f, err := s.face(name)
 		if err != nil {
 			return nil, err
+		}
+		faces[i] = f
+	}
+	var runs []Run
+	for _, seg := range splitUncovered(Segments(runes), runes, faces[1]) {
+		name, script, face := fonts[0], language.Latin, faces[0]
+		if seg.Bengali {
+			name, script, face = fonts[1], language.Bengali, faces[1]
 		}
 		upem := int(face.Upem())
 		out := s.hb.Shape(shaping.Input{
@@ -121,6 +126,32 @@ func (s *Shaper) Shape(text string, bold bool) ([]Run, error) {
 		runs = append(runs, run)
 	}
 	return runs, nil
+}
+
+// splitUncovered moves the neutral runes of Bangla segments that the
+// Bengali font has no glyph for (a middle dot, say) into segments of other
+// text, set in the Latin font, so no rune is drawn as a missing glyph.
+func splitUncovered(segs []Segment, runes []rune, bengali *font.Face) []Segment {
+	var out []Segment
+	add := func(i int, b bool) {
+		if n := len(out); n > 0 && out[n-1].Bengali == b && out[n-1].End == i {
+			out[n-1].End = i + 1
+			return
+		}
+		out = append(out, Segment{Start: i, End: i + 1, Bengali: b})
+	}
+	for _, seg := range segs {
+		for i := seg.Start; i < seg.End; i++ {
+			b := seg.Bengali
+			if b && scriptOf(runes[i]) == neutral {
+				if _, ok := bengali.NominalGlyph(runes[i]); !ok {
+					b = false
+				}
+			}
+			add(i, b)
+		}
+	}
+	return out
 }
 
 // MaxRunes bounds the text Shape takes at once (a title, a legend line).

@@ -89,6 +89,28 @@ func TestShapeSplitsScripts(t *testing.T) {
 	}
 }
 
+// A neutral rune the Bengali font lacks (the middle dot) inside Bangla is
+// set in the Latin font, so it is not drawn as a missing glyph.
+func TestShapeSetsUncoveredNeutralsInLatin(t *testing.T) {
+	runs, err := typeset.NewShaper().Shape("উৎস: তথ্য · ২০২৬", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range runs {
+		got = append(got, r.Font+":"+r.Text)
+		for _, g := range r.Glyphs {
+			if g.ID == 0 {
+				t.Errorf("run %q draws the missing glyph (id 0)", r.Text)
+			}
+		}
+	}
+	want := []string{data.FontBengali + ":উৎস: তথ্য ", data.FontLatin + ":·", data.FontBengali + ": ২০২৬"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got runs %q, want %q", got, want)
+	}
+}
+
 func TestSegments(t *testing.T) {
 	tests := []struct {
 		name string
