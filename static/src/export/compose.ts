@@ -10,7 +10,7 @@ import type { I18n } from '../core/i18n';
 import type { Legend } from '../core/view';
 import { fitCamera, project, type Camera } from './camera';
 import { CANVAS_FAMILY, loadCanvasFonts } from './fonts';
-import { renderMap } from './render';
+import { MapRenderer, renderMap } from './render';
 import { layoutPage, metresPerPixel, scaleBar } from './sizes';
 import type { SavedView } from './types';
 
@@ -93,6 +93,8 @@ export function screenCamera(app: App): Camera {
 export interface MapFurniture {
   legend?: Legend;
   i18n: I18n;
+  /** Draws the map; one renderer serves all pages of a deck (default: one for this drawing). */
+  renderer?: MapRenderer;
 }
 
 /**
@@ -103,7 +105,8 @@ export interface MapFurniture {
 export async function composeMap(app: App, width: number, height: number, pixelRatio: number, f: MapFurniture): Promise<HTMLCanvasElement> {
   await loadCanvasFonts();
   const cam = fitCamera(screenCamera(app), width / pixelRatio, height / pixelRatio);
-  const canvas = await renderMap(app.map.getStyle(), cam, pixelRatio);
+  const style = app.map.getStyle();
+  const canvas = f.renderer ? await f.renderer.render(style, cam, pixelRatio) : await renderMap(style, cam, pixelRatio);
   const ctx = canvas.getContext('2d')!;
   ctx.save();
   ctx.scale(pixelRatio, pixelRatio);
@@ -260,8 +263,11 @@ export async function composePage(app: App, text: PageText, width: number, heigh
   ctx.strokeRect(Math.round(m.x), Math.round(m.y), Math.round(m.w), Math.round(m.h));
   ctx.fillStyle = '#1a1a1a';
   ctx.textBaseline = 'alphabetic';
+  // A line too long is set smaller, down to 60 %, then shortened with "…".
   const fit = (s: string, size: number, weight: 400 | 700) => {
     ctx.font = font(weight, size);
+    const w = ctx.measureText(s).width;
+    if (w > layout.footer.width) ctx.font = font(weight, Math.max(size * 0.6, (size * layout.footer.width) / w));
     return ellipsize(s, layout.footer.width, (t) => ctx.measureText(t).width);
   };
   ctx.fillText(fit(text.title, layout.title.size, 700), layout.title.x, layout.title.y);

@@ -5,6 +5,7 @@
 
 import type { App, SavedState } from '../app';
 import { composeMap, composePage, pageText, screenCamera, type PageText } from './compose';
+import { MapRenderer } from './render';
 import { checkSize, PAPER_PRESETS, presetSize } from './sizes';
 import type { Deck, ExportFormat, SavedView } from './types';
 import './strings';
@@ -100,12 +101,12 @@ function canvasBlob(canvas: HTMLCanvasElement, type: string, quality?: number): 
 }
 
 /** A page of a PDF or PowerPoint export, composed from the view shown now. */
-async function composeDocPage(app: App, format: 'pdf' | 'pptx', text: PageText) {
+async function composeDocPage(app: App, format: 'pdf' | 'pptx', text: PageText, renderer?: MapRenderer) {
   if (format === 'pdf') {
     const { pdfLayout, PDF_DPI } = await import('./pdf');
     const m = pdfLayout().map;
     const px = (pt: number) => Math.round((pt / 72) * PDF_DPI);
-    const canvas = await composeMap(app, px(m.w), px(m.h), PDF_DPI / 96, { i18n: app.i18n });
+    const canvas = await composeMap(app, px(m.w), px(m.h), PDF_DPI / 96, { i18n: app.i18n, renderer });
     const bytes = new Uint8Array(await (await canvasBlob(canvas, 'image/jpeg', 0.9)).arrayBuffer());
     return { pdf: { text, image: { bytes, type: 'jpeg' as const } } };
   }
@@ -114,6 +115,7 @@ async function composeDocPage(app: App, format: 'pdf' | 'pptx', text: PageText) 
   const canvas = await composeMap(app, Math.round(m.w * PPTX_DPI), Math.round(m.h * PPTX_DPI), PPTX_DPI / 96, {
     i18n: app.i18n,
     legend: text.legend,
+    renderer,
   });
   return { pptx: { text, image: canvas.toDataURL('image/png') } };
 }
@@ -174,14 +176,16 @@ export async function exportDeck(
   const start = performance.now();
   const before: SavedState = { view: app.view, params: { ...app.router.current.params } };
   const pages: Awaited<ReturnType<typeof composeDocPage>>[] = [];
+  const renderer = new MapRenderer();
   try {
     for (const [i, view] of deck.views.entries()) {
       await app.open(view.state, { duration: 0 });
       await settled(app);
-      pages.push(await composeDocPage(app, format, await pageText(app, view as SavedView)));
+      pages.push(await composeDocPage(app, format, await pageText(app, view as SavedView), renderer));
       onProgress?.(i + 1, deck.views.length);
     }
   } finally {
+    renderer.remove();
     await app.open(before, { duration: 0 }).catch((err) => console.warn('guccho export: could not return to the view', err));
   }
   const title = deckTitle(deck, app.i18n.lang) || pages[0].pdf?.text.title || pages[0].pptx!.text.title;

@@ -39,53 +39,29 @@ function idle(map: MapLibreMap): Promise<void> {
 }
 
 /**
- * Draws style for cam at pixelRatio onto a new canvas of
- * round(cam.width × pixelRatio) × round(cam.height × pixelRatio) pixels.
+ * MapRenderer draws maps offscreen with one hidden MapLibre map, reused
+ * from one drawing to the next (a deck's pages): the GPU context, shaders
+ * and tiles it already holds are kept, and a new style is applied as a
+ * diff. remove() frees it.
  */
-export async function renderMap(style: StyleSpecification, cam: Camera, pixelRatio: number): Promise<HTMLCanvasElement> {
-  const out = document.createElement('canvas');
-  out.width = Math.round(cam.width * pixelRatio);
-  out.height = Math.round(cam.height * pixelRatio);
-  const ctx = out.getContext('2d')!;
-  const limit = maxCanvasSide();
-  const cssW = Math.ceil(cam.width);
-  const cssH = Math.ceil(cam.height);
-  const parts = pieces(cssW, cssH, pixelRatio, limit);
-  const container = document.createElement('div');
-  container.setAttribute('aria-hidden', 'true');
-  container.style.cssText = 'position:fixed;left:-100000px;top:0;visibility:hidden;pointer-events:none';
-  document.body.append(container);
-  let map: MapLibreMap | null = null;
-  try {
-    for (const part of parts) {
-      container.style.width = `${part.width}px`;
-      container.style.height = `${part.height}px`;
+export class MapRenderer {
+  private map: MapLibreMap | null = null;
+  private container: HTMLElement | null = null;
+
+  /**
+   * Draws style for cam at pixelRatio onto a new canvas of
+   * round(cam.width × pixelRatio) × round(cam.height × pixelRatio) pixels.
+   */
+  async render(style: StyleSpecification, cam: Camera, pixelRatio: number): Promise<HTMLCanvasElement> {
+    const out = document.createElement('canvas');
+    out.width = Math.round(cam.width * pixelRatio);
+    out.height = Math.round(cam.height * pixelRatio);
+    const ctx = out.getContext('2d')!;
+    const limit = maxCanvasSide();
+    const parts = pieces(Math.ceil(cam.width), Math.ceil(cam.height), pixelRatio, limit);
+    for (const [i, part] of parts.entries()) {
       const center = unproject(cam, [part.x + part.width / 2, part.y + part.height / 2]);
-      if (!map) {
-        map = new MapLibreMap({
-          container,
-          style,
-          center,
-          zoom: cam.zoom,
-          pixelRatio,
-          maxCanvasSize: [limit, limit],
-          interactive: false,
-          attributionControl: false,
-          fadeDuration: 0,
-          canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
-        });
-        const loading = map;
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('the map of the export did not load')), IDLE_TIMEOUT_MS);
-          loading.once('load', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      } else {
-        map.resize();
-        map.jumpTo({ center, zoom: cam.zoom });
-      }
+      const map = await this.prepare(style, i === 0, part.width, part.height, center, cam.zoom, pixelRatio, limit);
       await idle(map);
       const canvas = map.getCanvas();
       ctx.drawImage(
@@ -100,9 +76,74 @@ export async function renderMap(style: StyleSpecification, cam: Camera, pixelRat
         Math.round(part.height * pixelRatio),
       );
     }
-  } finally {
-    map?.remove();
-    container.remove();
+    return out;
   }
-  return out;
+
+  /** The hidden map, sized and placed for one piece, with style applied when newStyle. */
+  private async prepare(
+    style: StyleSpecification,
+    newStyle: boolean,
+    width: number,
+    height: number,
+    center: [number, number],
+    zoom: number,
+    pixelRatio: number,
+    limit: number,
+  ): Promise<MapLibreMap> {
+    if (!this.container) {
+      this.container = document.createElement('div');
+      this.container.setAttribute('aria-hidden', 'true');
+      this.container.style.cssText = 'position:fixed;left:-100000px;top:0;visibility:hidden;pointer-events:none';
+      document.body.append(this.container);
+    }
+    this.container.style.width = `${width}px`;
+    this.container.style.height = `${height}px`;
+    if (!this.map) {
+      const map = new MapLibreMap({
+        container: this.container,
+        style,
+        center,
+        zoom,
+        pixelRatio,
+        maxCanvasSize: [limit, limit],
+        interactive: false,
+        attributionControl: false,
+        fadeDuration: 0,
+        canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      });
+      this.map = map;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the map of the export did not load')), IDLE_TIMEOUT_MS);
+        map.once('load', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return map;
+    }
+    const map = this.map;
+    if (map.getPixelRatio() !== pixelRatio) map.setPixelRatio(pixelRatio);
+    map.resize();
+    if (newStyle) map.setStyle(style, { diff: true });
+    map.jumpTo({ center, zoom });
+    return map;
+  }
+
+  /** Frees the hidden map and its GPU context. */
+  remove(): void {
+    this.map?.remove();
+    this.map = null;
+    this.container?.remove();
+    this.container = null;
+  }
+}
+
+/** Draws style for cam at pixelRatio with a renderer of its own (see MapRenderer.render). */
+export async function renderMap(style: StyleSpecification, cam: Camera, pixelRatio: number): Promise<HTMLCanvasElement> {
+  const r = new MapRenderer();
+  try {
+    return await r.render(style, cam, pixelRatio);
+  } finally {
+    r.remove();
+  }
 }
