@@ -191,6 +191,18 @@ describe('exports', { timeout: 30 * 60_000 }, () => {
     await page.locator('.guccho-export-dialog').waitFor({ state: 'detached' });
   });
 
+  it('exports a PNG at the limit, A3 landscape at 300 dpi: 4961 × 3508 px', async () => {
+    const r = await page.evaluate(async () => {
+      const app = window.__guccho;
+      const exports = await app.exports();
+      const { blob, ms } = await exports.exportView(app, { format: 'png', size: 'a3-landscape-300', download: false });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      return { head: Array.from(bytes.subarray(0, 24)), ms, gpu: exports.maxCanvasSide() };
+    });
+    console.log(`# A3 300 dpi PNG: ${(r.ms / 1000).toFixed(1)} s; the GPU's largest canvas side is ${r.gpu} px`);
+    assert.deepEqual(pngSize(Buffer.from(r.head)), { width: 4961, height: 3508 });
+  });
+
   it('refuses a PNG beyond A3 at 300 dpi, naming the limit, in English and Bangla', async () => {
     await page.locator('.guccho-export-button').click();
     await page.locator('.guccho-export-dialog select[name=format]').selectOption('png');

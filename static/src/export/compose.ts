@@ -52,15 +52,28 @@ function sectorCodes(params: Readonly<Record<string, string>>): string[] {
   return (params.sectors ?? params.sector ?? '').split(',').filter(Boolean);
 }
 
-/** What the deck's page (or the current view's export) says, from the view shown now. */
-export async function pageText(app: App, saved?: SavedView, titleOverride?: string): Promise<PageText> {
-  const i18n = app.i18n;
-  const lang = i18n.lang;
+/** What the server says that every page prints: attribution, whether the data is synthetic, sector names. */
+export interface PageData {
+  config: Partial<AppConfig>;
+  stats: EnterpriseStats | null;
+  sectors: { sectors: Sector[] };
+}
+
+/** Fetches the PageData once for an export (a deck asks once for all its pages). */
+export async function pageData(): Promise<PageData> {
   const [config, stats, sectors] = await Promise.all([
     getJSON<Partial<AppConfig>>('/api/config', {}),
     getJSON<EnterpriseStats | null>('/api/enterprises/stats', null),
     getJSON<{ sectors: Sector[] }>('/api/sectors', { sectors: [] }),
   ]);
+  return { config, stats, sectors };
+}
+
+/** What the deck's page (or the current view's export) says, from the view shown now. */
+export async function pageText(app: App, saved?: SavedView, titleOverride?: string, data?: PageData): Promise<PageText> {
+  const i18n = app.i18n;
+  const lang = i18n.lang;
+  const { config, stats, sectors } = data ?? (await pageData());
   const legend = app.current?.legend?.() ?? { title: '', items: [] };
   const codes = sectorCodes(app.router.current.params);
   const names = codes.map((c) => {

@@ -4,7 +4,7 @@
 // and PowerPoint libraries load with their own import() when asked for.
 
 import type { App, SavedState } from '../app';
-import { composeMap, composePage, pageText, screenCamera, type PageText } from './compose';
+import { composeMap, composePage, pageData, pageText, screenCamera, type PageText } from './compose';
 import { MapRenderer } from './render';
 import { checkSize, PAPER_PRESETS, presetSize } from './sizes';
 import type { Deck, ExportFormat, SavedView } from './types';
@@ -12,6 +12,7 @@ import './strings';
 
 export type { Deck, ExportFormat, SavedView } from './types';
 export { SizeError } from './sizes';
+export { maxCanvasSide } from './render';
 
 /** How big a PNG is: as on screen, a paper preset's id (a4-landscape-150, …) or pixels. */
 export type PngSize = 'screen' | string | { width: number; height: number };
@@ -177,11 +178,12 @@ export async function exportDeck(
   const before: SavedState = { view: app.view, params: { ...app.router.current.params } };
   const pages: Awaited<ReturnType<typeof composeDocPage>>[] = [];
   const renderer = new MapRenderer();
+  const data = await pageData();
   try {
     for (const [i, view] of deck.views.entries()) {
       await app.open(view.state, { duration: 0 });
       await settled(app);
-      pages.push(await composeDocPage(app, format, await pageText(app, view as SavedView), renderer));
+      pages.push(await composeDocPage(app, format, await pageText(app, view as SavedView, undefined, data), renderer));
       onProgress?.(i + 1, deck.views.length);
     }
   } finally {
