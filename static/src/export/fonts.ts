@@ -57,7 +57,3 @@ export function loadCanvasFonts(): Promise<void> {
   return canvasFonts;
 }
 
-/** Whether text holds Bangla (the Bengali block). */
-export function hasBangla(text: string): boolean {
-  return /[\u0980-\u09FF]/.test(text);
-}

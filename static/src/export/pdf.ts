@@ -156,7 +156,7 @@ function hexColour(css: string): [number, number, number] {
   return r ? [Number(r[1]) / 255, Number(r[2]) / 255, Number(r[3]) / 255] : [0.5, 0.5, 0.5];
 }
 
-/** The map box of a PDF page in PDF points, top-left origin. */
+/** Where title, map and footer go on a PDF page, in PDF points from the top-left corner. */
 export function pdfLayout(): PageLayout {
   return layoutPage(PDF_PAGE.width, PDF_PAGE.height, { title: true, footer: true });
 }
