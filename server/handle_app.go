@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/data"
 	"github.com/guccho/guccho/geo"
 )
 
@@ -52,8 +53,11 @@ func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"basemap_style_url": s.cfg.BasemapStyleURL,
 		"attribution":       attribution,
-		"layers":            layers,
-		"store":             s.cfg.StoreName,
+		// The whole credit line the boundaries' licences ask for, which
+		// exports print (the map's attribution above is its short form).
+		"boundaries_attribution": data.BoundariesAttribution,
+		"layers":                 layers,
+		"store":                  s.cfg.StoreName,
 	})
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/store"
 	"github.com/guccho/guccho/tiles"
+	"github.com/guccho/guccho/typeset"
 )
 
 // Config is what a Server needs. A whole store goes in Store; Geo and Tiles
@@ -86,6 +87,7 @@ type Server struct {
 	stats *statsCache // statistics and profiles; nil without a profile.Aggregator
 
 	labels labelCache // place labels per level, for one boundary version
+	shaper *typeset.Shaper // shapes export text for GET /api/shape
 }
 
 // New returns a Server for cfg, filling defaults.
@@ -144,6 +146,7 @@ func New(cfg Config) *Server {
 		rc.Publish = s.publishImport
 	}
 	s.imports = importer.NewRunner(cfg.Importer, rc)
+	s.shaper = typeset.NewShaper()
 	s.routes()
 	return s
 }
@@ -175,6 +178,7 @@ func (s *Server) routes() {
 	api.Handle("/geocode", readOnly(s.handleGeocode))
 	api.Handle("/labels", readOnly(s.handleLabels))
 	api.Handle("/me", readOnly(s.handleMe))
+	api.Handle("/shape", readOnly(s.handleShape))
 	if s.cfg.Enterprises != nil {
 		api.Handle("/sectors", readOnly(s.handleSectors))
 		api.Handle("/enterprises", methods{http.MethodGet: s.handleEnterprises, http.MethodPost: s.requireWriter(s.handleCreateEnterprise)})
@@ -199,6 +203,7 @@ func (s *Server) routes() {
 	t.Handle("/{layer}/{z}/{x}/{y}.mvt", readOnly(s.handleTile))
 	t.NotFoundHandler = r.NotFoundHandler
 
+	r.Handle("/fonts/{name}", readOnly(s.handleFont))
 	r.PathPrefix("/").Handler(readOnly(s.appHandler().ServeHTTP))
 	s.router = r
 	// Outside the router, so that they cover unknown routes too.

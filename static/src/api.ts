@@ -56,6 +56,8 @@ export interface GeocodeResponse {
 export interface AppConfig {
   basemap_style_url: string;
   attribution: string;
+  /** The whole credit line of the boundaries, which exports print. */
+  boundaries_attribution?: string;
 }
 
 /** An error answer of the API ({"error":{"code","message"}}) or a failed request. */

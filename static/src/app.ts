@@ -115,6 +115,8 @@ export interface App {
   readonly sectors: ExploreView['sectors'];
   readonly live: ExploreView['live'];
   select(pcode: string, opts?: { fit?: boolean }): Promise<void>;
+  /** Loads the exports (PNG, PDF, PowerPoint of a view or a deck: exportView, exportDeck). */
+  exports(): Promise<typeof import('./export')>;
 }
 
 /** Starts the application inside root (which holds #map). */
@@ -217,7 +219,7 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   switcher.setShown(host.name);
 
   const exploreView = () => (host.name === DEFAULT_VIEW ? (host.view as ExploreView) : null);
-  return {
+  const app: App = {
     map,
     i18n,
     session,
@@ -257,6 +259,10 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
       return exploreView()?.live ?? null;
     },
     select: (pcode, opts) => exploreView()?.select(pcode, opts) ?? Promise.resolve(),
+    exports: () => import('./export'),
   };
+  // The Export button loads after the first page, so the page's code does not grow.
+  void import('./export/control').then((m) => map.addControl(new m.ExportControl(app), 'top-right'));
+  return app;
 }
 

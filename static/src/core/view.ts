@@ -39,6 +39,21 @@ export interface ViewContext {
   setParams(params: Record<string, string>): void;
 }
 
+/** One entry of a legend: a swatch of colour and what it stands for. */
+export interface LegendItem {
+  label: string;
+  /** A CSS colour. */
+  colour: string;
+  /** How the swatch is drawn: a filled square (the default), a circle or a line. */
+  shape?: 'fill' | 'circle' | 'line';
+}
+
+/** What a view's map shows, as exports (PNG, PDF, PowerPoint) print it. */
+export interface Legend {
+  title: string;
+  items: LegendItem[];
+}
+
 /** A view of the app, shown one at a time. */
 export interface View {
   /** The hash parameters the view owns, besides the shell's camera (z, lon, lat). */
@@ -51,6 +66,8 @@ export interface View {
   update?(params: Readonly<Record<string, string>>, camera: boolean): void;
   /** Undoes what mount did outside ctx.layers: DOM, listeners on shared objects, timers, sockets. */
   unmount(): void;
+  /** The legend of what the map shows now, in the interface language; exports print it. */
+  legend?(): Legend;
   /** Request options for the map's fetches while the view is shown (MapLibre's transformRequest). */
   transformRequest?(url: string, resourceType?: string): { url: string; cache?: RequestCache };
 }

@@ -14,7 +14,7 @@ import type { FeatureCollection } from 'geojson';
 import { fetchSectors, type Sector } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
-import type { View, ViewContext } from '../../core/view';
+import type { Legend, View, ViewContext } from '../../core/view';
 import { SectorCatalogue } from '../../sectors';
 import { addAdminLayers, ADMIN_LEVELS, featureId, levelOfPCode } from '../explore/admin-layers';
 import {
@@ -30,6 +30,7 @@ import {
   type Potential,
 } from './api';
 import { classify, fillColour, type ChoroplethClass } from './classes';
+import { legendOf } from './legend';
 import { ParamPanel } from './param-panel';
 import { formatParams, HASH_KEYS, parseParams, statistic, STAT_LEVELS, type ClusterParams, type StatLevel } from './params';
 import { clusterName, ProfilePanel } from './profile-panel';
@@ -76,6 +77,12 @@ export class ClustersView implements View {
   ready: Promise<void> = Promise.resolve();
   private mounted = false;
   private follow: ((p: ClusterParams) => void) | null = null;
+  private i18n: I18n | null = null;
+
+  /** The classes of the map shown (the current mode), for exports. */
+  legend(): Legend {
+    return this.i18n ? legendOf(this.i18n, this.current) : { title: '', items: [] };
+  }
 
   update(params: Readonly<Record<string, string>>): void {
     this.follow?.(parseParams(params));
@@ -89,6 +96,7 @@ export class ClustersView implements View {
   async mount(ctx: ViewContext): Promise<void> {
     this.mounted = true;
     const { map, layers, root, i18n } = ctx;
+    this.i18n = i18n;
     const sectorList = await loadSectors();
     if (!this.mounted) return;
     const catalogue = new SectorCatalogue(sectorList);

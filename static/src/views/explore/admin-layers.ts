@@ -61,7 +61,8 @@ const DIVISION_COLOURS: Record<string, string> = {
   BD60: '#d3ece4', // Sylhet
 };
 
-const BORDER_COLOUR = '#5d6670';
+/** The colour of admin borders (the legend of exports shows it). */
+export const BORDER_COLOUR = '#5d6670';
 const HOVER_COLOUR = '#2f6f8f';
 const SELECTED_COLOUR = '#d9480f';
 

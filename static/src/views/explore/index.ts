@@ -12,7 +12,7 @@ import { fetchAdmin, fetchEnterpriseStats, fetchSectors, type AdminUnit, type BB
 import { formatHash, isPCode, parseHash } from '../../core/hash';
 import { parseRoute } from '../../core/router';
 import { canEdit, canImport } from '../../core/session';
-import type { View, ViewContext } from '../../core/view';
+import type { Legend, View, ViewContext } from '../../core/view';
 import { LiveClient, socketURL } from '../../live';
 import { SectorCatalogue, SectorFilter } from '../../sectors';
 import { addAdminLayers, ADMIN_LEVELS, adminLevel, featureId, levelOfPCode } from './admin-layers';
@@ -26,6 +26,7 @@ import type { ImportDialog } from './import-dialog';
 import { LiveControl } from './live-control';
 import { LiveMap, reloadTileJSONSources } from './live-map';
 import { UnitPanel } from './panel';
+import { exploreLegend } from './legend';
 import { SearchControl } from './search-control';
 import { SectorControl } from './sector-control';
 import './explore.css';
@@ -63,12 +64,18 @@ export class ExploreView implements View {
   /** The websocket of live updates (while mounted). */
   live: LiveClient | null = null;
   private selectUnit: ((pcode: string, opts?: SelectOptions) => Promise<void>) | null = null;
+  private legendNow: (() => Legend) | null = null;
   private follow: ((params: Readonly<Record<string, string>>, camera: boolean) => void) | null = null;
   private mounted = false;
 
   /** Selects a unit by P-code, opens its panel and optionally moves the map to it. */
   select(pcode: string, opts?: SelectOptions): Promise<void> {
     return this.selectUnit?.(pcode, opts) ?? Promise.resolve();
+  }
+
+  /** The sectors shown and the admin borders, for exports. */
+  legend(): Legend {
+    return this.legendNow?.() ?? { title: '', items: [] };
   }
 
   update(params: Readonly<Record<string, string>>, camera = false): void {
@@ -79,6 +86,7 @@ export class ExploreView implements View {
     // Everything mount made is undone by ctx.layers (tracked there).
     this.mounted = false;
     this.selectUnit = this.follow = null;
+    this.legendNow = null;
     this.sectors = this.live = null;
   }
 
@@ -92,6 +100,7 @@ export class ExploreView implements View {
     const filter = new SectorFilter(catalogue);
     filter.set(initial.sectors ?? null);
     this.sectors = filter;
+    this.legendNow = () => exploreLegend(i18n, catalogue, filter.selected);
     const container = map.getContainer();
 
     const selection = new Selection(map);

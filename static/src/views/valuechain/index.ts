@@ -11,8 +11,9 @@
 // (Cytoscape, d3) load with import() when the view is first shown.
 
 import { errorText } from '../../core/errors';
+import type { I18n } from '../../core/i18n';
 import { canEdit } from '../../core/session';
-import type { View, ViewContext } from '../../core/view';
+import type { Legend, View, ViewContext } from '../../core/view';
 import { LiveClient, socketURL, type LiveOptions } from '../../live';
 import {
   createActor,
@@ -78,7 +79,19 @@ export class ValueChainView implements View {
   private mounted = false;
   private follow: ((params: Readonly<Record<string, string>>) => void) | null = null;
 
+  private i18n: I18n | null = null;
+
   constructor(private readonly opts: ValueChainOptions = {}) {}
+
+  /** The flows the map draws, in their colours, for exports. */
+  legend(): Legend {
+    const i18n = this.i18n;
+    if (!i18n) return { title: '', items: [] };
+    return {
+      title: i18n.t('vc.title'),
+      items: FLOWS.map((f) => ({ label: i18n.t(`vc.flow.${f}`), colour: FLOW_COLOURS[f], shape: 'line' as const })),
+    };
+  }
 
   update(params: Readonly<Record<string, string>>): void {
     this.follow?.(params);
@@ -93,6 +106,7 @@ export class ValueChainView implements View {
   async mount(ctx: ViewContext): Promise<void> {
     this.mounted = true;
     const { map, layers, root, i18n, session } = ctx;
+    this.i18n = i18n;
     const t = i18n.t.bind(i18n);
     let params: Record<string, string> = { ...ctx.params };
     let sel = selectionOf(params);
