@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
 )
 
 // Topics a subscriber may ask for. Each event type belongs to one topic (see
@@ -17,6 +18,9 @@ const (
 	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
 	TopicCentres     = "centres"     // guccho.EventCentresChanged: common service centres
 	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
+	// TopicPresentations carries guccho.EventPresentationMoved and the
+	// transient guccho.EventPresentationAudience, filtered by Filter.Deck.
+	TopicPresentations = "presentations"
 )
 
 // topics is a set of topics as bits.
@@ -29,13 +33,14 @@ const (
 	topicClusters
 	topicCentres
 	topicValuechains
+	topicPresentations
 )
 
 // topicNames lists the topics in the order messages name them.
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicPresentations, topicPresentations}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -53,6 +58,8 @@ func topicOf(eventType string) topics {
 		return topicCentres
 	case eventType == guccho.EventValuechainsChanged:
 		return topicValuechains
+	case eventType == guccho.EventPresentationMoved, eventType == guccho.EventPresentationAudience:
+		return topicPresentations
 	}
 	return 0
 }
@@ -68,6 +75,8 @@ type Filter struct {
 	// Sectors, when set, keeps only enterprise changes that touched one of
 	// these sectors.
 	Sectors []string
+	// Deck, when set, keeps only presentation events of this deck.
+	Deck string
 }
 
 // filter is a compiled Filter.
@@ -75,6 +84,7 @@ type filter struct {
 	topics  topics
 	bound   *[4]float64
 	sectors []string
+	deck    string
 }
 
 // Validate returns an EINVALID error saying what is wrong with f: no
@@ -139,6 +149,12 @@ func (f Filter) compile() (filter, error) {
 	if len(f.Sectors) > 0 {
 		cf.sectors = slices.Clone(f.Sectors)
 	}
+	if f.Deck != "" {
+		if err := deck.ValidateID("deck", f.Deck); err != nil {
+			return cf, err
+		}
+		cf.deck = f.Deck
+	}
 	return cf, nil
 }
 
@@ -166,6 +182,9 @@ func (f filter) topicNames() []string {
 func (f filter) match(it *item) bool {
 	if f.topics&it.topic == 0 {
 		return false
+	}
+	if it.topic == topicPresentations {
+		return f.deck == "" || f.deck == it.deck
 	}
 	if it.topic != topicEnterprises || it.change == nil {
 		return true
