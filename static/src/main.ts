@@ -11,10 +11,19 @@ declare global {
   }
 }
 
-startApp(document.getElementById('app')!)
-  .then((app) => {
-    window.__guccho = app;
-  })
+// #present=, #follow= and #notes= links (docs/presenting.md) load the
+// presentation's chunk; the notes window shows no map.
+const link = /[#&](present|follow|notes)=([^&]+)/.exec(location.hash);
+const root = document.getElementById('app')!;
+const presentation = () => import('./present');
+
+(link?.[1] === 'notes'
+  ? presentation().then((m) => void m.showNotes(root, decodeURIComponent(link[2])))
+  : startApp(root).then((app) => {
+      window.__guccho = app;
+      if (link) void presentation().then((m) => m.startFromLink(app, link[1], decodeURIComponent(link[2])));
+    })
+)
   .catch((err) => {
     console.error('guccho: the map could not start', err);
     const p = document.createElement('p');
