@@ -124,3 +124,9 @@ func TestValuechainConformance(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
 	})
 }
+
+func TestDecksConformance(t *testing.T) {
+	storetest.RunDecks(t, func(t *testing.T) store.Store {
+		return open(t, filepath.Join(t.TempDir(), "guccho.db"))
+	})
+}

@@ -18,6 +18,7 @@ const (
 	TopicClusters    = "clusters"    // cluster events ("cluster…" types), none published yet
 	TopicCentres     = "centres"     // guccho.EventCentresChanged: common service centres
 	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
+	TopicDecks       = "decks"       // deck.EventChanged: saved views and decks
 	// TopicPresentations carries guccho.EventPresentationMoved and the
 	// transient guccho.EventPresentationAudience, filtered by Filter.Deck.
 	TopicPresentations = "presentations"
@@ -33,6 +34,7 @@ const (
 	topicClusters
 	topicCentres
 	topicValuechains
+	topicDecks
 	topicPresentations
 )
 
@@ -40,7 +42,7 @@ const (
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicPresentations, topicPresentations}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicDecks, topicDecks}, {TopicPresentations, topicPresentations}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -58,6 +60,8 @@ func topicOf(eventType string) topics {
 		return topicCentres
 	case eventType == guccho.EventValuechainsChanged:
 		return topicValuechains
+	case eventType == deck.EventChanged:
+		return topicDecks
 	case eventType == guccho.EventPresentationMoved, eventType == guccho.EventPresentationAudience:
 		return topicPresentations
 	}
@@ -150,7 +154,7 @@ func (f Filter) compile() (filter, error) {
 		cf.sectors = slices.Clone(f.Sectors)
 	}
 	if f.Deck != "" {
-		if err := deck.ValidateID("deck", f.Deck); err != nil {
+		if err := deck.CheckID("deck", f.Deck); err != nil {
 			return cf, err
 		}
 		cf.deck = f.Deck

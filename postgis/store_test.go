@@ -85,3 +85,7 @@ func TestTokenIDMigration(t *testing.T) {
 func TestValuechainConformance(t *testing.T) {
 	storetest.RunValuechains(t, func(t *testing.T) store.Store { return open(t) })
 }
+
+func TestDecksConformance(t *testing.T) {
+	storetest.RunDecks(t, func(t *testing.T) store.Store { return open(t) })
+}

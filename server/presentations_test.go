@@ -211,7 +211,7 @@ func TestWSPresentingRefusesAnonymousPresentersAndBadPositions(t *testing.T) {
 		{"an empty parameter name", editorSecret, subscribed, `{"type":"present","deck":"d1","slide":0,"state":{"v":1,"params":{"":"7"}}}`, `field "state.params"`},
 		{"following without a deck", "", "", `{"type":"subscribe","topics":["presentations"],"follow":true}`, "follow"},
 		{"following with other topics", "", "", `{"type":"subscribe","topics":["presentations","enterprises"],"deck":"d1","follow":true}`, "follow"},
-		{"a deck id too long", "", "", `{"type":"subscribe","topics":["presentations"],"deck":"` + strings.Repeat("d", 101) + `"}`, `field "deck"`},
+		{"a deck id too long", "", "", `{"type":"subscribe","topics":["presentations"],"deck":"` + strings.Repeat("d", 201) + `"}`, `field "deck"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -197,6 +197,7 @@ func (s *Server) routes() {
 	s.clusterRoutes(api)
 	s.centreRoutes(api)
 	s.valuechainRoutes(api)
+	s.deckRoutes(api)
 	s.presentationRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 

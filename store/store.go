@@ -13,14 +13,15 @@ import (
 	"context"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/tiles"
 	"github.com/guccho/guccho/valuechain"
 )
 
 // Store is a whole Guccho store: boundaries (geo.Store), tiles
-// (tiles.Source), enterprises and imports, API tokens, the event log, and
-// value chains (valuechain.Store).
+// (tiles.Source), enterprises and imports, API tokens, the event log,
+// value chains (valuechain.Store), and saved views and decks (deck.Store).
 // Each implementation checks it at compile time:
 //
 //	var _ store.Store = (*Store)(nil)
@@ -33,6 +34,7 @@ type Store interface {
 	guccho.TokenStore
 	guccho.EventStore
 	valuechain.Store
+	deck.Store
 	// BoundariesVersion changes whenever the boundary set is replaced.
 	BoundariesVersion() string
 	// DataVersion changes whenever the data behind the tile layer named
