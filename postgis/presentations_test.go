@@ -28,6 +28,19 @@ func storePresenter(tb testing.TB, in *instance) {
 	}
 }
 
+// storeDeck stores a deck of one saved view under id.
+func storeDeck(tb testing.TB, in *instance, id string) {
+	tb.Helper()
+	ctx := context.Background()
+	v := &deck.View{Title: deck.Text{EN: "Dairy"}, State: deck.State{V: 1, Params: map[string]string{"z": "7"}}}
+	if err := in.store.CreateView(ctx, v); err != nil {
+		tb.Fatal(err)
+	}
+	if err := in.store.CreateDeck(ctx, &deck.Deck{ID: id, Title: deck.Text{EN: "Board"}, ViewIDs: []string{v.ID}}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // dialDeck opens a websocket to in subscribed to deckID's presentation, as
 // a follower or (with the presenter's token) as its presenter.
 func dialDeck(tb testing.TB, in *instance, deckID string, presenter bool) *websocket.Conn {
@@ -80,6 +93,7 @@ func TestAPresentationReachesFollowersOnBothInstancesWhoAreCountedTogether(t *te
 	url := pgtest.NewDatabase(t)
 	one, two := startInstance(t, url), startInstance(t, url)
 	storePresenter(t, one)
+	storeDeck(t, one, "d1")
 
 	p := dialDeck(t, one, "d1", true)
 	near, far := dialDeck(t, one, "d1", false), dialDeck(t, two, "d1", false)
@@ -126,6 +140,7 @@ func BenchmarkPresentationLatencyPostGIS(b *testing.B) {
 	url := pgtest.NewDatabase(b)
 	one, two := startInstance(b, url), startInstance(b, url)
 	storePresenter(b, one)
+	storeDeck(b, one, "bench")
 	p := dialDeck(b, one, "bench", true)
 
 	type arrival struct {

@@ -327,3 +327,29 @@ func newTestServer(t testing.TB, srv *server.Server) *httptest.Server {
 	})
 	return ts
 }
+
+func TestPresentingOnTheEmbeddedStoreNeedsADeckThatExists(t *testing.T) {
+	ts, token := fullServer(t, nil)
+	var v deck.View
+	r := sendJSON(t, http.MethodPost, ts.URL+"/api/views", token, `{"title":{"en":"Dairy"},"state":{"v":1,"view":"","params":{"z":"7"}}}`)
+	wantStatus(t, "POST a view", r, http.StatusCreated)
+	decode(t, r, &v)
+	var d deck.Deck
+	r = sendJSON(t, http.MethodPost, ts.URL+"/api/decks", token, `{"title":{"en":"Board"},"view_ids":["`+v.ID+`"]}`)
+	wantStatus(t, "POST a deck", r, http.StatusCreated)
+	decode(t, r, &d)
+	f := &wsFixture{ts: ts, url: "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"}
+
+	follower := f.dial(t, "")
+	follow(t, follower, d.ID)
+	wantStatus(t, "POST to an unknown deck", sendJSON(t, http.MethodPost, ts.URL+"/api/decks/nope/presentation", token, `{"slide":0,"state":{"v":1,"params":{}}}`), http.StatusNotFound)
+	wantStatus(t, "POST to the deck", sendJSON(t, http.MethodPost, ts.URL+"/api/decks/"+d.ID+"/presentation", token, `{"slide":0,"state":{"v":1,"view":"","params":{"z":"7"}}}`), http.StatusAccepted)
+	if got := positionOf(t, nextEvent(t, follower, guccho.EventPresentationMoved)); got.Deck != d.ID || got.State.Params["z"] != "7" {
+		t.Errorf("the follower got %+v; want deck %s at z 7", got, d.ID)
+	}
+
+	p := f.dial(t, "token="+token)
+	subscribeWS(t, p, map[string]any{"topics": []string{"presentations"}, "deck": "nope"})
+	present(t, p, "nope", 0, map[string]string{"z": "7"})
+	wantClosed(t, p, websocket.ClosePolicyViolation, `no deck "nope"`)
+}
