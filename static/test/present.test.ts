@@ -115,7 +115,7 @@ function fakeApp(role: string | null = 'editor') {
   const app = {
     map,
     i18n: new I18n(),
-    session: { me: role ? { role } : null, bearer: role ? 'gct_editor' : null },
+    session: { me: role ? { role } : null, bearer: role ? 'gct_editor' : null, onChange: () => () => {} },
     view: 'explore',
     open: vi.fn(async (s: SavedState, opts: { duration?: number } = {}) => {
       opened.push({ state: s, duration: opts.duration });

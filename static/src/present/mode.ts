@@ -202,19 +202,36 @@ export class Presentation {
     this.followers.setAttribute('aria-live', 'polite');
   }
 
+  /**
+   * Goes live when a socket was given or the user may write; otherwise says
+   * the presentation is not live, and goes live once the user signs in
+   * with an editor's token (or the saved token is confirmed).
+   */
   private startSocket(): void {
     const { app } = this;
-    let socket = this.opts.socket;
-    if (socket === undefined) {
-      const role = app.session.me?.role;
-      socket = role === 'editor' || role === 'admin' ? new PresentationSocket(this.deck.id, 'presenter', { token: () => app.session.bearer }) : null;
-      this.opts.socket = socket;
+    if (this.opts.socket === undefined) {
+      const editor = () => ['editor', 'admin'].includes(app.session.me?.role ?? '');
+      if (!editor()) {
+        this.followers.classList.add('pr-message');
+        this.followers.textContent = app.i18n.t('pr.local');
+        const off = app.session.onChange(() => {
+          if (!editor() || this.left) return;
+          off();
+          this.opts.socket = new PresentationSocket(this.deck.id, 'presenter', { token: () => app.session.bearer });
+          this.goLive(this.opts.socket);
+          this.sendPosition();
+        });
+        this.undo.push(off);
+        return;
+      }
+      this.opts.socket = new PresentationSocket(this.deck.id, 'presenter', { token: () => app.session.bearer });
     }
-    if (!socket) {
-      this.followers.classList.add('pr-message');
-      this.followers.textContent = app.i18n.t('pr.local');
-      return;
-    }
+    if (this.opts.socket) this.goLive(this.opts.socket);
+  }
+
+  private goLive(socket: PresentationSocket): void {
+    this.followers.classList.remove('pr-message');
+    this.followers.textContent = '';
     this.undo.push(
       socket.onFollowers((n) => {
         this.followers.dataset.count = String(n);
