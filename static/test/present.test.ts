@@ -359,6 +359,17 @@ describe('Presentation', () => {
       [0, 'explore', '7'],
       [1, 'clusters', '10'],
     ]);
+    // A drag by the presenter goes out as it moves and once more where it ends; the app's own flights do not.
+    const before = t.sent.length;
+    t.map.fire('movestart', {});
+    t.map.fire('move', {});
+    t.map.fire('moveend', {});
+    expect(t.sent).toHaveLength(before);
+    t.map.fire('movestart', { originalEvent: new MouseEvent('mousedown') });
+    t.map.fire('move', {});
+    t.map.fire('moveend', {});
+    expect(t.sent).toHaveLength(before + 2);
+    expect(t.sent.at(-1)).toMatchObject({ slide: 1, state: { view: 'explore', params: { z: '7', lon: '90.4', lat: '23.8' } } });
     t.followers(2);
     expect(t.map.container.querySelector('.pr-followers')!.textContent).toBe('2 following');
     expect(p!.followerCount).toBe(2);

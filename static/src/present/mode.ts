@@ -5,13 +5,14 @@
 // second window; with an editor's token the position goes live to every
 // follower, and the presenter sees how many follow.
 
+import type { MapLibreEvent } from 'maplibre-gl';
 import type { App } from '../app';
 import { el } from '../core/dom';
 import { keyAction, SlideController, type SlideAction } from './controller';
 import type { Deck } from './deck';
 import { channelName, openChannel, slideMessage, type ChannelLike, type NotesMessage } from './notes-sync';
 import { PresentationSocket } from './relay';
-import { currentState, onUserMove, TitleCard } from './shared';
+import { byUser, currentState, TitleCard } from './shared';
 
 /** How long the camera flies from one slide to the next, in ms. */
 export const TRANSITION_MS = 1500;
@@ -116,14 +117,21 @@ export class Presentation {
     const sendCamera = () => {
       if (!this.flying) this.sendPosition();
     };
-    const unUser = onUserMove(app.map, () => {
+    const endMove = () => {
+      app.map.off('move', sendCamera);
+      sendCamera();
+    };
+    const startMove = (e: MapLibreEvent<unknown>) => {
+      if (!byUser(e)) return;
       app.map.on('move', sendCamera);
-      app.map.once('moveend', () => {
-        app.map.off('move', sendCamera);
-        sendCamera();
-      });
+      app.map.once('moveend', endMove);
+    };
+    app.map.on('movestart', startMove);
+    this.undo.push(() => {
+      app.map.off('movestart', startMove);
+      app.map.off('move', sendCamera);
+      app.map.off('moveend', endMove);
     });
-    this.undo.push(unUser, () => app.map.off('move', sendCamera));
 
     this.startSocket();
     this.startChannel();
