@@ -4,6 +4,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { startApp, type App } from './app';
+import { startDecks } from './decks/control';
 
 declare global {
   interface Window {
@@ -21,6 +22,7 @@ const presentation = () => import('./present');
   ? presentation().then((m) => void m.showNotes(root, decodeURIComponent(link[2])))
   : startApp(root).then((app) => {
       window.__guccho = app;
+      startDecks(app);
       if (link) void presentation().then((m) => m.startFromLink(app, link[1], decodeURIComponent(link[2])));
     })
 )
