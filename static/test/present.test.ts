@@ -405,6 +405,29 @@ describe('Presentation', () => {
     expect(t.opened).toHaveLength(1);
   });
 
+  it('goes live once the saved token is confirmed, sending where the camera is flying to', async () => {
+    const t = fakeApp(null);
+    let changed = () => {};
+    (t.app.session as unknown as { onChange: (fn: () => void) => () => void }).onChange = (fn) => ((changed = fn), () => {});
+    let arrive = () => {};
+    t.app.open = vi.fn(() => new Promise((r) => (arrive = () => r({ dropped: [] })))) as unknown as App['open'];
+    const start = vi.spyOn(PresentationSocket.prototype, 'start').mockImplementation(() => {});
+    const send = vi.spyOn(PresentationSocket.prototype, 'send').mockImplementation(() => {});
+    p = new Presentation(t.app, deck, { channel: null, start: 1 });
+    const started = p.start();
+    await flush();
+    expect(send).not.toHaveBeenCalled();
+    Object.assign(t.app.session, { me: { role: 'editor' }, bearer: 'gct_editor' });
+    changed();
+    expect(start).toHaveBeenCalledOnce();
+    expect(send).toHaveBeenCalledWith({ deck: 'd1', slide: 1, state: { v: 1, view: 'clusters', params: deck.views[1].state.params } });
+    expect(t.map.container.querySelector('.pr-followers')!.textContent).toBe('');
+    arrive();
+    await started;
+    start.mockRestore();
+    send.mockRestore();
+  });
+
   it('without an editor’s token it presents on this page only and says so', async () => {
     const t = fakeApp(null);
     p = new Presentation(t.app, deck, { channel: null });

@@ -227,7 +227,9 @@ export class Presentation {
           off();
           this.opts.socket = new PresentationSocket(this.deck.id, 'presenter', { token: () => app.session.bearer });
           this.goLive(this.opts.socket);
-          this.sendPosition();
+          // Mid-flight, the followers are sent where the camera is going.
+          const slide = this.deck.views[this.slides.index];
+          this.sendPosition(this.flying && slide ? slide.state : undefined);
         });
         this.undo.push(off);
         return;
