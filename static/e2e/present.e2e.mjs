@@ -55,16 +55,20 @@ const where = (page) =>
 async function waitAtSlide(page, slide, what) {
   const started = Date.now();
   const { view, params } = slide.state;
-  await page.waitForFunction(
-    ([view, z, lon, lat]) => {
-      const app = window.__guccho;
-      if (!app || app.view !== (view || 'explore') || app.map.isMoving()) return false;
-      const c = app.map.getCenter();
-      return Math.abs(app.map.getZoom() - z) < 0.05 && Math.abs(c.lng - lon) < 1e-3 && Math.abs(c.lat - lat) < 1e-3;
-    },
-    [view, Number(params.z), Number(params.lon), Number(params.lat)],
-    { timeout: SEE_TIMEOUT_MS, polling: 100 },
-  );
+  try {
+    await page.waitForFunction(
+      ([view, z, lon, lat]) => {
+        const app = window.__guccho;
+        if (!app || app.view !== (view || 'explore') || app.map.isMoving()) return false;
+        const c = app.map.getCenter();
+        return Math.abs(app.map.getZoom() - z) < 0.05 && Math.abs(c.lng - lon) < 1e-3 && Math.abs(c.lat - lat) < 1e-3;
+      },
+      [view, Number(params.z), Number(params.lon), Number(params.lat)],
+      { timeout: SEE_TIMEOUT_MS, polling: 100 },
+    );
+  } catch (err) {
+    throw new Error(`${what}: not within ${SEE_TIMEOUT_MS} ms; the page is at ${JSON.stringify(await where(page))} (hash ${await page.evaluate(() => location.hash)}): ${err.message}`);
+  }
   console.log(`# ${what} after ${Date.now() - started} ms`);
 }
 

@@ -96,12 +96,17 @@ function channels() {
 
 /** An App with a fake map whose open() records the states opened and resolves at once. */
 function fakeApp(role: string | null = 'editor') {
+  const calls: string[] = [];
   const map = Object.assign(fakeMap(), {
     container: document.createElement('div'),
     keyboard: { enabled: true, disable() { this.enabled = false; }, enable() { this.enabled = true; } },
     getContainer() { return this.container; },
     getCenter: () => ({ lng: 90.4, lat: 23.8 }),
     getZoom: () => 7,
+    resize() {
+      calls.push('resize');
+      return map;
+    },
     once(type: string, fn: (e: unknown) => void) {
       const once = (e: unknown) => {
         map.off(type, once);
@@ -118,11 +123,12 @@ function fakeApp(role: string | null = 'editor') {
     session: { me: role ? { role } : null, bearer: role ? 'gct_editor' : null, onChange: () => () => {} },
     view: 'explore',
     open: vi.fn(async (s: SavedState, opts: { duration?: number } = {}) => {
+      calls.push('open');
       opened.push({ state: s, duration: opts.duration });
       return { dropped: [] };
     }),
   };
-  return { app: app as unknown as App, map, opened };
+  return { app: app as unknown as App, map, opened, calls };
 }
 
 const key = (k: string, init: KeyboardEventInit = {}) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...init }));
@@ -333,6 +339,8 @@ describe('Presentation', () => {
     expect(document.body.classList.contains('guccho-presenting')).toBe(true);
     expect(t.map.keyboard.enabled).toBe(false);
     expect(t.opened).toEqual([{ state: deck.views[0].state, duration: TRANSITION_MS }]);
+    // The map takes the header's space before the first flight, not during it.
+    expect(t.calls).toEqual(['resize', 'open']);
     key('PageDown');
     await flush();
     key('ArrowRight');

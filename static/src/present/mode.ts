@@ -71,7 +71,10 @@ export class Presentation {
     const { app } = this;
     const body = this.root;
     body.classList.add('guccho-presenting');
-    this.undo.push(() => body.classList.remove('guccho-presenting'));
+    this.undo.push(() => {
+      body.classList.remove('guccho-presenting');
+      app.map.resize();
+    });
     const container = app.map.getContainer();
     container.append(this.card.el);
     this.undo.push(() => this.card.el.remove());
@@ -135,6 +138,9 @@ export class Presentation {
 
     this.startSocket();
     this.startChannel();
+    // The map takes the header's space (and the screen's) now, not in the
+    // middle of the first flight, which would end half the change off.
+    app.map.resize();
     await this.show(this.slides.index);
   }
 
