@@ -12,9 +12,12 @@ declare global {
   }
 }
 
-// #present=, #follow= and #notes= links (docs/presenting.md) load the
-// presentation's chunk; the notes window shows no map.
-const link = /[#&](present|follow|notes)=([^&]+)/.exec(location.hash);
+// Link keys (#saved=…, #deck=…&slide=…, #present=, #follow=, #notes=) are
+// read from the hash as the page opened: the view shown rewrites the hash as
+// it starts. #present=, #follow= and #notes= load the presentation's chunk
+// (docs/presenting.md); the notes window shows no map.
+const openedHash = location.hash;
+const link = /[#&](present|follow|notes)=([^&]+)/.exec(openedHash);
 const root = document.getElementById('app')!;
 const presentation = () => import('./present');
 
@@ -22,7 +25,7 @@ const presentation = () => import('./present');
   ? presentation().then((m) => void m.showNotes(root, decodeURIComponent(link[2])))
   : startApp(root).then((app) => {
       window.__guccho = app;
-      startDecks(app);
+      startDecks(app, openedHash);
       if (link) void presentation().then((m) => m.startFromLink(app, link[1], decodeURIComponent(link[2])));
     })
 )

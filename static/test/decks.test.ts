@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { I18n } from '../src/core/i18n';
 import type { Route } from '../src/core/router';
 import { Session } from '../src/core/session';
+import type { SocketLike } from '../src/live';
 import type { Deck, SavedView, ViewState } from '../src/decks/api';
 import { parseLink, withoutLinkKeys } from '../src/decks/link';
 import { clampSlide, deckLink, droppedNotice, move, stateOf, textIn, viewLink } from '../src/decks/model';
+import { DecksControl } from '../src/decks/control';
 import { DecksPanel, type DecksHost } from '../src/decks/panel';
 
 describe('link keys', () => {
@@ -66,6 +68,31 @@ describe('deck model', () => {
     expect(droppedNotice({ ...state, v: 1 }, ['colour'])).toEqual({ newer: false, params: ['colour'], view: '' });
   });
 });
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
+  sent: Record<string, unknown>[] = [];
+  closed = false;
+  constructor(readonly url: string) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+  receive(msg: unknown) {
+    this.onmessage?.({ data: JSON.stringify(msg) } as MessageEvent);
+  }
+}
 
 // A small in-memory /api/views and /api/decks behind fetch.
 class FakeServer {
@@ -157,8 +184,15 @@ async function setup(opts: { lang?: 'en' | 'bn'; editor?: boolean; route?: Route
   const root = document.createElement('div');
   document.body.append(root);
   const confirm = vi.fn(() => true);
-  const panel = new DecksPanel(host, root, { base: 'http://guccho/', duration: 0, confirm, copy: () => Promise.reject(new Error('no clipboard')) });
-  return { server, i18n, session, router, opened, root, panel, confirm };
+  const sockets: FakeSocket[] = [];
+  const panel = new DecksPanel(host, root, {
+    base: 'http://guccho/',
+    duration: 0,
+    confirm,
+    copy: () => Promise.reject(new Error('no clipboard')),
+    createSocket: (url) => (sockets[sockets.length] = new FakeSocket(url)),
+  });
+  return { server, i18n, session, router, opened, root, panel, confirm, sockets };
 }
 
 const texts = (root: HTMLElement, sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
@@ -346,6 +380,23 @@ describe('DecksPanel', () => {
     expect(root.querySelector('.dk-view')).toBeNull();
   });
 
+  it('follows the decks topic while open: another editor’s change reloads the lists', async () => {
+    const { server, root, panel, sockets } = await setup();
+    server.view('v-1', 'LQ');
+    expect(sockets).toEqual([]);
+    await panel.show();
+    expect(sockets.length).toBe(1);
+    const socket = sockets[0];
+    socket.open();
+    expect(socket.sent).toMatchObject([{ type: 'subscribe', topics: ['decks'] }]);
+    socket.receive({ type: 'subscribed', last_event_id: 3, topics: ['decks'] });
+    server.view('v-2', 'Hot spots');
+    socket.receive({ type: 'event', event: { id: 4, type: 'decks.changed', payload: { action: 'created', kind: 'view', id: 'v-2' } } });
+    await vi.waitFor(() => expect(texts(root, '.dk-view .dk-item-title')).toEqual(['Hot spots', 'LQ']));
+    panel.hide();
+    expect(socket.closed).toBe(true);
+  });
+
   it('shows a share link to copy when the clipboard refuses', async () => {
     const { server, root, panel } = await setup();
     server.deck('d-1', []);
@@ -354,5 +405,27 @@ describe('DecksPanel', () => {
     await settle();
     expect(root.querySelector('.dk-notice-text')?.textContent).toBe('Copy this link:');
     expect(root.querySelector<HTMLInputElement>('.dk-link-text')?.value).toBe('http://guccho/#deck=d-1&slide=1');
+  });
+});
+
+describe('DecksControl', () => {
+  it('is a Views button in the interface language that says whether the panel is open, and cleans up', () => {
+    const i18n = new I18n(undefined, 'en');
+    const toggle = vi.fn();
+    const control = new DecksControl(i18n, toggle);
+    const box = control.onAdd({} as never);
+    const b = box.querySelector('button')!;
+    expect([b.textContent, b.title, b.getAttribute('aria-expanded')]).toEqual(['Views', 'Saved views and decks', 'false']);
+    i18n.setLang('bn');
+    expect(b.textContent).toBe('ভিউ');
+    b.click();
+    expect(toggle).toHaveBeenCalledTimes(1);
+    control.setExpanded(true);
+    expect(b.getAttribute('aria-expanded')).toBe('true');
+    control.onRemove();
+    b.click();
+    i18n.setLang('en');
+    expect(toggle).toHaveBeenCalledTimes(1);
+    expect(b.textContent).toBe('ভিউ');
   });
 });

@@ -69,11 +69,12 @@ export interface Decks {
 
 /**
  * Adds the Views button to the map (above the zoom buttons), and opens what
- * the link keys of the hash ask for — now (the page was opened with a
- * link) and whenever the hash changes to one. The link keys leave the hash
- * first, without a history entry; opening the view then writes its state.
+ * the link keys ask for: those of initialHash (the page's hash before the
+ * app started, which the shown view has rewritten since) and those of
+ * every later change of the hash. The link keys leave the hash first,
+ * without a history entry; opening the view then writes its state.
  */
-export function startDecks(app: App): Decks {
+export function startDecks(app: App, initialHash = ''): Decks {
   let loading: Promise<DecksPanel> | null = null;
   const control = new DecksControl(app.i18n, () => void panel().then((p) => p.toggle()));
   const panel = (): Promise<DecksPanel> =>
@@ -91,9 +92,9 @@ export function startDecks(app: App): Decks {
 
   // Only the panel's chunk reads the link (link.ts); here a glance suffices.
   const follow = (params: Record<string, string>) => {
-    if (params.saved || params.deck) void panel().then((p) => p.followLink());
+    if (params.saved || params.deck) void panel().then((p) => p.followLink(params));
   };
-  follow(app.router.current.params);
+  follow(Object.fromEntries(new URLSearchParams(initialHash.replace(/^#/, ''))));
   app.router.onChange((route) => follow(route.params));
   return { panel };
 }

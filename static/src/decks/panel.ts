@@ -8,6 +8,7 @@
 // could not use.
 
 import { ApiError } from '../api';
+import { LiveClient, socketURL, type SocketLike } from '../live';
 import { el } from '../core/dom';
 import { errorText } from '../core/errors';
 import type { I18n, MessageKey } from '../core/i18n';
@@ -40,6 +41,8 @@ export interface DecksPanelOptions {
   copy?: (text: string) => Promise<void>;
   /** Told whenever the panel opens or closes. */
   onOpenChange?: (open: boolean) => void;
+  /** Opens the websocket that reports other editors' changes (default the browser's WebSocket). */
+  createSocket?: (url: string) => SocketLike;
 }
 
 /** A message at the top of the panel; text is put into words on each render, in the language of the moment. */
@@ -74,6 +77,9 @@ export class DecksPanel {
   /** The slide being dragged. */
   private dragFrom = -1;
   private readonly unsubscribe: () => void;
+  /** The decks topic of /ws while the panel is open: others' changes reload the lists. */
+  private live: LiveClient | null = null;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: DecksHost,
@@ -86,6 +92,7 @@ export class DecksPanel {
       confirm: opts.confirm ?? ((m) => window.confirm(m)),
       copy: opts.copy ?? ((text) => navigator.clipboard.writeText(text)),
       onOpenChange: opts.onOpenChange ?? (() => {}),
+      createSocket: opts.createSocket ?? ((url) => new WebSocket(url)),
     };
     this.frame = new PanelFrame(parent, 'dk-panel', {
       i18n: host.i18n,
@@ -128,19 +135,50 @@ export class DecksPanel {
   }
 
   remove(): void {
+    this.open = false;
+    this.follow();
     this.unsubscribe();
     this.frame.remove();
   }
 
   /**
-   * Opens what the link keys of the current route ask for (saved=<id>, or
-   * deck=<id>&slide=<n>), taking them out of the hash first without a
-   * history entry; opening the view then writes its own state.
+   * Follows the decks topic while the panel is open: a change by anyone
+   * (or a reset of the stream) reloads the lists and the deck shown, a
+   * moment later, and not while a form is open (its save reloads anyway).
    */
-  followLink(): Promise<void> {
-    const { current } = this.host.router;
-    const link = parseLink(current.params);
+  private follow(): void {
+    if (this.open && !this.live) {
+      const live = new LiveClient({ url: () => socketURL(location, this.host.session.bearer), createSocket: this.opts.createSocket });
+      const soon = () => {
+        clearTimeout(this.liveTimer);
+        this.liveTimer = setTimeout(() => {
+          if (this.open && !this.form) void this.reload();
+        }, 150);
+      };
+      live.on('event', (ev) => {
+        if (ev.type === 'decks.changed') soon();
+      });
+      live.on('reset', soon);
+      live.subscribe({ topics: ['decks'] });
+      live.start();
+      this.live = live;
+    } else if (!this.open && this.live) {
+      clearTimeout(this.liveTimer);
+      this.live.stop();
+      this.live = null;
+    }
+  }
+
+  /**
+   * Opens what link keys ask for (saved=<id>, or deck=<id>&slide=<n>): those
+   * of params, by default the current route's. The keys leave the hash
+   * first, without a history entry; opening the view then writes its own
+   * state.
+   */
+  followLink(params: Record<string, string> = this.host.router.current.params): Promise<void> {
+    const link = parseLink(params);
     if (!link) return Promise.resolve();
+    const { current } = this.host.router;
     this.host.router.replace(withoutLinkKeys(current.params), current.view);
     return this.openLink(link);
   }
@@ -368,6 +406,8 @@ export class DecksPanel {
 
   private render(): void {
     if (this.frame.el.hidden === this.open) this.opts.onOpenChange(this.open);
+    this.follow();
+    this.place();
     this.frame.show(this.open);
     const body = this.frame.body;
     body.replaceChildren();
@@ -381,6 +421,13 @@ export class DecksPanel {
     }
     if (this.deck) this.renderDeck(body, this.deck);
     else this.renderLists(body);
+  }
+
+  /** Keeps the panel left of the map's top-right controls, whose column is as wide as its widest control. */
+  private place(): void {
+    const corner = this.frame.el.parentElement?.querySelector('.maplibregl-ctrl-top-right');
+    const width = corner?.getBoundingClientRect().width ?? 0;
+    this.frame.el.style.right = width > 0 ? `${Math.round(width) + 12}px` : '';
   }
 
   private renderNotice(n: Notice): HTMLElement {
@@ -535,7 +582,10 @@ export class DecksPanel {
         if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
         li.classList.add('dk-dragging');
       });
-      li.addEventListener('dragend', () => li.classList.remove('dk-dragging'));
+      li.addEventListener('dragend', () => {
+        this.dragFrom = -1;
+        li.classList.remove('dk-dragging');
+      });
       li.addEventListener('dragover', (e) => {
         if (this.dragFrom < 0) return;
         e.preventDefault();
