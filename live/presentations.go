@@ -58,6 +58,11 @@ type Presentations struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the heartbeat loop ended
 
+	// sendMu orders the totals sent: each is computed and published under
+	// it, so the last one a subscriber gets is never older than the counts
+	// (a total computed earlier cannot overtake one computed later).
+	sendMu sync.Mutex
+
 	mu     sync.Mutex
 	moves  map[string]*throttle // deck → its positions on their way to the log
 	counts map[string]*throttle // deck → this instance's count on its way to the log
@@ -210,17 +215,22 @@ func (p *Presentations) LatestMove(deckID string) int64 {
 
 // Announce sends the deck's current total of followers to its subscribers
 // (transient), so that one that just subscribed learns it.
-func (p *Presentations) Announce(deckID string) {
+func (p *Presentations) Announce(deckID string) { p.publishTotal(deckID, true) }
+
+// publishTotal sends the deck's total when it changed since the last one
+// sent (or always, with force).
+func (p *Presentations) publishTotal(deckID string, force bool) {
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
 	p.mu.Lock()
 	n := p.totalLocked(deckID, time.Now())
+	changed := n != p.totals[deckID]
 	p.totals[deckID] = n
 	p.mu.Unlock()
-	p.sendTotal(deckID, n)
-}
-
-func (p *Presentations) sendTotal(deckID string, n int) {
-	b, _ := json.Marshal(deck.Audience{Deck: deckID, Followers: n})
-	p.hub.PublishTransient(guccho.Event{Type: guccho.EventPresentationAudience, Payload: b})
+	if changed || force {
+		b, _ := json.Marshal(deck.Audience{Deck: deckID, Followers: n})
+		p.hub.PublishTransient(guccho.Event{Type: guccho.EventPresentationAudience, Payload: b})
+	}
 }
 
 // totalLocked sums the counts of deckID heard within Forget of now. p.mu is
@@ -264,19 +274,8 @@ func (p *Presentations) observe(ev guccho.Event, at time.Time) {
 			return
 		}
 		byInstance[f.Instance] = heardCount{id: ev.ID, count: f.Count, at: at}
-		p.updateTotalLocked(f.Deck, time.Now())
-	}
-}
-
-// updateTotalLocked recomputes the deck's total and, when it changed, sends
-// it. It unlocks p.mu.
-func (p *Presentations) updateTotalLocked(deckID string, now time.Time) {
-	n := p.totalLocked(deckID, now)
-	changed := n != p.totals[deckID]
-	p.totals[deckID] = n
-	p.mu.Unlock()
-	if changed {
-		p.sendTotal(deckID, n)
+		p.mu.Unlock()
+		p.publishTotal(f.Deck, false)
 	}
 }
 
@@ -313,7 +312,7 @@ func (p *Presentations) loop() {
 // sends the totals that changed.
 func (p *Presentations) forget(now time.Time) {
 	p.mu.Lock()
-	var changed []string
+	decks := make([]string, 0, len(p.totals))
 	for d, byInstance := range p.heard {
 		for inst, h := range byInstance {
 			if now.Sub(h.at) > p.cfg.Forget {
@@ -323,19 +322,13 @@ func (p *Presentations) forget(now time.Time) {
 		if len(byInstance) == 0 {
 			delete(p.heard, d)
 		}
-		if n := p.totalLocked(d, now); n != p.totals[d] {
-			changed = append(changed, d)
-		}
 	}
-	for d, n := range p.totals {
-		if _, ok := p.heard[d]; !ok && n != 0 {
-			changed = append(changed, d)
-		}
+	for d := range p.totals {
+		decks = append(decks, d)
 	}
 	p.mu.Unlock()
-	for _, d := range changed {
-		p.mu.Lock()
-		p.updateTotalLocked(d, now)
+	for _, d := range decks {
+		p.publishTotal(d, false)
 	}
 }
 
@@ -367,12 +360,18 @@ func (p *Presentations) seed() {
 
 // throttle runs the newest of the functions it is given at most once every
 // interval: at once when the last run is older and none is waiting, else
-// when the interval ends.
+// when the interval ends. Runs never overlap, and start in the order they
+// were admitted (an async throttle's functions read what they send when
+// they run, so their order does not matter).
 type throttle struct {
 	every time.Duration
 	ctx   context.Context // for waiting runs
 	log   *slog.Logger
 	async bool // run even the immediate function on a goroutine of its own
+
+	// running is held while a function runs, so runs never overlap: a slow
+	// append cannot land after the one that followed it.
+	running sync.Mutex
 
 	mu      sync.Mutex
 	last    time.Time
@@ -396,11 +395,15 @@ func (t *throttle) do(ctx context.Context, f func(context.Context) error) error 
 	now := time.Now()
 	if t.timer == nil && now.Sub(t.last) >= t.every {
 		t.last = now
-		t.mu.Unlock()
 		if t.async {
+			t.mu.Unlock()
 			go t.run(f)
 			return nil
 		}
+		// Taken before t.mu is let go, so a later function's timer waits for this run.
+		t.running.Lock()
+		t.mu.Unlock()
+		defer t.running.Unlock()
 		return f(ctx)
 	}
 	t.waiting = f
@@ -423,6 +426,8 @@ func (t *throttle) fire() {
 }
 
 func (t *throttle) run(f func(context.Context) error) {
+	t.running.Lock()
+	defer t.running.Unlock()
 	ctx, cancel := context.WithTimeout(t.ctx, appendTimeout)
 	defer cancel()
 	if err := f(ctx); err != nil && t.ctx.Err() == nil {

@@ -148,7 +148,12 @@ describe('presenting a deck, followed live', () => {
   });
 
   step('the presenter sees that two follow', async () => {
-    await presenter.locator('.pr-followers[data-count="2"]').waitFor({ state: 'attached', timeout: SEE_TIMEOUT_MS });
+    await presenter
+      .locator('.pr-followers[data-count="2"]')
+      .waitFor({ state: 'attached', timeout: SEE_TIMEOUT_MS })
+      .catch(async (err) => {
+        throw new Error(`the presenter's count reads ${JSON.stringify(await presenter.locator('.pr-followers').innerText())}: ${err.message}`);
+      });
     assert.equal(await presenter.locator('.pr-followers').innerText(), '2 following');
     await shot(presenter, 'present-00-presenter.png');
   });
