@@ -182,7 +182,9 @@ func TestASlowAppendIsNotOvertakenByTheNextPosition(t *testing.T) {
 	p := live.NewPresentations(hub, log, live.PresentationConfig{MoveEvery: 20 * time.Millisecond})
 	defer p.Close()
 	first := make(chan error)
-	go func() { first <- p.Move(context.Background(), deck.Position{Deck: "d1", Slide: 1, State: deck.State{V: 1}}) }()
+	go func() {
+		first <- p.Move(context.Background(), deck.Position{Deck: "d1", Slide: 1, State: deck.State{V: 1}})
+	}()
 	time.Sleep(5 * time.Millisecond)
 	if err := p.Move(context.Background(), deck.Position{Deck: "d1", Slide: 2, State: deck.State{V: 1}}); err != nil {
 		t.Fatal(err)
