@@ -134,7 +134,10 @@ func TestAPresentationReachesFollowersOnBothInstancesWhoAreCountedTogether(t *te
 // throttle never holds one back: the figure is the relay's own. p50/p99 are
 // over every follower's arrival.
 //
-//	go test -run '^$' -bench PresentationLatencyPostGIS -benchtime 50x ./postgis
+// BenchmarkWSLatencyPostGIS/instances=2/clients=100 is the baseline: an
+// edit committed directly to the store reaching as many clients.
+//
+//	go test -run '^$' -bench 'WSLatencyPostGIS/instances=2/clients=100$|PresentationLatencyPostGIS' -benchtime 50x ./postgis
 func BenchmarkPresentationLatencyPostGIS(b *testing.B) {
 	const followers = 100
 	url := pgtest.NewDatabase(b)
