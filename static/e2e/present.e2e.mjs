@@ -172,12 +172,17 @@ describe('presenting a deck, followed live', () => {
     await presenter.bringToFront();
     await presenter.keyboard.press('PageDown');
     await waitAtSlide(presenter, SLIDES[1], 'the presenter reached slide 2');
+    // The clusters view's legend stays on the map; its form does not.
+    await presenter.locator('.cl-legend').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await presenter.locator('.cl-panel select').first().isVisible(), false, 'the clusters form is hidden');
     for (const [i, page] of followers.entries()) {
       await waitAtSlide(page, SLIDES[1], `follower ${i + 1} reached slide 2`);
       await page.locator('.pr-title-card h1').filter({ hasText: SLIDES[1].title.en }).waitFor({ timeout: 5000 });
     }
     await notes.locator('.pr-notes h1').filter({ hasText: SLIDES[1].title.en }).waitFor({ timeout: 5000 });
     assert.equal(await notes.locator('.pr-notes-next').innerText(), 'This is the last slide.');
+    await waitIdle(presenter);
+    await shot(presenter, 'present-01-presenter.png');
     await shot(followers[1], 'present-01-follower.png');
   });
 
