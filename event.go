@@ -126,3 +126,30 @@ func (b *ChangeBuilder) Change() EnterpriseChange {
 	}
 	return c
 }
+
+// Events of live presentations (package live relays them; docs/presenting.md).
+const (
+	// EventPresentationMoved: a presenter showed a slide of a deck or moved
+	// its camera (payload deck.Position). Throttled by the server before it
+	// reaches the log.
+	EventPresentationMoved = "presentation.moved"
+	// EventPresentationFollowers: how many followers of a deck one server
+	// instance holds (payload deck.Followers). It crosses instances through
+	// the log but reaches no subscriber: each instance sums the latest
+	// count of every instance and sends the total.
+	EventPresentationFollowers = "presentation.followers"
+	// EventPresentationAudience: transient, the total followers of a deck
+	// over every instance (payload deck.Audience), sent to the deck's
+	// subscribers when it changes.
+	EventPresentationAudience = "presentation.audience"
+)
+
+// EventAppender is an event log that also takes events that no store write
+// causes, such as a presenter's position: AppendEvent commits one event of
+// type typ with payload's JSON encoding in a transaction of its own, signals
+// EventsWritten like any write, and returns the event's id. It returns
+// EINVALID when payload does not encode and the store's errors
+// (EUNAVAILABLE, …) otherwise.
+type EventAppender interface {
+	AppendEvent(ctx context.Context, typ string, payload any) (int64, error)
+}

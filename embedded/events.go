@@ -2,13 +2,17 @@ package embedded
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
 	"github.com/guccho/guccho"
 )
 
-var _ guccho.EventStore = (*Store)(nil)
+var (
+	_ guccho.EventStore    = (*Store)(nil)
+	_ guccho.EventAppender = (*Store)(nil)
+)
 
 // keepEvents is how many events the log keeps for clients that reconnect.
 const keepEvents = 10_000
@@ -30,6 +34,24 @@ func appendEvent(ctx context.Context, tx execer, typ string, payload any) error 
 		}
 	}
 	return nil
+}
+
+// AppendEvent commits one event that no other write causes (a presenter's
+// position, a follower count) in a transaction of its own, wakes the hub,
+// and returns the event's id.
+func (s *Store) AppendEvent(ctx context.Context, typ string, payload any) (int64, error) {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return 0, guccho.WrapError(err, guccho.EINVALID, "the %s event's payload does not encode as JSON", typ)
+	}
+	var id int64
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := appendEvent(ctx, tx, typ, json.RawMessage(b)); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&id)
+	}, s.eventsWritten)
+	return id, err
 }
 
 // eventsWritten wakes EventsWritten readers without blocking.

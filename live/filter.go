@@ -19,6 +19,9 @@ const (
 	TopicCentres     = "centres"     // guccho.EventCentresChanged: common service centres
 	TopicValuechains = "valuechains" // guccho.EventValuechainsChanged
 	TopicDecks       = "decks"       // deck.EventChanged: saved views and decks
+	// TopicPresentations carries guccho.EventPresentationMoved and the
+	// transient guccho.EventPresentationAudience, filtered by Filter.Deck.
+	TopicPresentations = "presentations"
 )
 
 // topics is a set of topics as bits.
@@ -32,13 +35,14 @@ const (
 	topicCentres
 	topicValuechains
 	topicDecks
+	topicPresentations
 )
 
 // topicNames lists the topics in the order messages name them.
 var topicNames = []struct {
 	name string
 	bit  topics
-}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicDecks, topicDecks}}
+}{{TopicEnterprises, topicEnterprises}, {TopicImports, topicImports}, {TopicAdmin, topicAdmin}, {TopicClusters, topicClusters}, {TopicCentres, topicCentres}, {TopicValuechains, topicValuechains}, {TopicDecks, topicDecks}, {TopicPresentations, topicPresentations}}
 
 // topicOf maps an event type to its topic; 0 for types no topic carries.
 // A new event type reaches subscribers once it is named here.
@@ -58,6 +62,8 @@ func topicOf(eventType string) topics {
 		return topicValuechains
 	case eventType == deck.EventChanged:
 		return topicDecks
+	case eventType == guccho.EventPresentationMoved, eventType == guccho.EventPresentationAudience:
+		return topicPresentations
 	}
 	return 0
 }
@@ -73,6 +79,8 @@ type Filter struct {
 	// Sectors, when set, keeps only enterprise changes that touched one of
 	// these sectors.
 	Sectors []string
+	// Deck, when set, keeps only presentation events of this deck.
+	Deck string
 }
 
 // filter is a compiled Filter.
@@ -80,6 +88,7 @@ type filter struct {
 	topics  topics
 	bound   *[4]float64
 	sectors []string
+	deck    string
 }
 
 // Validate returns an EINVALID error saying what is wrong with f: no
@@ -144,6 +153,12 @@ func (f Filter) compile() (filter, error) {
 	if len(f.Sectors) > 0 {
 		cf.sectors = slices.Clone(f.Sectors)
 	}
+	if f.Deck != "" {
+		if err := deck.CheckID("deck", f.Deck); err != nil {
+			return cf, err
+		}
+		cf.deck = f.Deck
+	}
 	return cf, nil
 }
 
@@ -171,6 +186,9 @@ func (f filter) topicNames() []string {
 func (f filter) match(it *item) bool {
 	if f.topics&it.topic == 0 {
 		return false
+	}
+	if it.topic == topicPresentations {
+		return f.deck == "" || f.deck == it.deck
 	}
 	if it.topic != topicEnterprises || it.change == nil {
 		return true

@@ -58,6 +58,7 @@ type item struct {
 	msg    *Message
 	topic  topics
 	change *guccho.EnterpriseChange // nil when the payload does not decode
+	deck   string                   // for presentation events: the deck they are about
 }
 
 func newItem(ev guccho.Event) *item {
@@ -67,6 +68,13 @@ func newItem(ev guccho.Event) *item {
 		if json.Unmarshal(ev.Payload, &c) == nil {
 			it.change = &c
 		}
+	}
+	if it.topic == topicPresentations {
+		var d struct {
+			Deck string `json:"deck"`
+		}
+		json.Unmarshal(ev.Payload, &d)
+		it.deck = d.Deck
 	}
 	return it
 }

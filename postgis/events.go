@@ -11,7 +11,10 @@ import (
 	"github.com/guccho/guccho"
 )
 
-var _ guccho.EventStore = (*Store)(nil)
+var (
+	_ guccho.EventStore    = (*Store)(nil)
+	_ guccho.EventAppender = (*Store)(nil)
+)
 
 // eventsChannel is the NOTIFY channel; payloads are just the event id, far
 // below PostgreSQL's 8,000-byte limit.
@@ -49,6 +52,24 @@ func appendEvents(ctx context.Context, tx pgx.Tx, typ string, payloads ...any) e
 	}
 	_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, eventsChannel, strconv.FormatInt(last, 10))
 	return dbErr(err, "notify")
+}
+
+// AppendEvent commits one event that no other write causes (a presenter's
+// position, a follower count) in a transaction of its own, with one NOTIFY,
+// and returns the event's id.
+func (s *Store) AppendEvent(ctx context.Context, typ string, payload any) (int64, error) {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return 0, guccho.WrapError(err, guccho.EINVALID, "the %s event's payload does not encode as JSON", typ)
+	}
+	var id int64
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := appendEvents(ctx, tx, typ, json.RawMessage(b)); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT last FROM guccho.event_counter`).Scan(&id)
+	})
+	return id, dbErr(err, "append the "+typ+" event")
 }
 
 // EventsWritten signals after any instance committed events (LISTEN), and

@@ -26,7 +26,7 @@ type instance struct {
 	ts    *httptest.Server
 }
 
-func startInstance(t *testing.T, url string) *instance {
+func startInstance(t testing.TB, url string) *instance {
 	t.Helper()
 	s, err := postgis.Open(context.Background(), url, postgis.Options{VersionPoll: 200 * time.Millisecond})
 	if err != nil {

@@ -10,20 +10,34 @@ import (
 	"github.com/guccho/guccho/live"
 )
 
-// FuzzParseSubscribe checks websocket subscribe messages: anything is
-// either refused with EINVALID or gives a subscription with a topic, a
-// finite bbox when one is set, and no imports topic without editor rights.
+// FuzzParseSubscribe checks websocket client messages: anything is either
+// refused with EINVALID (EFORBIDDEN for a present message without editor
+// rights) or gives a subscription with a topic, a finite bbox when one is
+// set, and no imports topic without editor rights, or a presenter's
+// position that validates.
 func FuzzParseSubscribe(f *testing.F) {
 	f.Add([]byte(`{"type":"subscribe","topics":["enterprises"],"bbox":[90,22,91,23],"sectors":["dairy"],"last_event_id":7}`), false)
 	f.Add([]byte(`{"type":"subscribe","topics":["imports","admin"]}`), true)
 	f.Add([]byte(`{"type":"subscribe","topics":["enterprises"],"bbox":[1e400,0,0,0]}`), false)
+	f.Add([]byte(`{"type":"subscribe","topics":["presentations"],"deck":"d1","follow":true}`), false)
+	f.Add([]byte(`{"type":"present","deck":"d1","slide":1,"state":{"v":1,"view":"explore","params":{"z":"7"}}}`), true)
 	f.Fuzz(func(t *testing.T, b []byte, editor bool) {
-		sub, err := parseSubscribe(b, editor)
+		sub, err := parseMessage(b, editor)
 		if err != nil {
-			if code := guccho.ErrorCode(err); code != guccho.EINVALID {
+			code := guccho.ErrorCode(err)
+			if code != guccho.EINVALID && !(code == guccho.EFORBIDDEN && !editor) {
 				t.Fatalf("error %v has code %q, want %q", err, code, guccho.EINVALID)
 			}
 			return
+		}
+		if sub.present != nil {
+			if !editor || sub.present.Validate() != nil {
+				t.Fatalf("accepted the position %+v (editor %v)", *sub.present, editor)
+			}
+			return
+		}
+		if sub.follow && (sub.filter.Deck == "" || len(sub.filter.Topics) != 1) {
+			t.Fatalf("accepted following %+v", sub)
 		}
 		if len(sub.filter.Topics) == 0 || sub.lastEventID < 0 {
 			t.Fatalf("accepted %+v", sub)

@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/deck"
 	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/tiles"
 )
@@ -127,6 +128,8 @@ type wsSubscribe struct {
 	BBox        []float64 `json:"bbox"` // [west, south, east, north], or absent
 	Sectors     []string  `json:"sectors"`
 	LastEventID int64     `json:"last_event_id"` // read from the first message only
+	Deck        string    `json:"deck"`          // the presentations topic's deck, or absent for all
+	Follow      bool      `json:"follow"`        // count this connection as a follower of deck
 }
 
 // handleWS answers GET /ws: a websocket of events (404 when the server has
@@ -145,6 +148,15 @@ type wsSubscribe struct {
 // and admins only; the server's "subscribed" message lists the topics
 // granted. Server messages are described at live.MessageEvent,
 // live.MessageReset and live.MessageSubscribed.
+//
+// Live presentations (docs/presenting.md): a follower subscribes with
+// {"type":"subscribe","topics":["presentations"],"deck":"d1","follow":true}
+// and is counted as one until it leaves or subscribes otherwise; it first
+// gets the presenter's latest position. A presenter (an editor or admin
+// token) subscribes to its deck without follow, receiving the follower
+// total, and after that sends its positions as
+// {"type":"present","deck":"d1","slide":2,"state":{"v":1,"view":…,"params":{…}}}
+// (see wsPresent; a present message from anyone else closes with 1008).
 //
 // The server closes the connection with a reason: 1009 for a message over
 // wsReadLimit bytes, 1003 for a binary message, 1008 for a malformed or
@@ -169,13 +181,14 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// HTTP connection's buffers and the request are freed: an open map then
 	// costs only the websocket's state.
 	ws := &wsConn{c: conn, log: s.cfg.Logger}
-	go ws.serve(s.hub, seesImportDetails(tok))
+	go ws.serve(s, seesImportDetails(tok))
 }
 
 // serve runs a connection: it reads the subscribe message, subscribes,
-// starts the writer and reads later subscribe messages until the
-// connection ends.
-func (ws *wsConn) serve(hub *live.Hub, editor bool) {
+// starts the writer and reads later subscribe (and presenters' present)
+// messages until the connection ends.
+func (ws *wsConn) serve(s *Server, editor bool) {
+	hub := s.hub
 	conn := ws.c
 	defer conn.Close()
 	defer ws.recoverPanic()
@@ -185,12 +198,22 @@ func (ws *wsConn) serve(hub *live.Hub, editor bool) {
 	})
 
 	conn.SetReadDeadline(time.Now().Add(wsHelloWait))
-	first, ok := ws.readSubscribe(editor)
+	first, ok := ws.readMessage(editor)
 	if !ok {
 		return
 	}
+	if first.present != nil {
+		ws.closeWith(websocket.ClosePolicyViolation, "send a subscribe message first")
+		ws.drain()
+		return
+	}
+	lastEventID := first.lastEventID
+	if s.presentations != nil && onlyPresentations(first.filter) {
+		// A follower starts from the presenter's latest position.
+		lastEventID = max(lastEventID, s.presentations.LatestMove(first.filter.Deck)-1)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), wsSubscribeIO)
-	sub, err := hub.Subscribe(ctx, first.filter, first.lastEventID)
+	sub, err := hub.Subscribe(ctx, first.filter, lastEventID)
 	cancel()
 	if err != nil {
 		ws.closeFor(err)
@@ -198,6 +221,9 @@ func (ws *wsConn) serve(hub *live.Hub, editor bool) {
 		return
 	}
 	defer sub.Close()
+	follows := &follower{pres: s.presentations}
+	defer follows.set("")
+	ws.subscribed(s, follows, first)
 
 	conn.SetPongHandler(func(string) error {
 		ws.stayOpen()
@@ -215,14 +241,24 @@ func (ws *wsConn) serve(hub *live.Hub, editor bool) {
 		defer ws.recoverPanic()
 		ws.writeLoop(ctx, sub)
 	}()
+	presented := ""
 	for {
-		m, ok := ws.readSubscribe(editor)
+		m, ok := ws.readMessage(editor)
 		if !ok {
 			break
+		}
+		if m.present != nil {
+			if err := ws.present(s, *m.present, &presented); err != nil {
+				ws.closeFor(err)
+				break
+			}
+			ws.stayOpen()
+			continue
 		}
 		if err := sub.SetFilter(m.filter); err != nil {
 			break // the subscription ended; the writer says why
 		}
+		ws.subscribed(s, follows, m)
 		ws.stayOpen()
 	}
 	cancel()
@@ -273,16 +309,19 @@ func (ws *wsConn) stayOpen() {
 	}
 }
 
-// subscription is a parsed subscribe message.
+// subscription is a parsed client message: a subscribe message, or a
+// presenter's position when present is set.
 type subscription struct {
 	filter      live.Filter
 	lastEventID int64
+	follow      bool // count the connection as a follower of filter.Deck
+	present     *deck.Position
 }
 
-// readSubscribe reads the next client message and parses it as a subscribe
-// message. On any failure it closes the connection with a code and reason
-// (unless the connection was already gone) and returns false.
-func (ws *wsConn) readSubscribe(editor bool) (subscription, bool) {
+// readMessage reads the next client message and parses it. On any failure
+// it closes the connection with a code and reason (unless the connection
+// was already gone) and returns false.
+func (ws *wsConn) readMessage(editor bool) (subscription, bool) {
 	typ, rd, err := ws.c.NextReader()
 	if err != nil {
 		return subscription{}, false // closed by the client, timed out, or closing
@@ -301,7 +340,7 @@ func (ws *wsConn) readSubscribe(editor bool) (subscription, bool) {
 		ws.drain()
 		return subscription{}, false
 	}
-	m, err := parseSubscribe(b, editor)
+	m, err := parseMessage(b, editor)
 	if err != nil {
 		ws.closeWith(websocket.ClosePolicyViolation, guccho.ErrorMessage(err))
 		ws.drain()
@@ -310,20 +349,25 @@ func (ws *wsConn) readSubscribe(editor bool) (subscription, bool) {
 	return m, true
 }
 
-// parseSubscribe parses a subscribe message. Without editor rights the
-// imports topic is left out (live.Filter.Granted).
-func parseSubscribe(b []byte, editor bool) (subscription, error) {
+// parseMessage parses a subscribe or present message. Without editor
+// rights the imports topic is left out (live.Filter.Granted), and a present
+// message is refused.
+func parseMessage(b []byte, editor bool) (subscription, error) {
 	var m wsSubscribe
 	if err := json.Unmarshal(b, &m); err != nil {
 		return subscription{}, guccho.Errorf(guccho.EINVALID, "malformed JSON message")
 	}
-	if m.Type != "subscribe" {
-		return subscription{}, guccho.Errorf(guccho.EINVALID, "unknown message type %q: send \"subscribe\"", m.Type)
+	switch m.Type {
+	case "subscribe":
+	case "present":
+		return parsePresent(b, editor)
+	default:
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "unknown message type %q: send \"subscribe\" or \"present\"", m.Type)
 	}
 	if m.LastEventID < 0 {
 		return subscription{}, guccho.Errorf(guccho.EINVALID, "last_event_id must not be negative")
 	}
-	f, err := live.Filter{Topics: m.Topics, Sectors: m.Sectors}.Granted(editor)
+	f, err := live.Filter{Topics: m.Topics, Sectors: m.Sectors, Deck: m.Deck}.Granted(editor)
 	if err != nil {
 		return subscription{}, err
 	}
@@ -337,7 +381,10 @@ func parseSubscribe(b []byte, editor bool) (subscription, error) {
 	if err := f.Validate(); err != nil {
 		return subscription{}, err
 	}
-	return subscription{filter: f, lastEventID: m.LastEventID}, nil
+	if m.Follow && !onlyPresentations(f) {
+		return subscription{}, guccho.Errorf(guccho.EINVALID, "follow: subscribe to the presentations topic alone, with a deck")
+	}
+	return subscription{filter: f, lastEventID: m.LastEventID, follow: m.Follow}, nil
 }
 
 // writeLoop sends the subscription's messages until it ends, the reader

@@ -48,6 +48,10 @@ type Config struct {
 	// Events is the event log behind GET /ws (live updates); nil answers
 	// 404 there.
 	Events guccho.EventStore
+	// Instance names this server instance in the follower counts of live
+	// presentations; default a random id. Instances on one database need
+	// different ones.
+	Instance string
 	// MaxUploadBytes refuses larger uploads with 413; default 1 GiB.
 	MaxUploadBytes int64
 	// TempDir holds spooled uploads; default os.TempDir() (see
@@ -83,6 +87,9 @@ type Server struct {
 	handler http.Handler // router inside the limits every request gets (see routes)
 	imports *importer.Runner
 	hub     *live.Hub // nil without Config.Events
+	// presentations relays live presentations; nil without a hub over an
+	// event log that takes appended events (guccho.EventAppender).
+	presentations *live.Presentations
 
 	stats *statsCache // statistics and profiles; nil without a profile.Aggregator
 
@@ -141,6 +148,7 @@ func New(cfg Config) *Server {
 		s.layers[l.Name] = l
 	}
 	s.startHub()
+	s.startPresentations()
 	rc := importer.RunnerConfig{TempDir: cfg.TempDir, Logger: cfg.Logger}
 	if s.hub != nil {
 		rc.Publish = s.publishImport
@@ -154,6 +162,9 @@ func New(cfg Config) *Server {
 // Close closes websocket connections, cancels running imports (they roll
 // back and are marked failed) and waits for them to end.
 func (s *Server) Close() {
+	if s.presentations != nil {
+		s.presentations.Close()
+	}
 	s.closeHub()
 	s.imports.Close()
 }
@@ -195,6 +206,7 @@ func (s *Server) routes() {
 	s.valuechainRoutes(api)
 	s.reviewRoutes(api)
 	s.deckRoutes(api)
+	s.presentationRoutes(api)
 	api.NotFoundHandler = r.NotFoundHandler
 
 	t := r.PathPrefix("/tiles").Subrouter()

@@ -14,6 +14,7 @@ import (
 func RunEvents(t *testing.T, open Opener) {
 	t.Run("WritesAppendEvents", func(t *testing.T) { testWritesAppendEvents(t, open(t)) })
 	t.Run("RolledBackWritesAppendNothing", func(t *testing.T) { testRollbackAppendsNothing(t, open(t)) })
+	t.Run("AppendEventStandsAlone", func(t *testing.T) { testAppendEvent(t, open(t)) })
 }
 
 // waitSignal waits for EventsWritten to fire.
@@ -120,5 +121,48 @@ func testRollbackAppendsNothing(t *testing.T, s store.Store) {
 	}
 	if after, _ := s.LatestEventID(ctx); after != before {
 		t.Errorf("rolled-back and refused writes moved the latest event id from %d to %d", before, after)
+	}
+}
+
+// testAppendEvent: an event appended on its own (a presenter's position)
+// is committed with the next id, signalled, read back with its payload, and
+// a payload that does not encode is refused as invalid, appending nothing.
+func testAppendEvent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a, ok := s.(guccho.EventAppender)
+	if !ok {
+		t.Fatalf("%T does not implement guccho.EventAppender", s)
+	}
+	before, err := s.LatestEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := a.AppendEvent(ctx, guccho.EventPresentationMoved, map[string]any{"deck": "d1", "slide": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id <= before {
+		t.Errorf("AppendEvent returned id %d; want one after %d", id, before)
+	}
+	waitSignal(t, s)
+	evs, err := s.EventsAfter(ctx, before, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].ID != id || evs[0].Type != guccho.EventPresentationMoved {
+		t.Fatalf("events after %d: got %+v; want the one appended (id %d)", before, evs, id)
+	}
+	var got struct {
+		Deck  string `json:"deck"`
+		Slide int    `json:"slide"`
+	}
+	if err := json.Unmarshal(evs[0].Payload, &got); err != nil || got.Deck != "d1" || got.Slide != 2 {
+		t.Errorf("payload %s: got %+v, %v; want deck d1, slide 2", evs[0].Payload, got, err)
+	}
+	if _, err := a.AppendEvent(ctx, guccho.EventPresentationMoved, map[string]any{"bad": func() {}}); guccho.ErrorCode(err) != guccho.EINVALID {
+		t.Errorf("a payload that does not encode: got %v; want an invalid error", err)
+	}
+	if latest, _ := s.LatestEventID(ctx); latest != id {
+		t.Errorf("after a refused append the latest id is %d; want %d", latest, id)
 	}
 }

@@ -23,7 +23,10 @@ type Log struct {
 	silent  bool            // never signal EventsWritten: readers must poll
 }
 
-var _ guccho.EventStore = (*Log)(nil)
+var (
+	_ guccho.EventStore    = (*Log)(nil)
+	_ guccho.EventAppender = (*Log)(nil)
+)
 
 // NewLog returns an empty log whose first event will have id 1.
 func NewLog() *Log { return &Log{next: 1} }
@@ -57,6 +60,15 @@ func (m *Log) Append(typ string, payload any) guccho.Event {
 	}
 	m.mu.Unlock()
 	return ev
+}
+
+// AppendEvent is Append as a guccho.EventAppender: it returns EINVALID
+// instead of panicking when payload does not encode.
+func (m *Log) AppendEvent(ctx context.Context, typ string, payload any) (int64, error) {
+	if _, err := json.Marshal(payload); err != nil {
+		return 0, guccho.WrapError(err, guccho.EINVALID, "the %s event's payload does not encode as JSON", typ)
+	}
+	return m.Append(typ, payload).ID, nil
 }
 
 // Change commits an enterprises.changed event.

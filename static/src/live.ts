@@ -46,6 +46,10 @@ export interface LiveFilter {
   bbox?: BBox | null;
   /** null: all sectors. */
   sectors?: readonly string[] | null;
+  /** The deck whose presentation events to receive (the presentations topic). */
+  deck?: string;
+  /** Count this connection as a follower of deck. */
+  follow?: boolean;
 }
 
 /** The minimal WebSocket the client needs (the browser's, or a fake in tests). */
@@ -176,6 +180,13 @@ export class LiveClient {
     this.connect();
   }
 
+  /** Sends a message (a presenter's position) when connected; returns whether it was sent. */
+  post(msg: object): boolean {
+    if (this.current !== 'connected' || this.socket?.readyState !== OPEN) return false;
+    this.socket.send(JSON.stringify(msg));
+    return true;
+  }
+
   private connect(): void {
     this.retryTimer = undefined;
     if (!this.online()) {
@@ -230,6 +241,8 @@ export class LiveClient {
     const msg: Record<string, unknown> = { type: 'subscribe', topics: f.topics };
     if (f.bbox) msg.bbox = f.bbox;
     if (f.sectors) msg.sectors = f.sectors;
+    if (f.deck) msg.deck = f.deck;
+    if (f.follow) msg.follow = true;
     if (first) msg.last_event_id = this.lastID;
     try {
       this.socket?.send(JSON.stringify(msg));

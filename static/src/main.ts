@@ -17,14 +17,23 @@ declare global {
   }
 }
 
-// Link keys (#saved=…, #deck=…&slide=…) are read from the hash as the page
-// opened: the view shown rewrites the hash as it starts.
+// Link keys (#saved=…, #deck=…&slide=…, #present=, #follow=, #notes=) are
+// read from the hash as the page opened: the view shown rewrites the hash as
+// it starts. #present=, #follow= and #notes= load the presentation's chunk
+// (docs/presenting.md); the notes window shows no map.
 const openedHash = location.hash;
-startApp(document.getElementById('app')!)
-  .then((app) => {
-    window.__guccho = app;
-    startDecks(app, openedHash);
-  })
+const link = /[#&](present|follow|notes)=([^&]+)/.exec(openedHash);
+const root = document.getElementById('app')!;
+const presentation = () => import('./present');
+
+(link?.[1] === 'notes'
+  ? presentation().then((m) => void m.showNotes(root, decodeURIComponent(link[2])))
+  : startApp(root).then((app) => {
+      window.__guccho = app;
+      startDecks(app, openedHash);
+      if (link) void presentation().then((m) => m.startFromLink(app, link[1], decodeURIComponent(link[2])));
+    })
+)
   .catch((err) => {
     console.error('guccho: the map could not start', err);
     const p = document.createElement('p');

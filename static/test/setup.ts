@@ -4,3 +4,4 @@ import '../src/views/explore/strings';
 import '../src/views/clusters/strings';
 import '../src/views/valuechain/strings';
 import '../src/export/strings';
+import '../src/present/strings';
