@@ -58,6 +58,7 @@ type statsCache struct {
 func newStatsCache(agg profile.Aggregator) *statsCache {
 	c := &statsCache{agg: agg}
 	c.dropBoundaries()
+	c.dropData() // a store whose data version is still "" matches the empty cache at once
 	return c
 }
 
