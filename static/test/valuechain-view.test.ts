@@ -183,6 +183,9 @@ describe('value-chain view', () => {
     await flush();
     await flush();
     expect(t.map.fitBounds).not.toHaveBeenCalled();
+    t.map.fire('moveend'); // a resize in mid-flight
+    await flush();
+    expect(t.map.fitBounds).not.toHaveBeenCalled();
     moving = false;
     t.map.fire('moveend');
     await t.settled();
