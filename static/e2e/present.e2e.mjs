@@ -189,7 +189,7 @@ describe('presenting a deck, followed live', () => {
   step('a follower who pans is paused, and Rejoin brings them back to the presenter', async () => {
     const page = followers[0];
     await waitIdle(page);
-    const box = await page.locator('#map canvas').boundingBox();
+    const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
     await page.mouse.move(cx, cy);
