@@ -15,18 +15,15 @@
 // docs/exports.md). Files go to e2e/artifacts/ (export-*).
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inflateSync } from 'node:zlib';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import JSZip from 'jszip';
-import { PDFDict, PDFDocument, PDFName, PDFRawStream, PDFArray } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { artifacts, launchPersistent, startServer, stopServer, waitIdle, watchConsole } from './harness.mjs';
+import { checkBanglaGlyphs, textBlocks } from './pdf-text.mjs';
 
-const fontsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/fonts');
 const EXPORT_TIMEOUT_MS = 600_000;
 
 /** Ten districts: a camera on each and its name in both languages (conjuncts, reph, vowel signs). */
@@ -69,62 +66,6 @@ function tenViewDeck() {
 function pngSize(bytes) {
   assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', 'the file is a PNG');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
-
-/** The glyph ids hb-shape gives for text in the font file. */
-function hbShape(font, text) {
-  const out = execFileSync('hb-shape', ['--output-format=json', '--no-glyph-names', join(fontsDir, font), text]);
-  return JSON.parse(out.toString()).map((g) => g.g);
-}
-
-function utf16be(hex) {
-  const b = Buffer.from(hex, 'hex');
-  const start = b[0] === 0xfe && b[1] === 0xff ? 2 : 0;
-  let s = '';
-  for (let i = start; i + 1 < b.length; i += 2) s += String.fromCharCode(b.readUInt16BE(i));
-  return s;
-}
-
-/** The decoded content stream of a PDF page. */
-function pageContent(doc, page) {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents];
-  return streams
-    .map((s) => {
-      assert.ok(s instanceof PDFRawStream, 'a raw content stream');
-      const filter = s.dict.get(PDFName.of('Filter'));
-      return filter ? inflateSync(Buffer.from(s.contents)).toString('latin1') : Buffer.from(s.contents).toString('latin1');
-    })
-    .join('\n');
-}
-
-/** The BaseFont of each font resource of a page, by resource name. */
-function pageFonts(doc, page) {
-  const fonts = page.node.Resources().lookup(PDFName.of('Font'), PDFDict);
-  const out = new Map();
-  for (const [key, ref] of fonts.entries()) out.set(key.asString().slice(1), doc.context.lookup(ref, PDFDict).get(PDFName.of('BaseFont')).asString().slice(1));
-  return out;
-}
-
-/**
- * The text blocks a PDF page draws: each marked-content span's ActualText
- * and the glyph ids it shows with their font's BaseFont.
- */
-function textBlocks(doc, page) {
-  const content = pageContent(doc, page);
-  const fonts = pageFonts(doc, page);
-  const blocks = [];
-  const spanRe = /\/ActualText\s*<([0-9A-Fa-f]*)>\s*>>\s*BDC([\s\S]*?)EMC/g;
-  for (const [, hex, body] of content.matchAll(spanRe)) {
-    const glyphs = [];
-    let font = '';
-    for (const m of body.matchAll(/\/(\S+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]+)>\s*Tj/g)) {
-      if (m[1]) font = fonts.get(m[1]);
-      else glyphs.push({ font, id: parseInt(m[2], 16) });
-    }
-    blocks.push({ text: utf16be(hex), glyphs });
-  }
-  return blocks;
 }
 
 describe('exports', { timeout: 30 * 60_000 }, () => {
@@ -276,16 +217,7 @@ describe('exports', { timeout: 30 * 60_000 }, () => {
       assert.ok(blocks.some((b) => /BBS and OCHA ROAP, COD-AB/.test(b.text)), `page ${i + 1} has the boundary attribution`);
       assert.ok(blocks.some((b) => /^উৎস: /.test(b.text)), `page ${i + 1} has the source line`);
       // Every block of Bangla alone, drawn in Noto Sans Bengali: the glyphs hb-shape gives, in order.
-      for (const b of blocks) {
-        if (!/^[\u0980-\u09FF ]+$/.test(b.text)) continue;
-        const fonts = new Set(b.glyphs.map((g) => g.font.replace(/-\w+$/, '')));
-        assert.equal(fonts.size, 1, `"${b.text}" is drawn in one font (${[...fonts]})`);
-        const [base] = fonts;
-        assert.match(base, /^NotoSansBengali-(Regular|Bold)$/, `"${b.text}" is drawn in Noto Sans Bengali`);
-        const want = hbShape(`${base}.ttf`, b.text);
-        assert.deepEqual(b.glyphs.map((g) => g.id), want, `glyphs of "${b.text}" in ${base}`);
-        checked++;
-      }
+      checked += checkBanglaGlyphs(doc, page, `page ${i + 1}`);
     }
     assert.ok(checked >= 2 * PLACES.length, `checked ${checked} Bangla texts against hb-shape`);
     console.log(`# PDF: the glyphs of ${checked} Bangla texts match hb-shape`);

@@ -200,13 +200,36 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
   map.on('moveend', () => host.writeHash());
   /** How long the next route change flies the camera (open sets it); undefined jumps. */
   let flyNext: number | undefined;
+  /**
+   * Where the route's flight goes and when it ends. A view that changes the
+   * map's size as it mounts (the value chains' split screen) resizes the map
+   * in mid-flight, and MapLibre would land the target where the old centre
+   * was: the flight is taken up again in the new size, for the time left
+   * (or the camera jumps there when the flight is already late).
+   */
+  let flight: { center: [number, number]; zoom: number; ends: number } | null = null;
+  map.on('moveend', () => {
+    if (!map.isMoving()) flight = null;
+  });
+  map.on('resize', () => {
+    const f = flight;
+    if (!f || !map.isMoving()) return;
+    const left = f.ends - performance.now();
+    if (left > 100) map.flyTo({ center: f.center, zoom: f.zoom, duration: left, essential: true });
+    else map.jumpTo({ center: f.center, zoom: f.zoom });
+    // (Stopping the first flight ended it with a moveend.)
+    flight = map.isMoving() ? f : null;
+  });
   router.onChange((route) => {
     const next = parseHash(new URLSearchParams(pick(route.params, CAMERA_PARAMS)).toString());
     const duration = flyNext;
     flyNext = undefined;
+    flight = null;
     if (next.center && next.zoom !== undefined) {
-      if (duration) map.flyTo({ center: next.center, zoom: next.zoom, duration, essential: true });
-      else map.jumpTo({ center: next.center, zoom: next.zoom });
+      if (duration) {
+        flight = { center: next.center, zoom: next.zoom, ends: performance.now() + duration };
+        map.flyTo({ center: next.center, zoom: next.zoom, duration, essential: true });
+      } else map.jumpTo({ center: next.center, zoom: next.zoom });
     }
     showing = host
       .show(route)
@@ -246,7 +269,8 @@ export async function startApp(root: HTMLElement, views: ViewRegistry = defaultV
       const known = new Set([...CAMERA_PARAMS, ...(host.view?.params ?? [])]);
       const dropped = Object.keys(state.params).filter((k) => !known.has(k));
       if (view !== wanted) dropped.unshift('view');
-      if (map.isMoving()) await new Promise<void>((resolve) => map.once('moveend', () => resolve()));
+      // (A flight taken up again after a resize ends one moveend early.)
+      while (map.isMoving()) await new Promise<void>((resolve) => map.once('moveend', () => resolve()));
       return { dropped };
     },
     get explore() {

@@ -5,9 +5,9 @@ import { Session } from '../src/core/session';
 import type { SocketLike } from '../src/live';
 import type { Deck, SavedView, ViewState } from '../src/decks/api';
 import { parseLink, withoutLinkKeys } from '../src/decks/link';
-import { clampSlide, deckLink, droppedNotice, move, stateOf, textIn, viewLink } from '../src/decks/model';
+import { clampSlide, deckLink, droppedNotice, followLink, move, stateOf, textIn, viewLink } from '../src/decks/model';
 import { DecksControl } from '../src/decks/control';
-import { DecksPanel, type DecksHost } from '../src/decks/panel';
+import { DecksPanel, type DecksHost, type DecksPanelOptions } from '../src/decks/panel';
 
 describe('link keys', () => {
   const cases: { name: string; params: Record<string, string>; want: ReturnType<typeof parseLink> }[] = [
@@ -39,6 +39,7 @@ describe('link keys', () => {
     expect(parseLink(Object.fromEntries(new URLSearchParams(v.split('#')[1])))).toEqual({ kind: 'view', id: 'v-a b' });
     const d = deckLink(base, 'd-1', 4);
     expect(parseLink(Object.fromEntries(new URLSearchParams(d.split('#')[1])))).toEqual({ kind: 'deck', id: 'd-1', slide: 4 });
+    expect(followLink(base, 'd-1 x')).toBe('http://host:8080/#follow=d-1%20x');
   });
 });
 
@@ -164,7 +165,7 @@ class FakeServer {
 /** Waits until the panel's requests and renders have settled. */
 const settle = () => new Promise((r) => setTimeout(r, 0)).then(() => new Promise((r) => setTimeout(r, 0)));
 
-async function setup(opts: { lang?: 'en' | 'bn'; editor?: boolean; route?: Route; dropped?: string[] } = {}) {
+async function setup(opts: { lang?: 'en' | 'bn'; editor?: boolean; route?: Route; dropped?: string[] } & Pick<DecksPanelOptions, 'present' | 'exportDeck'> = {}) {
   const server = new FakeServer();
   vi.stubGlobal('fetch', server.fetch);
   const i18n = new I18n(undefined, opts.lang ?? 'en');
@@ -191,6 +192,8 @@ async function setup(opts: { lang?: 'en' | 'bn'; editor?: boolean; route?: Route
     confirm,
     copy: () => Promise.reject(new Error('no clipboard')),
     createSocket: (url) => (sockets[sockets.length] = new FakeSocket(url)),
+    present: opts.present,
+    exportDeck: opts.exportDeck,
   });
   return { server, i18n, session, router, opened, root, panel, confirm, sockets };
 }
@@ -395,6 +398,110 @@ describe('DecksPanel', () => {
     await vi.waitFor(() => expect(texts(root, '.dk-view .dk-item-title')).toEqual(['Hot spots', 'LQ']));
     panel.hide();
     expect(socket.closed).toBe(true);
+  });
+
+  it('presents a deck from its row and from the deck shown, closing the panel; an empty deck has no Present', async () => {
+    const present = vi.fn(async () => null);
+    const { server, root, panel } = await setup({ present });
+    server.view('a', 'A');
+    server.deck('d-1', ['a']);
+    server.deck('d-0', []);
+    await panel.show();
+    expect(root.querySelector('.dk-deck[data-id="d-0"] .dk-present')).toBeNull();
+    click(root, '.dk-deck[data-id="d-1"] .dk-present');
+    await settle();
+    expect(present).toHaveBeenCalledWith('d-1');
+    expect(panel.isOpen).toBe(false);
+    await panel.openDeck('d-1');
+    click(root, '.dk-actions .dk-present');
+    expect(present).toHaveBeenCalledTimes(2);
+  });
+
+  it('has no Present or Export buttons without the app’s actions', async () => {
+    const { server, root, panel } = await setup();
+    server.view('a', 'A');
+    server.deck('d-1', ['a']);
+    await panel.show();
+    expect(root.querySelectorAll('.dk-present, .dk-export-pdf, .dk-export-pptx, .dk-export-view-pdf').length).toBe(0);
+    expect(root.querySelector('.dk-follow-link')).not.toBeNull();
+  });
+
+  it('copies the follow link, showing it to copy by hand when the clipboard refuses, in both languages', async () => {
+    const { server, root, panel, i18n } = await setup();
+    server.view('a', 'A');
+    server.deck('d-1', ['a']);
+    await panel.show();
+    expect(root.querySelector('.dk-deck .dk-follow-link')?.textContent).toBe('Copy follow link');
+    click(root, '.dk-deck .dk-follow-link');
+    await settle();
+    expect(root.querySelector('.dk-notice-text')?.textContent).toBe('Copy this link:');
+    expect(root.querySelector<HTMLInputElement>('.dk-link-text')?.value).toBe('http://guccho/#follow=d-1');
+    i18n.setLang('bn');
+    expect(root.querySelector('.dk-deck .dk-follow-link')?.textContent).toBe('অনুসরণের লিংক কপি করুন');
+  });
+
+  it('exports a deck to PDF with a progress line, one export at a time, then names the file', async () => {
+    let step!: (done: number, total: number) => void;
+    let finish!: () => void;
+    const exportDeck = vi.fn(
+      (_deck: unknown, _format: string, onProgress: (done: number, total: number) => void) =>
+        new Promise<{ filename: string; pages: number }>((resolve) => {
+          step = onProgress;
+          finish = () => resolve({ filename: 'guccho-board.pdf', pages: 3 });
+        }),
+    );
+    const { server, root, panel, i18n } = await setup({ exportDeck });
+    for (const id of ['a', 'b', 'c']) server.view(id, id.toUpperCase());
+    server.deck('d-1', ['a', 'b', 'c']);
+    await panel.show();
+    click(root, '.dk-deck .dk-export-pdf');
+    await settle();
+    const [deck, format] = exportDeck.mock.calls[0];
+    expect(format).toBe('pdf');
+    expect((deck as { views: SavedView[] }).views.map((v) => v.id)).toEqual(['a', 'b', 'c']);
+    const progress = () => root.querySelector('.dk-notice-progress')?.textContent;
+    expect(progress()).toBe('PDF: page 1 of 3…');
+    expect(root.querySelector<HTMLButtonElement>('.dk-deck .dk-export-pptx')?.disabled).toBe(true);
+    click(root, '.dk-deck .dk-export-pptx'); // disabled: nothing starts
+    step(1, 3);
+    step(2, 3);
+    expect(progress()).toBe('PDF: page 3 of 3…');
+    i18n.setLang('bn');
+    expect(progress()).toBe('পিডিএফ: পৃষ্ঠা ৩ / ৩…');
+    i18n.setLang('en');
+    step(3, 3);
+    expect(progress()).toBe('Writing the PDF file…');
+    finish();
+    await settle();
+    expect(exportDeck).toHaveBeenCalledTimes(1);
+    expect(root.querySelector('.dk-notice')?.textContent).toBe('Saved guccho-board.pdf (3 pages).');
+    expect(root.querySelector<HTMLButtonElement>('.dk-deck .dk-export-pptx')?.disabled).toBe(false);
+  });
+
+  it('exports the deck shown to PowerPoint and a single view to PDF, and says why an export failed', async () => {
+    const exportDeck = vi.fn(async (deck: { views: SavedView[] }, format: string) => {
+      if (format === 'pptx') throw new Error('the map could not be drawn');
+      return { filename: 'guccho-a.pdf', pages: deck.views.length };
+    });
+    const { server, root, panel, i18n } = await setup({ exportDeck: exportDeck as unknown as DecksPanelOptions['exportDeck'] });
+    server.view('a', 'A');
+    server.deck('d-1', ['a']);
+    await panel.openDeck('d-1');
+    click(root, '.dk-actions .dk-export-pptx');
+    await settle();
+    expect(exportDeck.mock.calls[0][1]).toBe('pptx');
+    expect(root.querySelector('.dk-notice-error')?.textContent).toBe('The export failed: the map could not be drawn');
+    i18n.setLang('bn');
+    expect(root.querySelector('.dk-notice-error')?.textContent).toBe('রপ্তানি ব্যর্থ হয়েছে: the map could not be drawn');
+    i18n.setLang('en');
+    click(root, '.dk-back');
+    await panel.reload();
+    click(root, '.dk-view[data-id="a"] .dk-export-view-pdf');
+    await settle();
+    const [deck, format] = exportDeck.mock.calls[1];
+    expect(format).toBe('pdf');
+    expect(deck).toMatchObject({ title: { en: 'A' }, views: [{ id: 'a' }] });
+    expect(root.querySelector('.dk-notice')?.textContent).toBe('Saved guccho-a.pdf (1 page).');
   });
 
   it('shows a share link to copy when the clipboard refuses', async () => {

@@ -3,6 +3,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { I18n } from '../src/core/i18n';
 import { OverlayRegistry, type OverlayFrame } from '../src/core/overlays';
 import { OverlayCanvas } from '../src/labels/canvas';
+import { LabelOverlay } from '../src/labels/overlay';
 
 /** A map of 400 × 300 CSS px with the listeners and projection OverlayCanvas uses. */
 function fakeMap() {
@@ -81,5 +82,52 @@ describe('OverlayCanvas', () => {
     i18n.setLang('en');
     runFrames();
     expect(seen).toHaveLength(4);
+  });
+
+  it('places labels again at the registry’s text scale (larger while presenting) and back', () => {
+    const frames: (() => void)[] = [];
+    vi.stubGlobal('requestAnimationFrame', (fn: () => void) => frames.push(fn));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    const drawn: string[] = [];
+    const ctx = {
+      font: '',
+      setTransform: () => {},
+      clearRect: () => {},
+      save: () => {},
+      restore: () => {},
+      strokeText: () => {},
+      fillText(text: string) {
+        drawn.push(`${text} ${this.font}`);
+      },
+      // 7 px a character at 13 px, growing with the font's size.
+      measureText(text: string) {
+        return { width: text.length * 0.54 * Number(/([\d.]+)px/.exec(this.font)![1]) };
+      },
+    };
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as never);
+    const runFrames = () => frames.splice(0).forEach((fn) => fn());
+    const map = fakeMap();
+    const overlays = new OverlayRegistry();
+    const style = { size: 13, weight: 600, colour: '#333' } as const;
+    const names = new LabelOverlay('names', () => [{ id: 'a', en: 'Bhairab', bn: 'ভৈরব', at: [9, 12], priority: 1, rank: 1, style }], overlays);
+    overlays.add(names);
+    const c = new OverlayCanvas(map as unknown as MapLibreMap, overlays, new I18n());
+    runFrames();
+    expect(drawn).toEqual(['Bhairab 600 13px "Noto Sans", system-ui, sans-serif']);
+    const box = (scale: number) => {
+      const placed = names.placed(c.frame!, ctx as never);
+      expect(c.frame!.textScale).toBe(scale);
+      return placed[0].box[2] - placed[0].box[0];
+    };
+    const narrow = box(1);
+
+    overlays.setTextScale(1.4);
+    runFrames();
+    expect(drawn.at(-1)).toBe('Bhairab 600 18.2px "Noto Sans", system-ui, sans-serif');
+    expect(box(1.4) / narrow).toBeCloseTo(1.4, 5);
+    overlays.setTextScale(1);
+    runFrames();
+    expect(drawn.at(-1)).toBe('Bhairab 600 13px "Noto Sans", system-ui, sans-serif');
+    c.remove();
   });
 });

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { App, SavedState } from '../src/app';
 import { I18n } from '../src/core/i18n';
+import { OverlayRegistry } from '../src/core/overlays';
 import type { SocketLike } from '../src/live';
 import { keyAction, SlideController } from '../src/present/controller';
 import type { Deck } from '../src/present/deck';
 import { Following } from '../src/present/follow';
 import { FollowState } from '../src/present/follow-state';
-import { Presentation, TRANSITION_MS } from '../src/present/mode';
+import { LABEL_SCALE, Presentation, TRANSITION_MS } from '../src/present/mode';
 import { formatElapsed, slideMessage, type ChannelLike, type NotesMessage } from '../src/present/notes-sync';
 import { NotesPage } from '../src/present/notes-page';
 import { MOVE_EVERY_MS, PresentationSocket, type Position } from '../src/present/relay';
@@ -121,6 +122,7 @@ function fakeApp(role: string | null = 'editor') {
     map,
     i18n: new I18n(),
     session: { me: role ? { role } : null, bearer: role ? 'gct_editor' : null, onChange: () => () => {} },
+    overlays: new OverlayRegistry(),
     view: 'explore',
     open: vi.fn(async (s: SavedState, opts: { duration?: number } = {}) => {
       calls.push('open');
@@ -356,6 +358,20 @@ describe('Presentation', () => {
     expect(t.opened.map((o) => o.state)).toEqual([0, 1, 2, 1, 0, 2].map((i) => deck.views[i].state));
     expect(t.map.container.querySelector('.pr-title-card h1')!.textContent).toBe('Bogura light engineering');
     expect(t.map.container.querySelector('.pr-counter')!.textContent).toBe('Slide 3 of 3');
+  });
+
+  it('writes place labels larger while presenting, placing them again, and as before after leaving', async () => {
+    const t = start();
+    const redraws = vi.fn();
+    t.app.overlays.onChange(redraws);
+    expect(t.app.overlays.textScale).toBe(1);
+    await p!.start();
+    expect(LABEL_SCALE).toBeGreaterThan(1);
+    expect(t.app.overlays.textScale).toBe(LABEL_SCALE);
+    expect(redraws).toHaveBeenCalledTimes(1);
+    p!.leave();
+    expect(t.app.overlays.textScale).toBe(1);
+    expect(redraws).toHaveBeenCalledTimes(2);
   });
 
   it('sends each slide’s position to followers and shows how many follow', async () => {

@@ -162,6 +162,38 @@ describe('value-chain view', () => {
     expect((window as unknown as Record<string, unknown>).__gucchoValueChain).toBeUndefined();
   });
 
+  it('keeps the camera of a saved view that the map is still flying to, when the chain fits where it lands', async () => {
+    server();
+    // Mid-flight the map shows somewhere else; where it lands holds every located actor.
+    let moving = true;
+    const t = setup('#z=7&lon=90&lat=23');
+    Object.assign(t.map, {
+      isMoving: () => moving,
+      once(type: string, fn: () => void) {
+        const once = () => {
+          t.map.off(type, once);
+          fn();
+        };
+        t.map.on(type, once);
+      },
+      getBounds: () => ({ contains: ([lon, lat]: [number, number]) => !moving && lon > 90 && lon < 91.5 && lat > 23 && lat < 24.5 }),
+    });
+    await t.host.show(t.router.current);
+    t.win.setHash('#view=valuechain&z=8&lon=90.7&lat=23.9&chain=bhairab-footwear');
+    await flush();
+    await flush();
+    expect(t.map.fitBounds).not.toHaveBeenCalled();
+    t.map.fire('moveend'); // a resize in mid-flight
+    await flush();
+    expect(t.map.fitBounds).not.toHaveBeenCalled();
+    moving = false;
+    t.map.fire('moveend');
+    await t.settled();
+    await flush();
+    expect(t.root.querySelector('.vc-pane')!.getAttribute('data-state')).toBe('ready');
+    expect(t.map.fitBounds).not.toHaveBeenCalled();
+  });
+
   it('a tap in the graph lights the actor in the map and the Sankey, opens its panel and writes the hash', async () => {
     server();
     const t = setup('#view=valuechain&z=7&lon=90&lat=23&chain=bhairab-footwear');

@@ -23,12 +23,31 @@ export interface MapOverlay {
   readonly id: string;
   /** Draws the overlay for frame onto ctx. */
   draw(ctx: CanvasRenderingContext2D, frame: OverlayFrame): void;
+  /**
+   * Resolves once the overlay has what it needs to draw frame (data for its
+   * zoom, say). The live map draws whatever has arrived and draws again
+   * later; an export draws a page once, so it awaits this first.
+   */
+  ready?(frame: OverlayFrame): Promise<void>;
 }
 
 /** OverlayRegistry holds the overlays shown, in drawing order, and tells listeners when they change. */
 export class OverlayRegistry {
   private readonly items: MapOverlay[] = [];
   private readonly listeners = new Set<() => void>();
+  private scale = 1;
+
+  /** The text size factor of the live map's frames: 1, larger while presenting. */
+  get textScale(): number {
+    return this.scale;
+  }
+
+  /** Sets the live map's text size factor; the overlays are placed and drawn again. */
+  setTextScale(scale: number): void {
+    if (!(scale > 0) || scale === this.scale) return;
+    this.scale = scale;
+    this.changed();
+  }
 
   /** Adds an overlay on top of the others; returns a function that removes it. */
   add(overlay: MapOverlay): () => void {

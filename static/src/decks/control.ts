@@ -79,9 +79,10 @@ export function startDecks(app: App, initialHash = ''): Decks {
   const control = new DecksControl(app.i18n, () => void panel().then((p) => p.toggle()));
   const panel = (): Promise<DecksPanel> =>
     (loading ??= import('./panel').then(
-      ({ DecksPanel }) =>
+      ({ DecksPanel, appActions }) =>
         new DecksPanel(app, app.map.getContainer().parentElement ?? document.body, {
           onOpenChange: (open) => control.setExpanded(open),
+          ...appActions(app),
         }),
     ));
   app.map.addControl(control, 'top-right');

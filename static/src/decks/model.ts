@@ -28,6 +28,11 @@ export function deckLink(base: string, id: string, slide = 1): string {
   return `${base}#deck=${encodeURIComponent(id)}&slide=${slide}`;
 }
 
+/** The link that follows a deck's live presentation (docs/presenting.md). */
+export function followLink(base: string, id: string): string {
+  return `${base}#follow=${encodeURIComponent(id)}`;
+}
+
 /** A copy of list with the item at from moved to index to (both clamped into the list). */
 export function move<T>(list: readonly T[], from: number, to: number): T[] {
   const out = [...list];

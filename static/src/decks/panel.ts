@@ -5,9 +5,12 @@
 // edit and delete views, and make decks: add views, reorder slides (arrows
 // or drag), remove slides. Opening a view asks the app to open its state
 // (flying the camera) and says, in the interface language, what the app
-// could not use.
+// could not use. A deck is presented from here (full screen, followed
+// live), its follow link copied, and it is exported to PDF or PowerPoint
+// with a progress line; a single saved view exports to PDF.
 
 import { ApiError } from '../api';
+import type { App } from '../app';
 import { LiveClient, socketURL, type SocketLike } from '../live';
 import { el } from '../core/dom';
 import { errorText } from '../core/errors';
@@ -18,7 +21,7 @@ import { PanelFrame } from '../core/side-panel';
 import * as api from './api';
 import type { Deck, DeckWithViews, SavedView, Text, ViewState } from './api';
 import { parseLink, withoutLinkKeys, type DeckLink } from './link';
-import { clampSlide, deckLink, droppedNotice, move, removeAt, stateOf, textIn, viewLink } from './model';
+import { clampSlide, deckLink, droppedNotice, followLink, move, removeAt, stateOf, textIn, viewLink } from './model';
 import './strings';
 import './decks.css';
 
@@ -43,10 +46,34 @@ export interface DecksPanelOptions {
   onOpenChange?: (open: boolean) => void;
   /** Opens the websocket that reports other editors' changes (default the browser's WebSocket). */
   createSocket?: (url: string) => SocketLike;
+  /** Presents a deck (appActions gives the app's presentation mode); without it there is no Present button. */
+  present?: (deckId: string) => Promise<unknown>;
+  /**
+   * Exports a deck of saved views to a PDF or PowerPoint file, calling
+   * onProgress(done, total) after each page (appActions gives the app's
+   * exports); without it there are no Export buttons.
+   */
+  exportDeck?: (deck: ExportableDeck, format: DeckFormat, onProgress: (done: number, total: number) => void) => Promise<{ filename: string; pages: number }>;
 }
 
+/** The file formats a deck exports to. */
+export type DeckFormat = 'pdf' | 'pptx';
+
+/** What an export needs of a deck: its title and its views in order. */
+export type ExportableDeck = Pick<DeckWithViews, 'title' | 'subtitle' | 'views'> & { id?: string };
+
+/** The panel's actions that need the whole app: presenting (src/present) and exports (src/export), each loaded on first use. */
+export function appActions(app: App): Pick<DecksPanelOptions, 'present' | 'exportDeck'> {
+  return {
+    present: (deckId) => import('../present').then((m) => m.present(app, deckId)),
+    exportDeck: async (deck, format, onProgress) => (await app.exports()).exportDeck(app, deck, format, onProgress),
+  };
+}
+
+const FORMAT_NAMES: Record<DeckFormat, MessageKey> = { pdf: 'decks.format.pdf', pptx: 'decks.format.pptx' };
+
 /** A message at the top of the panel; text is put into words on each render, in the language of the moment. */
-type Notice = { kind: 'info' | 'error' | 'dropped'; text: () => string; link?: string };
+type Notice = { kind: 'info' | 'error' | 'dropped' | 'progress'; text: () => string; link?: string };
 type Form = { kind: 'view'; editing?: SavedView } | { kind: 'deck'; editing?: Deck };
 
 function button(cls: string, text: string, onClick: () => void, label = ''): HTMLButtonElement {
@@ -62,7 +89,7 @@ function button(cls: string, text: string, onClick: () => void, label = ''): HTM
 
 export class DecksPanel {
   private readonly frame: PanelFrame;
-  private readonly opts: Required<DecksPanelOptions>;
+  private readonly opts: Required<Omit<DecksPanelOptions, 'present' | 'exportDeck'>> & Pick<DecksPanelOptions, 'present' | 'exportDeck'>;
   private open = false;
   private views: SavedView[] = [];
   private decks: Deck[] = [];
@@ -80,6 +107,8 @@ export class DecksPanel {
   /** The decks topic of /ws while the panel is open: others' changes reload the lists. */
   private live: LiveClient | null = null;
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether an export is running (one at a time: it opens each view on the page's map). */
+  private exporting = false;
 
   constructor(
     private readonly host: DecksHost,
@@ -93,6 +122,8 @@ export class DecksPanel {
       copy: opts.copy ?? ((text) => navigator.clipboard.writeText(text)),
       onOpenChange: opts.onOpenChange ?? (() => {}),
       createSocket: opts.createSocket ?? ((url) => new WebSocket(url)),
+      present: opts.present,
+      exportDeck: opts.exportDeck,
     };
     this.frame = new PanelFrame(parent, 'dk-panel', {
       i18n: host.i18n,
@@ -342,6 +373,48 @@ export class DecksPanel {
     }
   }
 
+  /** Presents deck id: the panel closes and presentation mode takes the screen. */
+  async present(id: string): Promise<void> {
+    if (!this.opts.present) return;
+    this.hide();
+    try {
+      await this.opts.present(id);
+    } catch (err) {
+      this.open = true;
+      this.setNotice('error', () => errorText(this.host.i18n, err));
+    }
+  }
+
+  /**
+   * Exports a deck (the one of id, fetched with its views, or the views
+   * given) to a file, saying "page n of count" as it goes, then the file's
+   * name, or why it failed.
+   */
+  async exportDeck(deck: string | ExportableDeck, format: DeckFormat): Promise<void> {
+    const run = this.opts.exportDeck;
+    if (!run || this.exporting) return;
+    const { i18n } = this.host;
+    const what = () => i18n.t(FORMAT_NAMES[format]);
+    this.exporting = true;
+    this.setNotice('progress', () => i18n.t('decks.export.starting', { format: what() }));
+    try {
+      const d = typeof deck === 'string' ? await api.fetchDeck(deck) : deck;
+      if (!d.views.length) throw new Error(i18n.t('decks.export.empty'));
+      const count = d.views.length;
+      this.setNotice('progress', () => i18n.t('decks.export.page', { format: what(), n: 1, count }));
+      const r = await run(d, format, (done, total) => {
+        const n = Math.min(done + 1, total);
+        this.setNotice('progress', () => (done < total ? i18n.t('decks.export.page', { format: what(), n, count: total }) : i18n.t('decks.export.building', { format: what() })));
+      });
+      this.setNotice('info', () => i18n.t(r.pages === 1 ? 'decks.export.doneOne' : 'decks.export.done', { file: r.filename, count: r.pages }));
+    } catch (err) {
+      this.setNotice('error', () => i18n.t('decks.export.failed', { error: err instanceof ApiError || !(err instanceof Error) ? errorText(i18n, err) : err.message }));
+    } finally {
+      this.exporting = false;
+      this.render();
+    }
+  }
+
   private async deleteItem(kind: 'view' | 'deck', id: string, title: string): Promise<void> {
     const token = this.host.session.bearer;
     if (!token) return;
@@ -432,7 +505,7 @@ export class DecksPanel {
 
   private renderNotice(n: Notice): HTMLElement {
     const p = el('div', `dk-notice dk-notice-${n.kind}`);
-    p.setAttribute('role', n.kind === 'info' ? 'status' : 'alert');
+    p.setAttribute('role', n.kind === 'info' || n.kind === 'progress' ? 'status' : 'alert');
     p.append(el('span', 'dk-notice-text', n.text()));
     if (n.link) {
       const input = el('input', 'dk-link-text');
@@ -462,6 +535,9 @@ export class DecksPanel {
         button('dk-open', i18n.t('decks.open'), () => void this.openView(v)),
         button('dk-link', i18n.t('decks.copyLink'), () => void this.copyLink(viewLink(this.opts.base, v.id))),
       );
+      if (this.opts.exportDeck) {
+        actions.append(this.exportButton('dk-export-view-pdf', 'decks.exportPdf', () => ({ title: v.title, subtitle: v.subtitle, views: [v] }), 'pdf'));
+      }
       if (this.editor) {
         actions.append(
           button('dk-edit', i18n.t('decks.edit'), () => this.startForm({ kind: 'view', editing: v })),
@@ -486,6 +562,7 @@ export class DecksPanel {
         button('dk-open-deck', i18n.t('decks.open'), () => void this.openDeck(d.id)),
         button('dk-link', i18n.t('decks.copyLink'), () => void this.copyLink(deckLink(this.opts.base, d.id, 1))),
       );
+      this.appendDeckActions(actions, d.id, d.view_ids.length);
       if (this.editor) {
         actions.append(button('dk-delete-deck', i18n.t('decks.delete'), () => void this.deleteItem('deck', d.id, this.title(d.title))));
       }
@@ -494,6 +571,23 @@ export class DecksPanel {
     }
     if (this.decks.length === 0 && !this.loading) body.append(el('p', 'dk-hint', i18n.t('decks.noDecks')));
     else body.append(decks);
+  }
+
+  /** Present, Copy follow link and the two exports of a deck of count slides (none of them for an empty deck). */
+  private appendDeckActions(box: HTMLElement, id: string, count: number): void {
+    if (count === 0) return;
+    const { i18n } = this.host;
+    if (this.opts.present) box.append(button('dk-present', i18n.t('decks.present'), () => void this.present(id)));
+    box.append(button('dk-follow-link', i18n.t('decks.copyFollowLink'), () => void this.copyLink(followLink(this.opts.base, id))));
+    if (this.opts.exportDeck) {
+      box.append(this.exportButton('dk-export-pdf', 'decks.exportPdf', () => id, 'pdf'), this.exportButton('dk-export-pptx', 'decks.exportPptx', () => id, 'pptx'));
+    }
+  }
+
+  private exportButton(cls: string, label: MessageKey, deck: () => string | ExportableDeck, format: DeckFormat): HTMLButtonElement {
+    const b = button(cls, this.host.i18n.t(label), () => void this.exportDeck(deck(), format));
+    b.disabled = this.exporting;
+    return b;
   }
 
   private renderTitles(title: Text, subtitle: Text, extra = ''): HTMLElement {
@@ -529,6 +623,7 @@ export class DecksPanel {
     body.append(nav);
     const links = el('div', 'dk-actions');
     links.append(button('dk-link', i18n.t('decks.copyLink'), () => void this.copyLink(deckLink(this.opts.base, deck.id, Math.max(this.slide, 1)))));
+    this.appendDeckActions(links, deck.id, count);
     if (this.editor) {
       links.append(
         button('dk-edit-deck', i18n.t('decks.edit'), () => this.startForm({ kind: 'deck', editing: deck })),

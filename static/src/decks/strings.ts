@@ -56,6 +56,19 @@ const en = {
   'decks.signIn': 'Editors who sign in can save views and make decks.',
   'decks.untitled': '(untitled)',
   'decks.saved': 'Saved “{title}”.',
+  'decks.present': 'Present',
+  'decks.copyFollowLink': 'Copy follow link',
+  'decks.exportPdf': 'Export PDF',
+  'decks.exportPptx': 'Export PowerPoint',
+  'decks.format.pdf': 'PDF',
+  'decks.format.pptx': 'PowerPoint',
+  'decks.export.starting': 'Preparing the {format} file…',
+  'decks.export.page': '{format}: page {n} of {count}…',
+  'decks.export.building': 'Writing the {format} file…',
+  'decks.export.done': 'Saved {file} ({count} pages).',
+  'decks.export.doneOne': 'Saved {file} (1 page).',
+  'decks.export.failed': 'The export failed: {error}',
+  'decks.export.empty': 'This deck has no slides to export.',
 } as const;
 
 type DecksKey = keyof typeof en;
@@ -116,6 +129,19 @@ const bn: Dictionary<DecksKey> = {
   'decks.signIn': 'সম্পাদকেরা সাইন ইন করলে ভিউ সংরক্ষণ ও ডেক তৈরি করতে পারেন।',
   'decks.untitled': '(শিরোনামহীন)',
   'decks.saved': '“{title}” সংরক্ষিত হয়েছে।',
+  'decks.present': 'উপস্থাপন করুন',
+  'decks.copyFollowLink': 'অনুসরণের লিংক কপি করুন',
+  'decks.exportPdf': 'পিডিএফ রপ্তানি',
+  'decks.exportPptx': 'পাওয়ারপয়েন্ট রপ্তানি',
+  'decks.format.pdf': 'পিডিএফ',
+  'decks.format.pptx': 'পাওয়ারপয়েন্ট',
+  'decks.export.starting': '{format} ফাইল তৈরি হচ্ছে…',
+  'decks.export.page': '{format}: পৃষ্ঠা {n} / {count}…',
+  'decks.export.building': '{format} ফাইল লেখা হচ্ছে…',
+  'decks.export.done': '{file} সংরক্ষিত হয়েছে ({count} পৃষ্ঠা)।',
+  'decks.export.doneOne': '{file} সংরক্ষিত হয়েছে (১ পৃষ্ঠা)।',
+  'decks.export.failed': 'রপ্তানি ব্যর্থ হয়েছে: {error}',
+  'decks.export.empty': 'এই ডেকে রপ্তানি করার মতো কোনো স্লাইড নেই।',
 };
 
 addMessages({ en, bn });

@@ -7,6 +7,7 @@
 import type { AppConfig, EnterpriseStats, Sector } from '../api';
 import type { App } from '../app';
 import type { I18n } from '../core/i18n';
+import type { MapOverlay, OverlayFrame } from '../core/overlays';
 import type { Legend } from '../core/view';
 import { fitCamera, project, type Camera } from './camera';
 import { CANVAS_FAMILY, loadCanvasFonts } from './fonts';
@@ -123,16 +124,9 @@ export async function composeMap(app: App, width: number, height: number, pixelR
   const ctx = canvas.getContext('2d')!;
   ctx.save();
   ctx.scale(pixelRatio, pixelRatio);
-  const lang = f.i18n.lang;
-  for (const overlay of app.overlays.list()) {
-    ctx.save();
-    try {
-      overlay.draw(ctx, { width: cam.width, height: cam.height, zoom: cam.zoom, project: (ll) => project(cam, ll), lang, textScale: 1 });
-    } catch (err) {
-      console.warn(`guccho export: overlay ${overlay.id} failed`, err);
-    }
-    ctx.restore();
-  }
+  // One new frame per page: label overlays remember placements per frame object.
+  const frame: OverlayFrame = { width: cam.width, height: cam.height, zoom: cam.zoom, project: (ll) => project(cam, ll), lang: f.i18n.lang, textScale: 1 };
+  await drawOverlays(ctx, [...app.overlays.list()], frame);
   // Furniture grows with the drawing, from the size it has on a screen-sized map.
   const k = Math.max(1, Math.min(cam.width, cam.height) / 800);
   drawNorthArrow(ctx, cam.width - 28 * k, 16 * k, k, f.i18n.t('export.north'));
@@ -140,6 +134,34 @@ export async function composeMap(app: App, width: number, height: number, pixelR
   if (f.legend && f.legend.items.length) drawLegend(ctx, f.legend, 12 * k, cam.height - 12 * k, k);
   ctx.restore();
   return canvas;
+}
+
+/**
+ * Draws overlays for frame onto ctx, bottom first, once every overlay has
+ * what frame needs (ready: the place-name levels of its zoom) and the
+ * document's fonts have loaded, so a page is never drawn half-labelled or
+ * in a fallback font. An overlay that fails to get ready or to draw is
+ * left out and logged; the others are drawn.
+ */
+export async function drawOverlays(
+  ctx: CanvasRenderingContext2D,
+  overlays: readonly MapOverlay[],
+  frame: OverlayFrame,
+  fonts: { readonly ready: Promise<unknown> } | undefined = document.fonts,
+): Promise<void> {
+  await Promise.all(
+    overlays.map((o) => o.ready?.(frame).catch((err: unknown) => console.warn(`guccho export: overlay ${o.id} not ready`, err))),
+  );
+  await fonts?.ready;
+  for (const overlay of overlays) {
+    ctx.save();
+    try {
+      overlay.draw(ctx, frame);
+    } catch (err) {
+      console.warn(`guccho export: overlay ${overlay.id} failed`, err);
+    }
+    ctx.restore();
+  }
 }
 
 function font(weight: 400 | 700, px: number): string {

@@ -9,8 +9,8 @@ import type { OverlayFrame, OverlayRegistry } from '../core/overlays';
 /** The live frame's view of the map: what OverlayCanvas reads from it. */
 export type FrameSource = Pick<MapLibreMap, 'getZoom' | 'project' | 'getContainer'>;
 
-/** The frame of the live map: its container's size, camera and the interface language, text at scale 1. */
-export function liveFrame(map: FrameSource, lang: 'en' | 'bn'): OverlayFrame {
+/** The frame of the live map: its container's size, camera, the interface language and the text scale (1 unless presenting). */
+export function liveFrame(map: FrameSource, lang: 'en' | 'bn', textScale = 1): OverlayFrame {
   const el = map.getContainer();
   return {
     width: el.clientWidth,
@@ -21,11 +21,11 @@ export function liveFrame(map: FrameSource, lang: 'en' | 'bn'): OverlayFrame {
       return [p.x, p.y];
     },
     lang,
-    textScale: 1,
+    textScale,
   };
 }
 
-/** Draws the overlays of a registry over a MapLibre map, again after every move, resize, change of overlays and of language. */
+/** Draws the overlays of a registry over a MapLibre map, again after every move, resize, change of overlays, of the text scale and of language. */
 export class OverlayCanvas {
   readonly canvas: HTMLCanvasElement;
   /** The frame last drawn. */
@@ -65,7 +65,7 @@ export class OverlayCanvas {
 
   /** Draws every overlay now. */
   draw(): void {
-    const frame = liveFrame(this.map, this.i18n.lang);
+    const frame = liveFrame(this.map, this.i18n.lang, this.overlays.textScale);
     const dpr = window.devicePixelRatio || 1;
     const c = this.canvas;
     const w = Math.round(frame.width * dpr);

@@ -17,6 +17,9 @@ import { byUser, currentState, TitleCard } from './shared';
 /** How long the camera flies from one slide to the next, in ms. */
 export const TRANSITION_MS = 1500;
 
+/** How much larger place labels are written while presenting, to be read from the back of the room. */
+export const LABEL_SCALE = 1.4;
+
 export interface PresentOptions {
   /** The slide to start at (0: the first). */
   start?: number;
@@ -71,8 +74,12 @@ export class Presentation {
     const { app } = this;
     const body = this.root;
     body.classList.add('guccho-presenting');
+    // Place labels grow with the page's type, and are placed again at their new size.
+    const labelScale = app.overlays.textScale;
+    app.overlays.setTextScale(LABEL_SCALE);
     this.undo.push(() => {
       body.classList.remove('guccho-presenting');
+      app.overlays.setTextScale(labelScale);
       app.map.resize();
     });
     const container = app.map.getContainer();

@@ -341,6 +341,12 @@ export class ValueChainView implements View {
       // A chain's first drawing shows all its located actors, unless the hash placed the camera where they all are.
       const bounds = boundsOf(doc);
       if (bounds && fitted !== doc.chain.id) {
+        // A flight to the hash's camera (a saved view or a slide, opened with app.open) is judged where it lands, not
+        // mid-air. (A resize fires moveend in mid-flight too: the map still moves then.)
+        while (firstLoad && ctx.cameraInURL && map.isMoving?.()) {
+          await new Promise<void>((resolve) => map.once('moveend', () => resolve()));
+          if (!this.mounted || turn !== loadTurn) return;
+        }
         fitted = doc.chain.id;
         const view = map.getBounds?.();
         const inside = !!view && view.contains([bounds[0], bounds[1]]) && view.contains([bounds[2], bounds[3]]);
