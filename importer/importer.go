@@ -1,9 +1,13 @@
 // Package importer runs survey imports: it reads a survey file row by row
 // (package survey), converts each row, places it (geo.Geocoder) and writes
 // it in batches through one guccho.ImportWriter, so that an import is one
-// transaction — all of it or none of it — and memory does not grow with the
-// file. A Runner runs a server's uploads in the background, one at a time.
-// It imports no concrete store: cmd/guccho and the server hand it one.
+// unit — all of it or, after a failure or an undo, none of it — and memory
+// does not grow with the file. A Runner runs a server's uploads in the
+// background, one at a time. Rows are written chunk by chunk (guccho.ImportWriter.Checkpoint), each
+// chunk one short transaction that records how far the source was read, so
+// other writers are not held up and an interrupted import can be resumed
+// (Resume) or rolled back. It imports no concrete store: cmd/guccho and the
+// server hand it one.
 package importer
 
 import (
@@ -70,6 +74,29 @@ func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if err := im.Store.CreateImport(ctx, imp); err != nil {
 		return imp, err
 	}
+	return im.finish(ctx, imp, rd, mapping)
+}
+
+// Resume goes on with an interrupted import (status running, as left by a
+// crash): rd must read the same source as the import began with, and
+// mapping be the same; rows up to imp.SourceRow, whose outcome is stored,
+// are skipped unread, so the import ends exactly as if it had not been
+// interrupted. EINVALID when the import is not running.
+func (im *Importer) Resume(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
+	if imp.Status != guccho.ImportRunning {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s is %s: only an interrupted (running) import can be resumed", imp.ID, imp.Status)
+	}
+	if imp.Methods == nil {
+		imp.Methods = map[string]int{}
+	}
+	if imp.Flags == nil {
+		imp.Flags = map[string]int{}
+	}
+	return im.finish(ctx, imp, rd, mapping)
+}
+
+// finish runs the import from imp.SourceRow on and records a failure.
+func (im *Importer) finish(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	err := im.run(ctx, imp, rd, mapping)
 	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
 		// Cancelled while the store wrote: what the store says then (a
@@ -114,6 +141,7 @@ type chunk struct {
 	methods  map[string]int
 	flags    map[string]int
 	review   []*guccho.ReviewItem // rows for an editor's review, in row order
+	last     int                  // the last source row read into the chunk
 	err      error                // reading stopped here
 }
 
@@ -124,8 +152,9 @@ func newChunk(size int) *chunk {
 
 // produce reads, converts and places rows on its own goroutine, so that
 // parsing and geocoding overlap with the store's writing; chunks arrive in
-// row order. It stops when ctx ends.
-func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *geo.Geocoder, size int, out chan<- *chunk) {
+// row order. Rows numbered up to skip are passed over unconverted (a
+// resume). It stops when ctx ends.
+func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *geo.Geocoder, size, skip int, out chan<- *chunk) {
 	defer close(out)
 	send := func(c *chunk) bool {
 		select {
@@ -150,6 +179,10 @@ func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *
 			send(c)
 			return
 		}
+		if row.Number <= skip {
+			continue
+		}
+		c.last = row.Number
 		e, errs := conv.Convert(row)
 		if e == nil && len(errs) == 0 {
 			continue // an empty row
@@ -185,7 +218,9 @@ func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *
 			if !send(c) {
 				return
 			}
+			last := c.last
 			c = newChunk(size)
+			c.last = last
 		}
 	}
 }
@@ -211,7 +246,7 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	chunks := make(chan *chunk, 1)
-	go produce(pctx, rd, conv, gc, size, chunks)
+	go produce(pctx, rd, conv, gc, size, imp.SourceRow, chunks)
 	for c := range chunks {
 		if c.err != nil {
 			return c.err
@@ -252,6 +287,12 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 			imp.Review += len(review)
 		}
 		if err := w.Fail(ctx, c.failures); err != nil {
+			return err
+		}
+		if c.last > imp.SourceRow {
+			imp.SourceRow = c.last
+		}
+		if err := w.Checkpoint(ctx, imp); err != nil {
 			return err
 		}
 		im.report(imp)
