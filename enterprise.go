@@ -227,8 +227,12 @@ type Import struct {
 	// import commits in chunks, and a resume reads on after this row.
 	SourceRow int `json:"source_row,omitempty"`
 	// Source, when set, lets an interrupted import be resumed.
-	Source   *ImportSource `json:"source,omitempty"`
-	UndoneAt *time.Time    `json:"undone_at,omitempty"`
+	Source *ImportSource `json:"source,omitempty"`
+	// UndoneAt is when an undo (or a roll-back at start) finished.
+	UndoneAt *time.Time `json:"undone_at,omitempty"`
+	// ResumedAfter lists, for each resume of the import after an
+	// interruption, the source row it read on after.
+	ResumedAfter []int `json:"resumed_after,omitempty"`
 }
 
 // ImportCounts are what writing one batch did.

@@ -37,7 +37,10 @@ type importView struct {
 	Progress map[string]int `json:"progress"`
 }
 
+// viewImport is an import as the API shows it: never where its file is on
+// the machine that ran it (Source, kept for a resume).
 func viewImport(imp guccho.Import) importView {
+	imp.Source = nil
 	return importView{Import: imp, Progress: map[string]int{"rows": imp.Read}}
 }
 
@@ -211,4 +214,24 @@ func (s *Server) handleImportFailures(w http.ResponseWriter, r *http.Request) {
 		err = cw.Flush()
 	}
 	s.endExport(out, r, "failures export", err)
+}
+
+// handleUndoImport answers POST /api/imports/{id}/undo (admins): the
+// import is undone as a whole (guccho.EnterpriseStore.UndoImport) and the
+// answer is its record, now "undone". Its enterprises.changed events reach
+// every map over /ws. 404 for an unknown id; 409, naming the rows, when
+// rows it wrote were edited since or written by a later import; 400 when it
+// is not a succeeded import (a running one, or one undone already).
+func (s *Server) handleUndoImport(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, ok := s.imports.Running(id); ok {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "import %s is still running: wait for it to end", id))
+		return
+	}
+	imp, err := s.cfg.Enterprises.UndoImport(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, importFor(tokenFrom(r.Context()), *imp))
 }
