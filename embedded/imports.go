@@ -104,13 +104,16 @@ func (s *Store) FindImportFailures(ctx context.Context, importID string, fn func
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
 	// A 256 MiB page cache on the import's own connection keeps the
 	// enterprise index pages it probes in memory; it goes back to the
-	// normal size when the import ends.
+	// normal size when the import ends. Its chunks' commits do not
+	// checkpoint the WAL into the database file (which would write and sync
+	// the same hot index pages over and over); the import checkpoints once
+	// when it ends, as a single transaction did.
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
 	w := &importWriter{s: s, conn: conn, imp: imp}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0`); err != nil {
 		w.release()
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
@@ -299,6 +302,6 @@ func (w *importWriter) Rollback() error {
 // release shrinks the connection's page cache back and returns it to the
 // pool, which frees the cache's memory.
 func (w *importWriter) release() {
-	w.conn.ExecContext(context.Background(), `PRAGMA cache_size = -16384; PRAGMA shrink_memory`)
+	w.conn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -16384; PRAGMA shrink_memory`)
 	w.conn.Close()
 }

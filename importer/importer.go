@@ -32,6 +32,10 @@ type Importer struct {
 	Geocoders *Geocoders
 	// BatchSize is how many rows are written at a time; default 2,000.
 	BatchSize int
+	// ChunkTime is how long a chunk of batches may write before it commits
+	// (ImportWriter.Checkpoint); default 500 ms. Other writers wait at most
+	// about that long; shorter chunks cost an import more commits.
+	ChunkTime time.Duration
 	// Progress, when set, is called with a snapshot of the report after each
 	// batch and at the end. It must not block for long.
 	Progress func(guccho.Import)
@@ -243,6 +247,11 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if size <= 0 {
 		size = 2000
 	}
+	chunkTime := im.ChunkTime
+	if chunkTime <= 0 {
+		chunkTime = 500 * time.Millisecond
+	}
+	chunkStart := time.Now()
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	chunks := make(chan *chunk, 1)
@@ -292,8 +301,11 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 		if c.last > imp.SourceRow {
 			imp.SourceRow = c.last
 		}
-		if err := w.Checkpoint(ctx, imp); err != nil {
-			return err
+		if time.Since(chunkStart) >= chunkTime {
+			if err := w.Checkpoint(ctx, imp); err != nil {
+				return err
+			}
+			chunkStart = time.Now()
 		}
 		im.report(imp)
 	}

@@ -22,6 +22,7 @@ const importUsage = `Usage:
   guccho import boundaries DIR [--db PATH]
   guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
   guccho import centres FILE [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
+  guccho import list [--db PATH]
   guccho import undo ID [--db PATH]
   guccho import resume ID [--db PATH] [--sectors FILE]
 
@@ -40,6 +41,9 @@ nothing. A report lists rows read,
 created, updated, unchanged and failed, with the reasons. A store without
 boundaries first gets those of --boundaries DIR (env GUCCHO_BOUNDARIES) or,
 when neither is given, the default set shipped with Guccho.
+
+list lists the imports, newest first, with their status (running, succeeded,
+failed, undoing, undone, rolled_back) and counts.
 
 undo undoes a succeeded import: the enterprises it created go, those it
 updated get their previous version back. It is refused, naming them, when
@@ -92,10 +96,15 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	}
 	switch what {
 	case "boundaries", "enterprises", "centres", "undo", "resume":
+	case "list":
+		if len(pos) != 0 {
+			return fmt.Errorf("%w: import list takes no arguments", errUsage)
+		}
+		pos = []string{""}
 	default:
-		return fmt.Errorf("%w: cannot import %q (want boundaries, enterprises, centres, undo or resume)", errUsage, what)
+		return fmt.Errorf("%w: cannot import %q (want boundaries, enterprises, centres, list, undo or resume)", errUsage, what)
 	}
-	if len(pos) != 1 || pos[0] == "" {
+	if what != "list" && (len(pos) != 1 || pos[0] == "") {
 		fs.Usage()
 		if what == "undo" || what == "resume" {
 			return fmt.Errorf("%w: import %s takes one import id", errUsage, what)
@@ -129,6 +138,20 @@ func runImport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	switch what {
+	case "list":
+		imps, err := s.FindImports(ctx)
+		if err != nil {
+			return err
+		}
+		for _, imp := range imps {
+			fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\trows read %d: created %d, updated %d, unchanged %d, failed %d",
+				imp.ID, imp.StartedAt.Format(time.RFC3339), imp.Status, imp.Filename, imp.Read, imp.Created, imp.Updated, imp.Unchanged, imp.Failed)
+			if imp.Error != "" {
+				fmt.Fprintf(env.Stdout, "\t%s", imp.Error)
+			}
+			fmt.Fprintln(env.Stdout)
+		}
+		return nil
 	case "undo":
 		imp, err := s.UndoImport(ctx, pos[0])
 		if err != nil {
