@@ -2,12 +2,13 @@
 // (package survey), converts each row, places it (geo.Geocoder) and writes
 // it in batches through one guccho.ImportWriter, so that an import is one
 // unit — all of it or, after a failure or an undo, none of it — and memory
-// does not grow with the file. A Runner runs a server's uploads in the
-// background, one at a time. Rows are written chunk by chunk (guccho.ImportWriter.Checkpoint), each
-// chunk one short transaction that records how far the source was read, so
-// other writers are not held up and an interrupted import can be resumed
-// (Resume) or rolled back. It imports no concrete store: cmd/guccho and the
-// server hand it one.
+// does not grow with the file. The batches are committed in chunks of
+// about half a second (guccho.ImportWriter.Checkpoint), each one short
+// transaction that also records how far the source was read, so other
+// writers are not held up and an interrupted import can be resumed
+// (Resume) or rolled back. A Runner runs a server's uploads in the
+// background, one at a time. It imports no concrete store: cmd/guccho and
+// the server hand it one.
 package importer
 
 import (
