@@ -142,8 +142,10 @@ func (w *importWriter) begin(ctx context.Context) error {
 	if w.tx != nil {
 		return nil
 	}
+	w.s.writer.Lock() // until the chunk commits or rolls back
 	tx, err := w.conn.BeginTx(ctx, nil)
 	if err != nil {
+		w.s.writer.Unlock()
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
 	w.tx, w.st = tx, newStmtTx(tx)
@@ -260,7 +262,9 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	w.st.close()
 	tx := w.tx
 	w.tx, w.st = nil, nil
-	if err := tx.Commit(); err != nil {
+	err := tx.Commit()
+	w.s.writer.Unlock()
+	if err != nil {
 		return sqlErr(err, "committing a chunk of import %s", report.ID)
 	}
 	w.s.enterprisesChanged()
@@ -291,6 +295,7 @@ func (w *importWriter) Rollback() error {
 		w.st.close()
 		w.tx.Rollback()
 		w.tx, w.st = nil, nil
+		w.s.writer.Unlock()
 	}
 	w.release()
 	// Undo with a context of its own: the import's may be what ended it.

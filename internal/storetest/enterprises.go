@@ -25,6 +25,7 @@ func RunEnterprises(t *testing.T, open Opener) {
 	t.Run("Import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("ImportRollback", func(t *testing.T) { testImportRollback(t, open(t)) })
 	t.Run("ImportChunks", func(t *testing.T) { testImportChunks(t, open(t)) })
+	t.Run("EditsBesideALongImport", func(t *testing.T) { testEditsBesideALongImport(t, open(t)) })
 	t.Run("ImportUndo", func(t *testing.T) { testImportUndo(t, open(t)) })
 	t.Run("ImportUndoConflicts", func(t *testing.T) { testImportUndoConflicts(t, open(t)) })
 	t.Run("ImportResume", func(t *testing.T) { testImportResume(t, open(t), open(t)) })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/store"
@@ -241,4 +242,65 @@ func testUndoRemovesReviewItems(t *testing.T, s store.Store) {
 	if len(p.Items) != 0 || p.Open != 0 {
 		t.Errorf("after undo the import's review queue holds %d items (%d open), want none", len(p.Items), p.Open)
 	}
+}
+
+// testEditsBesideALongImport runs an import that commits chunk after chunk
+// with no pause between them, as a big file does, and checks that edits
+// made meanwhile each wait well under a second and a half.
+func testEditsBesideALongImport(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	imp := newImport("imp-long")
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		row := 0
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			batch := make([]*guccho.Enterprise, 200)
+			for i := range batch {
+				row++
+				batch[i] = ent(fmt.Sprintf("L%07d", row), "dairy", 90+float64(row%1000)/1000, 22+float64(row%997)/1000)
+				batch[i].ImportRow = row
+			}
+			if _, err := w.Put(ctx, batch); err != nil {
+				done <- err
+				return
+			}
+			imp.SourceRow = row
+			if err := w.Checkpoint(ctx, imp); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	var slowest time.Duration
+	for i := range 6 {
+		time.Sleep(150 * time.Millisecond)
+		start := time.Now()
+		if err := s.CreateEnterprise(ctx, ent(fmt.Sprintf("EDIT%d", i), "dairy", 91, 23)); err != nil {
+			t.Errorf("edit %d beside the import: %v", i, err)
+		}
+		slowest = max(slowest, time.Since(start))
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if slowest > 1500*time.Millisecond {
+		t.Errorf("the slowest edit beside a running import took %v, want well under 1.5 s", slowest)
+	}
+	t.Logf("slowest edit beside a running import: %v", slowest)
 }
