@@ -186,10 +186,11 @@ const (
 )
 
 // ImportSource is what resuming an interrupted import needs: where its file
-// is and how it was read. Only the CLI records it (a server's uploads are
-// not kept across restarts); the API does not show it.
+// is and how it was read. The API does not show it.
 type ImportSource struct {
 	Path    string          `json:"path"`              // absolute path of the survey file
+	Name    string          `json:"name,omitempty"`    // the file's name as the user gave it, when Path's differs
+	Spooled bool            `json:"spooled,omitempty"` // Path is a server's spooled upload, removed once recovered
 	Size    int64           `json:"size"`              // its size when the import began
 	Sheet   string          `json:"sheet,omitempty"`   // XLSX worksheet
 	Mapping json.RawMessage `json:"mapping,omitempty"` // the survey.Mapping used, as JSON

@@ -300,7 +300,11 @@ func resumeImport(ctx context.Context, app *app, imp *guccho.Import) (*guccho.Im
 	if err := json.Unmarshal(src.Mapping, &mapping); err != nil {
 		return imp, guccho.Errorf(guccho.EINVALID, "import %s cannot be resumed: its stored mapping: %v", imp.ID, err)
 	}
-	rd, err := survey.OpenWith(f, st.Size(), filepath.Base(src.Path), survey.Options{Sheet: src.Sheet})
+	name := src.Name
+	if name == "" {
+		name = filepath.Base(src.Path)
+	}
+	rd, err := survey.OpenWith(f, st.Size(), name, survey.Options{Sheet: src.Sheet})
 	if err != nil {
 		return imp, guccho.Errorf(guccho.EINVALID, "%s: %s", src.Path, guccho.ErrorMessage(err))
 	}
@@ -310,7 +314,8 @@ func resumeImport(ctx context.Context, app *app, imp *guccho.Import) (*guccho.Im
 
 // recoverImports deals with the imports a crash interrupted, before a
 // command uses the store: an undo is finished; an import whose file is at
-// hand is resumed, any other rolled back. Each is logged. except names an
+// hand is resumed, any other rolled back; a server's spooled upload is
+// removed once its import is recovered. Each is logged. except names an
 // import the command itself is about to resume or undo.
 func recoverImports(ctx context.Context, app *app, log *slog.Logger, except string) error {
 	imps, err := app.store.FindImports(ctx)
@@ -328,11 +333,14 @@ func recoverImports(ctx context.Context, app *app, log *slog.Logger, except stri
 			log.Warn("finished the interrupted undo of an import", slog.String("import", imp.ID))
 			continue
 		}
-		from := imp.SourceRow
+		from, src := imp.SourceRow, imp.Source
+		if src != nil && src.Spooled {
+			defer os.Remove(src.Path) // once recovered, either way
+		}
 		done, err := resumeImport(ctx, app, imp)
-		if err == nil {
+		if done.Status != guccho.ImportRunning { // resumed, to its end or to a failure
 			log.Warn("resumed an interrupted import", slog.String("import", imp.ID), slog.Int("after_row", from),
-				slog.Int("rows_read", done.Read), slog.String("status", done.Status))
+				slog.Int("rows_read", done.Read), slog.String("status", done.Status), slog.String("error", done.Error))
 			continue
 		}
 		if guccho.ErrorCode(err) != guccho.EINVALID {

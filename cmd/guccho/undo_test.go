@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
+	"github.com/guccho/guccho/survey"
 )
 
 // importID is the id an import's report names.
@@ -74,5 +78,66 @@ func TestImportUndoAndResumeCommands(t *testing.T) {
 	_, _, err = runCmd(t, nil, "import", "undo", "imp-000000000000", "--db", db)
 	if guccho.ErrorCode(err) != guccho.ENOTFOUND {
 		t.Errorf("undoing an unknown import: %v; want not found", err)
+	}
+}
+
+// An import a crash left running is recovered by the next command that
+// opens the store: resumed from its file (a server's spooled upload, which
+// then goes), or rolled back when the file is gone.
+func TestStartRecoversInterruptedImports(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "guccho.db")
+	if _, _, err := runCmd(t, nil, "import", "boundaries", bdtest.Dir(t), "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	spool := filepath.Join(dir, "guccho-upload-1")
+	if _, _, err := runCmd(t, nil, "demo", "--n", "300", "--csv", spool, "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(spool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	rd, err := survey.Open(f, st.Size(), "survey.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapping, _ := json.Marshal(survey.DetectMapping(rd.Columns()))
+	f.Close()
+
+	s, err := embedded.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range []*guccho.Import{
+		{ID: "imp-aaaaaaaaaaaa", Filename: "survey.csv", Format: "csv", Status: guccho.ImportRunning, StartedAt: time.Now().UTC(),
+			Source: &guccho.ImportSource{Path: spool, Name: "survey.csv", Spooled: true, Size: st.Size(), Mapping: mapping}},
+		{ID: "imp-bbbbbbbbbbbb", Filename: "gone.csv", Format: "csv", Status: guccho.ImportRunning, StartedAt: time.Now().UTC(),
+			Source: &guccho.ImportSource{Path: filepath.Join(dir, "gone.csv"), Size: 10, Mapping: mapping}},
+	} {
+		if err := s.CreateImport(ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	out, stderr, err := runCmd(t, nil, "import", "list", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"imp-aaaaaaaaaaaa\t", "\tsucceeded\tsurvey.csv\trows read 300: created 300", "imp-bbbbbbbbbbbb\t", "\trolled_back\tgone.csv\t", "rolled back at the next start"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import list lacks %q:\n%s", want, out)
+		}
+	}
+	for _, want := range []string{"resumed an interrupted import", "rolled back an interrupted import"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the log lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(spool); !os.IsNotExist(err) {
+		t.Errorf("the spooled upload is still there after its import was recovered (%v)", err)
 	}
 }

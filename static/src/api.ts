@@ -306,6 +306,8 @@ export interface ImportReport {
   started_at?: string;
   ended_at?: string | null;
   undone_at?: string | null;
+  /** For each resume after a crash, the file row it read on after. */
+  resumed_after?: number[] | null;
   progress?: { rows: number };
 }
 

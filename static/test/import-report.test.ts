@@ -105,4 +105,10 @@ describe('renderImportReport', () => {
     expect(undone.querySelector('.import-undo')).toBeNull();
     expect(undone.querySelector('.import-undone')?.textContent).toBe('This import was undone.');
   });
+
+  it('says when a restart interrupted the import and it was resumed', () => {
+    expect(renderImportReport(report, new I18n(), { onDownloadFailures: vi.fn() }).querySelector('.import-resumed')).toBeNull();
+    const root = renderImportReport({ ...report, resumed_after: [4000, 12000] }, new I18n(), { onDownloadFailures: vi.fn() });
+    expect(root.querySelector('.import-resumed')?.textContent).toContain('resumed after row 12,000');
+  });
 });

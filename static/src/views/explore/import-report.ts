@@ -28,6 +28,8 @@ export function renderImportReport(r: ImportReport, i18n: I18n, actions: ReportA
   const root = el('div', 'import-report');
   root.dataset.status = r.status;
   if (r.status === 'undone' || r.status === 'rolled_back') root.append(el('p', 'import-undone', t.t(r.status === 'undone' ? 'import.undone' : 'import.rolledBack')));
+  const resumed = r.resumed_after ?? [];
+  if (resumed.length) root.append(el('p', 'import-resumed', t.t('import.resumed', { row: t.formatNumber(resumed[resumed.length - 1]) })));
 
   const counts = el('dl', 'import-counts');
   const count = (key: 'import.rowsRead' | 'import.created' | 'import.updated' | 'import.unchanged' | 'import.failed', n: number, name: string) => {
