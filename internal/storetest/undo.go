@@ -87,6 +87,11 @@ func testImportChunks(t *testing.T, s store.Store) {
 	if got, _ := s.FindImportByID(ctx, "imp-2"); got.Status != guccho.ImportRunning || got.SourceRow != 2 || got.Updated != 1 || got.Unchanged != 1 {
 		t.Errorf("the running import's record = %+v; want running, source row 2, 1 updated, 1 unchanged", got)
 	}
+	// A chunk may begin with any write: here the review item of a row to come.
+	item := &guccho.ReviewItem{Row: 3, EnterpriseID: "D", Name: "Enterprise D", Reasons: []string{"low_score"}}
+	if err := w.Review(ctx, []*guccho.ReviewItem{item}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.Put(ctx, r[2:]); err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +101,9 @@ func testImportChunks(t *testing.T, s store.Store) {
 	}
 	if got := ids(t, s, guccho.EnterpriseFilter{ImportID: "imp-2"}); got != "A B D E" {
 		t.Errorf("enterprises of imp-2: %q, want A B D E", got)
+	}
+	if p, err := s.FindReviewItems(ctx, "imp-2", guccho.ReviewFilter{}); err != nil || len(p.Items) != 1 {
+		t.Errorf("imp-2's review queue: %+v, %v; want the one item", p, err)
 	}
 }
 
