@@ -176,7 +176,25 @@ const (
 	ImportRunning   = "running"
 	ImportSucceeded = "succeeded"
 	ImportFailed    = "failed" // nothing was stored; Error says why
+	// ImportUndoing: an undo (or a roll-back) is under way, chunk by chunk;
+	// an interrupted one goes on at the next start.
+	ImportUndoing = "undoing"
+	ImportUndone  = "undone" // undone as a whole (UndoImport)
+	// ImportRolledBack: an interrupted import rolled back at start; nothing
+	// of it is stored.
+	ImportRolledBack = "rolled_back"
 )
+
+// ImportSource is what resuming an interrupted import needs: where its file
+// is and how it was read. The API does not show it.
+type ImportSource struct {
+	Path    string          `json:"path"`              // absolute path of the survey file
+	Name    string          `json:"name,omitempty"`    // the file's name as the user gave it, when Path's differs
+	Spooled bool            `json:"spooled,omitempty"` // Path is a server's spooled upload, removed once recovered
+	Size    int64           `json:"size"`              // its size when the import began
+	Sheet   string          `json:"sheet,omitempty"`   // XLSX worksheet
+	Mapping json.RawMessage `json:"mapping,omitempty"` // the survey.Mapping used, as JSON
+}
 
 // RowError is one row that could not be imported.
 type RowError struct {
@@ -206,6 +224,16 @@ type Import struct {
 	CreatedBy string            `json:"created_by,omitempty"`
 	StartedAt time.Time         `json:"started_at"`
 	EndedAt   *time.Time        `json:"ended_at,omitempty"`
+	// SourceRow is the last source row whose outcome is stored: a running
+	// import commits in chunks, and a resume reads on after this row.
+	SourceRow int `json:"source_row,omitempty"`
+	// Source, when set, lets an interrupted import be resumed.
+	Source *ImportSource `json:"source,omitempty"`
+	// UndoneAt is when an undo (or a roll-back at start) finished.
+	UndoneAt *time.Time `json:"undone_at,omitempty"`
+	// ResumedAfter lists, for each resume of the import after an
+	// interruption, the source row it read on after.
+	ResumedAfter []int `json:"resumed_after,omitempty"`
 }
 
 // ImportCounts are what writing one batch did.
@@ -215,9 +243,16 @@ type ImportCounts struct {
 	Duplicates []RowError
 }
 
-// ImportWriter writes one import's rows inside a single transaction: until
-// Commit nothing is visible, and Rollback (or a crash) leaves the store as it
-// was before the import began.
+// ImportWriter writes one import's rows in chunks: what Put, Fail and Review
+// write since the last Checkpoint is one transaction, committed by
+// Checkpoint (or Commit), so a long import holds the store's writer only a
+// chunk at a time. Rows are visible to readers from their chunk's commit.
+// Every row a chunk updates is saved first, so the import can be undone as
+// a whole (EnterpriseStore.UndoImport). Rollback undoes every committed
+// chunk and leaves the store as it was before the import began; after a
+// crash the import stays "running" until RecoverImport resumes or rolls it
+// back. A writer opened on a running import that already committed chunks
+// (a resume) goes on from them.
 type ImportWriter interface {
 	// Put upserts a batch by id. A row whose id an earlier row of this import
 	// already wrote is not written and comes back in Duplicates.
@@ -227,9 +262,13 @@ type ImportWriter interface {
 	// Review keeps rows for an editor's review (the import's review queue),
 	// as open items.
 	Review(ctx context.Context, items []*ReviewItem) error
-	// Commit stores the report and makes the import visible.
+	// Checkpoint stores the report (its counts and SourceRow: how far the
+	// source was read) and commits the chunk written since the last one.
+	Checkpoint(ctx context.Context, report *Import) error
+	// Commit stores the final report and commits the last chunk.
 	Commit(ctx context.Context, report *Import) error
-	// Rollback abandons the import; the store is as before. Safe after Commit.
+	// Rollback abandons the open chunk and undoes the committed ones; the
+	// store is as before the import. Safe (and a no-op) after Commit.
 	Rollback() error
 }
 
@@ -258,6 +297,20 @@ type EnterpriseStore interface {
 	FindImports(ctx context.Context) ([]*Import, error)
 	// FindImportFailures calls fn for each failed row of an import, in row order.
 	FindImportFailures(ctx context.Context, importID string, fn func(RowError) error) error
+	// UndoImport undoes a succeeded import as a whole, in chunks of short
+	// transactions: the rows it created go, the rows it updated (or found
+	// unchanged) get back their previous version, the count pyramid follows
+	// and each chunk appends its enterprises.changed event; its review items
+	// go. An interrupted undo leaves the import "undoing" and a second call
+	// (or RecoverImport) finishes it. ENOTFOUND for an unknown id;
+	// ECONFLICT, naming them, when rows it wrote were since edited or
+	// deleted, or written by a later import that is not undone; EINVALID
+	// when the import is not succeeded (or undoing).
+	UndoImport(ctx context.Context, id string) (*Import, error)
+	// RollbackImport undoes what an interrupted ("running") import committed
+	// and marks it rolled_back with the reason; an "undoing" one is undone
+	// to the end. Edits made since are overwritten: this is recovery.
+	RollbackImport(ctx context.Context, id, reason string) (*Import, error)
 }
 
 // ContentHash returns a digest of everything the source and the geocoder

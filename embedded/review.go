@@ -13,8 +13,14 @@ import (
 
 var _ guccho.ReviewStore = (*Store)(nil)
 
-// Review keeps rows for an editor's review inside the import's transaction.
+// Review keeps rows for an editor's review in the import's open chunk.
 func (w *importWriter) Review(ctx context.Context, items []*guccho.ReviewItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
 	for _, it := range items {
 		it.ImportID, it.Status, it.Decision = w.imp.ID, guccho.ReviewOpen, nil
 		doc, err := json.Marshal(it)

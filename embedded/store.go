@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,13 @@ type Store struct {
 	// bumped after every committed enterprise write.
 	enterprises atomic.Int64
 	events      chan struct{} // EventsWritten
+	// writer is held for every write transaction of this process (inTx, an
+	// import's chunk). SQLite lets one writer in at a time, and its busy
+	// handler polls: a long import that commits a chunk and begins the next
+	// at once would starve edits waiting on it. The mutex hands the writer
+	// to a goroutine that has waited over a millisecond (sync.Mutex's
+	// starvation mode), so edits wait at most about a chunk.
+	writer sync.Mutex
 }
 
 // state is the in-memory view of the stored boundaries, replaced whole.
@@ -165,6 +173,8 @@ func (s *Store) migrate(ctx context.Context) error {
 // inTx runs fn in a transaction, committing if it returns nil; after a
 // commit it calls each of then.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error, then ...func()) error {
+	s.writer.Lock()
+	defer s.writer.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return sqlErr(err, "beginning a transaction")

@@ -62,6 +62,8 @@ func (s *Store) FindChainByID(ctx context.Context, id string) (*valuechain.Data,
 // readTx runs fn in a transaction that it rolls back: one consistent
 // snapshot.
 func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	s.writer.Lock() // BEGIN IMMEDIATE takes the write lock: wait in turn
+	defer s.writer.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return sqlErr(err, "beginning a transaction")

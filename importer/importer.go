@@ -1,9 +1,14 @@
 // Package importer runs survey imports: it reads a survey file row by row
 // (package survey), converts each row, places it (geo.Geocoder) and writes
 // it in batches through one guccho.ImportWriter, so that an import is one
-// transaction — all of it or none of it — and memory does not grow with the
-// file. A Runner runs a server's uploads in the background, one at a time.
-// It imports no concrete store: cmd/guccho and the server hand it one.
+// unit — all of it or, after a failure or an undo, none of it — and memory
+// does not grow with the file. The batches are committed in chunks of
+// about half a second (guccho.ImportWriter.Checkpoint), each one short
+// transaction that also records how far the source was read, so other
+// writers are not held up and an interrupted import can be resumed
+// (Resume) or rolled back. A Runner runs a server's uploads in the
+// background, one at a time. It imports no concrete store: cmd/guccho and
+// the server hand it one.
 package importer
 
 import (
@@ -28,6 +33,10 @@ type Importer struct {
 	Geocoders *Geocoders
 	// BatchSize is how many rows are written at a time; default 2,000.
 	BatchSize int
+	// ChunkTime is how long a chunk of batches may write before it commits
+	// (ImportWriter.Checkpoint); default 500 ms. Other writers wait at most
+	// about that long; shorter chunks cost an import more commits.
+	ChunkTime time.Duration
 	// Progress, when set, is called with a snapshot of the report after each
 	// batch and at the end. It must not block for long.
 	Progress func(guccho.Import)
@@ -70,6 +79,29 @@ func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if err := im.Store.CreateImport(ctx, imp); err != nil {
 		return imp, err
 	}
+	return im.finish(ctx, imp, rd, mapping)
+}
+
+// Resume goes on with an interrupted import (status running, as left by a
+// crash): rd must read the same source as the import began with, and
+// mapping be the same; rows up to imp.SourceRow, whose outcome is stored,
+// are skipped unread, so the import ends exactly as if it had not been
+// interrupted. EINVALID when the import is not running.
+func (im *Importer) Resume(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
+	if imp.Status != guccho.ImportRunning {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s is %s: only an interrupted (running) import can be resumed", imp.ID, imp.Status)
+	}
+	if imp.Methods == nil {
+		imp.Methods = map[string]int{}
+	}
+	if imp.Flags == nil {
+		imp.Flags = map[string]int{}
+	}
+	return im.finish(ctx, imp, rd, mapping)
+}
+
+// finish runs the import from imp.SourceRow on and records a failure.
+func (im *Importer) finish(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	err := im.run(ctx, imp, rd, mapping)
 	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
 		// Cancelled while the store wrote: what the store says then (a
@@ -114,6 +146,7 @@ type chunk struct {
 	methods  map[string]int
 	flags    map[string]int
 	review   []*guccho.ReviewItem // rows for an editor's review, in row order
+	last     int                  // the last source row read into the chunk
 	err      error                // reading stopped here
 }
 
@@ -124,8 +157,9 @@ func newChunk(size int) *chunk {
 
 // produce reads, converts and places rows on its own goroutine, so that
 // parsing and geocoding overlap with the store's writing; chunks arrive in
-// row order. It stops when ctx ends.
-func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *geo.Geocoder, size int, out chan<- *chunk) {
+// row order. Rows numbered up to skip are passed over unconverted (a
+// resume). It stops when ctx ends.
+func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *geo.Geocoder, size, skip int, out chan<- *chunk) {
 	defer close(out)
 	send := func(c *chunk) bool {
 		select {
@@ -150,6 +184,10 @@ func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *
 			send(c)
 			return
 		}
+		if row.Number <= skip {
+			continue
+		}
+		c.last = row.Number
 		e, errs := conv.Convert(row)
 		if e == nil && len(errs) == 0 {
 			continue // an empty row
@@ -185,7 +223,9 @@ func produce(ctx context.Context, rd survey.Reader, conv *survey.Converter, gc *
 			if !send(c) {
 				return
 			}
+			last := c.last
 			c = newChunk(size)
+			c.last = last
 		}
 	}
 }
@@ -208,10 +248,15 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if size <= 0 {
 		size = 2000
 	}
+	chunkTime := im.ChunkTime
+	if chunkTime <= 0 {
+		chunkTime = 500 * time.Millisecond
+	}
+	chunkStart := time.Now()
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	chunks := make(chan *chunk, 1)
-	go produce(pctx, rd, conv, gc, size, chunks)
+	go produce(pctx, rd, conv, gc, size, imp.SourceRow, chunks)
 	for c := range chunks {
 		if c.err != nil {
 			return c.err
@@ -253,6 +298,15 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 		}
 		if err := w.Fail(ctx, c.failures); err != nil {
 			return err
+		}
+		if c.last > imp.SourceRow {
+			imp.SourceRow = c.last
+		}
+		if time.Since(chunkStart) >= chunkTime {
+			if err := w.Checkpoint(ctx, imp); err != nil {
+				return err
+			}
+			chunkStart = time.Now()
 		}
 		im.report(imp)
 	}

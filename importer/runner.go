@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"sync"
@@ -113,7 +114,15 @@ func (u *Upload) Discard() {
 // and returns a snapshot of imp as accepted. The runner owns u and imp from
 // now on: u is discarded when the import ends. A failed import is logged
 // and recorded by Importer.Run.
+//
+// The record names the spooled file (guccho.ImportSource, Spooled): a crash
+// leaves the file behind, and the next start resumes the import from it and
+// then removes it.
 func (r *Runner) Start(imp *guccho.Import, u *Upload, rd survey.Reader, mapping survey.Mapping) guccho.Import {
+	if st, err := u.f.Stat(); err == nil {
+		m, _ := json.Marshal(mapping)
+		imp.Source = &guccho.ImportSource{Path: u.f.Name(), Name: u.name, Spooled: true, Size: st.Size(), Mapping: m}
+	}
 	r.set(*imp)
 	accepted := *imp // the goroutine below changes imp
 	r.wg.Add(1)

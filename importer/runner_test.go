@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -136,6 +137,10 @@ func TestRunnerRunsOneImportAtATime(t *testing.T) {
 		}
 		if got.Status != guccho.ImportSucceeded || got.Created != want {
 			t.Errorf("%s: status %q, %d created; want succeeded with %d", id, got.Status, got.Created, want)
+		}
+		// A crash would leave the spooled file, to resume from at the next start.
+		if src := got.Source; src == nil || !src.Spooled || filepath.Dir(src.Path) != dir || src.Name != strings.TrimPrefix(id, "imp-")+".csv" || len(src.Mapping) == 0 {
+			t.Errorf("%s: source %+v; want the spooled file in the runner's TempDir, its name and the mapping", id, src)
 		}
 	}
 	wantNoSpooledFiles(t, dir)

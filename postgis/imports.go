@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -94,41 +95,54 @@ func (s *Store) FindImportFailures(ctx context.Context, importID string, fn func
 	return dbErr(rows.Err(), "read import failures")
 }
 
-// BeginImport opens the import's transaction and its staging table.
+// BeginImport opens the writer of an import, which commits chunk by chunk
+// (Checkpoint), so other writes wait at most a chunk. Opened on a running
+// import that already committed chunks, it goes on numbering failed rows
+// after theirs.
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
+	w := &importWriter{s: s, imp: imp, deltas: tiles.CellDeltas{}}
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM guccho.import_failures WHERE import_id = $1`, imp.ID).Scan(&w.seq); err != nil {
 		return nil, dbErr(err, "begin import")
+	}
+	return w, nil
+}
+
+// begin opens the next chunk's transaction, with its staging table, if
+// none is open.
+func (w *importWriter) begin(ctx context.Context) error {
+	if w.done {
+		return guccho.Errorf(guccho.EINTERNAL, "import %s: the writer is closed", w.imp.ID)
+	}
+	if w.tx != nil {
+		return nil
+	}
+	tx, err := w.s.pool.Begin(ctx)
+	if err != nil {
+		return dbErr(err, "begin an import chunk")
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE stage_enterprises (
 		id text, import_row int, name text, sector text, method text, lon float8, lat float8,
 		display_point bool, synthetic bool, division text, district text, upazila text, union_code text,
 		content_hash text, doc text) ON COMMIT DROP`); err != nil {
 		tx.Rollback(ctx)
-		return nil, dbErr(err, "create the staging table")
+		return dbErr(err, "create the staging table")
 	}
-	// Each batch joins a few thousand staged rows to a table that grows by
-	// as much while the transaction lasts and whose statistics are stale
-	// until it commits: probing the id index row by row stays cheap, while
-	// a hash join would scan the whole table once per batch.
+	// Each batch joins a few thousand staged rows to the enterprises:
+	// probing the id index row by row stays cheap, while a hash join on
+	// stale statistics would scan the whole table once per batch.
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`); err != nil {
 		tx.Rollback(ctx)
-		return nil, dbErr(err, "tune the import")
+		return dbErr(err, "tune the import")
 	}
-	return &importWriter{s: s, tx: tx, imp: imp, deltas: tiles.CellDeltas{}}, nil
+	w.tx = tx
+	return nil
 }
 
-// maxPendingCells bounds the count-pyramid deltas an import keeps before
-// writing them: each write of a cell within one transaction leaves a row
-// version that later lookups of the cell must step over, so applying
-// deltas per batch slows a big import down quadratically.
-const maxPendingCells = 250_000
-
 type importWriter struct {
-	changes []any // one guccho.EnterpriseChange per batch, logged at commit
+	changes []any // one guccho.EnterpriseChange per batch, logged at the chunk's commit
 	deltas  tiles.CellDeltas
 	s       *Store
-	tx      pgx.Tx
+	tx      pgx.Tx // the open chunk; nil between chunks
 	imp     *guccho.Import
 	seq     int
 	done    bool
@@ -141,6 +155,9 @@ var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon
 // and upserts the rest by id, keeping the count pyramid in step.
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
+	if err := w.begin(ctx); err != nil {
+		return c, err
+	}
 	tx := w.tx
 	rows := make([][]any, 0, len(batch))
 	for _, e := range batch {
@@ -196,6 +213,14 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := dup(`DELETE FROM stage_enterprises s USING guccho.enterprises e
 		WHERE e.id = s.id AND e.import_id = $1 RETURNING s.import_row, s.id, e.import_row`); err != nil {
 		return c, err
+	}
+	// Save what is stored of every row about to be written, for undo.
+	if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
+			synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
+		SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
+			e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
+		FROM guccho.enterprises e JOIN stage_enterprises s ON s.id = e.id`, w.imp.ID); err != nil {
+		return c, dbErr(err, "save enterprises for undo")
 	}
 	// Unchanged rows: only note that this import saw them.
 	tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = s.import_row
@@ -279,12 +304,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			w.deltas[k] = v
 		}
 	}
-	if len(w.deltas) > maxPendingCells {
-		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
-			return c, err
-		}
-		clear(w.deltas)
-	}
 	return c, nil
 }
 
@@ -292,6 +311,9 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if err := w.begin(ctx); err != nil {
+		return err
 	}
 	data := make([][]any, len(rows))
 	for i, r := range rows {
@@ -307,45 +329,69 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 	return dbErr(err, "record failed rows")
 }
 
-// Commit stores the report, bumps the enterprise version and commits.
+// Checkpoint stores the report, the chunk's count-pyramid deltas and
+// events, bumps the enterprise version and commits the chunk.
+func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) error {
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	tx := w.tx
+	err := func() error {
+		doc, err := json.Marshal(report)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
+			return dbErr(err, "record import")
+		}
+		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
+	}()
+	if err != nil {
+		return err
+	}
+	version, err := bumpEnterpriseVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
+	w.tx = nil
+	clear(w.deltas)
+	w.changes = w.changes[:0]
+	if err := tx.Commit(ctx); err != nil {
+		return dbErr(err, "commit an import chunk")
+	}
+	w.s.entVersion.Store(version)
+	return nil
+}
+
+// Commit stores the final report and commits the last chunk.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
-	doc, err := json.Marshal(report)
-	if err != nil {
-		return err
+	if report.EndedAt == nil { // undo tells edits after the end from the import's own writes
+		now := time.Now().UTC()
+		report.EndedAt = &now
 	}
-	if _, err := w.tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
-		w.Rollback()
-		return dbErr(err, "record import")
-	}
-	if err := applyDeltas(ctx, w.tx, w.deltas); err != nil {
-		w.Rollback()
-		return err
-	}
-	// Events are numbered only now, so that the event counter's row is
-	// locked for a moment at commit rather than for the whole import.
-	if err := appendEvents(ctx, w.tx, guccho.EventEnterprisesChanged, w.changes...); err != nil {
-		w.Rollback()
-		return err
-	}
-	version, err := bumpEnterpriseVersion(ctx, w.tx)
-	if err != nil {
-		w.Rollback()
+	if err := w.Checkpoint(ctx, report); err != nil {
 		return err
 	}
 	w.done = true
-	if err := w.tx.Commit(ctx); err != nil {
-		return dbErr(err, "commit import")
-	}
-	w.s.entVersion.Store(version)
 	w.s.pool.Exec(ctx, `ANALYZE guccho.enterprises`)
 	return nil
 }
 
-// Rollback abandons the import.
+// Rollback abandons the open chunk and undoes the committed ones.
 func (w *importWriter) Rollback() error {
 	if w.done {
 		return nil
 	}
 	w.done = true
-	return w.tx.Rollback(context.Background())
+	// Undo with a context of its own: the import's may be what ended it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if w.tx != nil {
+		w.tx.Rollback(ctx)
+		w.tx = nil
+	}
+	return w.s.undoChunks(ctx, w.imp.ID)
 }

@@ -19,6 +19,9 @@ func (w *importWriter) Review(ctx context.Context, items []*guccho.ReviewItem) e
 	if len(items) == 0 {
 		return nil
 	}
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
 	data := make([][]any, len(items))
 	for i, it := range items {
 		it.ImportID, it.Status, it.Decision = w.imp.ID, guccho.ReviewOpen, nil

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +38,10 @@ type importView struct {
 	Progress map[string]int `json:"progress"`
 }
 
+// viewImport is an import as the API shows it: never where its file is on
+// the machine that ran it (Source, kept for a resume).
 func viewImport(imp guccho.Import) importView {
+	imp.Source = nil
 	return importView{Import: imp, Progress: map[string]int{"rows": imp.Read}}
 }
 
@@ -211,4 +215,27 @@ func (s *Server) handleImportFailures(w http.ResponseWriter, r *http.Request) {
 		err = cw.Flush()
 	}
 	s.endExport(out, r, "failures export", err)
+}
+
+// handleUndoImport answers POST /api/imports/{id}/undo (admins): the
+// import is undone as a whole (guccho.EnterpriseStore.UndoImport) and the
+// answer is its record, now "undone". Its enterprises.changed events reach
+// every map over /ws. 404 for an unknown id; 409, naming the rows, when
+// rows it wrote were edited since or written by a later import; 400 when it
+// is not a succeeded import (a running one, or one undone already). The
+// undo is not cut short when the client goes or the request times out: it
+// runs to its end (a big one may take minutes; GET /api/imports/{id} shows
+// "undoing" meanwhile), and a crash leaves it to the next start.
+func (s *Server) handleUndoImport(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, ok := s.imports.Running(id); ok {
+		s.writeError(w, r, guccho.Errorf(guccho.EINVALID, "import %s is still running: wait for it to end", id))
+		return
+	}
+	imp, err := s.cfg.Enterprises.UndoImport(context.WithoutCancel(r.Context()), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, importFor(tokenFrom(r.Context()), *imp))
 }

@@ -199,6 +199,7 @@ func (s *Server) routes() {
 		api.Handle("/imports", methods{http.MethodGet: s.handleImports, http.MethodPost: s.requireWriter(s.handleCreateImport)})
 		api.Handle("/imports/{id}", readOnly(s.handleImport))
 		api.Handle("/imports/{id}/failures.csv", readOnly(s.requireWriter(s.handleImportFailures)))
+		api.Handle("/imports/{id}/undo", methods{http.MethodPost: s.requireAdmin(s.handleUndoImport)})
 	}
 	s.statsRoutes(api)
 	s.clusterRoutes(api)

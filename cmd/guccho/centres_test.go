@@ -47,7 +47,7 @@ func TestImportCentres(t *testing.T) {
 			t.Errorf("import centres: %q, %v; want %q (the refused files stored nothing)", out, err, want)
 		}
 	}
-	if _, _, err := runCmd(t, nil, "import", "centre", good, "--db", db); err == nil || !strings.Contains(err.Error(), "boundaries, enterprises or centres") {
+	if _, _, err := runCmd(t, nil, "import", "centre", good, "--db", db); err == nil || !strings.Contains(err.Error(), "boundaries, enterprises, centres, list, undo or resume") {
 		t.Errorf("import centre (a typo): %v", err)
 	}
 }

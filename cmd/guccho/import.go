@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -20,6 +22,9 @@ const importUsage = `Usage:
   guccho import boundaries DIR [--db PATH]
   guccho import enterprises FILE [--mapping FILE] [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
   guccho import centres FILE [--sheet NAME] [--db PATH] [--sectors FILE] [--boundaries DIR]
+  guccho import list [--db PATH]
+  guccho import undo ID [--db PATH]
+  guccho import resume ID [--db PATH] [--sectors FILE]
 
 boundaries replaces the stored administrative boundaries with those in DIR,
 laid out like the default set in data/bd, uncompressed:
@@ -29,11 +34,27 @@ its name, feature and field, and leaves the store as it was.
 
 enterprises imports a survey file (CSV, XLSX or GeoJSON): columns are mapped
 by their headers (KoboToolbox and ODK exports included) or by a JSON mapping
-file, every row is geocoded, and the whole file is stored in one transaction.
-Importing the same file again changes nothing. A report lists rows read,
+file, every row is geocoded, and the rows are stored in chunks of short
+transactions, so edits by others go on beside a long import; the import stays
+one unit that can be undone as a whole. Importing the same file again changes
+nothing. A report lists rows read,
 created, updated, unchanged and failed, with the reasons. A store without
 boundaries first gets those of --boundaries DIR (env GUCCHO_BOUNDARIES) or,
 when neither is given, the default set shipped with Guccho.
+
+list lists the imports, newest first, with their status (running, succeeded,
+failed, undoing, undone, rolled_back) and counts.
+
+undo undoes a succeeded import: the enterprises it created go, those it
+updated get their previous version back. It is refused, naming them, when
+rows it wrote were edited since or written by a later import (undo that one
+first). See docs/import.md.
+
+resume finishes an import interrupted by a crash (kill -9, power loss) from
+the chunk it had reached, reading its file again (it must still be where it
+was). Every command that opens the store, serve included, first resumes an
+interrupted import whose file is at hand, rolls back one whose file is not,
+and finishes an interrupted undo; the log says which.
 
 centres imports common service centres (CSV, XLSX or GeoJSON with name,
 name_bn, sector, services separated by ";" or "|", operator, lon and lat or
@@ -73,11 +94,21 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	if what != "boundaries" && what != "enterprises" && what != "centres" {
-		return fmt.Errorf("%w: cannot import %q (want boundaries, enterprises or centres)", errUsage, what)
+	switch what {
+	case "boundaries", "enterprises", "centres", "undo", "resume":
+	case "list":
+		if len(pos) != 0 {
+			return fmt.Errorf("%w: import list takes no arguments", errUsage)
+		}
+		pos = []string{""}
+	default:
+		return fmt.Errorf("%w: cannot import %q (want boundaries, enterprises, centres, list, undo or resume)", errUsage, what)
 	}
-	if len(pos) != 1 || pos[0] == "" {
+	if what != "list" && (len(pos) != 1 || pos[0] == "") {
 		fs.Usage()
+		if what == "undo" || what == "resume" {
+			return fmt.Errorf("%w: import %s takes one import id", errUsage, what)
+		}
 		return fmt.Errorf("%w: import %s takes one path", errUsage, what)
 	}
 	s, _, err := openStore(ctx, cfg)
@@ -101,6 +132,40 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	}
 	app, err := newApp(cfg, s)
 	if err != nil {
+		return err
+	}
+	if err := recoverImports(ctx, app, log, pos[0]); err != nil {
+		return err
+	}
+	switch what {
+	case "list":
+		imps, err := s.FindImports(ctx)
+		if err != nil {
+			return err
+		}
+		for _, imp := range imps {
+			fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\trows read %d: created %d, updated %d, unchanged %d, failed %d",
+				imp.ID, imp.StartedAt.Format(time.RFC3339), imp.Status, imp.Filename, imp.Read, imp.Created, imp.Updated, imp.Unchanged, imp.Failed)
+			if imp.Error != "" {
+				fmt.Fprintf(env.Stdout, "\t%s", imp.Error)
+			}
+			fmt.Fprintln(env.Stdout)
+		}
+		return nil
+	case "undo":
+		imp, err := s.UndoImport(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "import %s (%s): undone: %d created removed, %d updated restored\n", imp.ID, imp.Filename, imp.Created, imp.Updated+imp.Unchanged)
+		return nil
+	case "resume":
+		imp, err := s.FindImportByID(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		imp, err = resumeImport(ctx, app, imp)
+		printReport(env.Stdout, imp)
 		return err
 	}
 	if what == "centres" {
@@ -158,6 +223,9 @@ func importFile(ctx context.Context, app *app, path string, explicit *survey.Map
 	im := *app.importer
 	im.Progress = func(guccho.Import) { bar.Set64(cr.max) }
 	imp := &guccho.Import{ID: importer.NewID(), Filename: filepath.Base(path), Format: rd.Format(), CreatedBy: "cli"}
+	if imp.Source, err = importSource(path, st.Size(), opts.Sheet, mapping); err != nil {
+		return err
+	}
 	imp, err = im.Run(ctx, imp, rd, mapping)
 	bar.Finish()
 	printReport(env.Stdout, imp)
@@ -190,4 +258,99 @@ func printReport(w io.Writer, imp *guccho.Import) {
 	if imp.Failed+imp.Warnings > 0 {
 		fmt.Fprintf(w, "  failed rows: GET /api/imports/%s/failures.csv on a running server\n", imp.ID)
 	}
+}
+
+// importSource is what a resume of the import of path needs.
+func importSource(path string, size int64, sheet string, mapping survey.Mapping) (*guccho.ImportSource, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, guccho.Errorf(guccho.EINVALID, "%s: %v", path, err)
+	}
+	m, err := json.Marshal(mapping)
+	if err != nil {
+		return nil, err
+	}
+	return &guccho.ImportSource{Path: abs, Size: size, Sheet: sheet, Mapping: m}, nil
+}
+
+// resumeImport goes on with an interrupted import from its source file,
+// which must be where it was and of the same size. EINVALID when it is not
+// at hand or the import is not interrupted.
+func resumeImport(ctx context.Context, app *app, imp *guccho.Import) (*guccho.Import, error) {
+	if imp.Status != guccho.ImportRunning {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s is %s: only an interrupted import can be resumed", imp.ID, imp.Status)
+	}
+	src := imp.Source
+	if src == nil {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s cannot be resumed: it was not started from the command line, so its file was not kept", imp.ID)
+	}
+	f, err := os.Open(src.Path)
+	if err != nil {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s cannot be resumed: its file: %v", imp.ID, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return imp, err
+	}
+	if st.Size() != src.Size {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s cannot be resumed: its file %s is now %d bytes, was %d", imp.ID, src.Path, st.Size(), src.Size)
+	}
+	var mapping survey.Mapping
+	if err := json.Unmarshal(src.Mapping, &mapping); err != nil {
+		return imp, guccho.Errorf(guccho.EINVALID, "import %s cannot be resumed: its stored mapping: %v", imp.ID, err)
+	}
+	name := src.Name
+	if name == "" {
+		name = filepath.Base(src.Path)
+	}
+	rd, err := survey.OpenWith(f, st.Size(), name, survey.Options{Sheet: src.Sheet})
+	if err != nil {
+		return imp, guccho.Errorf(guccho.EINVALID, "%s: %s", src.Path, guccho.ErrorMessage(err))
+	}
+	imp.ResumedAfter = append(imp.ResumedAfter, imp.SourceRow)
+	return app.importer.Resume(ctx, imp, rd, mapping)
+}
+
+// recoverImports deals with the imports a crash interrupted, before a
+// command uses the store: an undo is finished; an import whose file is at
+// hand is resumed, any other rolled back; a server's spooled upload is
+// removed once its import is recovered. Each is logged. except names an
+// import the command itself is about to resume or undo.
+func recoverImports(ctx context.Context, app *app, log *slog.Logger, except string) error {
+	imps, err := app.store.FindImports(ctx)
+	if err != nil {
+		return err
+	}
+	for _, imp := range imps {
+		if imp.ID == except || (imp.Status != guccho.ImportRunning && imp.Status != guccho.ImportUndoing) {
+			continue
+		}
+		if imp.Status == guccho.ImportUndoing {
+			if _, err := app.store.RollbackImport(ctx, imp.ID, ""); err != nil {
+				return err
+			}
+			log.Warn("finished the interrupted undo of an import", slog.String("import", imp.ID))
+			continue
+		}
+		from, src := imp.SourceRow, imp.Source
+		if src != nil && src.Spooled {
+			defer os.Remove(src.Path) // once recovered, either way
+		}
+		done, err := resumeImport(ctx, app, imp)
+		if done.Status != guccho.ImportRunning { // resumed, to its end or to a failure
+			log.Warn("resumed an interrupted import", slog.String("import", imp.ID), slog.Int("after_row", from),
+				slog.Int("rows_read", done.Read), slog.String("status", done.Status), slog.String("error", done.Error))
+			continue
+		}
+		if guccho.ErrorCode(err) != guccho.EINVALID {
+			return err
+		}
+		reason := "interrupted, and rolled back at the next start: " + guccho.ErrorMessage(err)
+		if _, err := app.store.RollbackImport(ctx, imp.ID, reason); err != nil {
+			return err
+		}
+		log.Warn("rolled back an interrupted import", slog.String("import", imp.ID), slog.String("why", guccho.ErrorMessage(err)))
+	}
+	return nil
 }

@@ -61,6 +61,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if err := recoverImports(ctx, a, log, ""); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		if n, err := s.CountEnterprises(ctx, guccho.EnterpriseFilter{}); err != nil {
 			return err

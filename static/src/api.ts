@@ -283,7 +283,8 @@ export function fetchMe(token: string, signal?: AbortSignal): Promise<Me> {
   return getJSON<Me>('/api/me', signal, token);
 }
 
-export type ImportState = 'running' | 'succeeded' | 'failed';
+/** An import's state: undoing/undone after an admin's undo; rolled_back when a crash interrupted it and the next start rolled it back. */
+export type ImportState = 'running' | 'succeeded' | 'failed' | 'undoing' | 'undone' | 'rolled_back';
 
 /** An import and its report (GET /api/imports/{id}). */
 export interface ImportReport {
@@ -304,6 +305,9 @@ export interface ImportReport {
   mapping?: Record<string, string> | null;
   started_at?: string;
   ended_at?: string | null;
+  undone_at?: string | null;
+  /** For each resume after a crash, the file row it read on after. */
+  resumed_after?: number[] | null;
   progress?: { rows: number };
 }
 
@@ -312,6 +316,16 @@ export function fetchImport(id: string, token: string, signal?: AbortSignal): Pr
 }
 
 /** The failed rows of an import as CSV (GET /api/imports/{id}/failures.csv). */
+/**
+ * Undoes an import as a whole (POST /api/imports/{id}/undo, admins): the
+ * enterprises it created go, those it updated get their previous version
+ * back. Resolves with the import, now undone; a conflict (rows edited since,
+ * or written by a later import) rejects with an ApiError of status 409.
+ */
+export async function undoImport(id: string, token: string): Promise<ImportReport> {
+  return (await request(`/api/imports/${encodeURIComponent(id)}/undo`, { method: 'POST', token })).json() as Promise<ImportReport>;
+}
+
 export async function fetchImportFailures(id: string, token: string, signal?: AbortSignal): Promise<Blob> {
   const res = await request(`/api/imports/${encodeURIComponent(id)}/failures.csv`, { signal, token, accept: 'text/csv' });
   return res.blob();

@@ -19,8 +19,8 @@ const finished: ImportReport = {
   mapping: { name: 'name' },
 };
 
-async function signedIn(): Promise<Session> {
-  const s = new Session(undefined, async () => ({ role: 'editor', name: 'Nasrin' }));
+async function signedIn(role: 'editor' | 'admin' = 'editor'): Promise<Session> {
+  const s = new Session(undefined, async () => ({ role, name: 'Nasrin' }));
   await s.signIn('tok');
   return s;
 }
@@ -40,6 +40,8 @@ function deps(over: Partial<ImportDeps> = {}): ImportDeps {
       return finished;
     }),
     failures: vi.fn(async () => new Blob(['row,reason\n'])),
+    undo: vi.fn(async () => ({ ...finished, status: 'undone', undone_at: '2026-11-29T10:00:00Z' }) as ImportReport),
+    confirm: vi.fn(() => true),
     save: vi.fn(),
     ...over,
   };
@@ -86,6 +88,49 @@ describe('ImportDialog', () => {
     await vi.waitFor(() => expect(d.save).toHaveBeenCalled());
     expect(d.failures).toHaveBeenCalledWith('imp-1', 'tok');
     expect((d.save as any).mock.calls[0][1]).toBe('survey-failed-rows.csv');
+  });
+
+  it('lets an admin undo the import, after confirming', async () => {
+    const onImported = vi.fn();
+    const d = deps();
+    dialog = new ImportDialog(document.body, new I18n(), await signedIn('admin'), onImported, d);
+    dialog.open();
+    choose(dialog.el.querySelector<HTMLInputElement>('#import-file')!, new File(['id,name\n'], 'survey.csv'));
+    await dialog.start();
+    dialog.el.querySelector<HTMLButtonElement>('button.import-undo')!.click();
+    await vi.waitFor(() => expect(d.undo).toHaveBeenCalledWith('imp-1', 'tok'));
+    expect((d.confirm as any).mock.calls[0][0]).toContain('survey.csv');
+    await vi.waitFor(() => expect(dialog!.el.querySelector('.import-status')?.textContent).toBe('This import was undone.'));
+    expect(dialog.el.querySelector('button.import-undo')).toBeNull();
+    expect(onImported).toHaveBeenLastCalledWith(expect.objectContaining({ status: 'undone' }));
+  });
+
+  it('offers no undo to editors, and none when the admin does not confirm', async () => {
+    dialog = new ImportDialog(document.body, new I18n(), await signedIn('editor'), vi.fn(), deps());
+    dialog.open();
+    choose(dialog.el.querySelector<HTMLInputElement>('#import-file')!, new File(['id,name\n'], 'survey.csv'));
+    await dialog.start();
+    expect(dialog.el.querySelector('button.import-undo')).toBeNull();
+    dialog.remove();
+
+    const d = deps({ confirm: vi.fn(() => false) });
+    dialog = new ImportDialog(document.body, new I18n(), await signedIn('admin'), vi.fn(), d);
+    dialog.open();
+    choose(dialog.el.querySelector<HTMLInputElement>('#import-file')!, new File(['id,name\n'], 'survey.csv'));
+    await dialog.start();
+    dialog.el.querySelector<HTMLButtonElement>('button.import-undo')!.click();
+    expect(d.undo).not.toHaveBeenCalled();
+  });
+
+  it('shows why an undo was refused', async () => {
+    const d = deps({ undo: vi.fn(async () => Promise.reject(new ApiError(409, 'conflict', 'enterprises edited since the import: R1'))) });
+    dialog = new ImportDialog(document.body, new I18n(), await signedIn('admin'), vi.fn(), d);
+    dialog.open();
+    choose(dialog.el.querySelector<HTMLInputElement>('#import-file')!, new File(['id,name\n'], 'survey.csv'));
+    await dialog.start();
+    dialog.el.querySelector<HTMLButtonElement>('button.import-undo')!.click();
+    await vi.waitFor(() => expect(dialog!.el.querySelector('.import-error')?.textContent).toContain('R1'));
+    expect(dialog.el.querySelector('button.import-undo')).not.toBeNull();
   });
 
   it('shows bytes uploaded, then rows read', async () => {

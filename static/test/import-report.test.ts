@@ -94,4 +94,21 @@ describe('renderImportReport', () => {
     expect(failuresFilename({ filename: 'survey.v2.xlsx', id: 'x' })).toBe('survey.v2-failed-rows.csv');
     expect(failuresFilename({ filename: '', id: 'imp-9' })).toBe('imp-9-failed-rows.csv');
   });
+
+  it('offers undo only when asked to (admins) and only for a succeeded import', () => {
+    const onUndo = vi.fn();
+    expect(renderImportReport(report, new I18n(), { onDownloadFailures: vi.fn() }).querySelector('.import-undo')).toBeNull();
+    const root = renderImportReport(report, new I18n(), { onDownloadFailures: vi.fn(), onUndo });
+    root.querySelector<HTMLButtonElement>('.import-undo')!.click();
+    expect(onUndo).toHaveBeenCalledWith(report);
+    const undone = renderImportReport({ ...report, status: 'undone' }, new I18n(), { onDownloadFailures: vi.fn(), onUndo });
+    expect(undone.querySelector('.import-undo')).toBeNull();
+    expect(undone.querySelector('.import-undone')?.textContent).toBe('This import was undone.');
+  });
+
+  it('says when a restart interrupted the import and it was resumed', () => {
+    expect(renderImportReport(report, new I18n(), { onDownloadFailures: vi.fn() }).querySelector('.import-resumed')).toBeNull();
+    const root = renderImportReport({ ...report, resumed_after: [4000, 12000] }, new I18n(), { onDownloadFailures: vi.fn() });
+    expect(root.querySelector('.import-resumed')?.textContent).toContain('resumed after row 12,000');
+  });
 });

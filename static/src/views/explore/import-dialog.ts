@@ -4,7 +4,7 @@
 // Escape closes. Closing does not stop a running import; reopening shows it.
 
 import './import-dialog.css';
-import { ApiError, fetchImportFailures, uploadImport, type ImportReport } from '../../api';
+import { ApiError, fetchImportFailures, undoImport, uploadImport, type ImportReport } from '../../api';
 import { errorText } from '../../core/errors';
 import type { I18n } from '../../core/i18n';
 import { failuresFilename, renderImportReport } from './import-report';
@@ -16,6 +16,9 @@ export interface ImportDeps {
   upload: typeof uploadImport;
   watch: typeof watchImport;
   failures: typeof fetchImportFailures;
+  undo: typeof undoImport;
+  /** Asks the user to confirm; window.confirm by default. */
+  confirm?(message: string): boolean;
   /** Hands a downloaded file to the user. */
   save(blob: Blob, filename: string): void;
   /** The live websocket, which follows imports while it is connected. */
@@ -35,12 +38,12 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const defaultImportDeps: ImportDeps = { upload: uploadImport, watch: watchImport, failures: fetchImportFailures, save: saveBlob };
+export const defaultImportDeps: ImportDeps = { upload: uploadImport, watch: watchImport, failures: fetchImportFailures, undo: undoImport, save: saveBlob };
 
 type State =
   | { kind: 'form'; error?: string }
   | { kind: 'uploading'; sent: number; total: number }
-  | { kind: 'processing'; report?: ImportReport }
+  | { kind: 'processing'; report?: ImportReport; undoing?: boolean }
   | { kind: 'done'; report: ImportReport; error?: string };
 
 /** A byte count for people: 512 B, 2.4 MB. */
@@ -191,6 +194,23 @@ export class ImportDialog {
     }
   }
 
+  /** Undoes the import shown (admins), after the user confirms; the maps follow through the live events the undo writes. */
+  private async undo(report: ImportReport): Promise<void> {
+    const token = this.session.bearer;
+    if (!token) return;
+    const t = this.i18n;
+    const ask = this.deps.confirm ?? ((m: string) => window.confirm(m));
+    if (!ask(t.t('import.undoConfirm', { file: report.filename || report.id, created: t.formatNumber(report.created), updated: t.formatNumber(report.updated + report.unchanged) }))) return;
+    this.show({ kind: 'processing', undoing: true });
+    try {
+      const undone = await this.deps.undo(report.id, token);
+      this.show({ kind: 'done', report: undone });
+      this.onImported(undone);
+    } catch (err) {
+      this.show({ kind: 'done', report, error: t.t('import.undoFailed', { message: errorText(t, err) }) });
+    }
+  }
+
   private show(state: State): void {
     this.state = state;
     this.render();
@@ -242,19 +262,26 @@ export class ImportDialog {
       }
       case 'processing': {
         const rows = s.report?.progress?.rows ?? s.report?.rows_read;
-        parts.push(this.progress(rows ? t.t('import.processing', { rows }) : t.t('import.waiting')));
+        parts.push(this.progress(s.undoing ? t.t('import.undoing') : rows ? t.t('import.processing', { rows }) : t.t('import.waiting')));
         break;
       }
       case 'done': {
         const r = s.report;
-        const ok = r.status === 'succeeded';
+        const ok = r.status === 'succeeded' || r.status === 'undone';
         const head = el('p', 'import-status ' + (ok ? 'ok' : 'error'));
         head.setAttribute('role', ok ? 'status' : 'alert');
         // The server's reason is English: Bangla says only that it failed.
-        head.textContent = ok ? t.t('import.succeeded') : t.lang === 'en' ? t.t('import.failedStatus', { message: r.error || r.status }) : t.t('import.failedPlain');
+        head.textContent = r.status === 'undone' ? t.t('import.undone') : ok ? t.t('import.succeeded') : t.lang === 'en' ? t.t('import.failedStatus', { message: r.error || r.status }) : t.t('import.failedPlain');
         parts.push(head, el('p', 'import-filename', r.filename));
         if (s.error) parts.push(this.errorLine(s.error));
-        if (r.status !== 'running') parts.push(renderImportReport(r, t, { onDownloadFailures: (rep) => void this.downloadFailures(rep) }));
+        const admin = this.session.me?.role === 'admin';
+        if (r.status !== 'running')
+          parts.push(
+            renderImportReport(r, t, {
+              onDownloadFailures: (rep) => void this.downloadFailures(rep),
+              ...(admin ? { onUndo: (rep: ImportReport) => void this.undo(rep) } : {}),
+            }),
+          );
         const again = el('button', 'import-again', t.t('import.another'));
         again.type = 'button';
         again.addEventListener('click', () => {

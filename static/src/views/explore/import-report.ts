@@ -19,12 +19,17 @@ function entries(counts: Record<string, number> | null | undefined, order: reado
 export interface ReportActions {
   /** The user asked for the failed rows. */
   onDownloadFailures(report: ImportReport): void;
+  /** Set for admins: the user asked to undo the import (a succeeded one). */
+  onUndo?(report: ImportReport): void;
 }
 
 export function renderImportReport(r: ImportReport, i18n: I18n, actions: ReportActions): HTMLElement {
   const t = i18n;
   const root = el('div', 'import-report');
   root.dataset.status = r.status;
+  if (r.status === 'undone' || r.status === 'rolled_back') root.append(el('p', 'import-undone', t.t(r.status === 'undone' ? 'import.undone' : 'import.rolledBack')));
+  const resumed = r.resumed_after ?? [];
+  if (resumed.length) root.append(el('p', 'import-resumed', t.t('import.resumed', { row: t.formatNumber(resumed[resumed.length - 1]) })));
 
   const counts = el('dl', 'import-counts');
   const count = (key: 'import.rowsRead' | 'import.created' | 'import.updated' | 'import.unchanged' | 'import.failed', n: number, name: string) => {
@@ -105,6 +110,14 @@ export function renderImportReport(r: ImportReport, i18n: I18n, actions: ReportA
       actions.onDownloadFailures(r);
     });
     root.append(a);
+  }
+
+  if (actions.onUndo && r.status === 'succeeded') {
+    const undo = el('button', 'import-undo', t.t('import.undo'));
+    undo.type = 'button';
+    undo.title = t.t('import.undoHint');
+    undo.addEventListener('click', () => actions.onUndo!(r));
+    root.append(undo);
   }
   return root;
 }

@@ -1,0 +1,279 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
+)
+
+// undoChunk is how many enterprises one transaction of an undo handles:
+// small enough that other writers wait well under a second.
+const undoChunk = 2000
+
+// UndoImport undoes a succeeded import as a whole (see
+// guccho.EnterpriseStore).
+func (s *Store) UndoImport(ctx context.Context, id string) (*guccho.Import, error) {
+	imp, err := s.FindImportByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch imp.Status {
+	case guccho.ImportSucceeded:
+		if err := s.undoConflicts(ctx, imp); err != nil {
+			return nil, err
+		}
+		imp.Status = guccho.ImportUndoing
+		if err := saveImport(ctx, s.db, imp); err != nil {
+			return nil, err
+		}
+	case guccho.ImportUndoing:
+	default:
+		return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a succeeded import can be undone", id, imp.Status)
+	}
+	return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
+}
+
+// RollbackImport undoes an interrupted import (see guccho.EnterpriseStore).
+func (s *Store) RollbackImport(ctx context.Context, id, reason string) (*guccho.Import, error) {
+	imp, err := s.FindImportByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch imp.Status {
+	case guccho.ImportRunning:
+		return s.finishUndo(ctx, imp, guccho.ImportRolledBack, reason)
+	case guccho.ImportUndoing:
+		return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
+	}
+	return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a running or undoing import is rolled back", id, imp.Status)
+}
+
+// finishUndo undoes what is left of the import and records its new status.
+func (s *Store) finishUndo(ctx context.Context, imp *guccho.Import, status, reason string) (*guccho.Import, error) {
+	if err := s.undoChunks(ctx, imp.ID); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	imp.Status, imp.UndoneAt = status, &now
+	if reason != "" {
+		imp.Error, imp.EndedAt = reason, &now
+	}
+	if err := saveImport(ctx, s.db, imp); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// undoConflicts refuses, with ECONFLICT, to undo an import whose rows were
+// written since by a later import that stands, edited, or deleted.
+func (s *Store) undoConflicts(ctx context.Context, imp *guccho.Import) error {
+	later, err := s.strings(ctx, `SELECT DISTINCT u.import_id FROM import_undo u JOIN imports i ON i.id = u.import_id
+		WHERE u.prior_import_id = ? AND u.import_id <> ? AND i.status NOT IN ('undone', 'rolled_back') LIMIT 6`, imp.ID, imp.ID)
+	if err != nil {
+		return err
+	}
+	if len(later) > 0 {
+		return guccho.Errorf(guccho.ECONFLICT, "import %s: later imports wrote its rows since (%s): undo them first", imp.ID, listIDs(later))
+	}
+	if imp.EndedAt != nil {
+		edited, err := s.strings(ctx, `SELECT id FROM enterprises WHERE import_id = ? AND julianday(updated_at) > julianday(?) ORDER BY id LIMIT 6`,
+			imp.ID, imp.EndedAt.UTC().Format(timeFormat))
+		if err != nil {
+			return err
+		}
+		if len(edited) > 0 {
+			return guccho.Errorf(guccho.ECONFLICT, "import %s: enterprises edited since the import: %s", imp.ID, listIDs(edited))
+		}
+	}
+	deleted, err := s.strings(ctx, `SELECT u.id FROM import_undo u WHERE u.import_id = ?
+		AND NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.fid = u.fid) ORDER BY u.id LIMIT 6`, imp.ID)
+	if err != nil {
+		return err
+	}
+	if len(deleted) > 0 {
+		return guccho.Errorf(guccho.ECONFLICT, "import %s: enterprises it updated were deleted since: %s", imp.ID, listIDs(deleted))
+	}
+	return nil
+}
+
+// listIDs lists up to five ids, and says when there are more.
+func listIDs(ids []string) string {
+	if len(ids) > 5 {
+		return strings.Join(ids[:5], ", ") + " and more"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// strings runs a query whose rows are one text column.
+func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, sqlErr(err, "checking what an undo would overwrite")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, sqlErr(err, "checking what an undo would overwrite")
+		}
+		out = append(out, v)
+	}
+	return out, sqlErr(rows.Err(), "checking what an undo would overwrite")
+}
+
+// undoChunks undoes an import's committed chunks, a chunk of enterprises
+// per transaction: first the rows it created go, then the rows it updated
+// get their saved version back (and leave the undo table, which is how an
+// interrupted undo knows where it stopped). Last, its review items go.
+func (s *Store) undoChunks(ctx context.Context, importID string) error {
+	for _, step := range []func(context.Context, *sql.Tx, string) (int, error){undoCreated, undoUpdated} {
+		for {
+			n := 0
+			err := s.inTx(ctx, func(tx *sql.Tx) error {
+				var err error
+				n, err = step(ctx, tx, importID)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
+			s.enterprisesChanged()
+		}
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM import_review WHERE import_id = ?`, importID)
+	return sqlErr(err, "removing the review items of import %s", importID)
+}
+
+// undoCreated deletes up to undoChunk of the rows the import created.
+func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat FROM enterprises WHERE import_id = ?
+		AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`, importID, importID, undoChunk)
+	if err != nil {
+		return 0, sqlErr(err, "reading the enterprises import %s created", importID)
+	}
+	type row struct {
+		fid        int64
+		id, sector string
+		lon, lat   sql.NullFloat64
+	}
+	var list []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat); err != nil {
+			rows.Close()
+			return 0, sqlErr(err, "reading the enterprises import %s created", importID)
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, sqlErr(err, "reading the enterprises import %s created", importID)
+	}
+	deltas := tiles.CellDeltas{}
+	ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
+	for _, r := range list {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, r.fid); err != nil {
+			return 0, sqlErr(err, "deleting enterprise %q", r.id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
+			return 0, sqlErr(err, "deleting enterprise %q", r.id)
+		}
+		var pt *[2]float64
+		if p, ok := pointOf(r.lon, r.lat); ok {
+			deltas.Add(p, r.sector, -1)
+			pt = &[2]float64{p[0], p[1]}
+		}
+		ch.Add(r.id, r.sector, pt)
+	}
+	if len(list) == 0 {
+		return 0, nil
+	}
+	if err := applyDeltas(ctx, tx, deltas); err != nil {
+		return 0, err
+	}
+	return len(list), appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
+}
+
+// undoUpdated restores up to undoChunk of the rows the import updated (or
+// marked unchanged) to their saved versions; a row deleted since is put
+// back.
+func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, e.fid IS NOT NULL, e.sector, e.lon, e.lat
+		FROM import_undo u LEFT JOIN enterprises e ON e.fid = u.fid WHERE u.import_id = ? ORDER BY u.fid LIMIT ?`, importID, undoChunk)
+	if err != nil {
+		return 0, sqlErr(err, "reading what import %s updated", importID)
+	}
+	type row struct {
+		fid            int64
+		id, sector     string
+		lon, lat       sql.NullFloat64
+		exists         bool
+		curSector      sql.NullString
+		curLon, curLat sql.NullFloat64
+	}
+	var list []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat, &r.exists, &r.curSector, &r.curLon, &r.curLat); err != nil {
+			rows.Close()
+			return 0, sqlErr(err, "reading what import %s updated", importID)
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, sqlErr(err, "reading what import %s updated", importID)
+	}
+	deltas := tiles.CellDeltas{}
+	ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
+	const cols = `id, name, sector, method, lon, lat, display_point, synthetic, division, district, upazila, union_code,
+		import_id, import_row, content_hash, doc, created_at, updated_at`
+	const saved = `id, name, sector, method, lon, lat, display_point, synthetic, division, district, upazila, union_code,
+		prior_import_id, import_row, content_hash, doc, created_at, updated_at`
+	for _, r := range list {
+		var q string
+		if r.exists {
+			if p, ok := pointOf(r.curLon, r.curLat); ok {
+				deltas.Add(p, r.curSector.String, -1)
+				ch.Add("", r.curSector.String, &[2]float64{p[0], p[1]})
+			}
+			q = `UPDATE enterprises SET (` + cols + `) = (SELECT ` + saved + ` FROM import_undo WHERE import_id = ? AND fid = ?) WHERE fid = ?`
+		} else {
+			q = `INSERT INTO enterprises (fid, ` + cols + `) SELECT fid, ` + saved + ` FROM import_undo WHERE import_id = ? AND fid = ? AND ? IS NOT NULL`
+		}
+		if _, err := tx.ExecContext(ctx, q, importID, r.fid, r.fid); err != nil {
+			return 0, sqlErr(err, "restoring enterprise %q", r.id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
+			return 0, sqlErr(err, "indexing enterprise %q", r.id)
+		}
+		var pt *[2]float64
+		if p, ok := pointOf(r.lon, r.lat); ok {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
+				r.fid, p[0], p[0], p[1], p[1]); err != nil {
+				return 0, sqlErr(err, "indexing enterprise %q", r.id)
+			}
+			deltas.Add(p, r.sector, +1)
+			pt = &[2]float64{p[0], p[1]}
+		}
+		ch.Add(r.id, r.sector, pt)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM import_undo WHERE import_id = ? AND fid = ?`, importID, r.fid); err != nil {
+			return 0, sqlErr(err, "restoring enterprise %q", r.id)
+		}
+	}
+	if len(list) == 0 {
+		return 0, nil
+	}
+	if err := applyDeltas(ctx, tx, deltas); err != nil {
+		return 0, err
+	}
+	return len(list), appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
+}
