@@ -10,7 +10,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 
@@ -74,6 +73,7 @@ type Index struct {
 	layer    Layer
 	opt      Options
 	features []indexed
+	dict     *propDict // every feature's property keys and values, encoded
 	grid     grid
 	bound    orb.Bound // lon/lat bound of all features
 	// bands[z] holds every feature's geometry simplified for zoom z, nil
@@ -83,7 +83,7 @@ type Index struct {
 
 type indexed struct {
 	id    uint64
-	props geojson.Properties
+	tags  []uint32     // properties as pairs of ids in Index.dict
 	world orb.Geometry // in world coordinates
 	bound orb.Bound    // of world
 }
@@ -94,7 +94,8 @@ type indexed struct {
 // features afterwards. It
 // returns an EINVALID error for a layer without a name, zooms outside
 // 0–MaxTileZoom or MinZoom > MaxZoom, and for a feature whose geometry is
-// nil, empty or of a type MVT cannot hold (collections).
+// nil, empty or of a type MVT cannot hold (collections) or that has a
+// property value MVT cannot hold.
 func NewIndex(layer Layer, features []Feature, opt Options) (*Index, error) {
 	switch {
 	case layer.Name == "":
@@ -106,6 +107,7 @@ func NewIndex(layer Layer, features []Feature, opt Options) (*Index, error) {
 		layer:    layer,
 		opt:      opt.withDefaults(),
 		features: make([]indexed, 0, len(features)),
+		dict:     newPropDict(),
 		bands:    make([][]orb.Geometry, layer.MaxZoom+1),
 	}
 	for _, f := range features {
@@ -113,17 +115,18 @@ func NewIndex(layer Layer, features []Feature, opt Options) (*Index, error) {
 		if w == nil || isEmpty(w) {
 			return nil, guccho.Errorf(guccho.EINVALID, "tile layer %q: feature %d has no usable geometry (%T)", layer.Name, f.ID, f.Geometry)
 		}
-		props := make(geojson.Properties, len(f.Properties))
-		for k, v := range f.Properties {
-			props[k] = v
+		tags, err := ix.dict.add(f.Properties)
+		if err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "tile layer %q: feature %d: %v", layer.Name, f.ID, err)
 		}
-		ix.features = append(ix.features, indexed{id: f.ID, props: props, world: w, bound: w.Bound()})
+		ix.features = append(ix.features, indexed{id: f.ID, tags: tags, world: w, bound: w.Bound()})
 		if len(ix.features) == 1 {
 			ix.bound = f.Geometry.Bound()
 		} else {
 			ix.bound = ix.bound.Union(f.Geometry.Bound())
 		}
 	}
+	ix.dict.done()
 	ix.grid = newGrid(ix.features)
 	ix.simplify()
 	return ix, nil
@@ -185,32 +188,44 @@ func (ix *Index) Encode(t maptile.Tile) ([]byte, error) {
 		return orb.Point{(p[0]*n - tx) * ext, (p[1]*n - ty) * ext}
 	}
 
-	layer := &mvt.Layer{Name: ix.layer.Name, Version: 2, Extent: ix.opt.Extent}
+	w := getWriter(ix.dict)
+	defer w.release()
 	for _, i := range ix.grid.query(query) {
 		f := &ix.features[i]
 		g := geoms[i]
 		if g == nil || !query.Intersects(f.bound) {
 			continue
 		}
-		g = transform(g, toTile)
-		if !inside(f.bound, query) {
-			if g = clip.Geometry(tileBox, g); g == nil {
+		w.beginGeometry()
+		typ := uint64(geomPolygon)
+		switch g := g.(type) {
+		case orb.Polygon:
+			w.polygon(g, toTile, tileBox)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				w.polygon(p, toTile, tileBox)
+			}
+		default: // points and lines
+			g = transform(g, toTile)
+			if !inside(f.bound, query) {
+				if g = clip.Geometry(tileBox, g); g == nil {
+					continue
+				}
+			}
+			if g = quantize(g); g == nil {
 				continue
 			}
+			typ = w.geometry(g)
 		}
-		if g = quantize(g); g == nil {
-			continue
+		if len(w.cmds) == 0 {
+			continue // nothing left in this tile
 		}
-		layer.Features = append(layer.Features, &geojson.Feature{ID: f.id, Geometry: g, Properties: f.props})
+		w.endFeature(f.id, f.tags, typ)
 	}
-	if len(layer.Features) == 0 {
+	if len(w.features) == 0 {
 		return nil, nil
 	}
-	b, err := mvt.Marshal(mvt.Layers{layer})
-	if err != nil {
-		return nil, guccho.WrapError(err, guccho.EINTERNAL, "encode tile %d/%d/%d of layer %q", t.Z, t.X, t.Y, ix.layer.Name)
-	}
-	return b, nil
+	return w.tile(ix.dict, ix.layer.Name, ix.opt.Extent), nil
 }
 
 // inside reports whether a lies within b.

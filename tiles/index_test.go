@@ -462,6 +462,8 @@ func TestNewIndexRejects(t *testing.T) {
 		{"nil geometry", gridLayer, []Feature{{ID: 1}}},
 		{"empty polygon", gridLayer, []Feature{{ID: 1, Geometry: orb.Polygon{}}}},
 		{"collection", gridLayer, []Feature{{ID: 1, Geometry: orb.Collection{orb.Point{1, 1}}}}},
+		{"property MVT cannot hold", gridLayer, []Feature{{ID: 1, Geometry: orb.Point{1, 1},
+			Properties: map[string]any{"at": struct{ X, Y int }{1, 2}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewIndex(tc.layer, tc.fs, Options{})
