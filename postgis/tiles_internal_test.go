@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
 
@@ -29,11 +28,12 @@ func TestTileSQLClipsEachUnitOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	tile := maptile.At(orb.Point{90.41, 23.81}, 8)
-	unit := 2 * math.Pi * 6378137 / (4096 * math.Exp2(float64(tile.Z)))
-	var plan string
-	err = s.pool.QueryRow(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+tileSQL, int(tile.Z), int(tile.X), int(tile.Y),
-		64.0/4096, 8*unit, 4, 64*unit*unit, "unions").Scan(&plan)
+	args, err := tileArgs("unions", tile)
 	if err != nil {
+		t.Fatal(err)
+	}
+	var plan string
+	if err := s.pool.QueryRow(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+tileSQL, args...).Scan(&plan); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(strings.ToLower(plan), "st_asmvtgeom("); n != 1 {
