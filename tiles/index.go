@@ -88,10 +88,10 @@ type indexed struct {
 	bound orb.Bound    // of world
 }
 
-// NewIndex projects and indexes features for layer and simplifies them for
-// every zoom from the layer's MinZoom to its MaxZoom, using all CPUs.
-// Properties are copied; geometries are not kept, so the caller may reuse
-// features afterwards. It
+// NewIndex projects and indexes features for layer, simplifies them for
+// every zoom from the layer's MinZoom to its MaxZoom, using all CPUs, and
+// encodes their properties. Neither the features' geometries nor their
+// properties are kept, so the caller may reuse features afterwards. It
 // returns an EINVALID error for a layer without a name, zooms outside
 // 0–MaxTileZoom or MinZoom > MaxZoom, and for a feature whose geometry is
 // nil, empty or of a type MVT cannot hold (collections) or that has a

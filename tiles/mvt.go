@@ -358,32 +358,23 @@ func (w *tileWriter) tile(d *propDict, name string, extent uint32) []byte {
 
 // polygon appends the rings of p (world coordinates) that survive in the
 // tile: each ring is projected into tile units, clipped to box when it
-// reaches beyond it, rounded, and wound for MVT (exterior positive, holes
-// negative), as quantizePolygon does. A polygon whose exterior vanishes is
-// left out with its holes.
+// reaches beyond it, and rounded and wound by quantizeRing. A polygon whose
+// exterior vanishes is left out with its holes.
 func (w *tileWriter) polygon(p orb.Polygon, toTile func(orb.Point) orb.Point, box orb.Bound) {
 	for i, r := range p {
-		q := w.ringInTile(r, toTile, box)
-		if len(q) > 1 && q[0] == q[len(q)-1] {
-			q = q[:len(q)-1]
-		}
-		a := ringArea(q)
-		if len(q) < 3 || a == 0 {
+		q := quantizeRing(w.ringInTile(r, toTile, box), i == 0)
+		if q == nil {
 			if i == 0 {
 				return
 			}
 			continue
 		}
-		if (i == 0) != (a > 0) {
-			reverse(q)
-		}
 		w.ring(q)
 	}
 }
 
-// ringInTile projects r into w.pts, clips it to box if it is not inside,
-// rounds it and removes repeated points. The result lives in w's buffers
-// until the next call.
+// ringInTile projects r into w.pts and clips it to box if it is not inside.
+// The result lives in w's buffers until the next call.
 func (w *tileWriter) ringInTile(r orb.Ring, toTile func(orb.Point) orb.Point, box orb.Bound) []orb.Point {
 	w.pts = slices.Grow(w.pts[:0], len(r))[:len(r)]
 	in := true
@@ -392,11 +383,10 @@ func (w *tileWriter) ringInTile(r orb.Ring, toTile func(orb.Point) orb.Point, bo
 		w.pts[i] = q
 		in = in && q[0] >= box.Min[0] && q[0] <= box.Max[0] && q[1] >= box.Min[1] && q[1] <= box.Max[1]
 	}
-	out := w.pts
-	if !in {
-		out = w.clip(box)
+	if in {
+		return w.pts
 	}
-	return roundDedup(out)
+	return w.clip(box)
 }
 
 // clip clips the ring in w.pts to box by Sutherland–Hodgman, one side of
