@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -148,6 +149,7 @@ func BenchmarkTileServers(b *testing.B) {
 			var warm loadgen.Result
 			var raw float64
 			for i := range coldPasses {
+				runtime.GC() // as testing.B does before a run: no collection of earlier garbage in the pass
 				base, stop := t.start()
 				colds = append(colds, run(b, base, loadgen.Config{Paths: t.paths, Requests: len(t.paths), Duration: coldDuration}))
 				if i == coldPasses-1 {
