@@ -31,8 +31,8 @@ const webMercatorHalf = math.Pi * 6378137
 // fillTileGeomsSQL prepares every admin unit for each zoom of its layer:
 // $1, $2, $3 are the layers' levels, minimum and maximum zooms; $4 the
 // simplification tolerance and $5 the smallest area kept, in tile units
-// (squared) of the zoom. The CTE is materialised so that ST_AsMVTGeom runs
-// once per row, not again for the NOT NULL filter.
+// (squared) of the zoom; $6 webMercatorHalf. The CTE is materialised so
+// that ST_AsMVTGeom runs once per row, not again for the NOT NULL filter.
 const fillTileGeomsSQL = `WITH prepared AS MATERIALIZED (
 		SELECT a.level, z.zoom, a.id, a.pcode, coalesce(nullif(a.name_en_current, ''), a.name_en) AS name_en,
 			a.name_en AS name_en_codab, a.name_bn, coalesce(a.parent, 'BD') AS parent,
