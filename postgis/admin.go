@@ -164,6 +164,9 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, version); err != nil {
 			return dbErr(err, "record the boundaries version")
 		}
+		if err := fillTileGeoms(ctx, tx, version); err != nil {
+			return err
+		}
 		return appendEvents(ctx, tx, guccho.EventBoundariesReplaced, map[string]any{"version": version, "units": len(sorted)})
 	})
 	if err != nil {
@@ -171,7 +174,7 @@ func (s *Store) ReplaceBoundaries(ctx context.Context, units []*geo.Unit) error 
 	}
 	s.version.Store(version)
 	// Fresh statistics, so the planner picks the per-level indexes.
-	if _, err := s.pool.Exec(ctx, `ANALYZE guccho.admin_units, guccho.admin_names`); err != nil {
+	if _, err := s.pool.Exec(ctx, `ANALYZE guccho.admin_units, guccho.admin_names, guccho.admin_tile_geoms`); err != nil {
 		return dbErr(err, "analyze admin units")
 	}
 	return nil

@@ -212,7 +212,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return dbErr(err, "apply migration "+base)
 		}
 	}
-	return nil
+	return ensureTileGeoms(ctx, conn)
 }
 
 // readVersion reads the boundary set's version; "" when none is stored.

@@ -177,23 +177,35 @@ func quantizeLine(ls orb.LineString) orb.LineString {
 func quantizePolygon(p orb.Polygon) orb.Polygon {
 	var out orb.Polygon
 	for i, r := range p {
-		r = roundDedup(r)
-		if len(r) > 1 && r[0] == r[len(r)-1] {
-			r = r[:len(r)-1] // reopen; closed again below
-		}
-		a := ringArea(r)
-		if len(r) < 3 || a == 0 {
+		r = quantizeRing(r, i == 0)
+		if r == nil {
 			if i == 0 {
 				return nil // no exterior, so no polygon
 			}
 			continue
 		}
-		if (i == 0) != (a > 0) {
-			reverse(r)
-		}
 		out = append(out, append(r, r[0]))
 	}
 	return out
+}
+
+// quantizeRing rounds ring r (tile coordinates) in place, removes repeated
+// points and the closing point, and winds it as MVT wants an exterior ring
+// (positive area in tile coordinates) or a hole (negative). It returns the
+// open ring, or nil when fewer than three corners or no area are left.
+func quantizeRing(r []orb.Point, exterior bool) []orb.Point {
+	r = roundDedup(r)
+	if len(r) > 1 && r[0] == r[len(r)-1] {
+		r = r[:len(r)-1]
+	}
+	a := ringArea(r)
+	if len(r) < 3 || a == 0 {
+		return nil
+	}
+	if exterior != (a > 0) {
+		reverse(r)
+	}
+	return r
 }
 
 func reverse(ps []orb.Point) {

@@ -3,13 +3,13 @@ package tiles
 import (
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 
@@ -66,37 +66,36 @@ func (o Options) withDefaults() Options {
 }
 
 // Index holds the features of one layer, projected and indexed, and
-// encodes its tiles. Geometry is simplified once per zoom level, the first
-// time a tile of that zoom is asked for, and kept. An Index is immutable
-// once built and safe for concurrent use.
+// encodes its tiles. Geometry is simplified once per zoom level when the
+// index is built, so that no tile request pays for it. An Index is
+// immutable once built and safe for concurrent use.
 type Index struct {
 	layer    Layer
 	opt      Options
 	features []indexed
+	dict     *propDict // every feature's property keys and values, encoded
 	grid     grid
 	bound    orb.Bound // lon/lat bound of all features
-	bands    []band    // one per zoom from 0 to layer.MaxZoom
+	// bands[z] holds every feature's geometry simplified for zoom z, nil
+	// where a feature vanishes at z; bands below layer.MinZoom are nil.
+	bands [][]orb.Geometry
 }
 
 type indexed struct {
 	id    uint64
-	props geojson.Properties
+	tags  []uint32     // properties as pairs of ids in Index.dict
 	world orb.Geometry // in world coordinates
 	bound orb.Bound    // of world
 }
 
-// band is the geometry of every feature simplified for one zoom level; nil
-// where a feature vanishes at that zoom.
-type band struct {
-	once  sync.Once
-	geoms []orb.Geometry
-}
-
-// NewIndex projects and indexes features for layer. Properties are copied;
-// geometries are not kept, so the caller may reuse features afterwards. It
+// NewIndex projects and indexes features for layer, simplifies them for
+// every zoom from the layer's MinZoom to its MaxZoom, using all CPUs, and
+// encodes their properties. Neither the features' geometries nor their
+// properties are kept, so the caller may reuse features afterwards. It
 // returns an EINVALID error for a layer without a name, zooms outside
 // 0–MaxTileZoom or MinZoom > MaxZoom, and for a feature whose geometry is
-// nil, empty or of a type MVT cannot hold (collections).
+// nil, empty or of a type MVT cannot hold (collections) or that has a
+// property value MVT cannot hold.
 func NewIndex(layer Layer, features []Feature, opt Options) (*Index, error) {
 	switch {
 	case layer.Name == "":
@@ -108,25 +107,28 @@ func NewIndex(layer Layer, features []Feature, opt Options) (*Index, error) {
 		layer:    layer,
 		opt:      opt.withDefaults(),
 		features: make([]indexed, 0, len(features)),
-		bands:    make([]band, layer.MaxZoom+1),
+		dict:     newPropDict(),
+		bands:    make([][]orb.Geometry, layer.MaxZoom+1),
 	}
 	for _, f := range features {
 		w := transform(f.Geometry, toWorld)
 		if w == nil || isEmpty(w) {
 			return nil, guccho.Errorf(guccho.EINVALID, "tile layer %q: feature %d has no usable geometry (%T)", layer.Name, f.ID, f.Geometry)
 		}
-		props := make(geojson.Properties, len(f.Properties))
-		for k, v := range f.Properties {
-			props[k] = v
+		tags, err := ix.dict.add(f.Properties)
+		if err != nil {
+			return nil, guccho.Errorf(guccho.EINVALID, "tile layer %q: feature %d: %v", layer.Name, f.ID, err)
 		}
-		ix.features = append(ix.features, indexed{id: f.ID, props: props, world: w, bound: w.Bound()})
+		ix.features = append(ix.features, indexed{id: f.ID, tags: tags, world: w, bound: w.Bound()})
 		if len(ix.features) == 1 {
 			ix.bound = f.Geometry.Bound()
 		} else {
 			ix.bound = ix.bound.Union(f.Geometry.Bound())
 		}
 	}
+	ix.dict.done()
 	ix.grid = newGrid(ix.features)
+	ix.simplify()
 	return ix, nil
 }
 
@@ -170,7 +172,7 @@ func (ix *Index) Encode(t maptile.Tile) ([]byte, error) {
 	if int(t.Z) < ix.layer.MinZoom || len(ix.features) == 0 {
 		return nil, nil
 	}
-	geoms := ix.band(min(int(t.Z), ix.layer.MaxZoom))
+	geoms := ix.bands[min(int(t.Z), ix.layer.MaxZoom)]
 
 	ext := float64(ix.opt.Extent)
 	n := math.Exp2(float64(t.Z))
@@ -186,32 +188,44 @@ func (ix *Index) Encode(t maptile.Tile) ([]byte, error) {
 		return orb.Point{(p[0]*n - tx) * ext, (p[1]*n - ty) * ext}
 	}
 
-	layer := &mvt.Layer{Name: ix.layer.Name, Version: 2, Extent: ix.opt.Extent}
+	w := getWriter(ix.dict)
+	defer w.release()
 	for _, i := range ix.grid.query(query) {
 		f := &ix.features[i]
 		g := geoms[i]
 		if g == nil || !query.Intersects(f.bound) {
 			continue
 		}
-		g = transform(g, toTile)
-		if !inside(f.bound, query) {
-			if g = clip.Geometry(tileBox, g); g == nil {
+		w.beginGeometry()
+		typ := uint64(geomPolygon)
+		switch g := g.(type) {
+		case orb.Polygon:
+			w.polygon(g, toTile, tileBox)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				w.polygon(p, toTile, tileBox)
+			}
+		default: // points and lines
+			g = transform(g, toTile)
+			if !inside(f.bound, query) {
+				if g = clip.Geometry(tileBox, g); g == nil {
+					continue
+				}
+			}
+			if g = quantize(g); g == nil {
 				continue
 			}
+			typ = w.geometry(g)
 		}
-		if g = quantize(g); g == nil {
-			continue
+		if len(w.cmds) == 0 {
+			continue // nothing left in this tile
 		}
-		layer.Features = append(layer.Features, &geojson.Feature{ID: f.id, Geometry: g, Properties: f.props})
+		w.endFeature(f.id, f.tags, typ)
 	}
-	if len(layer.Features) == 0 {
+	if len(w.features) == 0 {
 		return nil, nil
 	}
-	b, err := mvt.Marshal(mvt.Layers{layer})
-	if err != nil {
-		return nil, guccho.WrapError(err, guccho.EINTERNAL, "encode tile %d/%d/%d of layer %q", t.Z, t.X, t.Y, ix.layer.Name)
-	}
-	return b, nil
+	return w.tile(ix.dict, ix.layer.Name, ix.opt.Extent), nil
 }
 
 // inside reports whether a lies within b.
@@ -219,20 +233,35 @@ func inside(a, b orb.Bound) bool {
 	return a.Min[0] >= b.Min[0] && a.Min[1] >= b.Min[1] && a.Max[0] <= b.Max[0] && a.Max[1] <= b.Max[1]
 }
 
-// band returns the features' geometry simplified for zoom z, computing it on
-// first use.
-func (ix *Index) band(z int) []orb.Geometry {
-	b := &ix.bands[z]
-	b.once.Do(func() {
-		scale := float64(ix.opt.Extent) * math.Exp2(float64(z)) // tile units per world unit
-		tol := ix.opt.Tolerance / scale
-		minArea := 2 * ix.opt.MinArea / (scale * scale) // ringArea is twice the area
-		b.geoms = make([]orb.Geometry, len(ix.features))
-		for i, f := range ix.features {
-			b.geoms[i] = generalize(f.world, tol, minArea)
-		}
-	})
-	return b.geoms
+// simplify fills ix.bands from MinZoom to MaxZoom. Features are dealt to
+// one worker per CPU in turn, so that large and small ones spread evenly;
+// each worker writes only its own features' slots.
+func (ix *Index) simplify() {
+	for z := ix.layer.MinZoom; z <= ix.layer.MaxZoom; z++ {
+		ix.bands[z] = make([]orb.Geometry, len(ix.features))
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ix.features)))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(ix.features); i += workers {
+				for z := ix.layer.MinZoom; z <= ix.layer.MaxZoom; z++ {
+					ix.bands[z][i] = ix.generalizeAt(ix.features[i].world, z)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// generalizeAt returns world geometry g simplified for zoom z: Douglas–
+// Peucker at Options.Tolerance tile units, parts under Options.MinArea
+// dropped; nil when nothing is left.
+func (ix *Index) generalizeAt(g orb.Geometry, z int) orb.Geometry {
+	scale := float64(ix.opt.Extent) * math.Exp2(float64(z)) // tile units per world unit
+	tol := ix.opt.Tolerance / scale
+	minArea := 2 * ix.opt.MinArea / (scale * scale) // ringArea is twice the area
+	return generalize(g, tol, minArea)
 }
 
 // generalize returns g (world coordinates) simplified with Douglas–Peucker

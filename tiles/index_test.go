@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/internal/bdtest"
 )
 
 // gridLayer is the layer of the 3×3 fixture.
@@ -380,6 +383,31 @@ func TestEncodeSimplifiesPerZoom(t *testing.T) {
 	}
 }
 
+// TestNewIndexSimplifiesEveryZoom checks that NewIndex simplifies the layer
+// for each zoom it serves, so that the first tile of a zoom costs what any
+// other does: encoding it allocates no more than encoding it again. (When
+// each zoom was simplified on first use, the first tile of a zoom cloned
+// and simplified all 544 upazilas.)
+func TestNewIndexSimplifiesEveryZoom(t *testing.T) {
+	ix := newTestIndex(t, AdminLayers[2], AdminFeatures(bdtest.UnitsAt(t, geo.Upazila)), Options{})
+	mallocs := func(tile maptile.Tile) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := ix.Encode(tile); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.Mallocs - before.Mallocs
+	}
+	for z := ix.Layer().MinZoom; z <= ix.Layer().MaxZoom; z++ {
+		tile := maptile.At(orb.Point{90.41, 23.81}, maptile.Zoom(z))
+		first, again := mallocs(tile), mallocs(tile)
+		if first > again+16 {
+			t.Errorf("z%d: the first tile made %d allocations, the same tile again %d", z, first, again)
+		}
+	}
+}
+
 func TestEncodePointsAndLines(t *testing.T) {
 	fs := []Feature{
 		{ID: 1, Geometry: orb.Point{0.1, 0.1}, Properties: map[string]any{"kind": "shop"}},
@@ -434,6 +462,8 @@ func TestNewIndexRejects(t *testing.T) {
 		{"nil geometry", gridLayer, []Feature{{ID: 1}}},
 		{"empty polygon", gridLayer, []Feature{{ID: 1, Geometry: orb.Polygon{}}}},
 		{"collection", gridLayer, []Feature{{ID: 1, Geometry: orb.Collection{orb.Point{1, 1}}}}},
+		{"property MVT cannot hold", gridLayer, []Feature{{ID: 1, Geometry: orb.Point{1, 1},
+			Properties: map[string]any{"at": struct{ X, Y int }{1, 2}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewIndex(tc.layer, tc.fs, Options{})

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"testing"
@@ -189,6 +190,16 @@ func compareTile(t *testing.T, a, b store.Store, layer string, tile maptile.Tile
 	if err != nil {
 		t.Fatal(err)
 	}
+	CompareTiles(t, fmt.Sprintf("%s %v", layer, tile), ra, rb)
+}
+
+// CompareTiles checks that two encodings of one tile (uncompressed MVT, nil
+// for an empty tile) agree as Compare requires: the same feature ids and
+// properties, geometry within AreaTolerance or TinyArea, and a feature in
+// only one of them under TinyArea there. what names the tile in messages.
+// It returns how many features the two hold alike, vertex for vertex.
+func CompareTiles(t *testing.T, what string, ra, rb []byte) (same int) {
+	t.Helper()
 	fa, fb := decodeTile(t, ra), decodeTile(t, rb)
 	tiny := func(f tileFeature) bool { return area(f.geom) < TinyArea }
 	var ids []uint64
@@ -206,16 +217,22 @@ func compareTile(t *testing.T, a, b store.Store, layer string, tile maptile.Tile
 		y, okB := fb[id]
 		switch {
 		case !okA && !tiny(y), !okB && !tiny(x):
-			t.Errorf("%s %v: feature %d only in one store (%v / %v)", layer, tile, id, okA, okB)
+			t.Errorf("%s: feature %d only in one (%v / %v)", what, id, okA, okB)
 		case okA && okB:
 			for k, v := range x.props {
 				if y.props[k] != v {
-					t.Errorf("%s %v: feature %d property %s = %v vs %v", layer, tile, id, k, v, y.props[k])
+					t.Errorf("%s: feature %d property %s = %v vs %v", what, id, k, v, y.props[k])
 				}
 			}
-			if diff, either := disagreement(x.geom, y.geom); diff > TinyArea && diff > AreaTolerance*either {
-				t.Errorf("%s %v: feature %d: %.0f of %.0f units² covered by one store only", layer, tile, id, diff, either)
+			if len(x.props) != len(y.props) {
+				t.Errorf("%s: feature %d properties %v vs %v", what, id, x.props, y.props)
+			}
+			if orb.Equal(x.geom, y.geom) {
+				same++
+			} else if diff, either := disagreement(x.geom, y.geom); diff > TinyArea && diff > AreaTolerance*either {
+				t.Errorf("%s: feature %d: %.0f of %.0f units² covered by one only", what, id, diff, either)
 			}
 		}
 	}
+	return same
 }
