@@ -93,7 +93,7 @@ type Server struct {
 
 	stats *statsCache // statistics and profiles; nil without a profile.Aggregator
 
-	labels labelCache // place labels per level, for one boundary version
+	labels labelCache      // place labels per level, for one boundary version
 	shaper *typeset.Shaper // shapes export text for GET /api/shape
 }
 
