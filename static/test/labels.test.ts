@@ -163,6 +163,18 @@ describe('admin levels by zoom', () => {
     expect(adminCandidates(data, { zoom }).map((c) => c.id)).toEqual(ids);
   });
 
+  it('leaves out a unit named as the shown unit it lies in, while both levels show', () => {
+    const named = (level: AdminLevel, pcode: string, name: string): AdminLabel => ({ ...label(level, pcode), name_en: name });
+    const dhaka = new Map<AdminLevel, AdminLabel[]>([
+      ['division', [named('division', 'BD30', 'Dhaka'), named('division', 'BD20', 'Chattogram')]],
+      ['district', [named('district', 'BD3026', 'Dhaka'), named('district', 'BD3048', 'Kishoreganj'), named('district', 'BD2026', 'Dhaka')]],
+    ]);
+    // BD2026 is not in the division Dhaka: same name, other parent, kept.
+    expect(adminCandidates(dhaka, { zoom: 7 }).map((c) => c.id)).toEqual(['BD30', 'BD20', 'BD3048', 'BD2026']);
+    // Once divisions are no longer shown, the district has its own name.
+    expect(adminCandidates(dhaka, { zoom: 8 }).map((c) => c.id)).toEqual(['BD3026', 'BD3048', 'BD2026']);
+  });
+
   it('ranks coarser levels first', () => {
     const [district, upazila] = adminCandidates(data, { zoom: 9 });
     expect(district.priority).toBeGreaterThan(upazila.priority);

@@ -47,11 +47,28 @@ export function bandsAt(zoom: number): LevelBand[] {
   return LEVEL_BANDS.filter((b) => zoom >= b.from && zoom < b.to);
 }
 
-/** The candidates of the loaded levels whose band holds frame.zoom. */
+/**
+ * The candidates of the loaded levels whose band holds frame.zoom. A unit
+ * named as the shown unit it lies in (the district Dhaka in the division
+ * Dhaka) is left out while both levels show: the coarser name stands for
+ * both, rather than the same name twice a few centimetres apart.
+ */
 export function adminCandidates(data: ReadonlyMap<AdminLevel, readonly AdminLabel[]>, frame: Pick<OverlayFrame, 'zoom'>): LabelCandidate[] {
   const out: LabelCandidate[] = [];
+  /** The English names of the coarser units shown, by P-code. */
+  const shown = new Map<string, string>();
+  const namedAsParent = (l: AdminLabel) => {
+    for (let n = l.pcode.length - 2; n >= 4; n -= 2) {
+      const parent = shown.get(l.pcode.slice(0, n));
+      if (parent !== undefined) return parent === l.name_en;
+    }
+    return false;
+  };
   for (const band of bandsAt(frame.zoom)) {
-    for (const l of data.get(band.level) ?? []) {
+    const level = data.get(band.level) ?? [];
+    const kept = level.filter((l) => !namedAsParent(l));
+    for (const l of level) shown.set(l.pcode, l.name_en);
+    for (const l of kept) {
       out.push({
         id: l.pcode,
         en: l.name_en,
