@@ -23,8 +23,10 @@ func (s *Store) UndoImport(ctx context.Context, id string) (*guccho.Import, erro
 	if err != nil {
 		return nil, err
 	}
-	switch imp.Status {
-	case guccho.ImportSucceeded:
+	if err := imp.CheckUndoable(); err != nil {
+		return nil, err
+	}
+	if imp.Status == guccho.ImportSucceeded {
 		if err := s.undoConflicts(ctx, imp); err != nil {
 			return nil, err
 		}
@@ -32,9 +34,6 @@ func (s *Store) UndoImport(ctx context.Context, id string) (*guccho.Import, erro
 		if err := s.FinishImport(ctx, imp); err != nil {
 			return nil, err
 		}
-	case guccho.ImportUndoing:
-	default:
-		return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a succeeded import can be undone", id, imp.Status)
 	}
 	return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
 }
@@ -45,13 +44,14 @@ func (s *Store) RollbackImport(ctx context.Context, id, reason string) (*guccho.
 	if err != nil {
 		return nil, err
 	}
-	switch imp.Status {
-	case guccho.ImportRunning:
-		return s.finishUndo(ctx, imp, guccho.ImportRolledBack, reason)
-	case guccho.ImportUndoing:
-		return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
+	status, err := imp.RollbackStatus()
+	if err != nil {
+		return nil, err
 	}
-	return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a running or undoing import is rolled back", id, imp.Status)
+	if status == guccho.ImportUndone {
+		reason = ""
+	}
+	return s.finishUndo(ctx, imp, status, reason)
 }
 
 // finishUndo undoes what is left of the import and records its new status.
@@ -59,11 +59,7 @@ func (s *Store) finishUndo(ctx context.Context, imp *guccho.Import, status, reas
 	if err := s.undoChunks(ctx, imp.ID); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	imp.Status, imp.UndoneAt = status, &now
-	if reason != "" {
-		imp.Error, imp.EndedAt = reason, &now
-	}
+	imp.MarkUndone(status, reason, time.Now().UTC())
 	if err := s.FinishImport(ctx, imp); err != nil {
 		return nil, err
 	}
