@@ -21,8 +21,10 @@ func (s *Store) UndoImport(ctx context.Context, id string) (*guccho.Import, erro
 	if err != nil {
 		return nil, err
 	}
-	switch imp.Status {
-	case guccho.ImportSucceeded:
+	if err := imp.CheckUndoable(); err != nil {
+		return nil, err
+	}
+	if imp.Status == guccho.ImportSucceeded {
 		if err := s.undoConflicts(ctx, imp); err != nil {
 			return nil, err
 		}
@@ -30,9 +32,6 @@ func (s *Store) UndoImport(ctx context.Context, id string) (*guccho.Import, erro
 		if err := saveImport(ctx, s.db, imp); err != nil {
 			return nil, err
 		}
-	case guccho.ImportUndoing:
-	default:
-		return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a succeeded import can be undone", id, imp.Status)
 	}
 	return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
 }
@@ -43,13 +42,14 @@ func (s *Store) RollbackImport(ctx context.Context, id, reason string) (*guccho.
 	if err != nil {
 		return nil, err
 	}
-	switch imp.Status {
-	case guccho.ImportRunning:
-		return s.finishUndo(ctx, imp, guccho.ImportRolledBack, reason)
-	case guccho.ImportUndoing:
-		return s.finishUndo(ctx, imp, guccho.ImportUndone, "")
+	status, err := imp.RollbackStatus()
+	if err != nil {
+		return nil, err
 	}
-	return nil, guccho.Errorf(guccho.EINVALID, "import %s is %s: only a running or undoing import is rolled back", id, imp.Status)
+	if status == guccho.ImportUndone {
+		reason = ""
+	}
+	return s.finishUndo(ctx, imp, status, reason)
 }
 
 // finishUndo undoes what is left of the import and records its new status.
@@ -57,11 +57,7 @@ func (s *Store) finishUndo(ctx context.Context, imp *guccho.Import, status, reas
 	if err := s.undoChunks(ctx, imp.ID); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	imp.Status, imp.UndoneAt = status, &now
-	if reason != "" {
-		imp.Error, imp.EndedAt = reason, &now
-	}
+	imp.MarkUndone(status, reason, time.Now().UTC())
 	if err := saveImport(ctx, s.db, imp); err != nil {
 		return nil, err
 	}
@@ -80,8 +76,7 @@ func (s *Store) undoConflicts(ctx context.Context, imp *guccho.Import) error {
 		return guccho.Errorf(guccho.ECONFLICT, "import %s: later imports wrote its rows since (%s): undo them first", imp.ID, listIDs(later))
 	}
 	if imp.EndedAt != nil {
-		edited, err := s.strings(ctx, `SELECT id FROM enterprises WHERE import_id = ? AND julianday(updated_at) > julianday(?) ORDER BY id LIMIT 6`,
-			imp.ID, imp.EndedAt.UTC().Format(timeFormat))
+		edited, err := s.editedSince(ctx, imp.ID, *imp.EndedAt)
 		if err != nil {
 			return err
 		}
@@ -98,6 +93,35 @@ func (s *Store) undoConflicts(ctx context.Context, imp *guccho.Import) error {
 		return guccho.Errorf(guccho.ECONFLICT, "import %s: enterprises it updated were deleted since: %s", imp.ID, listIDs(deleted))
 	}
 	return nil
+}
+
+// editedSince returns up to six ids of the import's enterprises updated
+// after end. SQLite's julianday keeps milliseconds only, so an edit in the
+// same millisecond as the import's end would pass a comparison in SQL: the
+// query keeps every row of that millisecond or later, and the stored
+// nanosecond times decide.
+func (s *Store) editedSince(ctx context.Context, importID string, end time.Time) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, updated_at FROM enterprises
+		WHERE import_id = ? AND julianday(updated_at) >= julianday(?) ORDER BY id`, importID, end.UTC().Format(timeFormat))
+	if err != nil {
+		return nil, sqlErr(err, "checking what an undo would overwrite")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() && len(out) < 6 {
+		var id, at string
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, sqlErr(err, "checking what an undo would overwrite")
+		}
+		t, err := time.Parse(timeFormat, at)
+		if err != nil {
+			return nil, guccho.WrapError(err, guccho.EINTERNAL, "enterprise %q: stored time %q", id, at)
+		}
+		if t.After(end) {
+			out = append(out, id)
+		}
+	}
+	return out, sqlErr(rows.Err(), "checking what an undo would overwrite")
 }
 
 // listIDs lists up to five ids, and says when there are more.
