@@ -330,9 +330,19 @@ func bumpEnterpriseVersion(ctx context.Context, tx pgx.Tx) (string, error) {
 
 // applyDeltas adds count-pyramid deltas in one statement and drops cells
 // that reach zero.
+// pyramidLock is the advisory lock key applyDeltas holds to the end of its
+// transaction ("gucchopy" in ASCII).
+const pyramidLock int64 = 0x67756363686f7079
+
 func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error {
 	if len(deltas) == 0 {
 		return nil
+	}
+	// Writers take turns on the pyramid until they commit: two
+	// transactions changing overlapping cells in other orders (an edit
+	// beside an import's chunk) would otherwise deadlock.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pyramidLock); err != nil {
+		return dbErr(err, "update the count pyramid")
 	}
 	n := len(deltas)
 	zs, xs, ys, ns := make([]int16, 0, n), make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)

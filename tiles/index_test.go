@@ -402,7 +402,9 @@ func TestNewIndexSimplifiesEveryZoom(t *testing.T) {
 	for z := ix.Layer().MinZoom; z <= ix.Layer().MaxZoom; z++ {
 		tile := maptile.At(orb.Point{90.41, 23.81}, maptile.Zoom(z))
 		first, again := mallocs(tile), mallocs(tile)
-		if first > again+16 {
+		// The margin covers what other goroutines (the runtime's) allocate
+		// meanwhile; simplifying a zoom on first use cost thousands.
+		if first > again+256 {
 			t.Errorf("z%d: the first tile made %d allocations, the same tile again %d", z, first, again)
 		}
 	}
