@@ -47,6 +47,21 @@ describe('Router', () => {
     expect(router.current).toEqual({ view: 'clusters', params: { z: '8' } });
   });
 
+  it('lets a hash set from outside win over its own write made before the browser said so', () => {
+    const win = fakeWindow('#z=7');
+    const router = new Router(win);
+    const seen: string[] = [];
+    router.onChange((r) => seen.push(JSON.stringify(r.params)));
+    win.location.hash = '#z=7&sel=BD99'; // set by a link; hashchange not fired yet
+    router.replace({ z: '7.5' }); // the camera after a move, from the state before the link
+    expect(win.location.hash).toBe('#z=7&sel=BD99');
+    expect(seen).toEqual(['{"z":"7","sel":"BD99"}']);
+    for (const fn of win.listeners) fn(); // the late hashchange: nothing new
+    expect(seen).toHaveLength(1);
+    router.replace({ z: '7.5', sel: 'BD99' });
+    expect(win.location.hash).toBe('#z=7.5&sel=BD99');
+  });
+
   it('switches views with a history entry', () => {
     const win = fakeWindow('#z=7');
     const router = new Router(win);

@@ -79,8 +79,18 @@ export class Router {
   /**
    * Writes params (and view, when given: the view actually shown) without a
    * history entry and without telling listeners.
+   *
+   * The browser fires hashchange a task after the hash is set, so a link
+   * followed or a hash set by a script may still be unread when the app
+   * writes (say the camera after a move). That change from outside wins: it
+   * is read and told to listeners now, and this write, made from the state
+   * before it, is dropped rather than overwriting it.
    */
   replace(params: Record<string, string>, view = this.route.view): void {
+    if (formatRoute(parseRoute(this.win.location.hash)) !== formatRoute(this.route)) {
+      this.handleHashChange();
+      return;
+    }
     this.route = { view, params: { ...params } };
     const hash = formatRoute(this.route);
     if (hash !== this.win.location.hash) {
