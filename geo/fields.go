@@ -2,6 +2,7 @@ package geo
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,10 @@ const scoreVariant = 0.95
 // dashes turn the dashes that separate units into commas.
 var dashes = strings.NewReplacer(" - ", ",", " – ", ",", " — ", ",", "–", ",", "—", ",")
 
+// partWord is COD-AB's "(Part)" after a ward split between thanas ("Ward
+// No-40 (Part)"), which splitParts keeps with its name.
+var partWord = regexp.MustCompile(`(?i)\(\s*part\s*\)`)
+
 // splitParts splits a name field that holds several units, as in
 // "Bhairab, Kishoreganj", "Bhairab (Kishoreganj)", "Bhairab; Kishoreganj",
 // "Bhairab / Kishoreganj". A hyphen separates only with spaces around it
@@ -23,6 +28,7 @@ var dashes = strings.NewReplacer(" - ", ",", " – ", ",", " — ", ",", "–", 
 // an en or em dash always does.
 func splitParts(s string) []string {
 	s = dashes.Replace(s)
+	s = partWord.ReplaceAllString(s, "\uE000")
 	raw := strings.FieldsFunc(s, func(r rune) bool {
 		switch r {
 		case ',', '(', ')', '[', ']', ';', '/', '|', '\\', '،', '।':
@@ -32,6 +38,7 @@ func splitParts(s string) []string {
 	})
 	parts := raw[:0]
 	for _, p := range raw {
+		p = strings.ReplaceAll(p, "\uE000", "(Part)")
 		if p = strings.TrimSpace(p); p != "" && Normalize(p) != "" {
 			parts = append(parts, p)
 		}
@@ -113,6 +120,10 @@ func readPart(s string) namePart {
 			}
 			if n, err := strconv.Atoi(words[j]); err == nil && n > 0 && n < 100 {
 				p.union, i = fmt.Sprintf("Ward No-%02d", n), j
+				if i+1 < len(words) && words[i+1] == "part" {
+					// COD-AB's "Ward No-40 (Part)": a ward split between thanas
+					p.union, i = p.union+" (Part)", i+1
+				}
 				continue
 			}
 			kept = append(kept, w)
@@ -166,6 +177,12 @@ func (g *Geocoder) splitFields(st guccho.AdminNames) guccho.AdminNames {
 		}
 		next := lvl
 		for i, raw := range parts {
+			if i == 0 && lvl == Union && len(parts) > 1 && g.unionNamed(raw) {
+				// "Arani Paurashava, Bagha, Rajshahi": a municipality whose
+				// own name COD-AB gives its union, not its upazila's.
+				out[Union], next = raw, Upazila
+				continue
+			}
 			p := readPart(raw)
 			at := next
 			if p.hint >= 0 && (i == 0 || p.hint <= next) {
@@ -174,11 +191,13 @@ func (g *Geocoder) splitFields(st guccho.AdminNames) guccho.AdminNames {
 				at = g.coarseLevel(p.name, next)
 			}
 			if p.union != "" {
+				extra = append(extra, placed{Union, p.union})
 				if p.name != "" {
 					extra = append(extra, placed{min(at, Upazila), p.name})
+					next = min(at, Upazila) - 1
+				} else {
+					next = Upazila // "Ward No-40 (Part), Sher-e-bangla Nagar": the upazila follows
 				}
-				extra = append(extra, placed{Union, p.union})
-				next = min(at, Upazila) - 1
 			} else {
 				if i == 0 && at == lvl && len(parts) == 1 && p.hint < 0 {
 					out[lvl] = text // as written
@@ -321,4 +340,11 @@ func (g *Geocoder) coarseParts(parts []string, level Level) bool {
 		}
 	}
 	return true
+}
+
+// unionNamed reports whether a part of a field is, as written, the exact
+// name (or romanisation variant) of a union somewhere.
+func (g *Geocoder) unionNamed(part string) bool {
+	l, ok := g.knownAbove(part, Union)
+	return ok && l == Union
 }
