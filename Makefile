@@ -48,8 +48,10 @@ deps:
 vet:
 	$(GO) vet ./...
 
+# cmd/guccho's kill -9 tests take several minutes on a busy 2-core machine,
+# past go test's default limit of 10 minutes per package.
 test-go: web
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 test-web: static/node_modules/.package-lock.json
 	cd static && npm test
