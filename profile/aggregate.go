@@ -94,6 +94,20 @@ type Aggregator interface {
 	// consistent snapshot. Units without enterprises are absent. level
 	// must be geo.Division, District, Upazila or Union (else EINVALID).
 	AggregateEnterprises(ctx context.Context, level geo.Level) ([]Aggregate, error)
+	// AggregateUnit returns the Aggregates of the one unit pcode (a
+	// division, district, upazila or union P-code, else EINVALID), one per
+	// sector, ordered by sector: the rows of AggregateEnterprises at the
+	// unit's level whose Unit is pcode. It reads only that unit's
+	// enterprises (through an index), so its cost follows the unit's size,
+	// not the country's. A unit without enterprises has none.
+	AggregateUnit(ctx context.Context, pcode string) ([]Aggregate, error)
+	// SectorTotals returns, per sector (ordered by sector, Unit ""), the
+	// enterprises and jobs (Enterprises, Self, Wage; the other counts are
+	// zero) of every enterprise resolved to level: the sums of
+	// AggregateEnterprises at that level over its rows with a Unit, which
+	// are what location quotients divide by. geo.Country sums every
+	// enterprise, resolved or not. Other levels are EINVALID.
+	SectorTotals(ctx context.Context, level geo.Level) ([]Aggregate, error)
 }
 
 // EventStale is the type of the transient event the server publishes on

@@ -328,7 +328,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		return nil, err
 	}
 	// Names of the units, and every enterprise of the store as the region
-	// of the clusters' LQs (aggregates of any level sum them all).
+	// of the clusters' LQs.
 	names := map[string]unitSummary{}
 	for _, lv := range []geo.Level{geo.District, geo.Upazila} {
 		lu, err := s.unitsAt(ctx, v, lv)
@@ -339,7 +339,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 			names[u.PCode] = u
 		}
 	}
-	region, err := s.aggregatesAt(ctx, v, geo.Division)
+	region, err := s.regionAt(ctx, v, geo.Country)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -51,7 +53,12 @@ type statsCache struct {
 	units      map[geo.Level]*levelUnits
 	weights    map[weightsKey]*stats.Weights
 	aggregates map[geo.Level][]profile.Aggregate
-	results    map[string][]byte
+	// totals are per-sector sums per level (geo.Country: every
+	// enterprise), the denominators of location quotients; unitAggs the
+	// aggregates of single units by P-code (at most maxStatsResults).
+	totals   map[geo.Level][]profile.Aggregate
+	unitAggs map[string][]profile.Aggregate
+	results  map[string][]byte
 	points     *gpsPoints // the enterprises clusters are found among
 }
 
@@ -105,6 +112,8 @@ func (c *statsCache) dropData() {
 
 func (c *statsCache) dropDataLocked() {
 	c.aggregates = map[geo.Level][]profile.Aggregate{}
+	c.totals = map[geo.Level][]profile.Aggregate{}
+	c.unitAggs = map[string][]profile.Aggregate{}
 	c.results = map[string][]byte{}
 	c.points = nil
 }
@@ -232,6 +241,97 @@ func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]
 	c.mu.Lock()
 	if c.current(v) {
 		c.aggregates[lv] = a
+	}
+	c.mu.Unlock()
+	return a, nil
+}
+
+// regionAt returns, per sector, the enterprises and jobs of every
+// enterprise resolved to level lv (of every enterprise for geo.Country):
+// what location quotients divide by. They are summed from the level's
+// aggregates when those are cached, else read with the store's
+// SectorTotals, which sums two numbers per enterprise instead of a whole
+// profile per unit.
+func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+	c := s.stats
+	from := lv
+	if lv == geo.Country {
+		from = geo.Division // every level's aggregates hold every enterprise
+	}
+	c.mu.Lock()
+	t, ok := c.totals[lv]
+	aggs, whole := c.aggregates[from]
+	c.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	var err error
+	if whole {
+		t = sectorTotals(aggs, lv == geo.Country)
+	} else if t, err = c.agg.SectorTotals(ctx, lv); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		c.totals[lv] = t
+	}
+	c.mu.Unlock()
+	return t, nil
+}
+
+// sectorTotals sums aggregates per sector (enterprises and jobs), those of
+// enterprises not resolved to the level (Unit "") only if all.
+func sectorTotals(aggs []profile.Aggregate, all bool) []profile.Aggregate {
+	var out []profile.Aggregate
+	index := map[string]int{}
+	for _, a := range aggs {
+		if a.Unit == "" && !all {
+			continue
+		}
+		i, ok := index[a.Sector]
+		if !ok {
+			i = len(out)
+			index[a.Sector] = i
+			out = append(out, profile.Aggregate{Sector: a.Sector})
+		}
+		out[i].Enterprises += a.Enterprises
+		out[i].Self += a.Self
+		out[i].Wage += a.Wage
+	}
+	slices.SortFunc(out, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
+	return out
+}
+
+// unitAggregates returns the aggregates of the unit pcode, of level lv:
+// its rows of the level's aggregates when those are cached, else the
+// store's AggregateUnit, which reads only that unit's enterprises.
+func (s *Server) unitAggregates(ctx context.Context, v versions, lv geo.Level, pcode string) ([]profile.Aggregate, error) {
+	c := s.stats
+	c.mu.Lock()
+	a, ok := c.unitAggs[pcode]
+	aggs, whole := c.aggregates[lv]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	if whole {
+		for _, x := range aggs {
+			if x.Unit == pcode {
+				a = append(a, x)
+			}
+		}
+		return a, nil
+	}
+	a, err := c.agg.AggregateUnit(ctx, pcode)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		if len(c.unitAggs) >= maxStatsResults {
+			c.unitAggs = map[string][]profile.Aggregate{}
+		}
+		c.unitAggs[pcode] = a
 	}
 	c.mu.Unlock()
 	return a, nil

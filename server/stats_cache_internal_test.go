@@ -15,6 +15,14 @@ func (noEnterprises) AggregateEnterprises(context.Context, geo.Level) ([]profile
 	return nil, nil
 }
 
+func (noEnterprises) AggregateUnit(context.Context, string) ([]profile.Aggregate, error) {
+	return nil, nil
+}
+
+func (noEnterprises) SectorTotals(context.Context, geo.Level) ([]profile.Aggregate, error) {
+	return nil, nil
+}
+
 // A new PostGIS database reports "" as its data version until its first
 // write, which equals a fresh cache's version: the first statistic must
 // still be cached without a nil-map panic (it answered 500 before).

@@ -3,7 +3,10 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
@@ -16,6 +19,7 @@ import (
 func RunAggregates(t *testing.T, open Opener) {
 	t.Run("AggregateEnterprises", func(t *testing.T) { testAggregateEnterprises(t, withGrid(t, open)) })
 	t.Run("CountsOfAgrees", func(t *testing.T) { testCountsOfAgrees(t, withGrid(t, open)) })
+	t.Run("AggregateUnitAndSectorTotals", func(t *testing.T) { testAggregateUnit(t, withGrid(t, open)) })
 }
 
 func intp(v int) *int    { return &v }
@@ -170,4 +174,97 @@ func testCountsOfAgrees(t *testing.T, s store.Store) {
 	if len(got) != len(sums) || !reflect.DeepEqual(got, want) {
 		t.Errorf("sums of profile.CountsOf\n got %+v\nwant %+v (AggregateEnterprises)", got, want)
 	}
+}
+
+// testAggregateUnit checks that AggregateUnit gives, for every unit of every
+// level, exactly that unit's rows of AggregateEnterprises, and SectorTotals
+// the per-sector sums of enterprises and jobs over the rows resolved to the
+// level (over every row for the country): what a unit's profile reads
+// instead of the whole country's aggregates.
+func testAggregateUnit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	agg := s.(profile.Aggregator)
+	a := ent("A", "dairy", 90.5, 22.5)
+	a.Employment = guccho.Employment{Self: 2, Wage: 3, Female: intp(1)}
+	a.OwnerGender = "female"
+	a.RECP = guccho.RECP{Aware: boolp(true), Adopted: boolp(true)}
+	a.Barriers = []string{"credit", "power"}
+	b := ent("B", "footwear", 90.4, 22.4)
+	b.Admin.Union = "BD10040913"
+	b.Barriers = []string{"credit"}
+	c := ent("C", "dairy", 90.6, 22.6)
+	c.Admin = guccho.AdminCodes{Division: "BD10", District: "BD1004"}
+	c.Geocode = guccho.Geocode{Method: guccho.GeocodeDistrict, Score: 1}
+	c.DisplayPoint = true
+	d := ent("D", "dairy", 0, 0)
+	d.GPS, d.Point, d.Admin = nil, orb.Point{}, guccho.AdminCodes{}
+	d.Geocode = guccho.Geocode{Method: guccho.GeocodeNone}
+	d.Employment = guccho.Employment{Self: 7}
+	for _, x := range []*guccho.Enterprise{a, b, c, d} {
+		if err := s.CreateEnterprise(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, lv := range []geo.Level{geo.Division, geo.District, geo.Upazila, geo.Union} {
+		all, err := agg.AggregateEnterprises(ctx, lv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byUnit := map[string][]profile.Aggregate{}
+		totals := map[string]*profile.Aggregate{}
+		var sectors []string
+		for _, x := range all {
+			if x.Unit == "" {
+				continue
+			}
+			byUnit[x.Unit] = append(byUnit[x.Unit], x)
+			if totals[x.Sector] == nil {
+				totals[x.Sector] = &profile.Aggregate{Sector: x.Sector}
+				sectors = append(sectors, x.Sector)
+			}
+			tot := totals[x.Sector]
+			tot.Enterprises, tot.Self, tot.Wage = tot.Enterprises+x.Enterprises, tot.Self+x.Self, tot.Wage+x.Wage
+		}
+		for unit, want := range byUnit {
+			got, err := agg.AggregateUnit(ctx, unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("AggregateUnit(%s)\n got %+v\nwant %+v (its rows of AggregateEnterprises)", unit, got, want)
+			}
+		}
+		slices.Sort(sectors)
+		var want []profile.Aggregate
+		for _, sec := range sectors {
+			want = append(want, *totals[sec])
+		}
+		got, err := agg.SectorTotals(ctx, lv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("SectorTotals(%s)\n got %+v\nwant %+v", lv, got, want)
+		}
+	}
+	got, err := agg.SectorTotals(ctx, geo.Country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []profile.Aggregate{
+		{Sector: "dairy", Counts: profile.Counts{Enterprises: 3, Self: 2 + 1 + 7, Wage: 3 + 4}},
+		{Sector: "footwear", Counts: profile.Counts{Enterprises: 1, Self: 1, Wage: 4}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SectorTotals(country), every enterprise\n got %+v\nwant %+v", got, want)
+	}
+	if got, err := agg.AggregateUnit(ctx, "BD10040999"); err != nil || len(got) != 0 {
+		t.Errorf("AggregateUnit of a unit without enterprises = %+v, %v; want none", got, err)
+	}
+	_, err = agg.AggregateUnit(ctx, "BD")
+	wantCode(t, "AggregateUnit(country)", err, guccho.EINVALID)
+	_, err = agg.AggregateUnit(ctx, "nonsense")
+	wantCode(t, "AggregateUnit(nonsense)", err, guccho.EINVALID)
+	_, err = agg.SectorTotals(ctx, geo.Level(99))
+	wantCode(t, "SectorTotals(level 99)", err, guccho.EINVALID)
 }
