@@ -59,7 +59,7 @@ type statsCache struct {
 	totals   map[geo.Level][]profile.Aggregate
 	unitAggs map[string][]profile.Aggregate
 	results  map[string][]byte
-	points     *gpsPoints // the enterprises clusters are found among
+	points   *gpsPoints // the enterprises clusters are found among
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
