@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -234,7 +235,10 @@ func (s *Server) streamCSV(w http.ResponseWriter, r *http.Request, f guccho.Ente
 }
 
 // handleEnterpriseStats answers GET /api/enterprises/stats[?admin=P]: counts
-// per sector and geocode method, and how many are synthetic.
+// per sector and geocode method, and how many are synthetic. The answer is
+// cached until the enterprises change (when the store sums enterprises per
+// unit, which keeps the statistics cache): the whole country's counts read
+// every enterprise, and the web app asks for them on every start.
 func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
 	admin := r.URL.Query().Get("admin")
 	if admin != "" {
@@ -243,12 +247,31 @@ func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	key := "enterprise-stats:" + admin
+	var v versions
+	if s.stats != nil {
+		v = s.statsVersions()
+		if b, ok := s.stats.result(key); ok {
+			writeEncoded(w, b, "hit")
+			return
+		}
+	}
 	st, err := s.cfg.Enterprises.EnterpriseStats(r.Context(), admin)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(st); err != nil {
+		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "encoding enterprise stats"))
+		return
+	}
+	if s.stats != nil {
+		s.stats.putResult(v, key, buf.Bytes())
+	}
+	writeEncoded(w, buf.Bytes(), "miss")
 }
 
 // enterpriseView is an enterprise as GET /api/enterprises/{id} shows it: with

@@ -3,10 +3,15 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/profile"
@@ -82,5 +87,37 @@ func TestProfileOfAUnitDoesNotAggregateTheCountry(t *testing.T) {
 	}
 	if want := []string{"BD10", "BD1004", "BD100409", "BD10040911", "BD10040915"}; !reflect.DeepEqual(counter.units, want) {
 		t.Errorf("units aggregated %v, want %v", counter.units, want)
+	}
+}
+
+// The whole country's enterprise counts read every enterprise; the answer
+// is kept until the enterprises change, and the first answer after a
+// change counts the change.
+func TestEnterpriseStatsAreCachedUntilEnterprisesChange(t *testing.T) {
+	ts, token, _ := statsServer(t)
+	for _, url := range []string{ts.URL + "/api/enterprises/stats", ts.URL + "/api/enterprises/stats?admin=BD1004"} {
+		var before guccho.EnterpriseStats
+		decode(t, get(t, url), &before)
+		// The fixture's own writes reach the hub's listener asynchronously
+		// and may drop the first answer once more; wait until one stays.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if r := get(t, url); r.header.Get("X-Cache") == "hit" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: never answered from the cache", url)
+			}
+		}
+		body := fmt.Sprintf(`{"id":"NEW%d","name":"New dairy","sector":"dairy","gps":[90.5,22.5],"employment":{"self":1}}`, before.Total)
+		if r := do(t, "POST", ts.URL+"/api/enterprises", token, "application/json", strings.NewReader(body)); r.status != http.StatusCreated {
+			t.Fatalf("POST: %d %s", r.status, r.body)
+		}
+		r := get(t, url)
+		var after guccho.EnterpriseStats
+		decode(t, r, &after)
+		if r.header.Get("X-Cache") != "miss" || after.Total != before.Total+1 || after.BySector["dairy"] != before.BySector["dairy"]+1 {
+			t.Errorf("%s after adding a dairy enterprise: X-Cache %q, total %d, dairy %d; want miss, %d, %d", url,
+				r.header.Get("X-Cache"), after.Total, after.BySector["dairy"], before.Total+1, before.BySector["dairy"]+1)
+		}
 	}
 }
