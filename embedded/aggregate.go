@@ -35,12 +35,12 @@ FROM enterprises e%[2]s GROUP BY 1, 2 ORDER BY 1, 2`
 const barriersSQL = `SELECT e.%[1]s, e.sector, b.value, count(DISTINCT e.fid)
 FROM enterprises e, json_each(e.doc, '$.barriers') b%[2]s GROUP BY 1, 2, 3`
 
-// sectorTotalsSQL sums enterprises and jobs per sector; %[1]s is a WHERE
-// clause or "".
-const sectorTotalsSQL = `SELECT sector, count(*),
+// jobsSQL counts enterprises and sums their jobs per unit (the column
+// %[1]s) and sector.
+const jobsSQL = `SELECT %[1]s, sector, count(*),
 	total(json_extract(doc, '$.employment.self')),
 	total(json_extract(doc, '$.employment.wage'))
-FROM enterprises%[1]s GROUP BY 1 ORDER BY 1`
+FROM enterprises GROUP BY 1, 2 ORDER BY 1, 2`
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one read transaction.
@@ -70,33 +70,28 @@ func unitWhere(pcode string) (col, where string, err error) {
 	return col, " WHERE e." + col + " = ?", nil
 }
 
-// SectorTotals sums the enterprises and jobs of every enterprise resolved
-// to level per sector (every enterprise for geo.Country).
-func (s *Store) SectorTotals(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
-	where := ""
-	switch {
-	case level == geo.Country:
-	case level >= geo.Division && level <= geo.Union:
-		where = " WHERE " + adminColumns[level] + " <> ''"
-	default:
-		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not country, division, district, upazila or union", level)
+// AggregateJobs counts the enterprises and sums their jobs per unit of
+// level and sector.
+func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(sectorTotalsSQL, where))
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
 	if err != nil {
-		return nil, sqlErr(err, "summing enterprises per sector")
+		return nil, sqlErr(err, "counting jobs")
 	}
 	defer rows.Close()
 	var out []profile.Aggregate
 	for rows.Next() {
 		var a profile.Aggregate
 		var self, wage float64
-		if err := rows.Scan(&a.Sector, &a.Enterprises, &self, &wage); err != nil {
-			return nil, sqlErr(err, "summing enterprises per sector")
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage); err != nil {
+			return nil, sqlErr(err, "counting jobs")
 		}
 		a.Self, a.Wage = int(self), int(wage)
 		out = append(out, a)
 	}
-	return out, sqlErr(rows.Err(), "summing enterprises per sector")
+	return out, sqlErr(rows.Err(), "counting jobs")
 }
 
 // aggregate sums the enterprises per unit (the column col) and sector,

@@ -37,12 +37,12 @@ const barriersSQL = `SELECT e.%[1]s, e.sector, b.barrier, count(DISTINCT e.fid)
 FROM guccho.enterprises e, jsonb_array_elements_text(CASE jsonb_typeof(e.doc->'barriers') WHEN 'array' THEN e.doc->'barriers' END) b(barrier)%[2]s
 GROUP BY 1, 2, 3`
 
-// sectorTotalsSQL sums enterprises and jobs per sector; %[1]s is a WHERE
-// clause or "".
-const sectorTotalsSQL = `SELECT sector, count(*),
+// jobsSQL counts enterprises and sums their jobs per unit (the column
+// %[1]s) and sector.
+const jobsSQL = `SELECT %[1]s, sector, count(*),
 	coalesce(sum((doc->'employment'->>'self')::bigint), 0),
 	coalesce(sum((doc->'employment'->>'wage')::bigint), 0)
-FROM guccho.enterprises%[1]s GROUP BY 1 ORDER BY 1`
+FROM guccho.enterprises GROUP BY 1, 2 ORDER BY 1, 2`
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one repeatable-read transaction.
@@ -73,33 +73,28 @@ func unitWhere(pcode string) (col, where string, err error) {
 	return col, " WHERE e." + col + " = $1", nil
 }
 
-// SectorTotals sums the enterprises and jobs of every enterprise resolved
-// to level per sector (every enterprise for geo.Country).
-func (s *Store) SectorTotals(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
-	where := ""
-	switch {
-	case level == geo.Country:
-	case level >= geo.Division && level <= geo.Union:
-		where = " WHERE " + adminColumns[level] + " <> ''"
-	default:
-		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not country, division, district, upazila or union", level)
+// AggregateJobs counts the enterprises and sums their jobs per unit of
+// level and sector.
+func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(sectorTotalsSQL, where))
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
 	if err != nil {
-		return nil, dbErr(err, "sum enterprises per sector")
+		return nil, dbErr(err, "count jobs")
 	}
 	defer rows.Close()
 	var out []profile.Aggregate
 	for rows.Next() {
 		var a profile.Aggregate
 		var self, wage int64
-		if err := rows.Scan(&a.Sector, &a.Enterprises, &self, &wage); err != nil {
-			return nil, dbErr(err, "sum enterprises per sector")
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage); err != nil {
+			return nil, dbErr(err, "count jobs")
 		}
 		a.Self, a.Wage = int(self), int(wage)
 		out = append(out, a)
 	}
-	return out, dbErr(rows.Err(), "sum enterprises per sector")
+	return out, dbErr(rows.Err(), "count jobs")
 }
 
 // aggregate sums the enterprises per unit (the column col) and sector,

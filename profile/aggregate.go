@@ -101,13 +101,15 @@ type Aggregator interface {
 	// enterprises (through an index), so its cost follows the unit's size,
 	// not the country's. A unit without enterprises has none.
 	AggregateUnit(ctx context.Context, pcode string) ([]Aggregate, error)
-	// SectorTotals returns, per sector (ordered by sector, Unit ""), the
-	// enterprises and jobs (Enterprises, Self, Wage; the other counts are
-	// zero) of every enterprise resolved to level: the sums of
-	// AggregateEnterprises at that level over its rows with a Unit, which
-	// are what location quotients divide by. geo.Country sums every
-	// enterprise, resolved or not. Other levels are EINVALID.
-	SectorTotals(ctx context.Context, level geo.Level) ([]Aggregate, error)
+	// AggregateJobs returns the rows of AggregateEnterprises at level
+	// with only Enterprises, Self and Wage counted (the other counts zero,
+	// no barriers): what location quotients, Moran's I and hot spots
+	// divide and compare, read at a fraction of the cost of whole
+	// aggregates (two numbers of each enterprise's record instead of all
+	// its answers). Same order, Unit "" for enterprises not resolved to the
+	// level; EINVALID for a level that is no division, district, upazila
+	// or union.
+	AggregateJobs(ctx context.Context, level geo.Level) ([]Aggregate, error)
 }
 
 // EventStale is the type of the transient event the server publishes on

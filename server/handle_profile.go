@@ -71,7 +71,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 	// The unit's own enterprises and the per-sector totals of its level:
 	// nothing here sums every unit of the country.
 	v := s.statsVersions()
-	area, err := s.unitAggregates(r.Context(), v, lv, pcode)
+	area, err := s.unitAggregates(r.Context(), v, pcode)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

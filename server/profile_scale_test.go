@@ -41,10 +41,12 @@ func (c *wholeCountryCounter) AggregateUnit(ctx context.Context, pcode string) (
 	return c.Store.AggregateUnit(ctx, pcode)
 }
 
-// The profile of a unit reads that unit's enterprises and the per-sector
-// totals of its level, never the aggregates of every unit of the country
-// (which cost a pass over every enterprise's whole record: minutes at 12
-// million), and still equals the profile computed from those aggregates.
+// The profile of a unit reads that unit's enterprises and the enterprises
+// and jobs of its level, and statistics read only enterprises and jobs,
+// never the whole aggregates of every unit of the country (a pass over
+// every answer of every enterprise's record, barriers too: minutes at 12
+// million); the profile still equals the one computed from those
+// aggregates.
 func TestProfileOfAUnitDoesNotAggregateTheCountry(t *testing.T) {
 	var counter *wholeCountryCounter
 	ts, _, _ := statsServerOver(t, func(s *embedded.Store) store.Store {
@@ -80,10 +82,15 @@ func TestProfileOfAUnitDoesNotAggregateTheCountry(t *testing.T) {
 			}
 		})
 	}
+	for _, path := range []string{"/api/stats/lq?sector=dairy&level=district&min_count=1", "/api/stats/hotspots?level=union&permutations=9"} {
+		if r := get(t, ts.URL+path); r.status != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, r.status, r.body)
+		}
+	}
 	counter.mu.Lock()
 	defer counter.mu.Unlock()
 	if len(counter.whole) > 0 {
-		t.Errorf("profiles aggregated every unit of levels %v; want only the units asked for", counter.whole)
+		t.Errorf("profiles and statistics aggregated every answer of every unit of levels %v; want none", counter.whole)
 	}
 	if want := []string{"BD10", "BD1004", "BD100409", "BD10040911", "BD10040915"}; !reflect.DeepEqual(counter.units, want) {
 		t.Errorf("units aggregated %v, want %v", counter.units, want)

@@ -39,8 +39,9 @@ type weightsKey struct {
 
 // statsCache keeps what statistics and profiles are computed from, and the
 // answers: units and weights per level (until the boundaries change),
-// enterprise aggregates per level and encoded results per parameter set
-// (until the enterprises change). Every entry is tagged by the data versions
+// enterprises and jobs per unit and sector per level, aggregates of single
+// units and encoded results per parameter set (until the enterprises
+// change). Every entry is tagged by the data versions
 // it was computed from, so an answer computed across a change is never
 // stored, and a change seen through the versions drops the entries even
 // where no event arrives. Safe for concurrent use.
@@ -52,11 +53,9 @@ type statsCache struct {
 	data       string // version the aggregates and results are for
 	units      map[geo.Level]*levelUnits
 	weights    map[weightsKey]*stats.Weights
-	aggregates map[geo.Level][]profile.Aggregate
-	// totals are per-sector sums per level (geo.Country: every
-	// enterprise), the denominators of location quotients; unitAggs the
-	// aggregates of single units by P-code (at most maxStatsResults).
-	totals   map[geo.Level][]profile.Aggregate
+	// jobs are Aggregator.AggregateJobs per level; unitAggs the aggregates
+	// of single units by P-code (at most maxStatsResults).
+	jobs     map[geo.Level][]profile.Aggregate
 	unitAggs map[string][]profile.Aggregate
 	results  map[string][]byte
 	points   *gpsPoints // the enterprises clusters are found among
@@ -111,8 +110,7 @@ func (c *statsCache) dropData() {
 }
 
 func (c *statsCache) dropDataLocked() {
-	c.aggregates = map[geo.Level][]profile.Aggregate{}
-	c.totals = map[geo.Level][]profile.Aggregate{}
+	c.jobs = map[geo.Level][]profile.Aggregate{}
 	c.unitAggs = map[string][]profile.Aggregate{}
 	c.results = map[string][]byte{}
 	c.points = nil
@@ -225,22 +223,23 @@ func (s *Server) weightsFor(ctx context.Context, v versions, key weightsKey, lu 
 	return w, nil
 }
 
-// aggregatesAt returns the enterprise aggregates at level lv.
-func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+// jobsAt returns the enterprises and jobs per unit of level lv and sector
+// (Aggregator.AggregateJobs): all that statistics and LQ denominators need.
+func (s *Server) jobsAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
-	a, ok := c.aggregates[lv]
+	a, ok := c.jobs[lv]
 	c.mu.Unlock()
 	if ok {
 		return a, nil
 	}
-	a, err := c.agg.AggregateEnterprises(ctx, lv)
+	a, err := c.agg.AggregateJobs(ctx, lv)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if c.current(v) {
-		c.aggregates[lv] = a
+		c.jobs[lv] = a
 	}
 	c.mu.Unlock()
 	return a, nil
@@ -248,45 +247,21 @@ func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]
 
 // regionAt returns, per sector, the enterprises and jobs of every
 // enterprise resolved to level lv (of every enterprise for geo.Country):
-// what location quotients divide by. They are summed from the level's
-// aggregates when those are cached, else read with the store's
-// SectorTotals, which sums two numbers per enterprise instead of a whole
-// profile per unit.
+// what location quotients divide by, summed from jobsAt.
 func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
-	c := s.stats
 	from := lv
 	if lv == geo.Country {
-		from = geo.Division // every level's aggregates hold every enterprise
+		from = geo.Division // every level's rows hold every enterprise
 	}
-	c.mu.Lock()
-	t, ok := c.totals[lv]
-	aggs, whole := c.aggregates[from]
-	c.mu.Unlock()
-	if ok {
-		return t, nil
-	}
-	var err error
-	if whole {
-		t = sectorTotals(aggs, lv == geo.Country)
-	} else if t, err = c.agg.SectorTotals(ctx, lv); err != nil {
+	aggs, err := s.jobsAt(ctx, v, from)
+	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.current(v) {
-		c.totals[lv] = t
-	}
-	c.mu.Unlock()
-	return t, nil
-}
-
-// sectorTotals sums aggregates per sector (enterprises and jobs), those of
-// enterprises not resolved to the level (Unit "") only if all.
-func sectorTotals(aggs []profile.Aggregate, all bool) []profile.Aggregate {
 	var out []profile.Aggregate
 	index := map[string]int{}
 	for _, a := range aggs {
-		if a.Unit == "" && !all {
-			continue
+		if a.Unit == "" && lv != geo.Country {
+			continue // not resolved to the level
 		}
 		i, ok := index[a.Sector]
 		if !ok {
@@ -299,27 +274,17 @@ func sectorTotals(aggs []profile.Aggregate, all bool) []profile.Aggregate {
 		out[i].Wage += a.Wage
 	}
 	slices.SortFunc(out, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
-	return out
+	return out, nil
 }
 
-// unitAggregates returns the aggregates of the unit pcode, of level lv:
-// its rows of the level's aggregates when those are cached, else the
-// store's AggregateUnit, which reads only that unit's enterprises.
-func (s *Server) unitAggregates(ctx context.Context, v versions, lv geo.Level, pcode string) ([]profile.Aggregate, error) {
+// unitAggregates returns the aggregates of the unit pcode (the store's
+// AggregateUnit, which reads only that unit's enterprises).
+func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
 	a, ok := c.unitAggs[pcode]
-	aggs, whole := c.aggregates[lv]
 	c.mu.Unlock()
 	if ok {
-		return a, nil
-	}
-	if whole {
-		for _, x := range aggs {
-			if x.Unit == pcode {
-				a = append(a, x)
-			}
-		}
 		return a, nil
 	}
 	a, err := c.agg.AggregateUnit(ctx, pcode)

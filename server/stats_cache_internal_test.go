@@ -19,7 +19,7 @@ func (noEnterprises) AggregateUnit(context.Context, string) ([]profile.Aggregate
 	return nil, nil
 }
 
-func (noEnterprises) SectorTotals(context.Context, geo.Level) ([]profile.Aggregate, error) {
+func (noEnterprises) AggregateJobs(context.Context, geo.Level) ([]profile.Aggregate, error) {
 	return nil, nil
 }
 
@@ -32,10 +32,10 @@ func TestAFreshStatsCacheKeepsAggregatesOfAnEmptyStore(t *testing.T) {
 	if !s.stats.current(v) {
 		t.Fatal("a fresh cache should hold the empty versions")
 	}
-	if _, err := s.aggregatesAt(context.Background(), v, geo.District); err != nil {
+	if _, err := s.jobsAt(context.Background(), v, geo.District); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := s.stats.aggregates[geo.District]; !ok {
+	if _, ok := s.stats.jobs[geo.District]; !ok {
 		t.Error("the district aggregates were not kept")
 	}
 }

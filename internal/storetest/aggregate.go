@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -19,7 +18,7 @@ import (
 func RunAggregates(t *testing.T, open Opener) {
 	t.Run("AggregateEnterprises", func(t *testing.T) { testAggregateEnterprises(t, withGrid(t, open)) })
 	t.Run("CountsOfAgrees", func(t *testing.T) { testCountsOfAgrees(t, withGrid(t, open)) })
-	t.Run("AggregateUnitAndSectorTotals", func(t *testing.T) { testAggregateUnit(t, withGrid(t, open)) })
+	t.Run("AggregateUnitAndJobs", func(t *testing.T) { testAggregateUnit(t, withGrid(t, open)) })
 }
 
 func intp(v int) *int    { return &v }
@@ -177,10 +176,9 @@ func testCountsOfAgrees(t *testing.T, s store.Store) {
 }
 
 // testAggregateUnit checks that AggregateUnit gives, for every unit of every
-// level, exactly that unit's rows of AggregateEnterprises, and SectorTotals
-// the per-sector sums of enterprises and jobs over the rows resolved to the
-// level (over every row for the country): what a unit's profile reads
-// instead of the whole country's aggregates.
+// level, exactly that unit's rows of AggregateEnterprises, and AggregateJobs
+// every row of it with only enterprises and jobs counted: what a unit's
+// profile and the statistics read instead of whole aggregates.
 func testAggregateUnit(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	agg := s.(profile.Aggregator)
@@ -211,19 +209,13 @@ func testAggregateUnit(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		byUnit := map[string][]profile.Aggregate{}
-		totals := map[string]*profile.Aggregate{}
-		var sectors []string
+		var jobs []profile.Aggregate
 		for _, x := range all {
-			if x.Unit == "" {
-				continue
+			jobs = append(jobs, profile.Aggregate{Unit: x.Unit, Sector: x.Sector,
+				Counts: profile.Counts{Enterprises: x.Enterprises, Self: x.Self, Wage: x.Wage}})
+			if x.Unit != "" {
+				byUnit[x.Unit] = append(byUnit[x.Unit], x)
 			}
-			byUnit[x.Unit] = append(byUnit[x.Unit], x)
-			if totals[x.Sector] == nil {
-				totals[x.Sector] = &profile.Aggregate{Sector: x.Sector}
-				sectors = append(sectors, x.Sector)
-			}
-			tot := totals[x.Sector]
-			tot.Enterprises, tot.Self, tot.Wage = tot.Enterprises+x.Enterprises, tot.Self+x.Self, tot.Wage+x.Wage
 		}
 		for unit, want := range byUnit {
 			got, err := agg.AggregateUnit(ctx, unit)
@@ -234,37 +226,21 @@ func testAggregateUnit(t *testing.T, s store.Store) {
 				t.Errorf("AggregateUnit(%s)\n got %+v\nwant %+v (its rows of AggregateEnterprises)", unit, got, want)
 			}
 		}
-		slices.Sort(sectors)
-		var want []profile.Aggregate
-		for _, sec := range sectors {
-			want = append(want, *totals[sec])
-		}
-		got, err := agg.SectorTotals(ctx, lv)
+		got, err := agg.AggregateJobs(ctx, lv)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("SectorTotals(%s)\n got %+v\nwant %+v", lv, got, want)
+		if !reflect.DeepEqual(got, jobs) {
+			t.Errorf("AggregateJobs(%s)\n got %+v\nwant %+v", lv, got, jobs)
 		}
-	}
-	got, err := agg.SectorTotals(ctx, geo.Country)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []profile.Aggregate{
-		{Sector: "dairy", Counts: profile.Counts{Enterprises: 3, Self: 2 + 1 + 7, Wage: 3 + 4}},
-		{Sector: "footwear", Counts: profile.Counts{Enterprises: 1, Self: 1, Wage: 4}},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("SectorTotals(country), every enterprise\n got %+v\nwant %+v", got, want)
 	}
 	if got, err := agg.AggregateUnit(ctx, "BD10040999"); err != nil || len(got) != 0 {
 		t.Errorf("AggregateUnit of a unit without enterprises = %+v, %v; want none", got, err)
 	}
+	_, err := agg.AggregateUnit(ctx, "nonsense")
+	wantCode(t, "AggregateUnit(nonsense)", err, guccho.EINVALID)
 	_, err = agg.AggregateUnit(ctx, "BD")
 	wantCode(t, "AggregateUnit(country)", err, guccho.EINVALID)
-	_, err = agg.AggregateUnit(ctx, "nonsense")
-	wantCode(t, "AggregateUnit(nonsense)", err, guccho.EINVALID)
-	_, err = agg.SectorTotals(ctx, geo.Level(99))
-	wantCode(t, "SectorTotals(level 99)", err, guccho.EINVALID)
+	_, err = agg.AggregateJobs(ctx, geo.Country)
+	wantCode(t, "AggregateJobs(country)", err, guccho.EINVALID)
 }
