@@ -309,7 +309,7 @@ func (g *gpsPoints) locator(members []int) memberUnits {
 }
 
 // gpsPointsAt returns the enterprises with a surveyed GPS point, read once
-// per data version.
+// per data version (see shared).
 func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error) {
 	c := s.stats
 	c.mu.Lock()
@@ -318,7 +318,14 @@ func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error
 	if g != nil {
 		return g, nil
 	}
-	g = &gpsPoints{}
+	return shared(ctx, c, "the points clusters are found among", v, s.loadGPSPoints)
+}
+
+// loadGPSPoints reads the enterprises with a surveyed GPS point and caches
+// them.
+func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, error) {
+	c := s.stats
+	g := &gpsPoints{}
 	b := newPointCountsBuilder()
 	err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
 		if e.GPS != nil { // display points are not locations

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -247,31 +249,46 @@ func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	key := "enterprise-stats:" + admin
-	var v versions
-	if s.stats != nil {
-		v = s.statsVersions()
-		if b, ok := s.stats.result(key); ok {
-			writeEncoded(w, b, "hit")
+	count := func(ctx context.Context, _ versions) ([]byte, error) {
+		st, err := s.cfg.Enterprises.EnterpriseStats(ctx, admin)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(st); err != nil {
+			return nil, guccho.WrapError(err, guccho.EINTERNAL, "encoding enterprise stats")
+		}
+		return buf.Bytes(), nil
+	}
+	if s.stats == nil {
+		b, err := count(r.Context(), versions{})
+		if err != nil {
+			s.writeError(w, r, err)
 			return
 		}
+		writeEncoded(w, b, "miss")
+		return
 	}
-	st, err := s.cfg.Enterprises.EnterpriseStats(r.Context(), admin)
+	key := "enterprise-stats:" + admin
+	v := s.statsVersions()
+	if b, ok := s.stats.result(key); ok {
+		writeEncoded(w, b, "hit")
+		return
+	}
+	b, err := shared(r.Context(), s.stats, "the enterprise counts of "+cmp.Or(admin, "the country"), v, func(ctx context.Context, v versions) ([]byte, error) {
+		b, err := count(ctx, v)
+		if err == nil {
+			s.stats.putResult(v, key, b)
+		}
+		return b, err
+	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(st); err != nil {
-		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "encoding enterprise stats"))
-		return
-	}
-	if s.stats != nil {
-		s.stats.putResult(v, key, buf.Bytes())
-	}
-	writeEncoded(w, buf.Bytes(), "miss")
+	writeEncoded(w, b, "miss")
 }
 
 // enterpriseView is an enterprise as GET /api/enterprises/{id} shows it: with

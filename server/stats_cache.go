@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -59,10 +60,11 @@ type statsCache struct {
 	unitAggs map[string][]profile.Aggregate
 	results  map[string][]byte
 	points   *gpsPoints // the enterprises clusters are found among
+	flights  map[string]*flight
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
-	c := &statsCache{agg: agg}
+	c := &statsCache{agg: agg, flights: map[string]*flight{}}
 	c.dropBoundaries()
 	c.dropData() // a store whose data version is still "" matches the empty cache at once
 	return c
@@ -223,8 +225,58 @@ func (s *Server) weightsFor(ctx context.Context, v versions, key weightsKey, lu 
 	return w, nil
 }
 
+// loadTimeout bounds a load of the statistics cache that no request waits
+// for any more (see shared).
+const loadTimeout = 10 * time.Minute
+
+// flight is one load of the statistics cache under way.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// shared runs load once at a time for what (which names the entry, in the
+// error too) and the versions v, detached from the requests that ask for
+// it: a request whose deadline passes first gets EUNAVAILABLE, while the
+// load goes on, bounded by loadTimeout, and caches its result for the next
+// request. At national scale the points clusters are found among and the
+// national sums take longer than one request's deadline; were they loaded
+// under the request's context, every retry would start over and none would
+// finish. Concurrent requests share one load.
+func shared[T any](ctx context.Context, c *statsCache, what string, v versions, load func(context.Context, versions) (T, error)) (T, error) {
+	key := what + "\x00" + v.boundaries + "\x00" + v.data
+	c.mu.Lock()
+	f, ok := c.flights[key]
+	if !ok {
+		f = &flight{done: make(chan struct{})}
+		c.flights[key] = f
+		go func() {
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+			defer cancel()
+			f.val, f.err = load(lctx, v)
+			c.mu.Lock()
+			delete(c.flights, key)
+			c.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	c.mu.Unlock()
+	var zero T
+	select {
+	case <-f.done:
+		if f.err != nil {
+			return zero, f.err
+		}
+		return f.val.(T), nil
+	case <-ctx.Done():
+		return zero, guccho.Errorf(guccho.EUNAVAILABLE, "%s are still being computed (at this size it takes a while); try again shortly", what)
+	}
+}
+
 // jobsAt returns the enterprises and jobs per unit of level lv and sector
-// (Aggregator.AggregateJobs): all that statistics and LQ denominators need.
+// (Aggregator.AggregateJobs): all that statistics and LQ denominators need
+// (see shared).
 func (s *Server) jobsAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
@@ -233,6 +285,14 @@ func (s *Server) jobsAt(ctx context.Context, v versions, lv geo.Level) ([]profil
 	if ok {
 		return a, nil
 	}
+	return shared(ctx, c, "the enterprises and jobs of every "+lv.String(), v, func(ctx context.Context, v versions) ([]profile.Aggregate, error) {
+		return s.loadJobs(ctx, v, lv)
+	})
+}
+
+// loadJobs reads the enterprises and jobs at level lv and caches them.
+func (s *Server) loadJobs(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+	c := s.stats
 	a, err := c.agg.AggregateJobs(ctx, lv)
 	if err != nil {
 		return nil, err
