@@ -65,6 +65,7 @@ test-e2e: build deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./geo/... ./tiles/... ./survey/... ./demo/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./embedded/... ./postgis/... ./importer/... ./server/... ./cluster/... ./valuechain/... ./gpkg/... ./atlas/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 3h ./internal/scalebench/
 	GUCCHO_KILL_ROWS=1000000 GUCCHO_KILL_TIMES=20 $(GO) test -count=1 -timeout 3h -run '^TestImportSurvivesKill$$' -v ./cmd/guccho
 
 ## fuzz: each fuzz target for FUZZTIME (default 10m), one after the other.

@@ -14,7 +14,7 @@ var _ profile.Aggregator = (*Store)(nil)
 
 // aggregateSQL sums enterprises per unit (the column %[1]s) and sector from
 // their JSON documents: jobs, workers by gender where given, owners by
-// gender, RECP answers.
+// gender, RECP answers; %[2]s is a WHERE clause or "".
 const aggregateSQL = `SELECT %[1]s, sector, count(*),
 	total(json_extract(doc, '$.employment.self')),
 	total(json_extract(doc, '$.employment.wage')),
@@ -28,11 +28,19 @@ const aggregateSQL = `SELECT %[1]s, sector, count(*),
 	count(*) FILTER (WHERE json_type(doc, '$.recp.aware') = 'true'),
 	count(*) FILTER (WHERE json_type(doc, '$.recp.adopted') IN ('true', 'false')),
 	count(*) FILTER (WHERE json_type(doc, '$.recp.adopted') = 'true')
-FROM enterprises GROUP BY 1, 2 ORDER BY 1, 2`
+FROM enterprises e%[2]s GROUP BY 1, 2 ORDER BY 1, 2`
 
-// barriersSQL counts the enterprises naming each barrier per unit and sector.
+// barriersSQL counts the enterprises naming each barrier per unit and
+// sector; %[2]s is a WHERE clause or "".
 const barriersSQL = `SELECT e.%[1]s, e.sector, b.value, count(DISTINCT e.fid)
-FROM enterprises e, json_each(e.doc, '$.barriers') b GROUP BY 1, 2, 3`
+FROM enterprises e, json_each(e.doc, '$.barriers') b%[2]s GROUP BY 1, 2, 3`
+
+// jobsSQL counts enterprises and sums their jobs per unit (the column
+// %[1]s) and sector.
+const jobsSQL = `SELECT %[1]s, sector, count(*),
+	total(json_extract(doc, '$.employment.self')),
+	total(json_extract(doc, '$.employment.wage'))
+FROM enterprises GROUP BY 1, 2 ORDER BY 1, 2`
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one read transaction.
@@ -40,13 +48,62 @@ func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]pr
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	col := adminColumns[level]
+	return s.aggregate(ctx, adminColumns[level], "")
+}
+
+// AggregateUnit sums the enterprises of the unit pcode per sector, reading
+// them through the index on its level's column, in one read transaction.
+func (s *Store) AggregateUnit(ctx context.Context, pcode string) ([]profile.Aggregate, error) {
+	col, where, err := unitWhere(pcode)
+	if err != nil {
+		return nil, err
+	}
+	return s.aggregate(ctx, col, where, pcode)
+}
+
+// unitWhere returns the column of pcode's level and the WHERE clause (over
+// the alias e, one argument: pcode) that selects the unit's enterprises.
+func unitWhere(pcode string) (col, where string, err error) {
+	if col, err = adminColumn(pcode); err != nil {
+		return "", "", err
+	}
+	return col, " WHERE e." + col + " = ?", nil
+}
+
+// AggregateJobs counts the enterprises and sums their jobs per unit of
+// level and sector.
+func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
+	}
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
+	if err != nil {
+		return nil, sqlErr(err, "counting jobs")
+	}
+	defer rows.Close()
+	var out []profile.Aggregate
+	for rows.Next() {
+		var a profile.Aggregate
+		var self, wage float64
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage); err != nil {
+			return nil, sqlErr(err, "counting jobs")
+		}
+		a.Self, a.Wage = int(self), int(wage)
+		out = append(out, a)
+	}
+	return out, sqlErr(rows.Err(), "counting jobs")
+}
+
+// aggregate sums the enterprises per unit (the column col) and sector,
+// those matching where (a clause over the alias e, with args) or all, in
+// one read transaction.
+func (s *Store) aggregate(ctx context.Context, col, where string, args ...any) ([]profile.Aggregate, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, sqlErr(err, "aggregating enterprises")
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(aggregateSQL, col))
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(aggregateSQL, col, where), args...)
 	if err != nil {
 		return nil, sqlErr(err, "aggregating enterprises")
 	}
@@ -67,7 +124,7 @@ func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]pr
 	if err := rows.Err(); err != nil {
 		return nil, sqlErr(err, "aggregating enterprises")
 	}
-	rows, err = tx.QueryContext(ctx, fmt.Sprintf(barriersSQL, col))
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(barriersSQL, col, where), args...)
 	if err != nil {
 		return nil, sqlErr(err, "aggregating barriers")
 	}

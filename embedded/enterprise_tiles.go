@@ -11,10 +11,23 @@ import (
 
 // enterpriseTile encodes a tile of the enterprises layer: cells from the
 // count pyramid below tiles.PointZoom, points from the R*Tree from there on
-// (or cells again when a tile would hold more than tiles.MaxPointsPerTile).
+// (or cells again when a tile would hold more than tiles.MaxPointsPerTile:
+// when the pyramid already counts more in the tile, its points are not
+// read at all, so a dense tile costs as little as a sparse one).
 func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, error) {
 	sectorSQL, sectorArgs := sectorCondition("e.sector", r.Sectors)
-	if int(r.Tile.Z) >= tiles.PointZoom {
+	crowded := false
+	if z := int(r.Tile.Z); z >= tiles.PointZoom && z <= tiles.MaxCellZoom {
+		cellSQL, cellArgs := sectorCondition("sector", r.Sectors)
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM enterprise_cells WHERE z = ? AND x = ? AND y = ?`+cellSQL,
+			append([]any{z, r.Tile.X, r.Tile.Y}, cellArgs...)...).Scan(&n)
+		if err != nil {
+			return nil, sqlErr(err, "reading the count pyramid")
+		}
+		crowded = n > tiles.MaxPointsPerTile
+	}
+	if int(r.Tile.Z) >= tiles.PointZoom && !crowded {
 		b := r.Tile.Bound()
 		pad := orb.Point{(b.Max[0] - b.Min[0]) * tiles.PointBuffer / 4096, (b.Max[1] - b.Min[1]) * tiles.PointBuffer / 4096}
 		args := append([]any{b.Min[0] - pad[0], b.Max[0] + pad[0], b.Min[1] - pad[1], b.Max[1] + pad[1]}, sectorArgs...)

@@ -15,7 +15,7 @@ var _ profile.Aggregator = (*Store)(nil)
 
 // aggregateSQL sums enterprises per unit (the column %[1]s) and sector from
 // their jsonb documents: jobs, workers by gender where given, owners by
-// gender, RECP answers.
+// gender, RECP answers; %[2]s is a WHERE clause or "".
 const aggregateSQL = `SELECT %[1]s, sector, count(*),
 	coalesce(sum((doc->'employment'->>'self')::bigint), 0),
 	coalesce(sum((doc->'employment'->>'wage')::bigint), 0),
@@ -29,12 +29,20 @@ const aggregateSQL = `SELECT %[1]s, sector, count(*),
 	count(*) FILTER (WHERE doc->'recp'->'aware' = 'true'::jsonb),
 	count(*) FILTER (WHERE jsonb_typeof(doc->'recp'->'adopted') = 'boolean'),
 	count(*) FILTER (WHERE doc->'recp'->'adopted' = 'true'::jsonb)
-FROM guccho.enterprises GROUP BY 1, 2 ORDER BY 1, 2`
+FROM guccho.enterprises e%[2]s GROUP BY 1, 2 ORDER BY 1, 2`
 
-// barriersSQL counts the enterprises naming each barrier per unit and sector.
+// barriersSQL counts the enterprises naming each barrier per unit and
+// sector; %[2]s is a WHERE clause or "".
 const barriersSQL = `SELECT e.%[1]s, e.sector, b.barrier, count(DISTINCT e.fid)
-FROM guccho.enterprises e, jsonb_array_elements_text(CASE jsonb_typeof(e.doc->'barriers') WHEN 'array' THEN e.doc->'barriers' END) b(barrier)
+FROM guccho.enterprises e, jsonb_array_elements_text(CASE jsonb_typeof(e.doc->'barriers') WHEN 'array' THEN e.doc->'barriers' END) b(barrier)%[2]s
 GROUP BY 1, 2, 3`
+
+// jobsSQL counts enterprises and sums their jobs per unit (the column
+// %[1]s) and sector.
+const jobsSQL = `SELECT %[1]s, sector, count(*),
+	coalesce(sum((doc->'employment'->>'self')::bigint), 0),
+	coalesce(sum((doc->'employment'->>'wage')::bigint), 0)
+FROM guccho.enterprises GROUP BY 1, 2 ORDER BY 1, 2`
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one repeatable-read transaction.
@@ -42,10 +50,60 @@ func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]pr
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	col := adminColumns[level]
+	return s.aggregate(ctx, adminColumns[level], "")
+}
+
+// AggregateUnit sums the enterprises of the unit pcode per sector, reading
+// them through the index on its level's column, in one repeatable-read
+// transaction.
+func (s *Store) AggregateUnit(ctx context.Context, pcode string) ([]profile.Aggregate, error) {
+	col, where, err := unitWhere(pcode)
+	if err != nil {
+		return nil, err
+	}
+	return s.aggregate(ctx, col, where, pcode)
+}
+
+// unitWhere returns the column of pcode's level and the WHERE clause (over
+// the alias e, one argument: pcode) that selects the unit's enterprises.
+func unitWhere(pcode string) (col, where string, err error) {
+	if col, err = adminColumn(pcode); err != nil {
+		return "", "", err
+	}
+	return col, " WHERE e." + col + " = $1", nil
+}
+
+// AggregateJobs counts the enterprises and sums their jobs per unit of
+// level and sector.
+func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
+	if level < geo.Division || level > geo.Union {
+		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
+	}
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
+	if err != nil {
+		return nil, dbErr(err, "count jobs")
+	}
+	defer rows.Close()
+	var out []profile.Aggregate
+	for rows.Next() {
+		var a profile.Aggregate
+		var self, wage int64
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage); err != nil {
+			return nil, dbErr(err, "count jobs")
+		}
+		a.Self, a.Wage = int(self), int(wage)
+		out = append(out, a)
+	}
+	return out, dbErr(rows.Err(), "count jobs")
+}
+
+// aggregate sums the enterprises per unit (the column col) and sector,
+// those matching where (a clause over the alias e, with args) or all, in
+// one repeatable-read transaction.
+func (s *Store) aggregate(ctx context.Context, col, where string, args ...any) ([]profile.Aggregate, error) {
 	var out []profile.Aggregate
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, fmt.Sprintf(aggregateSQL, col))
+		rows, err := tx.Query(ctx, fmt.Sprintf(aggregateSQL, col, where), args...)
 		if err != nil {
 			return dbErr(err, "aggregate enterprises")
 		}
@@ -65,7 +123,7 @@ func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]pr
 		if err := rows.Err(); err != nil {
 			return dbErr(err, "aggregate enterprises")
 		}
-		rows, err = tx.Query(ctx, fmt.Sprintf(barriersSQL, col))
+		rows, err = tx.Query(ctx, fmt.Sprintf(barriersSQL, col, where), args...)
 		if err != nil {
 			return dbErr(err, "aggregate barriers")
 		}

@@ -9,13 +9,25 @@ import (
 // enterpriseTile encodes a tile of the enterprises layer like the embedded
 // store does (same encoder, same rules): cells of the count pyramid below
 // tiles.PointZoom, points from the GiST index from there on, cells again
-// when a tile would hold more than tiles.MaxPointsPerTile.
+// when a tile would hold more than tiles.MaxPointsPerTile (without reading
+// its points when the pyramid already counts more in the tile).
 func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, error) {
 	var sectors []string
 	if len(r.Sectors) > 0 {
 		sectors = r.Sectors
 	}
-	if int(r.Tile.Z) >= tiles.PointZoom {
+	crowded := false
+	if z := int(r.Tile.Z); z >= tiles.PointZoom && z <= tiles.MaxCellZoom {
+		var n int64
+		err := s.pool.QueryRow(ctx, `SELECT coalesce(sum(n), 0) FROM guccho.enterprise_cells
+			WHERE z = $1 AND x = $2 AND y = $3 AND ($4::text[] IS NULL OR sector = ANY($4))`,
+			int16(z), int32(r.Tile.X), int32(r.Tile.Y), sectors).Scan(&n)
+		if err != nil {
+			return nil, dbErr(err, "read the count pyramid")
+		}
+		crowded = n > tiles.MaxPointsPerTile
+	}
+	if int(r.Tile.Z) >= tiles.PointZoom && !crowded {
 		rows, err := s.pool.Query(ctx, `SELECT fid, id, ST_X(geom), ST_Y(geom), sector, method, display_point, synthetic
 			FROM guccho.enterprises
 			WHERE geom_3857 && ST_TileEnvelope($1, $2, $3, margin => $4::float8)

@@ -94,6 +94,22 @@ type Aggregator interface {
 	// consistent snapshot. Units without enterprises are absent. level
 	// must be geo.Division, District, Upazila or Union (else EINVALID).
 	AggregateEnterprises(ctx context.Context, level geo.Level) ([]Aggregate, error)
+	// AggregateUnit returns the Aggregates of the one unit pcode (a
+	// division, district, upazila or union P-code, else EINVALID), one per
+	// sector, ordered by sector: the rows of AggregateEnterprises at the
+	// unit's level whose Unit is pcode. It reads only that unit's
+	// enterprises (through an index), so its cost follows the unit's size,
+	// not the country's. A unit without enterprises has none.
+	AggregateUnit(ctx context.Context, pcode string) ([]Aggregate, error)
+	// AggregateJobs returns the rows of AggregateEnterprises at level
+	// with only Enterprises, Self and Wage counted (the other counts zero,
+	// no barriers): what location quotients, Moran's I and hot spots
+	// divide and compare, read at a fraction of the cost of whole
+	// aggregates (two numbers of each enterprise's record instead of all
+	// its answers). Same order, Unit "" for enterprises not resolved to the
+	// level; EINVALID for a level that is no division, district, upazila
+	// or union.
+	AggregateJobs(ctx context.Context, level geo.Level) ([]Aggregate, error)
 }
 
 // EventStale is the type of the transient event the server publishes on

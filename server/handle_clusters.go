@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -185,26 +187,129 @@ func (p clusterParams) key() string {
 
 // gpsPoints are the enterprises with a surveyed GPS point, in enterprise id
 // order (so both stores feed the algorithms the same sequence, and border
-// points fall the same way), with what their profiles need.
+// points fall the same way), with what their profiles need, packed: at 12
+// million enterprises (some 7 million with GPS) they are the server's
+// largest cache, so each point costs about 100 bytes, not a profile.Counts
+// with a map of its own.
 type gpsPoints struct {
 	points []cluster.Point
-	counts []profile.Counts
-	// unit maps a point to the union holding it, "" for none (for
-	// cluster.Describe: a Locator over exactly these points).
-	unit map[orb.Point]string
+	counts []pointCounts
+	// barrierSets are the distinct sets of barriers named, each sorted;
+	// pointCounts.barriers indexes them (0: none).
+	barrierSets [][]string
+	// union indexes unionCodes: the union holding each point ("" for none,
+	// for cluster.Describe).
+	union      []uint32
+	unionCodes []string
 }
 
-// Locate makes gpsPoints a cluster.Locator of its own points.
-func (g *gpsPoints) Locate(pt orb.Point) (*geo.Unit, bool) {
-	code := g.unit[pt]
+// pointCounts is profile.CountsOf one enterprise, packed.
+type pointCounts struct {
+	self, wage, female, male int64
+	flags                    uint16 // the one-enterprise counts, bit by bit (see countFlags)
+	barriers                 uint32 // index in gpsPoints.barrierSets
+}
+
+// countFlags are the profile.Counts fields that are 0 or 1 for one
+// enterprise, in the order of their bits in pointCounts.flags.
+var countFlags = [...]func(*profile.Counts) *int{
+	func(c *profile.Counts) *int { return &c.GenderReported },
+	func(c *profile.Counts) *int { return &c.OwnerFemale },
+	func(c *profile.Counts) *int { return &c.OwnerMale },
+	func(c *profile.Counts) *int { return &c.OwnerOther },
+	func(c *profile.Counts) *int { return &c.AwareKnown },
+	func(c *profile.Counts) *int { return &c.Aware },
+	func(c *profile.Counts) *int { return &c.AdoptedKnown },
+	func(c *profile.Counts) *int { return &c.Adopted },
+}
+
+// pointCountsBuilder packs counts, interning the sets of barriers.
+type pointCountsBuilder struct {
+	sets  [][]string
+	index map[string]uint32
+}
+
+func newPointCountsBuilder() *pointCountsBuilder {
+	return &pointCountsBuilder{sets: [][]string{nil}, index: map[string]uint32{"": 0}}
+}
+
+// pack packs the counts of one enterprise (profile.CountsOf).
+func (b *pointCountsBuilder) pack(c profile.Counts) pointCounts {
+	p := pointCounts{self: int64(c.Self), wage: int64(c.Wage), female: int64(c.Female), male: int64(c.Male)}
+	for i, f := range countFlags {
+		if *f(&c) != 0 {
+			p.flags |= 1 << i
+		}
+	}
+	if len(c.Barriers) > 0 {
+		set := slices.Sorted(maps.Keys(c.Barriers))
+		key := strings.Join(set, "\x00")
+		i, ok := b.index[key]
+		if !ok {
+			i = uint32(len(b.sets))
+			b.index[key] = i
+			b.sets = append(b.sets, set)
+		}
+		p.barriers = i
+	}
+	return p
+}
+
+// addCounts adds the counts of point i to c.
+func (g *gpsPoints) addCounts(c *profile.Counts, i int) {
+	p := g.counts[i]
+	c.Enterprises++
+	c.Self += int(p.self)
+	c.Wage += int(p.wage)
+	c.Female += int(p.female)
+	c.Male += int(p.male)
+	for bit, f := range countFlags {
+		if p.flags&(1<<bit) != 0 {
+			*f(c)++
+		}
+	}
+	for _, b := range g.barrierSets[p.barriers] {
+		if c.Barriers == nil {
+			c.Barriers = map[string]int{}
+		}
+		c.Barriers[b]++
+	}
+}
+
+// byID sorts gpsPoints' points and counts together by enterprise id.
+type byID gpsPoints
+
+func (g *byID) Len() int           { return len(g.points) }
+func (g *byID) Less(i, j int) bool { return g.points[i].ID < g.points[j].ID }
+func (g *byID) Swap(i, j int) {
+	g.points[i], g.points[j] = g.points[j], g.points[i]
+	g.counts[i], g.counts[j] = g.counts[j], g.counts[i]
+}
+
+// memberUnits is a cluster.Locator of one cluster's members: the unions
+// gpsPoints found for them.
+type memberUnits map[orb.Point]string
+
+// Locate makes memberUnits a cluster.Locator.
+func (m memberUnits) Locate(pt orb.Point) (*geo.Unit, bool) {
+	code := m[pt]
 	if code == "" {
 		return nil, false
 	}
 	return &geo.Unit{PCode: code}, true
 }
 
+// locator returns a cluster.Locator of the points at the indexes members.
+func (g *gpsPoints) locator(members []int) memberUnits {
+	m := make(memberUnits, len(members))
+	for _, i := range members {
+		m[orb.Point{g.points[i].Lon, g.points[i].Lat}] = g.unionCodes[g.union[i]]
+	}
+	return m
+}
+
 // gpsPointsAt returns the enterprises with a surveyed GPS point, read once
-// per data version.
+// per data version (see shared).
 func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error) {
 	c := s.stats
 	c.mu.Lock()
@@ -213,33 +318,47 @@ func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error
 	if g != nil {
 		return g, nil
 	}
-	type rec struct {
-		pt     cluster.Point
-		counts profile.Counts
-	}
-	var recs []rec
+	return shared(ctx, c, "the points clusters are found among", v, s.loadGPSPoints)
+}
+
+// loadGPSPoints reads the enterprises with a surveyed GPS point and caches
+// them.
+func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, error) {
+	c := s.stats
+	g := &gpsPoints{}
+	b := newPointCountsBuilder()
 	err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
 		if e.GPS != nil { // display points are not locations
-			recs = append(recs, rec{cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: e.Sector}, profile.CountsOf(e)})
+			g.points = append(g.points, cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: e.Sector})
+			g.counts = append(g.counts, b.pack(profile.CountsOf(e)))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(recs, func(a, b rec) int { return strings.Compare(a.pt.ID, b.pt.ID) })
-	g = &gpsPoints{points: make([]cluster.Point, len(recs)), counts: make([]profile.Counts, len(recs)), unit: map[orb.Point]string{}}
-	pts := make([]orb.Point, len(recs))
-	for i, r := range recs {
-		g.points[i], g.counts[i] = r.pt, r.counts
-		pts[i] = orb.Point{r.pt.Lon, r.pt.Lat}
+	g.barrierSets = b.sets
+	g.points, g.counts = slices.Clip(g.points), slices.Clip(g.counts)
+	sort.Sort((*byID)(g))
+	pts := make([]orb.Point, len(g.points))
+	for i, p := range g.points {
+		pts[i] = orb.Point{p.Lon, p.Lat}
 	}
 	unions, err := s.cfg.Geo.LocateUnions(ctx, pts)
 	if err != nil {
 		return nil, err
 	}
+	g.union = make([]uint32, len(unions))
+	codes := map[string]uint32{"": 0}
+	g.unionCodes = []string{""}
 	for i, u := range unions {
-		g.unit[pts[i]] = u
+		k, ok := codes[u]
+		if !ok {
+			k = uint32(len(g.unionCodes))
+			codes[u] = k
+			g.unionCodes = append(g.unionCodes, u)
+		}
+		g.union[i] = k
 	}
 	c.mu.Lock()
 	if c.current(v) {
@@ -309,13 +428,23 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 	if err != nil {
 		return nil, err
 	}
-	var points []cluster.Point
-	var counts []profile.Counts
-	for i, pt := range all.points {
-		if p.Sector == "" || pt.Sector == p.Sector {
-			points = append(points, pt)
-			counts = append(counts, all.counts[i])
+	// The points of the sector (all of them for every sector), and where
+	// each is in all.
+	points, index := all.points, []int(nil)
+	if p.Sector != "" {
+		points = nil
+		for i, pt := range all.points {
+			if pt.Sector == p.Sector {
+				points = append(points, pt)
+				index = append(index, i)
+			}
 		}
+	}
+	at := func(m int) int {
+		if index == nil {
+			return m
+		}
+		return index[m]
 	}
 	eps, minPts := p.eps()
 	var res cluster.Result
@@ -328,7 +457,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		return nil, err
 	}
 	// Names of the units, and every enterprise of the store as the region
-	// of the clusters' LQs (aggregates of any level sum them all).
+	// of the clusters' LQs.
 	names := map[string]unitSummary{}
 	for _, lv := range []geo.Level{geo.District, geo.Upazila} {
 		lu, err := s.unitsAt(ctx, v, lv)
@@ -339,7 +468,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 			names[u.PCode] = u
 		}
 	}
-	region, err := s.aggregatesAt(ctx, v, geo.Division)
+	region, err := s.regionAt(ctx, v, geo.Country)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +485,11 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		scope = "" // every SMEF cluster has one sector, named below
 	}
 	for _, c := range res.Clusters {
-		d := cluster.Describe(points, c, eps, all)
+		in := make([]int, len(c.Members))
+		for i, m := range c.Members {
+			in[i] = at(m)
+		}
+		d := cluster.Describe(points, c, eps, all.locator(in))
 		first := points[c.Members[0]] // members ascend, points are in id order
 		id := p.Method + ":" + cmp.Or(scope, c.Sector) + ":" + first.ID
 		info := &clusterInfo{ID: id, Method: p.Method, Sector: c.Sector, Size: len(c.Members), CoreCount: c.Cores,
@@ -377,7 +510,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 				a = &profile.Aggregate{Sector: points[m].Sector}
 				bySector[a.Sector] = a
 			}
-			a.Add(counts[m])
+			all.addCounts(&a.Counts, at(m))
 		}
 		area := make([]profile.Aggregate, 0, len(bySector))
 		for _, a := range bySector {

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -234,7 +237,10 @@ func (s *Server) streamCSV(w http.ResponseWriter, r *http.Request, f guccho.Ente
 }
 
 // handleEnterpriseStats answers GET /api/enterprises/stats[?admin=P]: counts
-// per sector and geocode method, and how many are synthetic.
+// per sector and geocode method, and how many are synthetic. The answer is
+// cached until the enterprises change (when the store sums enterprises per
+// unit, which keeps the statistics cache): the whole country's counts read
+// every enterprise, and the web app asks for them on every start.
 func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
 	admin := r.URL.Query().Get("admin")
 	if admin != "" {
@@ -243,12 +249,46 @@ func (s *Server) handleEnterpriseStats(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st, err := s.cfg.Enterprises.EnterpriseStats(r.Context(), admin)
+	count := func(ctx context.Context, _ versions) ([]byte, error) {
+		st, err := s.cfg.Enterprises.EnterpriseStats(ctx, admin)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(st); err != nil {
+			return nil, guccho.WrapError(err, guccho.EINTERNAL, "encoding enterprise stats")
+		}
+		return buf.Bytes(), nil
+	}
+	if s.stats == nil {
+		b, err := count(r.Context(), versions{})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeEncoded(w, b, "miss")
+		return
+	}
+	key := "enterprise-stats:" + admin
+	v := s.statsVersions()
+	if b, ok := s.stats.result(key); ok {
+		writeEncoded(w, b, "hit")
+		return
+	}
+	b, err := shared(r.Context(), s.stats, "the enterprise counts of "+cmp.Or(admin, "the country"), v, func(ctx context.Context, v versions) ([]byte, error) {
+		b, err := count(ctx, v)
+		if err == nil {
+			s.stats.putResult(v, key, b)
+		}
+		return b, err
+	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeEncoded(w, b, "miss")
 }
 
 // enterpriseView is an enterprise as GET /api/enterprises/{id} shows it: with

@@ -186,7 +186,7 @@ func (s *Server) computePotential(r *http.Request, v versions, p potentialParams
 	}
 	sectors := []string{p.Sector}
 	if p.Sector == "" {
-		aggs, err := s.aggregatesAt(ctx, v, geo.Division)
+		aggs, err := s.jobsAt(ctx, v, geo.Division)
 		if err != nil {
 			return nil, err
 		}

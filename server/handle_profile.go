@@ -68,13 +68,20 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// The unit's own enterprises and the per-sector totals of its level:
+	// nothing here sums every unit of the country.
 	v := s.statsVersions()
-	aggs, err := s.aggregatesAt(r.Context(), v, lv)
+	area, err := s.unitAggregates(r.Context(), v, pcode)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := profile.OfUnit(aggs, pcode, minCount)
+	region, err := s.regionAt(r.Context(), v, lv)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, err := profile.New(area, region, minCount)
 	if err != nil {
 		s.writeError(w, r, guccho.WrapError(err, guccho.EINTERNAL, "profile of %s", pcode))
 		return

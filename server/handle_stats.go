@@ -375,7 +375,7 @@ func (s *Server) computeStats(r *http.Request, v versions, p statsParams) (*stat
 	if len(lu.units) < 4 && p.Statistic != "lq" {
 		return nil, badParam("level", "%d %ss in the boundary set; the statistic needs at least 4", len(lu.units), p.Level)
 	}
-	aggs, err := s.aggregatesAt(ctx, v, p.level)
+	aggs, err := s.jobsAt(ctx, v, p.level)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -37,8 +40,9 @@ type weightsKey struct {
 
 // statsCache keeps what statistics and profiles are computed from, and the
 // answers: units and weights per level (until the boundaries change),
-// enterprise aggregates per level and encoded results per parameter set
-// (until the enterprises change). Every entry is tagged by the data versions
+// enterprises and jobs per unit and sector per level, aggregates of single
+// units and encoded results per parameter set (until the enterprises
+// change). Every entry is tagged by the data versions
 // it was computed from, so an answer computed across a change is never
 // stored, and a change seen through the versions drops the entries even
 // where no event arrives. Safe for concurrent use.
@@ -50,13 +54,17 @@ type statsCache struct {
 	data       string // version the aggregates and results are for
 	units      map[geo.Level]*levelUnits
 	weights    map[weightsKey]*stats.Weights
-	aggregates map[geo.Level][]profile.Aggregate
-	results    map[string][]byte
-	points     *gpsPoints // the enterprises clusters are found among
+	// jobs are Aggregator.AggregateJobs per level; unitAggs the aggregates
+	// of single units by P-code (at most maxStatsResults).
+	jobs     map[geo.Level][]profile.Aggregate
+	unitAggs map[string][]profile.Aggregate
+	results  map[string][]byte
+	points   *gpsPoints // the enterprises clusters are found among
+	flights  map[string]*flight
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
-	c := &statsCache{agg: agg}
+	c := &statsCache{agg: agg, flights: map[string]*flight{}}
 	c.dropBoundaries()
 	c.dropData() // a store whose data version is still "" matches the empty cache at once
 	return c
@@ -104,7 +112,8 @@ func (c *statsCache) dropData() {
 }
 
 func (c *statsCache) dropDataLocked() {
-	c.aggregates = map[geo.Level][]profile.Aggregate{}
+	c.jobs = map[geo.Level][]profile.Aggregate{}
+	c.unitAggs = map[string][]profile.Aggregate{}
 	c.results = map[string][]byte{}
 	c.points = nil
 }
@@ -216,22 +225,138 @@ func (s *Server) weightsFor(ctx context.Context, v versions, key weightsKey, lu 
 	return w, nil
 }
 
-// aggregatesAt returns the enterprise aggregates at level lv.
-func (s *Server) aggregatesAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+// loadTimeout bounds a load of the statistics cache that no request waits
+// for any more (see shared).
+const loadTimeout = 10 * time.Minute
+
+// flight is one load of the statistics cache under way.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// shared runs load once at a time for what (which names the entry, in the
+// error too) and the versions v, detached from the requests that ask for
+// it: a request whose deadline passes first gets EUNAVAILABLE, while the
+// load goes on, bounded by loadTimeout, and caches its result for the next
+// request. At national scale the points clusters are found among and the
+// national sums take longer than one request's deadline; were they loaded
+// under the request's context, every retry would start over and none would
+// finish. Concurrent requests share one load.
+func shared[T any](ctx context.Context, c *statsCache, what string, v versions, load func(context.Context, versions) (T, error)) (T, error) {
+	key := what + "\x00" + v.boundaries + "\x00" + v.data
+	c.mu.Lock()
+	f, ok := c.flights[key]
+	if !ok {
+		f = &flight{done: make(chan struct{})}
+		c.flights[key] = f
+		go func() {
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+			defer cancel()
+			f.val, f.err = load(lctx, v)
+			c.mu.Lock()
+			delete(c.flights, key)
+			c.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	c.mu.Unlock()
+	var zero T
+	select {
+	case <-f.done:
+		if f.err != nil {
+			return zero, f.err
+		}
+		return f.val.(T), nil
+	case <-ctx.Done():
+		return zero, guccho.Errorf(guccho.EUNAVAILABLE, "%s are still being computed (at this size it takes a while); try again shortly", what)
+	}
+}
+
+// jobsAt returns the enterprises and jobs per unit of level lv and sector
+// (Aggregator.AggregateJobs): all that statistics and LQ denominators need
+// (see shared).
+func (s *Server) jobsAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
-	a, ok := c.aggregates[lv]
+	a, ok := c.jobs[lv]
 	c.mu.Unlock()
 	if ok {
 		return a, nil
 	}
-	a, err := c.agg.AggregateEnterprises(ctx, lv)
+	return shared(ctx, c, "the enterprises and jobs of every "+lv.String(), v, func(ctx context.Context, v versions) ([]profile.Aggregate, error) {
+		return s.loadJobs(ctx, v, lv)
+	})
+}
+
+// loadJobs reads the enterprises and jobs at level lv and caches them.
+func (s *Server) loadJobs(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+	c := s.stats
+	a, err := c.agg.AggregateJobs(ctx, lv)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if c.current(v) {
-		c.aggregates[lv] = a
+		c.jobs[lv] = a
+	}
+	c.mu.Unlock()
+	return a, nil
+}
+
+// regionAt returns, per sector, the enterprises and jobs of every
+// enterprise resolved to level lv (of every enterprise for geo.Country):
+// what location quotients divide by, summed from jobsAt.
+func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]profile.Aggregate, error) {
+	from := lv
+	if lv == geo.Country {
+		from = geo.Division // every level's rows hold every enterprise
+	}
+	aggs, err := s.jobsAt(ctx, v, from)
+	if err != nil {
+		return nil, err
+	}
+	var out []profile.Aggregate
+	index := map[string]int{}
+	for _, a := range aggs {
+		if a.Unit == "" && lv != geo.Country {
+			continue // not resolved to the level
+		}
+		i, ok := index[a.Sector]
+		if !ok {
+			i = len(out)
+			index[a.Sector] = i
+			out = append(out, profile.Aggregate{Sector: a.Sector})
+		}
+		out[i].Enterprises += a.Enterprises
+		out[i].Self += a.Self
+		out[i].Wage += a.Wage
+	}
+	slices.SortFunc(out, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
+	return out, nil
+}
+
+// unitAggregates returns the aggregates of the unit pcode (the store's
+// AggregateUnit, which reads only that unit's enterprises).
+func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
+	c := s.stats
+	c.mu.Lock()
+	a, ok := c.unitAggs[pcode]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := c.agg.AggregateUnit(ctx, pcode)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.current(v) {
+		if len(c.unitAggs) >= maxStatsResults {
+			c.unitAggs = map[string][]profile.Aggregate{}
+		}
+		c.unitAggs[pcode] = a
 	}
 	c.mu.Unlock()
 	return a, nil

@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/profile"
 )
@@ -12,6 +15,14 @@ import (
 type noEnterprises struct{}
 
 func (noEnterprises) AggregateEnterprises(context.Context, geo.Level) ([]profile.Aggregate, error) {
+	return nil, nil
+}
+
+func (noEnterprises) AggregateUnit(context.Context, string) ([]profile.Aggregate, error) {
+	return nil, nil
+}
+
+func (noEnterprises) AggregateJobs(context.Context, geo.Level) ([]profile.Aggregate, error) {
 	return nil, nil
 }
 
@@ -24,10 +35,60 @@ func TestAFreshStatsCacheKeepsAggregatesOfAnEmptyStore(t *testing.T) {
 	if !s.stats.current(v) {
 		t.Fatal("a fresh cache should hold the empty versions")
 	}
-	if _, err := s.aggregatesAt(context.Background(), v, geo.District); err != nil {
+	if _, err := s.jobsAt(context.Background(), v, geo.District); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := s.stats.aggregates[geo.District]; !ok {
+	if _, ok := s.stats.jobs[geo.District]; !ok {
 		t.Error("the district aggregates were not kept")
+	}
+}
+
+// slowJobs sums enterprises only when released, counting the calls.
+type slowJobs struct {
+	noEnterprises
+	release chan struct{}
+	calls   atomic.Int32
+}
+
+func (s *slowJobs) AggregateJobs(ctx context.Context, lv geo.Level) ([]profile.Aggregate, error) {
+	s.calls.Add(1)
+	select {
+	case <-s.release:
+		return []profile.Aggregate{{Unit: "BD10", Sector: "dairy", Counts: profile.Counts{Enterprises: 7}}}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A national sum that takes longer than a request's deadline is not
+// started over by every retry: the request gets EUNAVAILABLE, the load goes
+// on and is cached, requests meanwhile share it, and the next one after it
+// is answered from the cache.
+func TestALongLoadOutlivesTheRequestThatStartedIt(t *testing.T) {
+	agg := &slowJobs{release: make(chan struct{})}
+	s := &Server{stats: newStatsCache(agg)}
+	v := versions{}
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := s.jobsAt(short, v, geo.Division)
+	if guccho.ErrorCode(err) != guccho.EUNAVAILABLE {
+		t.Fatalf("a request whose deadline passed: %v; want %s", err, guccho.EUNAVAILABLE)
+	}
+	waiting := make(chan error, 1)
+	go func() {
+		_, err := s.jobsAt(context.Background(), v, geo.Division)
+		waiting <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	close(agg.release)
+	if err := <-waiting; err != nil {
+		t.Fatalf("a request waiting for the load: %v", err)
+	}
+	got, err := s.jobsAt(context.Background(), v, geo.Division)
+	if err != nil || len(got) != 1 || got[0].Enterprises != 7 {
+		t.Fatalf("after the load: %+v, %v; want its result", got, err)
+	}
+	if n := agg.calls.Load(); n != 1 {
+		t.Errorf("the store summed %d times; want once for all three requests", n)
 	}
 }

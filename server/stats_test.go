@@ -19,6 +19,7 @@ import (
 	"github.com/guccho/guccho/live"
 	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/server"
+	"github.com/guccho/guccho/store"
 )
 
 // The statistics fixture puts enterprises on the 3×3 grid of unions
@@ -48,6 +49,13 @@ var statsFixture = []struct {
 // editor token and the server.
 func statsServer(t *testing.T) (*httptest.Server, string, *server.Server) {
 	t.Helper()
+	return statsServerOver(t, func(s *embedded.Store) store.Store { return s })
+}
+
+// statsServerOver is statsServer over the store wrap makes of the embedded
+// store.
+func statsServerOver(t *testing.T, wrap func(*embedded.Store) store.Store) (*httptest.Server, string, *server.Server) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := embedded.Open(ctx, filepath.Join(t.TempDir(), "guccho.db"))
 	if err != nil {
@@ -59,7 +67,7 @@ func statsServer(t *testing.T) (*httptest.Server, string, *server.Server) {
 	}
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
 	g := &importer.Geocoders{Store: s, Version: s.BoundariesVersion}
-	srv := server.New(server.Config{Store: s, Sectors: sectors, Geocoders: g})
+	srv := server.New(server.Config{Store: wrap(s), Sectors: sectors, Geocoders: g})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); srv.Close() })
 	tok, secret, _ := guccho.NewToken(guccho.RoleEditor, "test")

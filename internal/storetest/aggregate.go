@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
 	"github.com/guccho/guccho/profile"
@@ -16,6 +18,7 @@ import (
 func RunAggregates(t *testing.T, open Opener) {
 	t.Run("AggregateEnterprises", func(t *testing.T) { testAggregateEnterprises(t, withGrid(t, open)) })
 	t.Run("CountsOfAgrees", func(t *testing.T) { testCountsOfAgrees(t, withGrid(t, open)) })
+	t.Run("AggregateUnitAndJobs", func(t *testing.T) { testAggregateUnit(t, withGrid(t, open)) })
 }
 
 func intp(v int) *int    { return &v }
@@ -170,4 +173,74 @@ func testCountsOfAgrees(t *testing.T, s store.Store) {
 	if len(got) != len(sums) || !reflect.DeepEqual(got, want) {
 		t.Errorf("sums of profile.CountsOf\n got %+v\nwant %+v (AggregateEnterprises)", got, want)
 	}
+}
+
+// testAggregateUnit checks that AggregateUnit gives, for every unit of every
+// level, exactly that unit's rows of AggregateEnterprises, and AggregateJobs
+// every row of it with only enterprises and jobs counted: what a unit's
+// profile and the statistics read instead of whole aggregates.
+func testAggregateUnit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	agg := s.(profile.Aggregator)
+	a := ent("A", "dairy", 90.5, 22.5)
+	a.Employment = guccho.Employment{Self: 2, Wage: 3, Female: intp(1)}
+	a.OwnerGender = "female"
+	a.RECP = guccho.RECP{Aware: boolp(true), Adopted: boolp(true)}
+	a.Barriers = []string{"credit", "power"}
+	b := ent("B", "footwear", 90.4, 22.4)
+	b.Admin.Union = "BD10040913"
+	b.Barriers = []string{"credit"}
+	c := ent("C", "dairy", 90.6, 22.6)
+	c.Admin = guccho.AdminCodes{Division: "BD10", District: "BD1004"}
+	c.Geocode = guccho.Geocode{Method: guccho.GeocodeDistrict, Score: 1}
+	c.DisplayPoint = true
+	d := ent("D", "dairy", 0, 0)
+	d.GPS, d.Point, d.Admin = nil, orb.Point{}, guccho.AdminCodes{}
+	d.Geocode = guccho.Geocode{Method: guccho.GeocodeNone}
+	d.Employment = guccho.Employment{Self: 7}
+	for _, x := range []*guccho.Enterprise{a, b, c, d} {
+		if err := s.CreateEnterprise(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, lv := range []geo.Level{geo.Division, geo.District, geo.Upazila, geo.Union} {
+		all, err := agg.AggregateEnterprises(ctx, lv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byUnit := map[string][]profile.Aggregate{}
+		var jobs []profile.Aggregate
+		for _, x := range all {
+			jobs = append(jobs, profile.Aggregate{Unit: x.Unit, Sector: x.Sector,
+				Counts: profile.Counts{Enterprises: x.Enterprises, Self: x.Self, Wage: x.Wage}})
+			if x.Unit != "" {
+				byUnit[x.Unit] = append(byUnit[x.Unit], x)
+			}
+		}
+		for unit, want := range byUnit {
+			got, err := agg.AggregateUnit(ctx, unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("AggregateUnit(%s)\n got %+v\nwant %+v (its rows of AggregateEnterprises)", unit, got, want)
+			}
+		}
+		got, err := agg.AggregateJobs(ctx, lv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, jobs) {
+			t.Errorf("AggregateJobs(%s)\n got %+v\nwant %+v", lv, got, jobs)
+		}
+	}
+	if got, err := agg.AggregateUnit(ctx, "BD10040999"); err != nil || len(got) != 0 {
+		t.Errorf("AggregateUnit of a unit without enterprises = %+v, %v; want none", got, err)
+	}
+	_, err := agg.AggregateUnit(ctx, "nonsense")
+	wantCode(t, "AggregateUnit(nonsense)", err, guccho.EINVALID)
+	_, err = agg.AggregateUnit(ctx, "BD")
+	wantCode(t, "AggregateUnit(country)", err, guccho.EINVALID)
+	_, err = agg.AggregateJobs(ctx, geo.Country)
+	wantCode(t, "AggregateJobs(country)", err, guccho.EINVALID)
 }
