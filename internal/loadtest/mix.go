@@ -6,10 +6,10 @@
 // A Mix models what the web app asks for: a user opens the map at a
 // district, pans, zooms in to the enterprise points and out again, each
 // view requesting the tiles of the viewport it has not fetched yet; some
-// users open a unit profile or run a cluster request, a few edit an
-// enterprise. Run offers the requests of a Mix at a fixed rate per step —
+// users open a unit profile or run a cluster request; and now and then an
+// editor changes an enterprise. Run offers the requests of a Mix at a fixed rate per step —
 // arrivals never wait for responses, so latency under overload shows — and
-// doubles the rate each step until the p99 or an error says stop. Every run
+// raises the rate (doubling by default) each step until the p99 or an error says stop. Every run
 // is bounded in steps, time and requests, and refuses any host but
 // localhost or a loopback address.
 package loadtest
@@ -113,10 +113,12 @@ type Mix struct {
 	// TilePath formats a tile's path on the target; default GucchoTilePath.
 	TilePath func(layer string, t maptile.Tile) string
 	Layers   []Layer // default WebAppLayers
-	// Per-session chances: of opening the profile of the session's district,
-	// of one cluster request (SMEF rule or DBSCAN, half each, with the web
-	// app's default parameters), of one edit. Zero values take the
-	// defaults 0.5, 0.2 and 0.1; a negative value means never.
+	// Profile and Cluster are per-session chances: of opening the profile
+	// of the session's district, and of one cluster request (SMEF rule or
+	// DBSCAN, half each, with the web app's default parameters). Edit is
+	// the share of all requests that are edits by an editor, who works
+	// beside the map users. Zero values take the defaults 0.5, 0.2 and 0.01;
+	// a negative value means never.
 	Profile, Cluster, Edit float64
 	// TilesOnly keeps only the tile requests. The tile requests are those
 	// of the full mix with the same Seed, in the same order, so a peer tile
@@ -137,8 +139,9 @@ type Request struct {
 }
 
 // Stream is an endless sequence of requests of a Mix: requests of Sessions
-// sessions at a time, interleaved at random; a session that ends is
-// replaced by a new one. A Stream is not safe for concurrent use.
+// sessions at a time, interleaved at random (a session that ends is
+// replaced by a new one), and among them the editor's edits. A Stream is
+// not safe for concurrent use.
 type Stream struct {
 	mix      Mix
 	rng      *rand.Rand
@@ -159,7 +162,7 @@ func (m Mix) Stream() (*Stream, error) {
 	}
 	def(&m.Profile, 0.5)
 	def(&m.Cluster, 0.2)
-	def(&m.Edit, 0.1)
+	def(&m.Edit, 0.01)
 	if m.Cluster > 0 && len(m.Sectors) == 0 {
 		return nil, errors.New("loadtest: mix: cluster requests need sectors")
 	}
@@ -176,12 +179,26 @@ func (m Mix) Stream() (*Stream, error) {
 		m.Sessions = 32
 	}
 	s := &Stream{mix: m, rng: rand.New(rand.NewPCG(m.Seed, 13)), sessions: make([][]Request, m.Sessions)}
+	// Join the first sessions at random points of their course, as if the
+	// users had been at work for a while, so that the mix is the steady
+	// one from the first request rather than all maps opening at once.
+	for i := range s.sessions {
+		reqs := s.session()
+		s.sessions[i] = reqs[s.rng.IntN(len(reqs)):]
+	}
 	return s, nil
 }
 
 // Next returns the next request.
 func (s *Stream) Next() Request {
 	for {
+		if s.mix.Edit > 0 && s.rng.Float64() < s.mix.Edit {
+			r := s.edit(s.mix.Editable[s.rng.IntN(len(s.mix.Editable))])
+			if s.mix.TilesOnly {
+				continue
+			}
+			return r
+		}
 		i := s.rng.IntN(len(s.sessions))
 		for len(s.sessions[i]) == 0 {
 			s.sessions[i] = s.session()
@@ -198,8 +215,8 @@ func (s *Stream) Next() Request {
 // session returns the requests of one session, in order: open the map at
 // a district at z7–z9, pan once or twice by one or two tiles, zoom in one
 // level at a time to z12–z14, maybe open the district's profile, pan once
-// more, zoom out to where the session began, maybe request clusters, maybe
-// edit an enterprise. Each view asks only for tiles this session has not
+// more, zoom out to where the session began, maybe request clusters. Each
+// view asks only for tiles this session has not
 // fetched before (the browser's cache holds the others).
 func (s *Stream) session() []Request {
 	m, rng := &s.mix, s.rng
@@ -265,9 +282,6 @@ func (s *Stream) session() []Request {
 			q.Set("method", "dbscan")
 		}
 		out = append(out, Request{Kind: KindCluster, Method: "GET", Path: "/api/clusters?" + q.Encode()})
-	}
-	if m.Edit > 0 && rng.Float64() < m.Edit {
-		out = append(out, s.edit(m.Editable[rng.IntN(len(m.Editable))]))
 	}
 	return out
 }

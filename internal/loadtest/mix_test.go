@@ -101,19 +101,19 @@ func TestSessionRequestsWhatTheWebAppDraws(t *testing.T) {
 	}
 }
 
-func TestSessionSharesOfProfilesClustersAndEdits(t *testing.T) {
+func TestSessionSharesOfProfilesAndClusters(t *testing.T) {
 	tests := []struct {
-		name                   string
-		profile, cluster, edit float64
-		want                   map[Kind]float64 // share of sessions with a request of the kind
+		name             string
+		profile, cluster float64
+		want             map[Kind]float64 // share of sessions with a request of the kind
 	}{
-		{"defaults", 0, 0, 0, map[Kind]float64{KindProfile: 0.5, KindCluster: 0.2, KindEdit: 0.1}},
-		{"never edit", 1, 0.5, -1, map[Kind]float64{KindProfile: 1, KindCluster: 0.5, KindEdit: 0}},
+		{"defaults", 0, 0, map[Kind]float64{KindProfile: 0.5, KindCluster: 0.2, KindEdit: 0}},
+		{"always a profile, never clusters", 1, -1, map[Kind]float64{KindProfile: 1, KindCluster: 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := testMix()
-			m.Profile, m.Cluster, m.Edit = tt.profile, tt.cluster, tt.edit
+			m.Profile, m.Cluster = tt.profile, tt.cluster
 			s, err := m.Stream()
 			if err != nil {
 				t.Fatal(err)
@@ -129,6 +129,38 @@ func TestSessionSharesOfProfilesClustersAndEdits(t *testing.T) {
 				if share := float64(got[k]) / sessions; share < want-0.03 || share > want+0.03 {
 					t.Errorf("%s in %.3f of the sessions, want %.2f ± 0.03", k, share, want)
 				}
+			}
+		})
+	}
+}
+
+func TestEditsAreTheirShareOfAllRequests(t *testing.T) {
+	tests := []struct {
+		name string
+		edit float64
+		want float64
+	}{
+		{"default", 0, 0.01},
+		{"a tenth", 0.1, 0.1},
+		{"never", -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMix()
+			m.Edit = tt.edit
+			s, err := m.Stream()
+			if err != nil {
+				t.Fatal(err)
+			}
+			const n = 100_000
+			edits := 0
+			for range n {
+				if s.Next().Kind == KindEdit {
+					edits++
+				}
+			}
+			if share := float64(edits) / n; share < tt.want*0.9 || share > tt.want*1.1 {
+				t.Errorf("edits are %.4f of the requests; want %.4f ± 10 %%", share, tt.want)
 			}
 		})
 	}
@@ -212,5 +244,23 @@ func TestMixRefusesWhatItCannotReplay(t *testing.T) {
 				t.Errorf("Stream() error %v; want one naming %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestStreamJoinsSessionsUnderWay(t *testing.T) {
+	s, err := testMix().Stream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := 0
+	for range 300 {
+		if r := s.Next(); r.Kind == KindEnterpriseTile {
+			if _, tile := tileOf(t, r.Path); tile.Z >= deepMin {
+				deep++
+			}
+		}
+	}
+	if deep == 0 {
+		t.Error("no enterprise point tile among the first 300 requests: every session began with its map opening at once")
 	}
 }

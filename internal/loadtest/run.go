@@ -98,10 +98,13 @@ type EventStats struct {
 // Step is the outcome of one step of a run.
 type Step struct {
 	Offered float64       // arrivals per second
-	Served  float64       // 2xx responses per second, over the step and its wait for late responses
+	Served  float64       // 2xx responses completed within the step's Config.Step, per second
 	Elapsed time.Duration // from the first arrival to the last response
 	Sent    int           // requests sent
 	Dropped int           // arrivals not sent because InFlight requests were pending
+	// New counts the GETs sent for a path no earlier request of the run
+	// asked for: what no cache of the target can have held.
+	New int
 	All     Stats         // every request sent
 	Kinds   map[Kind]Stats
 	Events  *EventStats // nil without Config.Events
@@ -193,7 +196,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	defer tr.CloseIdleConnections()
 	d := &driver{cfg: cfg, urls: urls, editURL: editURL, stream: stream,
-		client: &http.Client{Transport: tr, Timeout: cfg.Timeout}}
+		client: &http.Client{Transport: tr, Timeout: cfg.Timeout}, asked: map[string]bool{}}
 
 	rep := Report{Target: cfg.Target.Name, P99: cfg.P99}
 	rate, left := cfg.StartRate, cfg.Requests
@@ -223,16 +226,19 @@ type driver struct {
 	editURL string
 	stream  *Stream
 	client  *http.Client
-	next    int // the URL the next request goes to
+	next    int             // the URL the next request goes to
+	asked   map[string]bool // the paths of the GETs sent so far
 }
 
 // outcome is what became of one arrival.
 type outcome struct {
 	kind    Kind
 	sent    bool
-	status  int // 0 when the request failed without a response
+	fresh   bool // a GET of a path not asked for before in the run
+	status  int  // 0 when the request failed without a response
 	latency time.Duration
-	err     string // non-empty for an error
+	done    time.Time // when the response was read
+	err     string    // non-empty for an error
 }
 
 // step offers rate requests per second for cfg.Step (at most limit
@@ -270,9 +276,12 @@ func (d *driver) step(ctx context.Context, rate float64, limit int) Step {
 			outs[i] = outcome{kind: req.Kind, err: fmt.Sprintf("%s %s: dropped, %d requests pending", req.Method, req.Path, d.cfg.InFlight)}
 			continue
 		}
+		fresh := req.Method == http.MethodGet && !d.asked[req.Path]
+		d.asked[req.Path] = true
 		wg.Go(func() {
 			defer func() { <-slots }()
 			outs[i] = d.do(ctx, base, req, due)
+			outs[i].fresh = fresh
 		})
 	}
 	wg.Wait()
@@ -281,8 +290,11 @@ func (d *driver) step(ctx context.Context, rate float64, limit int) Step {
 	var all []time.Duration
 	byKind := map[Kind][]time.Duration{}
 	errs := map[Kind]int{}
-	ok := 0
+	ok, end := 0, start.Add(d.cfg.Step)
 	for _, o := range outs {
+		if o.fresh {
+			st.New++
+		}
 		switch {
 		case !o.sent:
 			st.Dropped++
@@ -300,11 +312,11 @@ func (d *driver) step(ctx context.Context, rate float64, limit int) Step {
 			if st.FirstErr == "" {
 				st.FirstErr = o.err
 			}
-		} else if o.status != 0 {
+		} else if o.status != 0 && !o.done.After(end) {
 			ok++
 		}
 	}
-	st.Served = float64(ok) / st.Elapsed.Seconds()
+	st.Served = float64(ok) / d.cfg.Step.Seconds()
 	st.All = stats(all, 0)
 	for _, k := range Kinds {
 		st.All.Errors += errs[k]
@@ -354,7 +366,8 @@ func (d *driver) do(ctx context.Context, base string, req Request, due time.Time
 		o.err = fmt.Sprintf("%s %s: reading the body: %v", req.Method, req.Path, err)
 		return o
 	}
-	o.status, o.latency = resp.StatusCode, time.Since(due)
+	o.done = time.Now()
+	o.status, o.latency = resp.StatusCode, o.done.Sub(due)
 	if resp.StatusCode/100 != 2 {
 		o.err = fmt.Sprintf("%s %s: %s %s", req.Method, req.Path, resp.Status, strings.TrimSpace(string(head)))
 	}
@@ -400,13 +413,14 @@ func stats(lat []time.Duration, errs int) Stats {
 }
 
 // String returns the report as a table: one line per step with the rate
-// offered and served, requests, errors, overall p50/p99 and p50/p99 per
+// offered and served, requests sent and how many of them were new,
+// errors (dropped arrivals included), overall p50/p99 and p50/p99 per
 // kind of request (ms), websocket deliveries, and the first error of the
 // step that stopped the run.
 func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: held %.0f req/s with p99 ≤ %v\n", r.Target, r.Held, r.P99)
-	fmt.Fprintf(&b, "%9s %9s %7s %6s %7s %8s", "offered/s", "served/s", "sent", "errors", "p50 ms", "p99 ms")
+	fmt.Fprintf(&b, "%9s %9s %7s %7s %6s %7s %8s", "offered/s", "served/s", "sent", "new", "errors", "p50 ms", "p99 ms")
 	kinds := map[Kind]bool{}
 	for _, st := range r.Steps {
 		for k := range st.Kinds {
@@ -424,7 +438,7 @@ func (r Report) String() string {
 		if !st.Held {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "%9.0f %9.0f %7d %6d %7.1f %7.1f%s", st.Offered, st.Served, st.Sent, st.All.Errors+st.Dropped, ms(st.All.P50), ms(st.All.P99), mark)
+		fmt.Fprintf(&b, "%9.0f %9.0f %7d %7d %6d %7.1f %7.1f%s", st.Offered, st.Served, st.Sent, st.New, st.All.Errors+st.Dropped, ms(st.All.P50), ms(st.All.P99), mark)
 		for _, k := range Kinds {
 			if kinds[k] {
 				cell := "-"

@@ -64,8 +64,18 @@ func TestRunRaisesTheRateWhileTheServerKeepsUp(t *testing.T) {
 			t.Errorf("step %d: sent %d, %d answered, held %v; want %d sent and answered, held", i, st.Sent, st.All.Requests, st.Held, want)
 		}
 	}
-	if got := len(srv.requests()); got != 70 {
-		t.Errorf("the server received %d requests; want 70", got)
+	seen := srv.requests()
+	if len(seen) != 70 {
+		t.Errorf("the server received %d requests; want 70", len(seen))
+	}
+	distinct := map[string]bool{}
+	for _, r := range seen {
+		if r.Method == http.MethodGet {
+			distinct[r.URL.RequestURI()] = true
+		}
+	}
+	if got := rep.Steps[0].New + rep.Steps[1].New + rep.Steps[2].New; got != len(distinct) {
+		t.Errorf("new requests %d over the steps; want %d, the distinct paths the server was asked for", got, len(distinct))
 	}
 }
 
@@ -97,10 +107,10 @@ func TestRunStopsAtTheFirstError(t *testing.T) {
 		return http.StatusOK, 0
 	})
 	m := testMix()
-	m.Edit, m.Sessions = 1, 1 // one session at a time: an edit every ~200 requests
+	m.Edit = 0.05
 	rep, err := Run(context.Background(), Config{
 		Target: Target{Name: "fake", URLs: []string{srv.URL}}, Mix: m,
-		StartRate: 1000, Step: 500 * time.Millisecond, Steps: 3,
+		StartRate: 400, Step: 500 * time.Millisecond, Steps: 3,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +130,7 @@ func TestRunStopsAtTheFirstError(t *testing.T) {
 func TestRunSendsEditsToTheEditURLWithTheToken(t *testing.T) {
 	a, b := newFake(t, ok), newFake(t, ok)
 	m := testMix()
-	m.Edit, m.Sessions = 1, 1
+	m.Edit = 0.2
 	_, err := Run(context.Background(), Config{
 		Target: Target{Name: "two", URLs: []string{a.URL, b.URL}, EditURL: b.URL, Token: "gct_secret"}, Mix: m,
 		StartRate: 1000, Step: 500 * time.Millisecond, Steps: 1,
@@ -190,14 +200,14 @@ func TestRunRefusesHostsOffTheMachine(t *testing.T) {
 func TestReportTable(t *testing.T) {
 	ms := time.Millisecond
 	rep := Report{Target: "guccho-embedded", P99: 250 * ms, Held: 100, Steps: []Step{
-		{Offered: 50, Served: 50, Sent: 500, All: Stats{Requests: 500, P50: 3 * ms, P99: 40 * ms}, Held: true,
-			Kinds: map[Kind]Stats{KindEnterpriseTile: {P50: 2 * ms, P99: 30 * ms}, KindEdit: {P50: 20 * ms, P99: 60 * ms}},
+		{Offered: 50, Served: 50, Sent: 500, New: 420, All: Stats{Requests: 500, P50: 3 * ms, P99: 40 * ms}, Held: true,
+			Kinds:  map[Kind]Stats{KindEnterpriseTile: {Requests: 100, P50: 2 * ms, P99: 30 * ms}, KindEdit: {Requests: 100, P50: 20 * ms, P99: 60 * ms}},
 			Events: &EventStats{Clients: 20, Delivered: 40, P99: 12 * ms}},
-		{Offered: 100, Served: 99.6, Sent: 1000, All: Stats{Requests: 1000, P50: 4 * ms, P99: 90 * ms}, Held: true,
-			Kinds: map[Kind]Stats{KindEnterpriseTile: {P50: 3 * ms, P99: 80 * ms}, KindEdit: {P50: 25 * ms, P99: 95 * ms}},
+		{Offered: 100, Served: 99.6, Sent: 1000, New: 610, All: Stats{Requests: 1000, P50: 4 * ms, P99: 90 * ms}, Held: true,
+			Kinds:  map[Kind]Stats{KindEnterpriseTile: {Requests: 100, P50: 3 * ms, P99: 80 * ms}, KindEdit: {Requests: 100, P50: 25 * ms, P99: 95 * ms}},
 			Events: &EventStats{Clients: 20, Delivered: 60, P99: 15 * ms}},
-		{Offered: 200, Served: 150, Sent: 1990, Dropped: 10, All: Stats{Requests: 1990, Errors: 2, P50: 80 * ms, P99: 900 * ms},
-			Kinds:    map[Kind]Stats{KindEnterpriseTile: {P50: 70 * ms, P99: 850 * ms}, KindEdit: {P50: 300 * ms, P99: 1200 * ms, Errors: 2}},
+		{Offered: 200, Served: 150, Sent: 1990, New: 1002, Dropped: 10, All: Stats{Requests: 1990, Errors: 2, P50: 80 * ms, P99: 900 * ms},
+			Kinds:    map[Kind]Stats{KindEnterpriseTile: {Requests: 100, P50: 70 * ms, P99: 850 * ms}, KindEdit: {Requests: 100, P50: 300 * ms, P99: 1200 * ms, Errors: 2}},
 			Events:   &EventStats{Clients: 20, Delivered: 80, P99: 400 * ms, Err: "event 99: context deadline exceeded"},
 			FirstErr: "PUT /api/enterprises/E1: 503 Service Unavailable"},
 	}}
