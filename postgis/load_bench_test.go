@@ -38,7 +38,7 @@ import (
 const (
 	loadRowsEnv   = "GUCCHO_LOAD_ROWS"   // demo enterprises in each store; default 20,000
 	loadStepEnv   = "GUCCHO_LOAD_STEP"   // duration of each step; default 10s
-	loadStartEnv  = "GUCCHO_LOAD_START"  // requests/s of the first step; default 50
+	loadStartEnv  = "GUCCHO_LOAD_START"  // requests/s of the first step; default 10
 	loadFactorEnv = "GUCCHO_LOAD_FACTOR" // rate of each step over the one before, in per cent; default 150
 	loadWSEnv     = "GUCCHO_LOAD_WS"     // websocket clients; default 20
 )
@@ -50,7 +50,7 @@ const loadSamples = 200
 // BenchmarkLoad replays the web app's session mix (internal/loadtest: open
 // the map at a district, pan, zoom in to the enterprise points and out,
 // unit profiles, SMEF/DBSCAN cluster requests, a few edits by an editor)
-// open loop at rising rates (50 requests/s, then 1.5 times more each step)
+// open loop at rising rates (10 requests/s, then 1.5 times more each step)
 // against real servers on loopback, with
 // websocket clients listening to /ws, and reports per target the highest
 // rate held with p99 ≤ 250 ms ("held-req/s") and the p99 of that step.
@@ -110,7 +110,7 @@ func BenchmarkLoad(b *testing.B) {
 	mix := loadMix(b, pg, atlas, sectors)
 
 	cfg := loadtest.Config{Mix: mix, Step: envDuration(b, loadStepEnv, 10*time.Second), Steps: loadtest.MaxSteps,
-		StartRate: float64(envInt(b, loadStartEnv, 50)), Factor: float64(envInt(b, loadFactorEnv, 150)) / 100}
+		StartRate: float64(envInt(b, loadStartEnv, 10)), Factor: float64(envInt(b, loadFactorEnv, 150)) / 100}
 	clients := envInt(b, loadWSEnv, 20)
 	quiet := slog.New(slog.DiscardHandler)
 	serve := func(b *testing.B, s store.Store, kind, instance string) string {
@@ -129,7 +129,7 @@ func BenchmarkLoad(b *testing.B) {
 		b.Cleanup(rs.Close)
 		c.Events, c.LatestEventID = rs, s.LatestEventID
 	}
-	held := map[string]float64{}
+	reports := map[string]loadtest.Report{}
 	run := func(b *testing.B, c loadtest.Config) {
 		b.ResetTimer()
 		rep, err := loadtest.Run(ctx, c)
@@ -138,7 +138,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 		fmt.Printf("BenchmarkLoad/%s: %d enterprises\n%s\n", c.Target.Name, rows, rep)
-		held[c.Target.Name] = rep.Held
+		reports[c.Target.Name] = rep
 		b.ReportMetric(rep.Held, "held-req/s")
 		if i := slices.IndexFunc(rep.Steps, func(st loadtest.Step) bool { return st.Offered == rep.Held }); i >= 0 {
 			b.ReportMetric(float64(rep.Steps[i].All.P99.Microseconds())/1000, "p99-ms-at-held")
@@ -192,9 +192,15 @@ func BenchmarkLoad(b *testing.B) {
 		c.Target = loadtest.Target{Name: "pg_tileserv-tiles", URLs: []string{base}}
 		fmt.Printf("BenchmarkLoad/pg_tileserv-tiles: %s, %d database connections\n", version, peerPoolConns)
 		run(b, c)
-		if peer, ours := held["pg_tileserv-tiles"], held["guccho-postgis-tiles"]; peer > 0 && ours > 0 {
-			b.ReportMetric(ours/peer, "guccho-held-x-peer")
+		ours, peer := reports["guccho-postgis-tiles"], reports["pg_tileserv-tiles"]
+		if peer.Held > 0 && ours.Held > 0 {
+			b.ReportMetric(ours.Held/peer.Held, "guccho-held-x-peer")
 		}
+		fmt.Printf("BenchmarkLoad: tiles held with p99 ≤ %v: Guccho on PostGIS %.0f req/s, pg_tileserv %.0f req/s; p99 ms at the rates both were offered (Guccho / pg_tileserv):", peer.P99, ours.Held, peer.Held)
+		for i := range min(len(ours.Steps), len(peer.Steps)) {
+			fmt.Printf(" %.0f/s %.1f/%.1f", ours.Steps[i].Offered, ms(ours.Steps[i].All.P99), ms(peer.Steps[i].All.P99))
+		}
+		fmt.Println()
 	})
 }
 

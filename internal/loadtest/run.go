@@ -54,8 +54,9 @@ type Config struct {
 	// P99 is the latency a step's p99 (over all its requests) must stay
 	// within to be held; default 250ms.
 	P99 time.Duration
-	// Timeout bounds one request, body included; default 10s. A request
-	// that times out is an error.
+	// Timeout bounds one request, body included; default 30s, the server's
+	// own request deadline (--request-timeout). A request that times out is
+	// an error.
 	Timeout time.Duration
 	// InFlight bounds the requests awaiting a response; an arrival beyond
 	// it is not sent and counts as dropped (the server is far behind).
@@ -175,7 +176,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		cfg.P99 = 250 * time.Millisecond
 	}
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
+		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.InFlight <= 0 {
 		cfg.InFlight = 4096
