@@ -61,8 +61,8 @@ const loadSamples = 200
 // through the first, websocket clients on the second, so live updates
 // cross instances through LISTEN/NOTIFY, and a step whose last event does
 // not reach every client fails); and, for the tile part of the mix only
-// (the same tile requests in the same order), Guccho on PostGIS and
-// pg_tileserv on the same database, when $GUCCHO_PEER_PG_TILESERV names its
+// (the same tile requests in the same order), Guccho on each store and
+// pg_tileserv on the PostGIS database, when $GUCCHO_PEER_PG_TILESERV names its
 // binary (otherwise that target is skipped with a message; CI has no
 // pg_tileserv). pg_tileserv serves tables holding what Guccho's tiles hold:
 // the admin units and the enterprises as points at every zoom (it has no
@@ -150,6 +150,12 @@ func BenchmarkLoad(b *testing.B) {
 		base := serve(b, emb, "embedded", "")
 		c.Target = loadtest.Target{Name: "guccho-embedded", URLs: []string{base}, Token: tokens[emb]}
 		listen(b, base, emb, &c)
+		run(b, c)
+	})
+	b.Run("embedded-tiles", func(b *testing.B) {
+		c := cfg
+		c.Mix.TilesOnly = true
+		c.Target = loadtest.Target{Name: "guccho-embedded-tiles", URLs: []string{serve(b, emb, "embedded", "")}}
 		run(b, c)
 	})
 	b.Run("postgis", func(b *testing.B) {
