@@ -105,10 +105,10 @@ type Step struct {
 	Dropped int           // arrivals not sent because InFlight requests were pending
 	// New counts the GETs sent for a path no earlier request of the run
 	// asked for: what no cache of the target can have held.
-	New int
-	All     Stats         // every request sent
-	Kinds   map[Kind]Stats
-	Events  *EventStats // nil without Config.Events
+	New    int
+	All    Stats // every request sent
+	Kinds  map[Kind]Stats
+	Events *EventStats // nil without Config.Events
 	// Held reports whether the step met the bound: p99 within Config.P99,
 	// no error, nothing dropped, every event delivered.
 	Held     bool
