@@ -81,9 +81,10 @@ type Area struct {
 	Center orb.Point // where the map opens, lon/lat
 }
 
-// Editable is an enterprise that editors of the mix may change: an edit
-// replaces it with the same id and sector, a new name and its point moved
-// by about 10 m, alternately east and back.
+// Editable is an enterprise that the mix's editor may change: an edit
+// replaces it (PUT, the whole record) with the same id and sector, a new
+// name, and as its GPS point either Point or Point moved 0.0001° (about
+// 10 m) east, odd and even edits in turn.
 type Editable struct {
 	ID     string
 	Sector string
@@ -286,9 +287,7 @@ func (s *Stream) session() []Request {
 	return out
 }
 
-// edit returns the PUT that changes e: a new name, and the point moved
-// 0.0001° east on odd edits (back on even ones, as far as the same
-// enterprise comes up in turn).
+// edit returns the PUT that changes e (see Editable).
 func (s *Stream) edit(e Editable) Request {
 	s.edits++
 	p := e.Point
