@@ -420,7 +420,11 @@ func stats(lat []time.Duration, errs int) Stats {
 // step that stopped the run.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: held %.0f req/s with p99 ≤ %v\n", r.Target, r.Held, r.P99)
+	if n := len(r.Steps); n > 0 && r.Steps[n-1].Held {
+		fmt.Fprintf(&b, "%s: held at least %.0f req/s with p99 ≤ %v (every step held: the run reached its bound)\n", r.Target, r.Held, r.P99)
+	} else {
+		fmt.Fprintf(&b, "%s: held %.0f req/s with p99 ≤ %v\n", r.Target, r.Held, r.P99)
+	}
 	fmt.Fprintf(&b, "%9s %9s %7s %7s %6s %7s %8s", "offered/s", "served/s", "sent", "new", "errors", "p50 ms", "p99 ms")
 	kinds := map[Kind]bool{}
 	for _, st := range r.Steps {

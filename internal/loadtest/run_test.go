@@ -69,6 +69,9 @@ func TestRunRaisesTheRateWhileTheServerKeepsUp(t *testing.T) {
 			t.Errorf("step %d: sent %d, %d answered, held %v; want %d sent and answered, held", i, st.Sent, st.All.Requests, st.Held, want)
 		}
 	}
+	if !strings.Contains(rep.String(), "held at least 200 req/s") {
+		t.Errorf("report:\n%s\nwant it to say the rate held is a lower bound: no step failed", rep)
+	}
 	seen := srv.requests()
 	if len(seen) != 70 {
 		t.Errorf("the server received %d requests; want 70", len(seen))
