@@ -89,7 +89,7 @@ func (r Result) String() string {
 // are counted in Result.Errors. Cancelling ctx stops the run early, and the
 // requests it cuts short count as errors.
 func Run(ctx context.Context, cfg Config) (Result, error) {
-	base, err := checkBase(cfg.BaseURL)
+	base, err := CheckBaseURL(cfg.BaseURL)
 	if err != nil {
 		return Result{}, err
 	}
@@ -220,8 +220,10 @@ func rank(lat []time.Duration, q float64) time.Duration {
 	return lat[max(0, min(i, len(lat)-1))]
 }
 
-// checkBase validates a base URL and returns it without a trailing slash.
-func checkBase(raw string) (string, error) {
+// CheckBaseURL validates a base URL (http or https, host localhost or a
+// loopback address, no query or fragment) and returns it without a
+// trailing slash.
+func CheckBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("loadgen: base URL: %w", err)
