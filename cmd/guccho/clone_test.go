@@ -106,6 +106,14 @@ func TestFreshCloneServesTheDefaultBoundaries(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+	// The geocoder is built at start, not in the first edit or upload.
+	for !strings.Contains(serverLog(), "geocoder ready") {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the server did not build its geocoder at start\n%s", serverLog())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 	if log := serverLog(); !strings.Contains(log, data.BoundariesName) {
 		t.Errorf("the log does not name the %s:\n%s", data.BoundariesName, log)
 	}

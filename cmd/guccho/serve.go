@@ -116,6 +116,16 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// The geocoder is built from every unit's geometry (about a second on
+	// the default set); build it now rather than in the first edit or upload.
+	go func() {
+		start := time.Now()
+		if _, err := a.geocoders.Get(ctx); err != nil {
+			log.Warn("the geocoder could not be built yet", slog.Any("error", err))
+			return
+		}
+		log.Info("geocoder ready", slog.Duration("took", time.Since(start).Round(time.Millisecond)))
+	}()
 	log.Info("serving", slog.String("url", "http://"+displayAddr(ln.Addr())), slog.String("store", kind), slog.String("db", redact(cfg.DB)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
