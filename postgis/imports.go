@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -139,8 +141,8 @@ func (w *importWriter) begin(ctx context.Context) error {
 }
 
 type importWriter struct {
-	changes []any // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	deltas  tiles.CellDeltas
+	changes []any            // one guccho.EnterpriseChange per batch, logged at the chunk's commit
+	deltas  tiles.CellDeltas // the open chunk's count-pyramid deltas
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
 	imp     *guccho.Import
@@ -151,8 +153,15 @@ type importWriter struct {
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
 	"division", "district", "upazila", "union_code", "content_hash", "doc"}
 
-// Put stages a batch with COPY, sets duplicates and unchanged rows aside,
-// and upserts the rest by id, keeping the count pyramid in step.
+// Put stages a batch with COPY and upserts it by id, keeping the count
+// pyramid in step. One pass over the staged rows, probing the id index,
+// finds what is stored under their ids: rows an earlier batch of this
+// import wrote come back as duplicates (as do repeats within the batch,
+// found before staging), unchanged rows are only marked as seen by this
+// import, and the stored version of every row about to be written is saved
+// for undo. The pyramid's deltas and the batch's change event are worked
+// out here from the batch itself and the stored points, and written at the
+// chunk's commit (Checkpoint).
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
 	if err := w.begin(ctx); err != nil {
@@ -160,10 +169,18 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	tx := w.tx
 	rows := make([][]any, 0, len(batch))
+	byRow := make(map[int]*guccho.Enterprise, len(batch))
+	first := make(map[string]int, len(batch)) // id → the row that has it
 	for _, e := range batch {
 		if err := e.Validate(); err != nil {
 			return c, err
 		}
+		if row, ok := first[e.ID]; ok {
+			c.Duplicates = append(c.Duplicates, duplicate(e.ImportRow, e.ID, row))
+			continue
+		}
+		first[e.ID] = e.ImportRow
+		byRow[e.ImportRow] = e
 		e.ImportID = w.imp.ID
 		doc, err := json.Marshal(e)
 		if err != nil {
@@ -182,108 +199,104 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
 		return c, dbErr(err, "copy enterprises")
 	}
-	if _, err := tx.Exec(ctx, `ANALYZE stage_enterprises`); err != nil {
-		return c, dbErr(err, "analyze the staging table")
+	// What is stored under the staged ids.
+	type stored struct {
+		row, fid, priorRow int
+		priorImport        string
+		same               bool
+		sector             string
+		lon, lat           *float64
 	}
-	dup := func(sql string) error {
-		rs, err := tx.Query(ctx, sql, w.imp.ID)
-		if err != nil {
-			return dbErr(err, "find duplicate ids")
+	var found []stored
+	rs, err := tx.Query(ctx, `SELECT s.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
+			e.content_hash = s.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
+		FROM stage_enterprises s JOIN guccho.enterprises e ON e.id = s.id`)
+	if err != nil {
+		return c, dbErr(err, "find stored enterprises")
+	}
+	for rs.Next() {
+		var f stored
+		if err := rs.Scan(&f.row, &f.fid, &f.priorImport, &f.priorRow, &f.same, &f.sector, &f.lon, &f.lat); err != nil {
+			rs.Close()
+			return c, dbErr(err, "find stored enterprises")
 		}
-		defer rs.Close()
-		for rs.Next() {
-			var row, first int
-			var id string
-			if err := rs.Scan(&row, &id, &first); err != nil {
-				return dbErr(err, "find duplicate ids")
+		found = append(found, f)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return c, dbErr(err, "find stored enterprises")
+	}
+	// Rows in batch order, so that events and duplicates come out the same
+	// on every run.
+	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
+	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
+	skip := []int32{}  // staged rows not to write: duplicates and unchanged
+	saved := []int64{} // feature ids whose stored version is saved for undo
+	unchangedFids, unchangedRows := []int64{}, []int32{}
+	for _, f := range found {
+		e := byRow[f.row]
+		switch {
+		case f.priorImport == w.imp.ID:
+			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
+			skip = append(skip, int32(f.row))
+		case f.same:
+			saved = append(saved, int64(f.fid))
+			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
+			skip = append(skip, int32(f.row))
+		default:
+			saved = append(saved, int64(f.fid))
+			// The old place goes out of the pyramid; the new one comes in
+			// below.
+			if f.lon != nil && f.lat != nil {
+				p := orb.Point{*f.lon, *f.lat}
+				w.deltas.Add(p, f.sector, -1)
+				ch.Add("", f.sector, &[2]float64{p[0], p[1]})
 			}
-			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: row, Field: "id",
-				Reason: "duplicate id " + strconv.Quote(id) + ": row " + strconv.Itoa(first) + " has it already"})
 		}
-		return dbErr(rs.Err(), "find duplicate ids")
 	}
-	// Duplicates within this batch, then with rows an earlier batch wrote.
-	if err := dup(`DELETE FROM stage_enterprises s USING (
-			SELECT ctid, row_number() OVER w AS rn, first_value(import_row) OVER w AS first
-			FROM stage_enterprises WINDOW w AS (PARTITION BY id ORDER BY import_row)) d
-		WHERE s.ctid = d.ctid AND d.rn > 1 AND $1::text IS NOT NULL
-		RETURNING s.import_row, s.id, d.first`); err != nil {
-		return c, err
-	}
-	if err := dup(`DELETE FROM stage_enterprises s USING guccho.enterprises e
-		WHERE e.id = s.id AND e.import_id = $1 RETURNING s.import_row, s.id, e.import_row`); err != nil {
-		return c, err
-	}
+	sort.Slice(c.Duplicates, func(i, j int) bool { return c.Duplicates[i].Row < c.Duplicates[j].Row })
 	// Save what is stored of every row about to be written, for undo.
-	if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
-			synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
-		SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
-			e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
-		FROM guccho.enterprises e JOIN stage_enterprises s ON s.id = e.id`, w.imp.ID); err != nil {
-		return c, dbErr(err, "save enterprises for undo")
+	if len(saved) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
+				synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
+			SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
+				e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
+			FROM guccho.enterprises e WHERE e.fid = ANY($2)`, w.imp.ID, saved); err != nil {
+			return c, dbErr(err, "save enterprises for undo")
+		}
 	}
 	// Unchanged rows: only note that this import saw them.
-	tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = s.import_row
-		FROM stage_enterprises s WHERE e.id = s.id AND e.content_hash = s.content_hash`, w.imp.ID)
-	if err != nil {
-		return c, dbErr(err, "mark unchanged enterprises")
-	}
-	c.Unchanged = int(tag.RowsAffected())
-	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises s USING guccho.enterprises e
-		WHERE e.id = s.id AND e.content_hash = s.content_hash`); err != nil {
-		return c, dbErr(err, "mark unchanged enterprises")
-	}
-	// The count pyramid: the old places of rows about to change go out...
-	deltas := tiles.CellDeltas{}
-	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
-	addPoints := func(sql string, sign int) error {
-		rs, err := tx.Query(ctx, sql)
+	if len(unchangedFids) > 0 {
+		tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = u.import_row
+			FROM unnest($2::bigint[], $3::int[]) AS u(fid, import_row) WHERE e.fid = u.fid`, w.imp.ID, unchangedFids, unchangedRows)
 		if err != nil {
-			return dbErr(err, "read enterprise points")
+			return c, dbErr(err, "mark unchanged enterprises")
 		}
-		defer rs.Close()
-		for rs.Next() {
-			var p orb.Point
-			var sector, id string
-			if err := rs.Scan(&p[0], &p[1], &sector, &id); err != nil {
-				return dbErr(err, "read enterprise points")
-			}
-			deltas.Add(p, sector, sign)
-			if sign < 0 {
-				id = "" // counted with its new place
-			}
-			ch.Add(id, sector, &[2]float64{p[0], p[1]})
-		}
-		return dbErr(rs.Err(), "read enterprise points")
+		c.Unchanged = int(tag.RowsAffected())
 	}
-	if err := addPoints(`SELECT ST_X(e.geom), ST_Y(e.geom), e.sector, e.id FROM guccho.enterprises e
-		JOIN stage_enterprises s ON s.id = e.id WHERE e.geom IS NOT NULL`, -1); err != nil {
-		return c, err
-	}
-	// ... and the new places come in.
-	if err := addPoints(`SELECT lon, lat, sector, id FROM stage_enterprises WHERE lon IS NOT NULL AND lat IS NOT NULL`, +1); err != nil {
-		return c, err
-	}
-	rs, err := tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
+	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
 			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
-		FROM stage_enterprises ORDER BY import_row
+		FROM stage_enterprises WHERE import_row <> ALL($2) ORDER BY import_row
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector, method = excluded.method,
 			geom = excluded.geom, display_point = excluded.display_point, synthetic = excluded.synthetic,
 			division = excluded.division, district = excluded.district, upazila = excluded.upazila,
 			union_code = excluded.union_code, import_id = excluded.import_id, import_row = excluded.import_row,
 			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
-		RETURNING xmax = 0`, w.imp.ID)
+		RETURNING import_row, xmax = 0`, w.imp.ID, skip)
 	if err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	written := make([]int, 0, len(rows)-len(skip))
 	for rs.Next() {
+		var row int
 		var inserted bool
-		if err := rs.Scan(&inserted); err != nil {
+		if err := rs.Scan(&row, &inserted); err != nil {
 			rs.Close()
 			return c, dbErr(err, "store enterprises")
 		}
+		written = append(written, row)
 		if inserted {
 			c.Created++
 		} else {
@@ -294,17 +307,25 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := rs.Err(); err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	// The new places come in.
+	slices.Sort(written)
+	for _, row := range written {
+		e := byRow[row]
+		if e.Placed() {
+			w.deltas.Add(e.Point, e.Sector, +1)
+			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
+		}
+	}
 	if c.Created+c.Updated > 0 {
 		w.changes = append(w.changes, ch.Change())
 	}
-	for k, d := range deltas {
-		if v := w.deltas[k] + d; v == 0 {
-			delete(w.deltas, k)
-		} else {
-			w.deltas[k] = v
-		}
-	}
 	return c, nil
+}
+
+// duplicate is the failure of a row whose id an earlier row has.
+func duplicate(row int, id string, first int) guccho.RowError {
+	return guccho.RowError{Row: row, Field: "id",
+		Reason: "duplicate id " + strconv.Quote(id) + ": row " + strconv.Itoa(first) + " has it already"}
 }
 
 // Fail records rows that could not be imported.
