@@ -2,6 +2,8 @@ package postgis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -182,7 +184,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		first[e.ID] = e.ImportRow
 		byRow[e.ImportRow] = e
 		e.ImportID = w.imp.ID
-		doc, err := json.Marshal(e)
+		doc, hash, err := contentDoc(e)
 		if err != nil {
 			return c, err
 		}
@@ -191,9 +193,12 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			lon, lat = &e.Point[0], &e.Point[1]
 		}
 		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
-			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, e.ContentHash(), string(doc)})
+			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, hash, string(doc)})
 	}
-	if _, err := tx.Exec(ctx, `TRUNCATE stage_enterprises`); err != nil {
+	// The previous batch's rows go; a TRUNCATE would cost more than the
+	// few thousand dead rows it saves scanning (the table lives for one
+	// chunk).
+	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
 		return c, dbErr(err, "clear the staging table")
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
@@ -320,6 +325,22 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		w.changes = append(w.changes, ch.Change())
 	}
 	return c, nil
+}
+
+// contentDoc returns the JSON kept in an enterprise's doc column and the
+// enterprise's content hash, from one encoding: the record without what
+// the store keeps in columns of its own (feature id, import id and row,
+// times), whose hash is e.ContentHash().
+func contentDoc(e *guccho.Enterprise) ([]byte, string, error) {
+	c := *e
+	c.FeatureID, c.ImportID, c.ImportRow = 0, "", 0
+	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	doc, err := json.Marshal(&c)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(doc)
+	return doc, hex.EncodeToString(sum[:16]), nil
 }
 
 // duplicate is the failure of a row whose id an earlier row has.
