@@ -90,7 +90,7 @@ func BenchmarkImportPostGIS(b *testing.B) {
 	})
 
 	b.Run("produce", func(b *testing.B) {
-		s := openPostGIS(b, b)
+		s := openPostGIS(b, b, nil)
 		for i := 0; i < b.N; i++ {
 			_, rate, _ := runImport(b, discardStore{s}, path, n, 0)
 			b.ReportMetric(rate, "rows/s")
@@ -99,29 +99,32 @@ func BenchmarkImportPostGIS(b *testing.B) {
 
 	var filled *postgis.Store // the import's store, for the reimport
 	parent := b
+	steps := stepTimes{}
 	b.Run("import", func(b *testing.B) {
 		if floorRate == 0 {
 			floorRate = copyFloor(b)
 		}
 		for i := 0; i < b.N; i++ {
-			s := openPostGIS(b, parent)
+			s := openPostGIS(b, parent, steps)
 			step := n / 5
 			if n >= 2_000_000 {
 				step = 1_000_000
 			}
-			imp, rate, steps := runImport(b, s, path, n, step)
+			clear(steps)
+			imp, rate, rates := runImport(b, s, path, n, step)
 			if imp.Created != n {
 				b.Fatalf("import created %d of %d rows", imp.Created, n)
 			}
-			for k, r := range steps {
+			steps.log(b, n)
+			for k, r := range rates {
 				b.Logf("rows %d to %d: %.0f rows/s", k*step, min((k+1)*step, n), r)
 			}
 			b.ReportMetric(rate, "rows/s")
 			b.ReportMetric(floorRate/rate, "x_floor")
-			if len(steps) > 1 {
-				b.ReportMetric(steps[0], "first_rows/s")
-				b.ReportMetric(steps[len(steps)-1], "last_rows/s")
-				b.ReportMetric(steps[len(steps)-1]/steps[0], "last/first")
+			if len(rates) > 1 {
+				b.ReportMetric(rates[0], "first_rows/s")
+				b.ReportMetric(rates[len(rates)-1], "last_rows/s")
+				b.ReportMetric(rates[len(rates)-1]/rates[0], "last/first")
 			}
 			filled = s
 		}
@@ -129,14 +132,16 @@ func BenchmarkImportPostGIS(b *testing.B) {
 
 	b.Run("reimport", func(b *testing.B) {
 		if filled == nil {
-			filled = openPostGIS(b, parent)
+			filled = openPostGIS(b, parent, steps)
 			runImport(b, filled, path, n, 0)
 		}
 		for i := 0; i < b.N; i++ {
+			clear(steps)
 			imp, rate, _ := runImport(b, filled, path, n, 0)
 			if imp.Unchanged != n {
 				b.Fatalf("reimport: %d of %d rows unchanged (%+v)", imp.Unchanged, n, imp)
 			}
+			steps.log(b, n)
 			b.ReportMetric(rate, "rows/s")
 			if floorRate > 0 {
 				b.ReportMetric(floorRate/rate, "x_floor")
@@ -146,11 +151,16 @@ func BenchmarkImportPostGIS(b *testing.B) {
 }
 
 // openPostGIS opens a PostGIS store on a fresh database, with the shipped
-// boundaries, closed and dropped when owner ends.
-func openPostGIS(b, owner *testing.B) *postgis.Store {
+// boundaries, closed and dropped when owner ends; its imports' steps are
+// timed into steps, when given.
+func openPostGIS(b, owner *testing.B, steps stepTimes) *postgis.Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := postgis.Open(ctx, pgtest.NewDatabase(owner), postgis.Options{})
+	var opt postgis.Options
+	if steps != nil {
+		opt.ImportTimer = steps.add
+	}
+	s, err := postgis.Open(ctx, pgtest.NewDatabase(owner), opt)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -209,6 +219,28 @@ func runImport(b *testing.B, st guccho.EnterpriseStore, path string, n, step int
 		b.Fatalf("import read %d of %d rows", imp.Read, n)
 	}
 	return imp, float64(n) / elapsed.Seconds(), steps
+}
+
+// stepTimes sums the time of each step of a store's import writing
+// (postgis.Options.ImportTimer).
+type stepTimes map[string]time.Duration
+
+func (st stepTimes) add(step string, d time.Duration) { st[step] += d }
+
+// log says where the time of an import of n rows went, step by step, in
+// µs per row and as a share of the steps' total.
+func (st stepTimes) log(b *testing.B, n int) {
+	var total time.Duration
+	for _, d := range st {
+		total += d
+	}
+	var line strings.Builder
+	for _, step := range []string{"encode", "stage", "find", "undo", "unchanged", "write", "cells", "pyramid", "commit"} {
+		if d, ok := st[step]; ok {
+			fmt.Fprintf(&line, " %s %.1f (%.0f%%)", step, d.Seconds()*1e6/float64(n), 100*d.Seconds()/total.Seconds())
+		}
+	}
+	b.Logf("store steps, µs/row:%s; total %.1f", line.String(), total.Seconds()*1e6/float64(n))
 }
 
 // csvHeader returns the column names of a CSV file.

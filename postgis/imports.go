@@ -142,6 +142,19 @@ func (w *importWriter) begin(ctx context.Context) error {
 	return nil
 }
 
+// lap tells Options.ImportTimer, if set, the time since the last lap as
+// step's ("" only starts the clock).
+func (w *importWriter) lap(step string) {
+	if w.s.opt.ImportTimer == nil {
+		return
+	}
+	now := time.Now()
+	if step != "" {
+		w.s.opt.ImportTimer(step, now.Sub(w.lapped))
+	}
+	w.lapped = now
+}
+
 type importWriter struct {
 	changes []any            // one guccho.EnterpriseChange per batch, logged at the chunk's commit
 	deltas  tiles.CellDeltas // the open chunk's count-pyramid deltas
@@ -150,6 +163,7 @@ type importWriter struct {
 	imp     *guccho.Import
 	seq     int
 	done    bool
+	lapped  time.Time // the last lap (Options.ImportTimer)
 }
 
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
@@ -166,6 +180,7 @@ var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon
 // chunk's commit (Checkpoint).
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
+	w.lap("")
 	if err := w.begin(ctx); err != nil {
 		return c, err
 	}
@@ -195,6 +210,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
 			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, hash, string(doc)})
 	}
+	w.lap("encode")
 	// The previous batch's rows go; a TRUNCATE would cost more than the
 	// few thousand dead rows it saves scanning (the table lives for one
 	// chunk).
@@ -204,6 +220,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
 		return c, dbErr(err, "copy enterprises")
 	}
+	w.lap("stage")
 	// What is stored under the staged ids.
 	type stored struct {
 		row, fid, priorRow int
@@ -231,6 +248,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := rs.Err(); err != nil {
 		return c, dbErr(err, "find stored enterprises")
 	}
+	w.lap("find")
 	// Rows in batch order, so that events and duplicates come out the same
 	// on every run.
 	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
@@ -270,6 +288,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			return c, dbErr(err, "save enterprises for undo")
 		}
 	}
+	w.lap("undo")
 	// Unchanged rows: only note that this import saw them.
 	if len(unchangedFids) > 0 {
 		tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = u.import_row
@@ -279,6 +298,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		}
 		c.Unchanged = int(tag.RowsAffected())
 	}
+	w.lap("unchanged")
 	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
@@ -312,6 +332,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := rs.Err(); err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	w.lap("write")
 	// The new places come in.
 	slices.Sort(written)
 	for _, row := range written {
@@ -324,6 +345,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if c.Created+c.Updated > 0 {
 		w.changes = append(w.changes, ch.Change())
 	}
+	w.lap("cells")
 	return c, nil
 }
 
@@ -378,6 +400,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return err
 	}
 	tx := w.tx
+	w.lap("")
 	err := func() error {
 		doc, err := json.Marshal(report)
 		if err != nil {
@@ -389,6 +412,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
 			return err
 		}
+		w.lap("pyramid")
 		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
 	}()
 	if err != nil {
@@ -404,6 +428,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err, "commit an import chunk")
 	}
+	w.lap("commit")
 	w.s.entVersion.Store(version)
 	return nil
 }
