@@ -166,6 +166,13 @@ type importWriter struct {
 	lapped  time.Time // the last lap (Options.ImportTimer)
 }
 
+// findStoredSQL reads what is stored under the staged ids, probing the
+// enterprises' id index once per staged row, so that a batch costs the
+// same however large the import or the table has grown.
+const findStoredSQL = `SELECT s.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
+		e.content_hash = s.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
+	FROM stage_enterprises s JOIN guccho.enterprises e ON e.id = s.id`
+
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
 	"division", "district", "upazila", "union_code", "content_hash", "doc"}
 
@@ -230,9 +237,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		lon, lat           *float64
 	}
 	var found []stored
-	rs, err := tx.Query(ctx, `SELECT s.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
-			e.content_hash = s.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
-		FROM stage_enterprises s JOIN guccho.enterprises e ON e.id = s.id`)
+	rs, err := tx.Query(ctx, findStoredSQL)
 	if err != nil {
 		return c, dbErr(err, "find stored enterprises")
 	}
@@ -263,7 +268,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
 			skip = append(skip, int32(f.row))
 		case f.same:
-			saved = append(saved, int64(f.fid))
 			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
 			skip = append(skip, int32(f.row))
 		default:
@@ -278,7 +282,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		}
 	}
 	sort.Slice(c.Duplicates, func(i, j int) bool { return c.Duplicates[i].Row < c.Duplicates[j].Row })
-	// Save what is stored of every row about to be written, for undo.
+	// Save what is stored of every row about to be updated, for undo.
 	if len(saved) > 0 {
 		if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
 				synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
@@ -289,10 +293,15 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		}
 	}
 	w.lap("undo")
-	// Unchanged rows: only note that this import saw them.
+	// Unchanged rows: only note that this import saw them, saving for undo
+	// just the import and row they had (the inner statements see the rows
+	// as they were before the UPDATE).
 	if len(unchangedFids) > 0 {
-		tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = u.import_row
-			FROM unnest($2::bigint[], $3::int[]) AS u(fid, import_row) WHERE e.fid = u.fid`, w.imp.ID, unchangedFids, unchangedRows)
+		tag, err := tx.Exec(ctx, `WITH u AS (SELECT * FROM unnest($2::bigint[], $3::int[]) AS u(fid, import_row)),
+			saved AS (INSERT INTO guccho.import_undo (import_id, fid, id, prior_import_id, import_row, unchanged)
+				SELECT $1, e.fid, e.id, e.import_id, e.import_row, true FROM u JOIN guccho.enterprises e ON e.fid = u.fid)
+			UPDATE guccho.enterprises e SET import_id = $1, import_row = u.import_row FROM u WHERE e.fid = u.fid`,
+			w.imp.ID, unchangedFids, unchangedRows)
 		if err != nil {
 			return c, dbErr(err, "mark unchanged enterprises")
 		}

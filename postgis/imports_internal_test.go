@@ -1,13 +1,17 @@
 package postgis
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/internal/pgtest"
 )
 
 // TestContentDocHashesLikeContentHash checks that an import's one encoding
@@ -50,5 +54,118 @@ func TestContentDocHashesLikeContentHash(t *testing.T) {
 				t.Errorf("doc keeps the store's own columns: %s", doc)
 			}
 		})
+	}
+}
+
+// openTest opens a store on a fresh database, closed when t ends.
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), pgtest.NewDatabase(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// enterprise is a placed test enterprise from a source's row; its content
+// does not depend on the row.
+func enterprise(id string, row int) *guccho.Enterprise {
+	p := orb.Point{90.5, 23}
+	return &guccho.Enterprise{ID: id, Name: "Enterprise " + id, Sector: "dairy", GPS: &p, Point: p,
+		Admin: guccho.AdminCodes{Division: "BD10"}, Geocode: guccho.Geocode{Method: guccho.GeocodeGPS, Score: 1}, ImportRow: row}
+}
+
+// importRows runs an import of the enterprises to its end.
+func importRows(t *testing.T, s *Store, id string, es ...*guccho.Enterprise) guccho.ImportCounts {
+	t.Helper()
+	ctx := context.Background()
+	imp := &guccho.Import{ID: id, Status: guccho.ImportRunning, StartedAt: time.Now().UTC()}
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	c, err := w.Put(ctx, es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.Status = guccho.ImportSucceeded
+	if err := w.Commit(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestFindStoredProbesTheIDIndex checks the plan of the statement that
+// finds what is stored under a batch's ids: the staging table drives, and
+// the enterprises are reached through their id index. Driven from the
+// import's index instead, a batch would scan the staging table once per
+// row the import had written, and imports slowed as they went.
+func TestFindStoredProbesTheIDIndex(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var es []*guccho.Enterprise
+	for i := 1; i <= 200; i++ {
+		es = append(es, enterprise(fmt.Sprintf("E%d", i), i))
+	}
+	importRows(t, s, "imp-1", es...)
+	imp := &guccho.Import{ID: "imp-2", Status: guccho.ImportRunning, StartedAt: time.Now().UTC()}
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	iw, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer iw.Rollback()
+	w := iw.(*importWriter)
+	if err := w.begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var plan string
+	if err := w.tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+findStoredSQL).Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, `"Index Name": "enterprises_id_key"`) {
+		t.Errorf("the plan does not probe the id index:\n%s", plan)
+	}
+}
+
+// TestReimportSavesOnlyTheClaimOfUnchangedRows checks that an import
+// finding rows unchanged saves for undo only the import and row they had,
+// not a copy of each record, and that its undo gives them back.
+func TestReimportSavesOnlyTheClaimOfUnchangedRows(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRows(t, s, "imp-1", enterprise("A", 1), enterprise("B", 2))
+	moved := enterprise("B", 2)
+	moved.Name = "B renamed"
+	c := importRows(t, s, "imp-2", enterprise("A", 7), moved)
+	if c.Unchanged != 1 || c.Updated != 1 {
+		t.Fatalf("re-import counts %+v, want 1 unchanged and 1 updated", c)
+	}
+	var slim, full int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE unchanged AND doc IS NULL AND id = 'A'),
+		count(*) FILTER (WHERE NOT unchanged AND doc IS NOT NULL AND id = 'B') FROM guccho.import_undo WHERE import_id = 'imp-2'`).Scan(&slim, &full); err != nil {
+		t.Fatal(err)
+	}
+	if slim != 1 || full != 1 {
+		t.Errorf("undo rows: %d slim for the unchanged row, %d full for the updated one; want 1 and 1", slim, full)
+	}
+	if a, err := s.FindEnterpriseByID(ctx, "A"); err != nil || a.ImportID != "imp-2" || a.ImportRow != 7 {
+		t.Fatalf("A after the re-import = %+v, %v; want claimed by imp-2 at row 7", a, err)
+	}
+	if _, err := s.UndoImport(ctx, "imp-2"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []*guccho.Enterprise{enterprise("A", 1), enterprise("B", 2)} {
+		got, err := s.FindEnterpriseByID(ctx, want.ID)
+		if err != nil || got.ImportID != "imp-1" || got.ImportRow != want.ImportRow || got.ContentHash() != want.ContentHash() {
+			t.Errorf("%s after undo = %+v, %v; want imp-1's version at row %d", want.ID, got, err, want.ImportRow)
+		}
 	}
 }
