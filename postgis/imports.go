@@ -166,25 +166,27 @@ type importWriter struct {
 	lapped  time.Time // the last lap (Options.ImportTimer)
 }
 
-// findStoredSQL reads what is stored under the staged ids, probing the
-// enterprises' id index once per staged row, so that a batch costs the
-// same however large the import or the table has grown.
-const findStoredSQL = `SELECT s.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
-		e.content_hash = s.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
-	FROM stage_enterprises s JOIN guccho.enterprises e ON e.id = s.id`
+// findStoredSQL reads what is stored under a batch's ids ($1, with their
+// rows $2 and content hashes $3), probing the enterprises' id index once
+// per id, so that a batch costs the same however large the import or the
+// table has grown.
+const findStoredSQL = `SELECT b.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
+		e.content_hash = b.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
+	FROM unnest($1::text[], $2::int[], $3::text[]) AS b(id, import_row, content_hash)
+	JOIN guccho.enterprises e ON e.id = b.id`
 
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
 	"division", "district", "upazila", "union_code", "content_hash", "doc"}
 
-// Put stages a batch with COPY and upserts it by id, keeping the count
-// pyramid in step. One pass over the staged rows, probing the id index,
-// finds what is stored under their ids: rows an earlier batch of this
-// import wrote come back as duplicates (as do repeats within the batch,
-// found before staging), unchanged rows are only marked as seen by this
-// import, and the stored version of every row about to be written is saved
-// for undo. The pyramid's deltas and the batch's change event are worked
-// out here from the batch itself and the stored points, and written at the
-// chunk's commit (Checkpoint).
+// Put upserts a batch by id, keeping the count pyramid in step. One
+// statement, probing the id index once per row, first finds what is
+// stored under the batch's ids: rows an earlier batch of this import wrote
+// come back as duplicates (as do repeats within the batch, found in Go),
+// unchanged rows are only marked as seen by this import, and the stored
+// version of every row about to be updated is saved for undo. Only the
+// rows to write are staged with COPY and upserted. The pyramid's deltas
+// and the batch's change event are worked out here from the batch itself
+// and the stored points, and written at the chunk's commit (Checkpoint).
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
 	w.lap("")
@@ -192,9 +194,17 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		return c, err
 	}
 	tx := w.tx
-	rows := make([][]any, 0, len(batch))
-	byRow := make(map[int]*guccho.Enterprise, len(batch))
+	// A record's doc and hash, for the rows that are not repeats within
+	// the batch.
+	type record struct {
+		e    *guccho.Enterprise
+		doc  string
+		hash string
+	}
+	recs := make([]record, 0, len(batch))
+	byRow := make(map[int]*record, len(batch))
 	first := make(map[string]int, len(batch)) // id → the row that has it
+	ids, rowNums, hashes := make([]string, 0, len(batch)), make([]int32, 0, len(batch)), make([]string, 0, len(batch))
 	for _, e := range batch {
 		if err := e.Validate(); err != nil {
 			return c, err
@@ -204,31 +214,19 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			continue
 		}
 		first[e.ID] = e.ImportRow
-		byRow[e.ImportRow] = e
 		e.ImportID = w.imp.ID
 		doc, hash, err := contentDoc(e)
 		if err != nil {
 			return c, err
 		}
-		var lon, lat *float64
-		if e.Placed() {
-			lon, lat = &e.Point[0], &e.Point[1]
-		}
-		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
-			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, hash, string(doc)})
+		recs = append(recs, record{e, string(doc), hash})
+		ids, rowNums, hashes = append(ids, e.ID), append(rowNums, int32(e.ImportRow)), append(hashes, hash)
+	}
+	for i := range recs {
+		byRow[recs[i].e.ImportRow] = &recs[i]
 	}
 	w.lap("encode")
-	// The previous batch's rows go; a TRUNCATE would cost more than the
-	// few thousand dead rows it saves scanning (the table lives for one
-	// chunk).
-	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
-		return c, dbErr(err, "clear the staging table")
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
-		return c, dbErr(err, "copy enterprises")
-	}
-	w.lap("stage")
-	// What is stored under the staged ids.
+	// What is stored under the batch's ids.
 	type stored struct {
 		row, fid, priorRow int
 		priorImport        string
@@ -237,7 +235,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		lon, lat           *float64
 	}
 	var found []stored
-	rs, err := tx.Query(ctx, findStoredSQL)
+	rs, err := tx.Query(ctx, findStoredSQL, ids, rowNums, hashes)
 	if err != nil {
 		return c, dbErr(err, "find stored enterprises")
 	}
@@ -258,18 +256,18 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	// on every run.
 	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
 	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
-	skip := []int32{}  // staged rows not to write: duplicates and unchanged
-	saved := []int64{} // feature ids whose stored version is saved for undo
+	skip := map[int]bool{} // rows not to write: duplicates and unchanged
+	saved := []int64{}     // feature ids of rows to update, whose stored version is saved for undo
 	unchangedFids, unchangedRows := []int64{}, []int32{}
 	for _, f := range found {
-		e := byRow[f.row]
+		e := byRow[f.row].e
 		switch {
 		case f.priorImport == w.imp.ID:
 			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
-			skip = append(skip, int32(f.row))
+			skip[f.row] = true
 		case f.same:
 			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
-			skip = append(skip, int32(f.row))
+			skip[f.row] = true
 		default:
 			saved = append(saved, int64(f.fid))
 			// The old place goes out of the pyramid; the new one comes in
@@ -308,21 +306,48 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		c.Unchanged = int(tag.RowsAffected())
 	}
 	w.lap("unchanged")
+	// The rows to write go through the staging table.
+	rows := make([][]any, 0, len(recs)-len(skip))
+	for _, r := range recs {
+		e := r.e
+		if skip[e.ImportRow] {
+			continue
+		}
+		var lon, lat *float64
+		if e.Placed() {
+			lon, lat = &e.Point[0], &e.Point[1]
+		}
+		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
+			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, r.hash, r.doc})
+	}
+	if len(rows) == 0 {
+		return c, nil
+	}
+	// The previous batch's rows go; a TRUNCATE would cost more than the
+	// few thousand dead rows it saves scanning (the table lives for one
+	// chunk).
+	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
+		return c, dbErr(err, "clear the staging table")
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
+		return c, dbErr(err, "copy enterprises")
+	}
+	w.lap("stage")
 	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
 			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
-		FROM stage_enterprises WHERE import_row <> ALL($2) ORDER BY import_row
+		FROM stage_enterprises ORDER BY import_row
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector, method = excluded.method,
 			geom = excluded.geom, display_point = excluded.display_point, synthetic = excluded.synthetic,
 			division = excluded.division, district = excluded.district, upazila = excluded.upazila,
 			union_code = excluded.union_code, import_id = excluded.import_id, import_row = excluded.import_row,
 			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
-		RETURNING import_row, xmax = 0`, w.imp.ID, skip)
+		RETURNING import_row, xmax = 0`, w.imp.ID)
 	if err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
-	written := make([]int, 0, len(rows)-len(skip))
+	written := make([]int, 0, len(rows))
 	for rs.Next() {
 		var row int
 		var inserted bool
@@ -345,7 +370,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	// The new places come in.
 	slices.Sort(written)
 	for _, row := range written {
-		e := byRow[row]
+		e := byRow[row].e
 		if e.Placed() {
 			w.deltas.Add(e.Point, e.Sector, +1)
 			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})

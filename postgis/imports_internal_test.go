@@ -101,8 +101,8 @@ func importRows(t *testing.T, s *Store, id string, es ...*guccho.Enterprise) guc
 }
 
 // TestFindStoredProbesTheIDIndex checks the plan of the statement that
-// finds what is stored under a batch's ids: the staging table drives, and
-// the enterprises are reached through their id index. Driven from the
+// finds what is stored under a batch's ids: the batch drives, and the
+// enterprises are reached through their id index. Driven from the
 // import's index instead, a batch would scan the staging table once per
 // row the import had written, and imports slowed as they went.
 func TestFindStoredProbesTheIDIndex(t *testing.T) {
@@ -127,7 +127,8 @@ func TestFindStoredProbesTheIDIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plan string
-	if err := w.tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+findStoredSQL).Scan(&plan); err != nil {
+	ids, rows, hashes := []string{"E1", "E2", "X"}, []int32{1, 2, 3}, []string{"h", "h", "h"}
+	if err := w.tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+findStoredSQL, ids, rows, hashes).Scan(&plan); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(plan, `"Index Name": "enterprises_id_key"`) {
