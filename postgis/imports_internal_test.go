@@ -170,3 +170,34 @@ func TestReimportSavesOnlyTheClaimOfUnchangedRows(t *testing.T) {
 		}
 	}
 }
+
+// TestUndoOfUnchangedRowsTellsMapsNothing checks that undoing an import
+// that only found rows unchanged logs no enterprises.changed event: no
+// enterprise moved or changed, so no map has tiles to refresh.
+func TestUndoOfUnchangedRowsTellsMapsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRows(t, s, "imp-1", enterprise("A", 1), enterprise("B", 2))
+	if c := importRows(t, s, "imp-2", enterprise("A", 1), enterprise("B", 2)); c.Unchanged != 2 {
+		t.Fatalf("re-import counts %+v, want 2 unchanged", c)
+	}
+	last, err := s.LatestEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UndoImport(ctx, "imp-2"); err != nil {
+		t.Fatal(err)
+	}
+	events, err := s.EventsAfter(ctx, last, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if ev.Type == guccho.EventEnterprisesChanged {
+			t.Errorf("the undo logged %s %s; want no change event", ev.Type, ev.Payload)
+		}
+	}
+	if a, err := s.FindEnterpriseByID(ctx, "A"); err != nil || a.ImportID != "imp-1" {
+		t.Errorf("A after undo = %+v, %v; want imp-1's again", a, err)
+	}
+}

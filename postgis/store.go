@@ -53,9 +53,10 @@ type Options struct {
 	VersionPoll time.Duration
 	// ImportTimer, when set, is told how long each step of an import's
 	// writing took, as it happens: "encode" (records to rows, in Go),
-	// "stage" (COPY to the staging table), "find" (what is stored under the
-	// ids), "undo" (saving the stored versions of rows to update),
-	// "unchanged" (marking unchanged rows), "write" (the upsert), "cells" (count-pyramid deltas, in Go),
+	// "find" (what is stored under the batch's ids), "undo" (saving the
+	// stored versions of rows to update), "unchanged" (claiming unchanged
+	// rows), "stage" (COPY of the rows to write to the staging table),
+	// "write" (the upsert), "cells" (count-pyramid deltas, in Go),
 	// "pyramid" (writing them) and "commit" (report, events, commit). It is
 	// called from the importing goroutine and must be quick; for profiling.
 	ImportTimer func(step string, d time.Duration)

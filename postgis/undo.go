@@ -134,8 +134,10 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 				if err := applyDeltas(ctx, tx, deltas); err != nil {
 					return err
 				}
-				if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, ch.Change()); err != nil {
-					return err
+				if !ch.Empty() { // a chunk of rows found unchanged changes nothing a map shows
+					if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, ch.Change()); err != nil {
+						return err
+					}
 				}
 				version, err = bumpEnterpriseVersion(ctx, tx)
 				return err
