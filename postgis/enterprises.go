@@ -1,10 +1,13 @@
 package postgis
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -328,12 +331,15 @@ func bumpEnterpriseVersion(ctx context.Context, tx pgx.Tx) (string, error) {
 	return v, dbErr(err, "record the enterprises version")
 }
 
-// applyDeltas adds count-pyramid deltas in one statement and drops cells
-// that reach zero.
 // pyramidLock is the advisory lock key applyDeltas holds to the end of its
 // transaction ("gucchopy" in ASCII).
 const pyramidLock int64 = 0x67756363686f7079
 
+// applyDeltas adds count-pyramid deltas and drops cells that reach zero.
+// The cells go in key order, so that a large chunk's tens of thousands of
+// cells walk the pyramid's index from one end to the other instead of
+// jumping about it; the statements for negative deltas run only when there
+// are some (a first import has none).
 func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error {
 	if len(deltas) == 0 {
 		return nil
@@ -344,15 +350,25 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error 
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pyramidLock); err != nil {
 		return dbErr(err, "update the count pyramid")
 	}
-	n := len(deltas)
+	keys := make([]tiles.CellSector, 0, len(deltas))
+	negative := false
+	for k, d := range deltas {
+		keys = append(keys, k)
+		negative = negative || d < 0
+	}
+	slices.SortFunc(keys, func(a, b tiles.CellSector) int {
+		return cmp.Or(cmp.Compare(a.Cell.Z, b.Cell.Z), cmp.Compare(a.Cell.X, b.Cell.X), cmp.Compare(a.Cell.Y, b.Cell.Y),
+			strings.Compare(a.Sector, b.Sector))
+	})
+	n := len(keys)
 	zs, xs, ys, ns := make([]int16, 0, n), make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
 	sectors := make([]string, 0, n)
-	for k, d := range deltas {
+	for _, k := range keys {
 		zs = append(zs, int16(k.Cell.Z))
 		xs = append(xs, int32(k.Cell.X))
 		ys = append(ys, int32(k.Cell.Y))
 		sectors = append(sectors, k.Sector)
-		ns = append(ns, int32(d))
+		ns = append(ns, int32(deltas[k]))
 	}
 	// Positive deltas may create cells; negative ones only lower existing
 	// cells (the CHECK on n would refuse a proposed negative row), and a
@@ -361,6 +377,9 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error 
 		SELECT * FROM unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n) WHERE d.n > 0
 		ON CONFLICT (z, x, y, sector) DO UPDATE SET n = enterprise_cells.n + excluded.n`, zs, xs, ys, sectors, ns); err != nil {
 		return dbErr(err, "update the count pyramid")
+	}
+	if !negative {
+		return nil
 	}
 	if _, err := tx.Exec(ctx, `UPDATE guccho.enterprise_cells c SET n = c.n + d.n
 		FROM unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n)

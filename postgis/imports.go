@@ -2,8 +2,12 @@ package postgis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -138,133 +142,198 @@ func (w *importWriter) begin(ctx context.Context) error {
 	return nil
 }
 
+// lap tells Options.ImportTimer, if set, the time since the last lap as
+// step's ("" only starts the clock).
+func (w *importWriter) lap(step string) {
+	if w.s.opt.ImportTimer == nil {
+		return
+	}
+	now := time.Now()
+	if step != "" {
+		w.s.opt.ImportTimer(step, now.Sub(w.lapped))
+	}
+	w.lapped = now
+}
+
 type importWriter struct {
-	changes []any // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	deltas  tiles.CellDeltas
+	changes []any            // one guccho.EnterpriseChange per batch, logged at the chunk's commit
+	deltas  tiles.CellDeltas // the open chunk's count-pyramid deltas
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
 	imp     *guccho.Import
 	seq     int
 	done    bool
+	lapped  time.Time // the last lap (Options.ImportTimer)
 }
+
+// findStoredSQL reads what is stored under a batch's ids ($1, with their
+// rows $2 and content hashes $3), probing the enterprises' id index once
+// per id, so that a batch costs the same however large the import or the
+// table has grown.
+const findStoredSQL = `SELECT b.import_row, e.fid, coalesce(e.import_id, ''), coalesce(e.import_row, 0),
+		e.content_hash = b.content_hash, e.sector, ST_X(e.geom), ST_Y(e.geom)
+	FROM unnest($1::text[], $2::int[], $3::text[]) AS b(id, import_row, content_hash)
+	JOIN guccho.enterprises e ON e.id = b.id`
 
 var stageColumns = []string{"id", "import_row", "name", "sector", "method", "lon", "lat", "display_point", "synthetic",
 	"division", "district", "upazila", "union_code", "content_hash", "doc"}
 
-// Put stages a batch with COPY, sets duplicates and unchanged rows aside,
-// and upserts the rest by id, keeping the count pyramid in step.
+// Put upserts a batch by id, keeping the count pyramid in step. One
+// statement, probing the id index once per row, first finds what is
+// stored under the batch's ids: rows an earlier batch of this import wrote
+// come back as duplicates (as do repeats within the batch, found in Go),
+// unchanged rows are only marked as seen by this import, and the stored
+// version of every row about to be updated is saved for undo. Only the
+// rows to write are staged with COPY and upserted. The pyramid's deltas
+// and the batch's change event are worked out here from the batch itself
+// and the stored points, and written at the chunk's commit (Checkpoint).
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
+	w.lap("")
 	if err := w.begin(ctx); err != nil {
 		return c, err
 	}
 	tx := w.tx
-	rows := make([][]any, 0, len(batch))
+	// A record's doc and hash, for the rows that are not repeats within
+	// the batch.
+	type record struct {
+		e    *guccho.Enterprise
+		doc  string
+		hash string
+	}
+	recs := make([]record, 0, len(batch))
+	byRow := make(map[int]*record, len(batch))
+	first := make(map[string]int, len(batch)) // id → the row that has it
+	ids, rowNums, hashes := make([]string, 0, len(batch)), make([]int32, 0, len(batch)), make([]string, 0, len(batch))
 	for _, e := range batch {
 		if err := e.Validate(); err != nil {
 			return c, err
 		}
+		if row, ok := first[e.ID]; ok {
+			c.Duplicates = append(c.Duplicates, duplicate(e.ImportRow, e.ID, row))
+			continue
+		}
+		first[e.ID] = e.ImportRow
 		e.ImportID = w.imp.ID
-		doc, err := json.Marshal(e)
+		doc, hash, err := contentDoc(e)
 		if err != nil {
 			return c, err
+		}
+		recs = append(recs, record{e, string(doc), hash})
+		ids, rowNums, hashes = append(ids, e.ID), append(rowNums, int32(e.ImportRow)), append(hashes, hash)
+	}
+	for i := range recs {
+		byRow[recs[i].e.ImportRow] = &recs[i]
+	}
+	w.lap("encode")
+	// What is stored under the batch's ids.
+	type stored struct {
+		row, fid, priorRow int
+		priorImport        string
+		same               bool
+		sector             string
+		lon, lat           *float64
+	}
+	var found []stored
+	rs, err := tx.Query(ctx, findStoredSQL, ids, rowNums, hashes)
+	if err != nil {
+		return c, dbErr(err, "find stored enterprises")
+	}
+	for rs.Next() {
+		var f stored
+		if err := rs.Scan(&f.row, &f.fid, &f.priorImport, &f.priorRow, &f.same, &f.sector, &f.lon, &f.lat); err != nil {
+			rs.Close()
+			return c, dbErr(err, "find stored enterprises")
+		}
+		found = append(found, f)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return c, dbErr(err, "find stored enterprises")
+	}
+	w.lap("find")
+	// Rows in batch order, so that events and duplicates come out the same
+	// on every run.
+	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
+	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
+	skip := map[int]bool{} // rows not to write: duplicates and unchanged
+	saved := []int64{}     // feature ids of rows to update, whose stored version is saved for undo
+	unchangedFids, unchangedRows := []int64{}, []int32{}
+	for _, f := range found {
+		e := byRow[f.row].e
+		switch {
+		case f.priorImport == w.imp.ID:
+			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
+			skip[f.row] = true
+		case f.same:
+			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
+			skip[f.row] = true
+		default:
+			saved = append(saved, int64(f.fid))
+			// The old place goes out of the pyramid; the new one comes in
+			// below.
+			if f.lon != nil && f.lat != nil {
+				p := orb.Point{*f.lon, *f.lat}
+				w.deltas.Add(p, f.sector, -1)
+				ch.Add("", f.sector, &[2]float64{p[0], p[1]})
+			}
+		}
+	}
+	sort.Slice(c.Duplicates, func(i, j int) bool { return c.Duplicates[i].Row < c.Duplicates[j].Row })
+	// Save what is stored of every row about to be updated, for undo.
+	if len(saved) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
+				synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
+			SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
+				e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
+			FROM guccho.enterprises e WHERE e.fid = ANY($2)`, w.imp.ID, saved); err != nil {
+			return c, dbErr(err, "save enterprises for undo")
+		}
+	}
+	w.lap("undo")
+	// Unchanged rows: only note that this import saw them, saving for undo
+	// just the import and row they had (the inner statements see the rows
+	// as they were before the UPDATE).
+	if len(unchangedFids) > 0 {
+		tag, err := tx.Exec(ctx, `WITH u AS (SELECT * FROM unnest($2::bigint[], $3::int[]) AS u(fid, import_row)),
+			saved AS (INSERT INTO guccho.import_undo (import_id, fid, id, prior_import_id, import_row, unchanged)
+				SELECT $1, e.fid, e.id, e.import_id, e.import_row, true FROM u JOIN guccho.enterprises e ON e.fid = u.fid)
+			UPDATE guccho.enterprises e SET import_id = $1, import_row = u.import_row FROM u WHERE e.fid = u.fid`,
+			w.imp.ID, unchangedFids, unchangedRows)
+		if err != nil {
+			return c, dbErr(err, "mark unchanged enterprises")
+		}
+		c.Unchanged = int(tag.RowsAffected())
+	}
+	w.lap("unchanged")
+	// The rows to write go through the staging table.
+	rows := make([][]any, 0, len(recs)-len(skip))
+	for _, r := range recs {
+		e := r.e
+		if skip[e.ImportRow] {
+			continue
 		}
 		var lon, lat *float64
 		if e.Placed() {
 			lon, lat = &e.Point[0], &e.Point[1]
 		}
 		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
-			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, e.ContentHash(), string(doc)})
+			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, r.hash, r.doc})
 	}
-	if _, err := tx.Exec(ctx, `TRUNCATE stage_enterprises`); err != nil {
+	if len(rows) == 0 {
+		return c, nil
+	}
+	// The previous batch's rows go; a TRUNCATE would cost more than the
+	// few thousand dead rows it saves scanning (the table lives for one
+	// chunk).
+	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
 		return c, dbErr(err, "clear the staging table")
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
 		return c, dbErr(err, "copy enterprises")
 	}
-	if _, err := tx.Exec(ctx, `ANALYZE stage_enterprises`); err != nil {
-		return c, dbErr(err, "analyze the staging table")
-	}
-	dup := func(sql string) error {
-		rs, err := tx.Query(ctx, sql, w.imp.ID)
-		if err != nil {
-			return dbErr(err, "find duplicate ids")
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var row, first int
-			var id string
-			if err := rs.Scan(&row, &id, &first); err != nil {
-				return dbErr(err, "find duplicate ids")
-			}
-			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: row, Field: "id",
-				Reason: "duplicate id " + strconv.Quote(id) + ": row " + strconv.Itoa(first) + " has it already"})
-		}
-		return dbErr(rs.Err(), "find duplicate ids")
-	}
-	// Duplicates within this batch, then with rows an earlier batch wrote.
-	if err := dup(`DELETE FROM stage_enterprises s USING (
-			SELECT ctid, row_number() OVER w AS rn, first_value(import_row) OVER w AS first
-			FROM stage_enterprises WINDOW w AS (PARTITION BY id ORDER BY import_row)) d
-		WHERE s.ctid = d.ctid AND d.rn > 1 AND $1::text IS NOT NULL
-		RETURNING s.import_row, s.id, d.first`); err != nil {
-		return c, err
-	}
-	if err := dup(`DELETE FROM stage_enterprises s USING guccho.enterprises e
-		WHERE e.id = s.id AND e.import_id = $1 RETURNING s.import_row, s.id, e.import_row`); err != nil {
-		return c, err
-	}
-	// Save what is stored of every row about to be written, for undo.
-	if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
-			synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
-		SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
-			e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
-		FROM guccho.enterprises e JOIN stage_enterprises s ON s.id = e.id`, w.imp.ID); err != nil {
-		return c, dbErr(err, "save enterprises for undo")
-	}
-	// Unchanged rows: only note that this import saw them.
-	tag, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = $1, import_row = s.import_row
-		FROM stage_enterprises s WHERE e.id = s.id AND e.content_hash = s.content_hash`, w.imp.ID)
-	if err != nil {
-		return c, dbErr(err, "mark unchanged enterprises")
-	}
-	c.Unchanged = int(tag.RowsAffected())
-	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises s USING guccho.enterprises e
-		WHERE e.id = s.id AND e.content_hash = s.content_hash`); err != nil {
-		return c, dbErr(err, "mark unchanged enterprises")
-	}
-	// The count pyramid: the old places of rows about to change go out...
-	deltas := tiles.CellDeltas{}
-	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
-	addPoints := func(sql string, sign int) error {
-		rs, err := tx.Query(ctx, sql)
-		if err != nil {
-			return dbErr(err, "read enterprise points")
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var p orb.Point
-			var sector, id string
-			if err := rs.Scan(&p[0], &p[1], &sector, &id); err != nil {
-				return dbErr(err, "read enterprise points")
-			}
-			deltas.Add(p, sector, sign)
-			if sign < 0 {
-				id = "" // counted with its new place
-			}
-			ch.Add(id, sector, &[2]float64{p[0], p[1]})
-		}
-		return dbErr(rs.Err(), "read enterprise points")
-	}
-	if err := addPoints(`SELECT ST_X(e.geom), ST_Y(e.geom), e.sector, e.id FROM guccho.enterprises e
-		JOIN stage_enterprises s ON s.id = e.id WHERE e.geom IS NOT NULL`, -1); err != nil {
-		return c, err
-	}
-	// ... and the new places come in.
-	if err := addPoints(`SELECT lon, lat, sector, id FROM stage_enterprises WHERE lon IS NOT NULL AND lat IS NOT NULL`, +1); err != nil {
-		return c, err
-	}
-	rs, err := tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
+	w.lap("stage")
+	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
 			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
@@ -274,16 +343,19 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			division = excluded.division, district = excluded.district, upazila = excluded.upazila,
 			union_code = excluded.union_code, import_id = excluded.import_id, import_row = excluded.import_row,
 			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
-		RETURNING xmax = 0`, w.imp.ID)
+		RETURNING import_row, xmax = 0`, w.imp.ID)
 	if err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	written := make([]int, 0, len(rows))
 	for rs.Next() {
+		var row int
 		var inserted bool
-		if err := rs.Scan(&inserted); err != nil {
+		if err := rs.Scan(&row, &inserted); err != nil {
 			rs.Close()
 			return c, dbErr(err, "store enterprises")
 		}
+		written = append(written, row)
 		if inserted {
 			c.Created++
 		} else {
@@ -294,17 +366,43 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	if err := rs.Err(); err != nil {
 		return c, dbErr(err, "store enterprises")
 	}
+	w.lap("write")
+	// The new places come in.
+	slices.Sort(written)
+	for _, row := range written {
+		e := byRow[row].e
+		if e.Placed() {
+			w.deltas.Add(e.Point, e.Sector, +1)
+			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
+		}
+	}
 	if c.Created+c.Updated > 0 {
 		w.changes = append(w.changes, ch.Change())
 	}
-	for k, d := range deltas {
-		if v := w.deltas[k] + d; v == 0 {
-			delete(w.deltas, k)
-		} else {
-			w.deltas[k] = v
-		}
-	}
+	w.lap("cells")
 	return c, nil
+}
+
+// contentDoc returns the JSON kept in an enterprise's doc column and the
+// enterprise's content hash, from one encoding: the record without what
+// the store keeps in columns of its own (feature id, import id and row,
+// times), whose hash is e.ContentHash().
+func contentDoc(e *guccho.Enterprise) ([]byte, string, error) {
+	c := *e
+	c.FeatureID, c.ImportID, c.ImportRow = 0, "", 0
+	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	doc, err := json.Marshal(&c)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(doc)
+	return doc, hex.EncodeToString(sum[:16]), nil
+}
+
+// duplicate is the failure of a row whose id an earlier row has.
+func duplicate(row int, id string, first int) guccho.RowError {
+	return guccho.RowError{Row: row, Field: "id",
+		Reason: "duplicate id " + strconv.Quote(id) + ": row " + strconv.Itoa(first) + " has it already"}
 }
 
 // Fail records rows that could not be imported.
@@ -336,6 +434,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return err
 	}
 	tx := w.tx
+	w.lap("")
 	err := func() error {
 		doc, err := json.Marshal(report)
 		if err != nil {
@@ -347,6 +446,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
 			return err
 		}
+		w.lap("pyramid")
 		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
 	}()
 	if err != nil {
@@ -362,6 +462,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err, "commit an import chunk")
 	}
+	w.lap("commit")
 	w.s.entVersion.Store(version)
 	return nil
 }

@@ -51,6 +51,15 @@ type Options struct {
 	// VersionPoll is how often the store checks whether another instance
 	// replaced the boundary set; default 2s.
 	VersionPoll time.Duration
+	// ImportTimer, when set, is told how long each step of an import's
+	// writing took, as it happens: "encode" (records to rows, in Go),
+	// "find" (what is stored under the batch's ids), "undo" (saving the
+	// stored versions of rows to update), "unchanged" (claiming unchanged
+	// rows), "stage" (COPY of the rows to write to the staging table),
+	// "write" (the upsert), "cells" (count-pyramid deltas, in Go),
+	// "pyramid" (writing them) and "commit" (report, events, commit). It is
+	// called from the importing goroutine and must be quick; for profiling.
+	ImportTimer func(step string, d time.Duration)
 }
 
 var _ store.Store = (*Store)(nil)

@@ -134,8 +134,10 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 				if err := applyDeltas(ctx, tx, deltas); err != nil {
 					return err
 				}
-				if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, ch.Change()); err != nil {
-					return err
+				if !ch.Empty() { // a chunk of rows found unchanged changes nothing a map shows
+					if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, ch.Change()); err != nil {
+						return err
+					}
 				}
 				version, err = bumpEnterpriseVersion(ctx, tx)
 				return err
@@ -193,15 +195,27 @@ func undoCreated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 }
 
 // undoUpdated restores up to undoChunk of the rows the import updated (or
-// marked unchanged) to their saved versions; a row deleted since is put
-// back.
+// marked unchanged) to their saved versions; a row it updated that was
+// deleted since is put back. A row it found unchanged gets back the import
+// and row it had (the import changed nothing else); deleted since, it stays
+// deleted, as there is no saved copy to put back.
 func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas) (int, error) {
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE undo_chunk ON COMMIT DROP AS
-		SELECT * FROM guccho.import_undo WHERE import_id = $1 ORDER BY fid LIMIT $2`, importID, undoChunk); err != nil {
+	tag, err := tx.Exec(ctx, `CREATE TEMP TABLE undo_chunk ON COMMIT DROP AS
+		SELECT * FROM guccho.import_undo WHERE import_id = $1 ORDER BY fid LIMIT $2`, importID, undoChunk)
+	if err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
-	// The current places go out of the pyramid...
-	rows, err := tx.Query(ctx, `SELECT e.id, e.sector, ST_X(e.geom), ST_Y(e.geom) FROM guccho.enterprises e JOIN undo_chunk u ON u.fid = e.fid`)
+	n := int(tag.RowsAffected())
+	if n == 0 {
+		return 0, nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET import_id = u.prior_import_id, import_row = u.import_row
+		FROM undo_chunk u WHERE e.fid = u.fid AND u.unchanged`); err != nil {
+		return 0, dbErr(err, "restore the enterprises an import found unchanged")
+	}
+	// The current places of updated rows go out of the pyramid...
+	rows, err := tx.Query(ctx, `SELECT e.id, e.sector, ST_X(e.geom), ST_Y(e.geom) FROM guccho.enterprises e
+		JOIN undo_chunk u ON u.fid = e.fid WHERE NOT u.unchanged`)
 	if err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
@@ -213,7 +227,7 @@ func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 			district = u.district, upazila = u.upazila, union_code = u.union_code, import_id = u.prior_import_id,
 			import_row = u.import_row, content_hash = u.content_hash, doc = u.doc, created_at = u.created_at,
 			updated_at = u.updated_at
-		FROM undo_chunk u WHERE e.fid = u.fid`); err != nil {
+		FROM undo_chunk u WHERE e.fid = u.fid AND NOT u.unchanged`); err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO guccho.enterprises (fid, id, name, sector, method, geom, display_point, synthetic,
@@ -221,16 +235,15 @@ func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 		OVERRIDING SYSTEM VALUE
 		SELECT fid, id, name, sector, method, geom, display_point, synthetic, division, district, upazila, union_code,
 			prior_import_id, import_row, content_hash, doc, created_at, updated_at
-		FROM undo_chunk u WHERE NOT EXISTS (SELECT 1 FROM guccho.enterprises e WHERE e.fid = u.fid)`); err != nil {
+		FROM undo_chunk u WHERE NOT u.unchanged AND NOT EXISTS (SELECT 1 FROM guccho.enterprises e WHERE e.fid = u.fid)`); err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
 	// ... and the restored ones come in.
-	rows, err = tx.Query(ctx, `SELECT id, sector, ST_X(geom), ST_Y(geom) FROM undo_chunk`)
+	rows, err = tx.Query(ctx, `SELECT id, sector, ST_X(geom), ST_Y(geom) FROM undo_chunk WHERE NOT unchanged`)
 	if err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
-	n, err := collectPoints(rows, ch, deltas, +1, true)
-	if err != nil {
+	if _, err := collectPoints(rows, ch, deltas, +1, true); err != nil {
 		return 0, err
 	}
 	_, err = tx.Exec(ctx, `DELETE FROM guccho.import_undo u USING undo_chunk c WHERE u.import_id = c.import_id AND u.fid = c.fid`)
