@@ -138,12 +138,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	seen := map[int]string{} // two branches may each have added "the next" migration
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return guccho.Errorf(guccho.EINTERNAL, "migration %s: name must start with a number", base)
 		}
+		if other, ok := seen[v]; ok {
+			return guccho.Errorf(guccho.EINTERNAL, "migrations %s and %s have the same number", other, base)
+		}
+		seen[v] = base
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
 			return sqlErr(err, "reading schema_migrations")

@@ -193,12 +193,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	seen := map[int]string{} // two branches may each have added "the next" migration
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return guccho.Errorf(guccho.EINTERNAL, "migration %s: name must start with a number", base)
 		}
+		if other, ok := seen[v]; ok {
+			return guccho.Errorf(guccho.EINTERNAL, "migrations %s and %s have the same number", other, base)
+		}
+		seen[v] = base
 		var done bool
 		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM guccho.schema_migrations WHERE version = $1)`, v).Scan(&done); err != nil {
 			return dbErr(err, "read schema_migrations")
