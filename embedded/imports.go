@@ -1,12 +1,17 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/tiles"
@@ -106,11 +111,13 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 	// A 256 MiB page cache on the import's own connection keeps the
 	// enterprise index pages it probes in memory; it goes back to the
 	// normal size when the import ends. Its chunks' commits do not
-	// checkpoint the WAL into the database file (which would write and sync
-	// the same hot index pages over and over); the import checkpoints once
-	// when it ends, as a single transaction did. Its multi-row statements
-	// keep their statement journals in memory (temp_store) rather than in
-	// a temporary file.
+	// checkpoint the WAL into the database file at once (which would write
+	// and sync the same hot index pages over and over): every walChunks
+	// chunks, after the commit has let other writers in, the import
+	// checkpoints the WAL, so that it does not grow with the import (a
+	// million rows wrote 7 GB of WAL without), and once more when it ends.
+	// Its multi-row statements keep their statement journals in memory
+	// (temp_store) rather than in a temporary file.
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
@@ -139,6 +146,7 @@ type importWriter struct {
 	// the chunk's changes to the count pyramid until it commits.
 	nextFID int64
 	deltas  tiles.CellDeltas
+	chunks  int // committed by this writer
 }
 
 // begin opens the next chunk's transaction if none is open.
@@ -308,31 +316,64 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 
 // insert writes new enterprises with the fids that follow the table's
 // largest (as SQLite would choose them), and the R*Tree entries of the
-// placed ones, counting them in the chunk's deltas.
+// placed ones, counting them in the chunk's deltas. A goroutine of its own
+// encodes the rows (JSON, content hash) and counts their cells a group
+// ahead of the statements that write them, so that work runs beside
+// SQLite's on another core.
 func (w *importWriter) insert(ctx context.Context, created []*guccho.Enterprise) error {
 	const cols = 19
-	args := make([]any, 0, cols*len(created))
-	var points []any
-	for _, e := range created {
-		vals := rowValues(e)
-		e.FeatureID = w.nextFID
-		w.nextFID++
-		args = append(append(append(args, e.FeatureID, e.ID), vals...), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
-		if e.Placed() {
-			points = append(points, e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1])
-			w.deltas.Add(e.Point, e.Sector, +1)
+	fid := w.nextFID
+	w.nextFID += int64(len(created))
+	groups := make(chan []any, 2)
+	var points []rtreeEntry // complete once groups is closed
+	go func() {
+		defer close(groups)
+		for len(created) > 0 {
+			n := min(insertGroup, len(created))
+			args := make([]any, 0, cols*n)
+			for _, e := range created[:n] {
+				e.FeatureID, fid = fid, fid+1
+				args = append(append(args, e.FeatureID, e.ID), rowValues(e)...)
+				args = append(args, e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
+				if e.Placed() {
+					points = append(points, rtreeEntry{e.FeatureID, e.Point})
+					w.deltas.Add(e.Point, e.Sector, +1)
+				}
+			}
+			groups <- args
+			created = created[n:]
+		}
+	}()
+	var err error
+	for args := range groups {
+		if err == nil {
+			err = w.insertAll(ctx, `INSERT OR IGNORE INTO enterprises (fid, id, name, sector, method, lon, lat, display_point, synthetic,
+				division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
+				VALUES `, cols, args, "storing")
 		}
 	}
-	if err := inGroups(args, cols*insertGroup, func(args []any) error {
-		return w.insertAll(ctx, `INSERT OR IGNORE INTO enterprises (fid, id, name, sector, method, lon, lat, display_point, synthetic,
-			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
-			VALUES `, cols, args, "storing")
-	}); err != nil {
+	if err != nil {
 		return err
 	}
-	return inGroups(points, 5*insertGroup, func(args []any) error {
+	// In an order that keeps neighbours together, successive entries go
+	// down the same few branches of the R*Tree: bands of 1/8° of
+	// longitude, each from south to north.
+	slices.SortFunc(points, func(a, b rtreeEntry) int {
+		return cmp.Or(cmp.Compare(math.Floor(a.p[0]*8), math.Floor(b.p[0]*8)), cmp.Compare(a.p[1], b.p[1]), cmp.Compare(a.fid, b.fid))
+	})
+	args := make([]any, 0, 5*len(points))
+	for _, r := range points {
+		args = append(args, r.fid, r.p[0], r.p[0], r.p[1], r.p[1])
+	}
+	return inGroups(args, 5*insertGroup, func(args []any) error {
 		return w.insertAll(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES `, 5, args, "indexing")
 	})
+}
+
+// rtreeEntry is a new enterprise's map point, for the R*Tree.
+type rtreeEntry struct {
+	fid int64
+	p   orb.Point
 }
 
 // insertAll runs a multi-row INSERT of len(args)/cols rows and fails with
@@ -438,8 +479,17 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return sqlErr(err, "committing a chunk of import %s", report.ID)
 	}
 	w.s.enterprisesChanged()
+	if w.chunks++; w.chunks%walChunks == 0 {
+		if _, err := w.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			return sqlErr(err, "import %s: checkpointing the WAL", report.ID)
+		}
+	}
 	return nil
 }
+
+// walChunks is how many chunks an import commits between checkpoints of
+// the WAL: about 10 s of writing.
+const walChunks = 20
 
 // Commit stores the final report and commits the last chunk.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
