@@ -114,8 +114,9 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 	// checkpoint the WAL into the database file at once (which would write
 	// and sync the same hot index pages over and over): every walChunks
 	// chunks, after the commit has let other writers in, the import
-	// checkpoints the WAL, so that it does not grow with the import (a
-	// million rows wrote 7 GB of WAL without), and once more when it ends.
+	// checkpoints the WAL, so that the WAL does not grow with the import
+	// (each chunk appends every page it changed), and once more when it
+	// ends.
 	// Its multi-row statements keep their statement journals in memory
 	// (temp_store) rather than in a temporary file.
 	conn, err := s.db.Conn(ctx)
@@ -251,7 +252,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		c.Updated++
 	}
 	if err := inGroups(saved, undoGroup, func(fids []any) error {
-		_, err := w.st.ExecContext(ctx, saveUndo+placeholders(1, len(fids)), append([]any{w.imp.ID}, fids...)...)
+		_, err := w.st.ExecContext(ctx, saveUndo+placeholders(len(fids), 1), append([]any{w.imp.ID}, fids...)...)
 		return sqlErr(err, "saving %d enterprises for undo", len(fids))
 	}); err != nil {
 		return c, err
@@ -293,7 +294,7 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 	stored := make(map[string]*storedRow, len(batch))
 	err := inGroups(ids, lookupGroup, func(ids []any) error {
 		rows, err := w.st.QueryContext(ctx, `SELECT id, fid, import_id, import_row, content_hash, lon, lat, sector, created_at
-			FROM enterprises WHERE id IN `+placeholders(1, len(ids)), ids...)
+			FROM enterprises WHERE id IN `+placeholders(len(ids), 1), ids...)
 		if err != nil {
 			return sqlErr(err, "reading %d enterprises", len(ids))
 		}
@@ -406,21 +407,10 @@ func inGroups(vals []any, size int, fn func([]any) error) error {
 }
 
 // placeholders returns rows parenthesised groups of cols parameters,
-// "(?, ?), (?, ?)", for a multi-row VALUES list; with cols 1 it is one
-// list, "(?, ?, ?)", for IN.
+// "(?, ?), (?, ?)", for a multi-row VALUES list; one group of n,
+// placeholders(n, 1), is the list of an IN.
 func placeholders(cols, rows int) string {
 	var b strings.Builder
-	if cols == 1 {
-		b.WriteByte('(')
-		for i := range rows {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('?')
-		}
-		b.WriteByte(')')
-		return b.String()
-	}
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
