@@ -318,12 +318,21 @@ type EnterpriseStore interface {
 // times). Stores compare it to tell an unchanged re-imported row from an
 // updated one.
 func (e *Enterprise) ContentHash() string {
+	_, hash := e.Content()
+	return hash
+}
+
+// Content returns the enterprise as JSON without its store bookkeeping
+// (feature id, import and times are zero or left out) and ContentHash, the
+// digest of that JSON, from one encoding. A store may keep the JSON as the
+// record and set the bookkeeping from columns of its own when it reads it.
+func (e *Enterprise) Content() (doc []byte, hash string) {
 	c := *e
 	c.FeatureID, c.ImportID, c.ImportRow = 0, "", 0
 	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
 	b, _ := json.Marshal(&c) // map keys are sorted by encoding/json
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	return b, hex.EncodeToString(sum[:16])
 }
 
 // Validate checks what every store requires of an enterprise: an id

@@ -1,10 +1,12 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -286,29 +288,25 @@ func nullable(s string) any {
 }
 
 // rowValues are an enterprise's values for the columns from name to doc,
-// in the order insertEnterprise and updateEnterprise list them.
-func rowValues(e *guccho.Enterprise) ([]any, error) {
-	doc, err := json.Marshal(e)
-	if err != nil {
-		return nil, err
-	}
+// in the order insertEnterprise and updateEnterprise list them. The doc is
+// the enterprise's content (guccho.Enterprise.Content), encoded once for it
+// and its hash: scanEnterprise sets the bookkeeping it leaves out (feature
+// id, import, times) from the row's columns.
+func rowValues(e *guccho.Enterprise) []any {
+	doc, hash := e.Content()
 	var lon, lat any
 	if e.Placed() {
 		lon, lat = e.Point[0], e.Point[1]
 	}
 	return []any{e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint, e.Synthetic,
 		e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, nullable(e.ImportID), e.ImportRow,
-		e.ContentHash(), string(doc)}, nil
+		hash, string(doc)}
 }
 
 // insertEnterprise writes a new row (and its R*Tree entry), counting it in
 // deltas; it sets e.FeatureID.
 func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
-	vals, err := rowValues(e)
-	if err != nil {
-		return err
-	}
-	args := append(append([]any{e.ID}, vals...), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
+	args := append(append([]any{e.ID}, rowValues(e)...), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
 	res, err := tx.ExecContext(ctx, `INSERT INTO enterprises (id, name, sector, method, lon, lat, display_point, synthetic,
 		division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
@@ -336,11 +334,7 @@ func indexPoint(ctx context.Context, tx execer, e *guccho.Enterprise, deltas til
 // updateEnterprise rewrites the row e.FeatureID, counting its new place in
 // deltas (the caller counts the old one out).
 func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
-	vals, err := rowValues(e)
-	if err != nil {
-		return err
-	}
-	args := append(vals, e.UpdatedAt.Format(timeFormat), e.FeatureID)
+	args := append(rowValues(e), e.UpdatedAt.Format(timeFormat), e.FeatureID)
 	if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET name = ?, sector = ?, method = ?, lon = ?, lat = ?,
 		display_point = ?, synthetic = ?, division = ?, district = ?, upazila = ?, union_code = ?, import_id = ?,
 		import_row = ?, content_hash = ?, doc = ?, updated_at = ? WHERE fid = ?`, args...); err != nil {
@@ -353,31 +347,53 @@ func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, delt
 }
 
 // applyDeltas adds the deltas to the count pyramid and drops empty cells.
+// It writes the cells in key order, many to a statement: an import's chunk
+// brings tens of thousands.
 func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas) error {
 	if len(deltas) == 0 {
 		return nil
 	}
-	for k, d := range deltas {
-		var err error
-		if d > 0 {
-			_, err = tx.ExecContext(ctx, `INSERT INTO enterprise_cells (z, x, y, sector, n) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (z, x, y, sector) DO UPDATE SET n = n + excluded.n`, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector, d)
+	keys := make([]tiles.CellSector, 0, len(deltas))
+	for k := range deltas {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b tiles.CellSector) int {
+		return cmp.Or(cmp.Compare(a.Cell.Z, b.Cell.Z), cmp.Compare(a.Cell.X, b.Cell.X), cmp.Compare(a.Cell.Y, b.Cell.Y), strings.Compare(a.Sector, b.Sector))
+	})
+	var added, removed []any
+	for _, k := range keys {
+		if d := deltas[k]; d > 0 {
+			added = append(added, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector, d)
 		} else {
-			// A negative delta never creates a cell (the CHECK on n would
-			// refuse the proposed row); a cell that reaches zero goes.
-			_, err = tx.ExecContext(ctx, `UPDATE enterprise_cells SET n = n + ? WHERE z = ? AND x = ? AND y = ? AND sector = ?`,
-				d, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector)
-			if err == nil {
-				_, err = tx.ExecContext(ctx, `DELETE FROM enterprise_cells WHERE z = ? AND x = ? AND y = ? AND sector = ? AND n = 0`,
-					k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector)
-			}
-		}
-		if err != nil {
-			return sqlErr(err, "updating the count pyramid")
+			removed = append(removed, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector, d)
 		}
 	}
-	return nil
+	// A negative delta never creates a cell (the CHECK on n would refuse
+	// the proposed row of an upsert): it updates the cell, and a cell that
+	// reaches zero goes.
+	err := inGroups(removed, 5*cellGroup, func(vals []any) error {
+		list := placeholders(5, len(vals)/5)
+		if _, err := tx.ExecContext(ctx, `UPDATE OR FAIL enterprise_cells SET n = enterprise_cells.n + d.delta
+			FROM (SELECT column1 AS z, column2 AS x, column3 AS y, column4 AS sector, column5 AS delta FROM (VALUES `+list+`)) AS d
+			WHERE enterprise_cells.z = d.z AND enterprise_cells.x = d.x AND enterprise_cells.y = d.y AND enterprise_cells.sector = d.sector`, vals...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM enterprise_cells WHERE n = 0 AND (z, x, y, sector) IN (
+			SELECT column1, column2, column3, column4 FROM (VALUES `+list+`))`, vals...)
+		return err
+	})
+	if err == nil {
+		err = inGroups(added, 5*cellGroup, func(vals []any) error {
+			_, err := tx.ExecContext(ctx, `INSERT OR FAIL INTO enterprise_cells (z, x, y, sector, n) VALUES `+placeholders(5, len(vals)/5)+`
+				ON CONFLICT (z, x, y, sector) DO UPDATE SET n = n + excluded.n`, vals...)
+			return err
+		})
+	}
+	return sqlErr(err, "updating the count pyramid")
 }
+
+// cellGroup is how many pyramid cells one statement of applyDeltas writes.
+const cellGroup = 200
 
 // placedPoint is an enterprise's map point for a change event, nil when it
 // is not placed.

@@ -1,11 +1,17 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/tiles"
@@ -105,15 +111,20 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 	// A 256 MiB page cache on the import's own connection keeps the
 	// enterprise index pages it probes in memory; it goes back to the
 	// normal size when the import ends. Its chunks' commits do not
-	// checkpoint the WAL into the database file (which would write and sync
-	// the same hot index pages over and over); the import checkpoints once
-	// when it ends, as a single transaction did.
+	// checkpoint the WAL into the database file at once (which would write
+	// and sync the same hot index pages over and over): every walChunks
+	// chunks, after the commit has let other writers in, the import
+	// checkpoints the WAL, so that the WAL does not grow with the import
+	// (each chunk appends every page it changed), and once more when it
+	// ends.
+	// Its multi-row statements keep their statement journals in memory
+	// (temp_store) rather than in a temporary file.
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
 	w := &importWriter{s: s, conn: conn, imp: imp}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0`); err != nil {
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY`); err != nil {
 		w.release()
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
@@ -132,6 +143,11 @@ type importWriter struct {
 	imp  *guccho.Import
 	seq  int
 	done bool
+	// nextFID is the fid of the chunk's next new enterprise; deltas sums
+	// the chunk's changes to the count pyramid until it commits.
+	nextFID int64
+	deltas  tiles.CellDeltas
+	chunks  int // committed by this writer
 }
 
 // begin opens the next chunk's transaction if none is open.
@@ -149,84 +165,266 @@ func (w *importWriter) begin(ctx context.Context) error {
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
 	w.tx, w.st = tx, newStmtTx(tx)
+	w.deltas = tiles.CellDeltas{}
+	if err := w.st.QueryRowContext(ctx, `SELECT coalesce(max(fid), 0) + 1 FROM enterprises`).Scan(&w.nextFID); err != nil {
+		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
+	}
 	return nil
 }
 
-// saveUndo copies the stored version of row fid into the import's undo
-// table, before the import writes it.
-const saveUndo = `INSERT INTO import_undo (import_id, fid, id, name, sector, method, lon, lat, display_point, synthetic,
+// saveUndo copies the stored versions of rows (by fid, the list the
+// caller appends) into the import's undo table, before the import writes
+// them.
+const saveUndo = `INSERT OR FAIL INTO import_undo (import_id, fid, id, name, sector, method, lon, lat, display_point, synthetic,
 	division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
 	SELECT ?, fid, id, name, sector, method, lon, lat, display_point, synthetic, division, district, upazila,
-	union_code, import_id, import_row, content_hash, doc, created_at, updated_at FROM enterprises WHERE fid = ?`
+	union_code, import_id, import_row, content_hash, doc, created_at, updated_at FROM enterprises WHERE fid IN `
+
+// storedRow is what an import needs to know of a stored enterprise with
+// one of its batch's ids.
+type storedRow struct {
+	fid       int64
+	importID  string
+	importRow int64
+	hash      string
+	sector    string
+	created   string
+	lon, lat  sql.NullFloat64
+}
 
 // Put upserts a batch by id inside the open chunk, saving the previous
-// version of every row it updates or marks unchanged.
+// version of every row it updates or marks unchanged. It reads the stored
+// rows of the whole batch with a few queries and writes new rows, their
+// R*Tree entries and the undo copies with multi-row statements; the count
+// pyramid's deltas are summed over the chunk and applied when it commits.
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
 	if err := w.begin(ctx); err != nil {
 		return c, err
 	}
-	deltas := tiles.CellDeltas{}
-	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
-	now := time.Now().UTC()
 	for _, e := range batch {
 		if err := e.Validate(); err != nil {
 			return c, err
 		}
 		e.ImportID = w.imp.ID
-		var fid int64
-		var oldImport sql.NullString
-		var oldRow sql.NullInt64
-		var hash, sector, created string
-		var lon, lat sql.NullFloat64
-		err := w.st.QueryRowContext(ctx, `SELECT fid, import_id, import_row, content_hash, lon, lat, sector, created_at
-			FROM enterprises WHERE id = ?`, e.ID).Scan(&fid, &oldImport, &oldRow, &hash, &lon, &lat, &sector, &created)
+	}
+	stored, err := w.lookup(ctx, batch)
+	if err != nil {
+		return c, err
+	}
+	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
+	now := time.Now().UTC()
+	var created, updated []*guccho.Enterprise
+	var saved []any // fids of rows saved for undo
+	type mark struct{ fid, row int64 }
+	var unchanged []mark
+	for _, e := range batch {
+		old, ok := stored[e.ID]
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case !ok:
 			e.CreatedAt, e.UpdatedAt = now, now
-			if err := insertEnterprise(ctx, w.st, e, deltas); err != nil {
-				return c, err
-			}
+			created = append(created, e)
+			stored[e.ID] = &storedRow{importID: w.imp.ID, importRow: int64(e.ImportRow)}
 			ch.Add(e.ID, e.Sector, placedPoint(e))
 			c.Created++
 			continue
-		case err != nil:
-			return c, sqlErr(err, "reading enterprise %q", e.ID)
-		case oldImport.String == w.imp.ID:
+		case old.importID == w.imp.ID:
 			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: e.ImportRow, Field: "id",
-				Reason: "duplicate id " + quote(e.ID) + ": row " + itoa(int(oldRow.Int64)) + " has it already"})
+				Reason: "duplicate id " + quote(e.ID) + ": row " + itoa(int(old.importRow)) + " has it already"})
 			continue
 		}
-		if _, err := w.st.ExecContext(ctx, saveUndo, w.imp.ID, fid); err != nil {
-			return c, sqlErr(err, "saving enterprise %q for undo", e.ID)
-		}
-		if hash == e.ContentHash() {
-			if _, err := w.st.ExecContext(ctx, `UPDATE enterprises SET import_id = ?, import_row = ? WHERE fid = ?`, w.imp.ID, e.ImportRow, fid); err != nil {
-				return c, sqlErr(err, "updating enterprise %q", e.ID)
-			}
+		saved = append(saved, old.fid)
+		old.importID, old.importRow = w.imp.ID, int64(e.ImportRow) // later rows with this id are duplicates
+		if old.hash == e.ContentHash() {
+			unchanged = append(unchanged, mark{old.fid, int64(e.ImportRow)})
 			c.Unchanged++
 			continue
 		}
-		e.FeatureID = fid
-		e.CreatedAt, _ = time.Parse(timeFormat, created)
+		e.FeatureID = old.fid
+		e.CreatedAt, _ = time.Parse(timeFormat, old.created)
 		e.UpdatedAt = now
-		if p, ok := pointOf(lon, lat); ok {
-			deltas.Add(p, sector, -1)
-			ch.Add("", sector, &[2]float64{p[0], p[1]})
+		if p, ok := pointOf(old.lon, old.lat); ok {
+			w.deltas.Add(p, old.sector, -1)
+			ch.Add("", old.sector, &[2]float64{p[0], p[1]})
 		}
 		ch.Add(e.ID, e.Sector, placedPoint(e))
-		if err := updateEnterprise(ctx, w.st, e, deltas); err != nil {
-			return c, err
-		}
+		updated = append(updated, e)
 		c.Updated++
 	}
-	if err := applyDeltas(ctx, w.st, deltas); err != nil {
+	if err := inGroups(saved, undoGroup, func(fids []any) error {
+		_, err := w.st.ExecContext(ctx, saveUndo+placeholders(len(fids), 1), append([]any{w.imp.ID}, fids...)...)
+		return sqlErr(err, "saving %d enterprises for undo", len(fids))
+	}); err != nil {
+		return c, err
+	}
+	for _, m := range unchanged {
+		if _, err := w.st.ExecContext(ctx, `UPDATE enterprises SET import_id = ?, import_row = ? WHERE fid = ?`, w.imp.ID, m.row, m.fid); err != nil {
+			return c, sqlErr(err, "updating enterprise %d", m.fid)
+		}
+	}
+	for _, e := range updated {
+		if err := updateEnterprise(ctx, w.st, e, w.deltas); err != nil {
+			return c, err
+		}
+	}
+	if err := w.insert(ctx, created); err != nil {
 		return c, err
 	}
 	if ch.Empty() {
 		return c, nil
 	}
 	return c, appendEvent(ctx, w.st, guccho.EventEnterprisesChanged, ch.Change())
+}
+
+// Rows per statement of an import's multi-row statements: ids looked up,
+// fids saved for undo, enterprises and R*Tree entries inserted. SQLite
+// takes at most 32,766 parameters in a statement.
+const (
+	lookupGroup = 500
+	undoGroup   = 500
+	insertGroup = 100
+)
+
+// lookup returns the stored rows with the batch's ids, by id.
+func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (map[string]*storedRow, error) {
+	ids := make([]any, len(batch))
+	for i, e := range batch {
+		ids[i] = e.ID
+	}
+	stored := make(map[string]*storedRow, len(batch))
+	err := inGroups(ids, lookupGroup, func(ids []any) error {
+		rows, err := w.st.QueryContext(ctx, `SELECT id, fid, import_id, import_row, content_hash, lon, lat, sector, created_at
+			FROM enterprises WHERE id IN `+placeholders(len(ids), 1), ids...)
+		if err != nil {
+			return sqlErr(err, "reading %d enterprises", len(ids))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var r storedRow
+			var importID sql.NullString
+			var importRow sql.NullInt64
+			if err := rows.Scan(&id, &r.fid, &importID, &importRow, &r.hash, &r.lon, &r.lat, &r.sector, &r.created); err != nil {
+				return sqlErr(err, "reading enterprise %q", id)
+			}
+			r.importID, r.importRow = importID.String, importRow.Int64
+			stored[id] = &r
+		}
+		return sqlErr(rows.Err(), "reading %d enterprises", len(ids))
+	})
+	return stored, err
+}
+
+// insert writes new enterprises with the fids that follow the table's
+// largest (as SQLite would choose them), and the R*Tree entries of the
+// placed ones, counting them in the chunk's deltas. A goroutine of its own
+// encodes the rows (JSON, content hash) and counts their cells a group
+// ahead of the statements that write them, so that work runs beside
+// SQLite's on another core.
+func (w *importWriter) insert(ctx context.Context, created []*guccho.Enterprise) error {
+	const cols = 19
+	fid := w.nextFID
+	w.nextFID += int64(len(created))
+	groups := make(chan []any, 2)
+	var points []rtreeEntry // complete once groups is closed
+	go func() {
+		defer close(groups)
+		for len(created) > 0 {
+			n := min(insertGroup, len(created))
+			args := make([]any, 0, cols*n)
+			for _, e := range created[:n] {
+				e.FeatureID, fid = fid, fid+1
+				args = append(append(args, e.FeatureID, e.ID), rowValues(e)...)
+				args = append(args, e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
+				if e.Placed() {
+					points = append(points, rtreeEntry{e.FeatureID, e.Point})
+					w.deltas.Add(e.Point, e.Sector, +1)
+				}
+			}
+			groups <- args
+			created = created[n:]
+		}
+	}()
+	var err error
+	for args := range groups {
+		if err == nil {
+			err = w.insertAll(ctx, `INSERT OR IGNORE INTO enterprises (fid, id, name, sector, method, lon, lat, display_point, synthetic,
+				division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
+				VALUES `, cols, args, "storing")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	// In an order that keeps neighbours together, successive entries go
+	// down the same few branches of the R*Tree: bands of 1/8° of
+	// longitude, each from south to north.
+	slices.SortFunc(points, func(a, b rtreeEntry) int {
+		return cmp.Or(cmp.Compare(math.Floor(a.p[0]*8), math.Floor(b.p[0]*8)), cmp.Compare(a.p[1], b.p[1]), cmp.Compare(a.fid, b.fid))
+	})
+	args := make([]any, 0, 5*len(points))
+	for _, r := range points {
+		args = append(args, r.fid, r.p[0], r.p[0], r.p[1], r.p[1])
+	}
+	return inGroups(args, 5*insertGroup, func(args []any) error {
+		return w.insertAll(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES `, 5, args, "indexing")
+	})
+}
+
+// rtreeEntry is a new enterprise's map point, for the R*Tree.
+type rtreeEntry struct {
+	fid int64
+	p   orb.Point
+}
+
+// insertAll runs a multi-row INSERT of len(args)/cols rows and fails with
+// EINTERNAL unless it inserted every one. The enterprises' INSERT is OR
+// IGNORE: Put has checked every constraint that it would otherwise have to
+// be ready to undo row by row (a statement journal, which costs an import
+// a tenth of its time), so an ignored row is a bug, reported as one.
+func (w *importWriter) insertAll(ctx context.Context, insert string, cols int, args []any, doing string) error {
+	rows := len(args) / cols
+	res, err := w.st.ExecContext(ctx, insert+placeholders(cols, rows), args...)
+	if err != nil {
+		return sqlErr(err, "%s %d enterprises", doing, rows)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(rows) {
+		return guccho.Errorf(guccho.EINTERNAL, "%s %d enterprises: %d stored (%v)", doing, rows, n, err)
+	}
+	return nil
+}
+
+// inGroups calls fn with successive groups of at most size values.
+func inGroups(vals []any, size int, fn func([]any) error) error {
+	for len(vals) > 0 {
+		n := min(size, len(vals))
+		if err := fn(vals[:n]); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
+}
+
+// placeholders returns rows parenthesised groups of cols parameters,
+// "(?, ?), (?, ?)", for a multi-row VALUES list; one group of n,
+// placeholders(n, 1), is the list of an IN.
+func placeholders(cols, rows int) string {
+	var b strings.Builder
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('?')
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // Fail records rows that could not be imported, in the open chunk.
@@ -256,6 +454,9 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
+	if err := applyDeltas(ctx, w.st, w.deltas); err != nil {
+		return err
+	}
 	if err := saveImport(ctx, w.st, report); err != nil {
 		return err
 	}
@@ -268,8 +469,20 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return sqlErr(err, "committing a chunk of import %s", report.ID)
 	}
 	w.s.enterprisesChanged()
+	if w.chunks++; w.chunks%walChunks == 0 {
+		if _, err := w.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			return sqlErr(err, "import %s: checkpointing the WAL", report.ID)
+		}
+	}
 	return nil
 }
+
+// walChunks is how many chunks an import commits between checkpoints of
+// the WAL: about 10 s of writing. A million-row import left a WAL of over
+// 7 GB without them (a 12-million-row one would fill the disk) and of
+// 2.3 GB with them, at the same rate within the measurements' noise
+// (docs/import.md#speed).
+const walChunks = 20
 
 // Commit stores the final report and commits the last chunk.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
@@ -307,6 +520,6 @@ func (w *importWriter) Rollback() error {
 // release shrinks the connection's page cache back and returns it to the
 // pool, which frees the cache's memory.
 func (w *importWriter) release() {
-	w.conn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -16384; PRAGMA shrink_memory`)
+	w.conn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -16384; PRAGMA temp_store = DEFAULT; PRAGMA shrink_memory`)
 	w.conn.Close()
 }

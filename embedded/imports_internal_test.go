@@ -1,0 +1,209 @@
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
+)
+
+// pyramidEnterprise is a placed enterprise at p with a few fields set.
+func pyramidEnterprise(id, sector string, p orb.Point) *guccho.Enterprise {
+	return &guccho.Enterprise{ID: id, Name: "Enterprise " + id, Sector: sector, GPS: &p, Point: p,
+		Admin:   guccho.AdminCodes{Division: "BD10", District: "BD1004", Upazila: "BD100409", Union: "BD10040911"},
+		Geocode: guccho.Geocode{Method: guccho.GeocodeGPS, Score: 1}}
+}
+
+// importBatches runs one import of the batches, committing a chunk after
+// each, and returns its counts.
+func importBatches(t *testing.T, s *Store, id string, batches ...[]*guccho.Enterprise) guccho.ImportCounts {
+	t.Helper()
+	ctx := context.Background()
+	imp := &guccho.Import{ID: id, Status: guccho.ImportRunning}
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	var total guccho.ImportCounts
+	for _, b := range batches {
+		c, err := w.Put(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total.Created += c.Created
+		total.Updated += c.Updated
+		total.Unchanged += c.Unchanged
+		total.Duplicates = append(total.Duplicates, c.Duplicates...)
+		if err := w.Checkpoint(ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp.Status = guccho.ImportSucceeded
+	if err := w.Commit(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	return total
+}
+
+// checkIndexes compares the count pyramid, cell by cell at every zoom, and
+// the R*Tree, entry by entry, with what the stored enterprises give.
+func checkIndexes(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	want := tiles.CellDeltas{}
+	points := map[int64]orb.Point{}
+	rows, err := s.db.QueryContext(ctx, `SELECT fid, sector, lon, lat FROM enterprises WHERE lon IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var fid int64
+		var sector string
+		var p orb.Point
+		if err := rows.Scan(&fid, &sector, &p[0], &p[1]); err != nil {
+			t.Fatal(err)
+		}
+		want.Add(p, sector, +1)
+		points[fid] = p
+	}
+	rows.Close()
+	got := tiles.CellDeltas{}
+	rows, err = s.db.QueryContext(ctx, `SELECT z, x, y, sector, n FROM enterprise_cells`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k tiles.CellSector
+		var n int
+		if err := rows.Scan(&k.Cell.Z, &k.Cell.X, &k.Cell.Y, &k.Sector, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = n
+	}
+	rows.Close()
+	bad := 0
+	for k, n := range want {
+		if got[k] != n {
+			bad++
+			if bad <= 5 {
+				t.Errorf("pyramid cell %+v counts %d, want %d", k, got[k], n)
+			}
+		}
+	}
+	for k, n := range got {
+		if _, ok := want[k]; !ok {
+			bad++
+			if bad <= 5 {
+				t.Errorf("pyramid cell %+v counts %d, want no cell", k, n)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d pyramid cells are wrong", bad, len(want))
+	}
+	var entries int
+	rows, err = s.db.QueryContext(ctx, `SELECT id, min_lon, min_lat FROM enterprise_rtree`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var fid int64
+		var p orb.Point
+		if err := rows.Scan(&fid, &p[0], &p[1]); err != nil {
+			t.Fatal(err)
+		}
+		entries++
+		// The R*Tree stores 32-bit floats, rounded outwards.
+		if q, ok := points[fid]; !ok || !q.Bound().Pad(1e-4).Contains(p) {
+			t.Errorf("R*Tree entry %d at %v; the enterprise is at %v (stored: %v)", fid, p, q, ok)
+		}
+	}
+	rows.Close()
+	if entries != len(points) {
+		t.Errorf("the R*Tree has %d entries, want %d (one per placed enterprise)", entries, len(points))
+	}
+}
+
+// An import's writer sums the pyramid's deltas over a chunk and writes
+// rows, R*Tree entries and cells many to a statement; the pyramid and the
+// R*Tree must still be exactly what the stored rows give, through imports
+// that create, move, leave unchanged and repeat rows, over more rows than
+// one statement takes, and after an undo.
+func TestImportKeepsPyramidAndRTreeExact(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "guccho.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	sectors := []string{"dairy", "footwear_leather", "light_engineering"}
+	// Around Bhairab, so that cells at the coarse zooms are shared.
+	at := func() orb.Point { return orb.Point{90.9 + r.Float64()*0.1, 24.0 + r.Float64()*0.1} }
+	var first []*guccho.Enterprise
+	for i := range 1500 {
+		first = append(first, pyramidEnterprise(fmt.Sprintf("E%d", i), sectors[i%3], at()))
+	}
+	c := importBatches(t, s, "imp-first", first[:700], first[700:])
+	if c.Created != 1500 {
+		t.Fatalf("the first import created %d, want 1500", c.Created)
+	}
+	checkIndexes(t, s)
+
+	// Every third row again unchanged, every third moved (and one in
+	// three of those to another sector), every third new; a new and a
+	// stored id twice in a batch and one twice across batches.
+	var second []*guccho.Enterprise
+	for i := range 1500 {
+		e := pyramidEnterprise(fmt.Sprintf("E%d", i), sectors[i%3], first[i].Point)
+		switch i % 3 {
+		case 1:
+			e.Point = at()
+			e.GPS = &e.Point
+			if i%9 == 1 {
+				e.Sector = sectors[(i+1)%3]
+			}
+		case 2:
+			e.ID = fmt.Sprintf("N%d", i)
+		}
+		e.ImportRow = i + 1
+		second = append(second, e)
+	}
+	dupInBatch := pyramidEnterprise("N2", "dairy", at())
+	dupInBatch.ImportRow = 1501
+	dupStored := pyramidEnterprise("E4", "dairy", at()) // E4 is stored, and moved at row 5
+	dupStored.ImportRow = 1502
+	dupAcross := pyramidEnterprise("E1", "dairy", at())
+	dupAcross.ImportRow = 1503
+	c = importBatches(t, s, "imp-second", append(second[:900:900], dupInBatch, dupStored), append(second[900:], dupAcross))
+	if c.Created != 500 || c.Updated != 500 || c.Unchanged != 500 {
+		t.Errorf("the second import: %d created, %d updated, %d unchanged; want 500 each", c.Created, c.Updated, c.Unchanged)
+	}
+	want := []guccho.RowError{
+		{Row: 1501, Field: "id", Reason: `duplicate id "N2": row 3 has it already`},
+		{Row: 1502, Field: "id", Reason: `duplicate id "E4": row 5 has it already`},
+		{Row: 1503, Field: "id", Reason: `duplicate id "E1": row 2 has it already`},
+	}
+	if fmt.Sprint(c.Duplicates) != fmt.Sprint(want) {
+		t.Errorf("duplicates:\n got %v\nwant %v", c.Duplicates, want)
+	}
+	checkIndexes(t, s)
+
+	if _, err := s.UndoImport(ctx, "imp-second"); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexes(t, s)
+	if n, _ := s.CountEnterprises(ctx, guccho.EnterpriseFilter{}); n != 1500 {
+		t.Errorf("after the undo %d enterprises, want 1500", n)
+	}
+}
