@@ -35,12 +35,12 @@ FROM enterprises e%[2]s GROUP BY 1, 2 ORDER BY 1, 2`
 const barriersSQL = `SELECT e.%[1]s, e.sector, b.value, count(DISTINCT e.fid)
 FROM enterprises e, json_each(e.doc, '$.barriers') b%[2]s GROUP BY 1, 2, 3`
 
-// jobsSQL counts enterprises and sums their jobs per unit (the column
-// %[1]s) and sector.
-const jobsSQL = `SELECT %[1]s, sector, count(*),
-	total(json_extract(doc, '$.employment.self')),
-	total(json_extract(doc, '$.employment.wage'))
-FROM enterprises GROUP BY 1, 2 ORDER BY 1, 2`
+// jobsColumns reads a row's self and wage jobs from its record (the
+// column doc) as AggregateJobs counts them (profile.CountsOf: the record's
+// employment), for the deltas of a write that changes or removes the row.
+func jobsColumns(doc string) string {
+	return `coalesce(json_extract(` + doc + `, '$.employment.self'), 0), coalesce(json_extract(` + doc + `, '$.employment.wage'), 0)`
+}
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one read transaction.
@@ -70,13 +70,15 @@ func unitWhere(pcode string) (col, where string, err error) {
 	return col, " WHERE e." + col + " = ?", nil
 }
 
-// AggregateJobs counts the enterprises and sums their jobs per unit of
-// level and sector.
+// AggregateJobs returns the enterprises and jobs per unit of level and
+// sector that every write keeps in unit_counts: a read of the level's
+// rows, whatever the number of enterprises.
 func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
+	rows, err := s.db.QueryContext(ctx, `SELECT unit, sector, enterprises, self, wage FROM unit_counts
+		WHERE level = ? ORDER BY unit, sector`, int(level))
 	if err != nil {
 		return nil, sqlErr(err, "counting jobs")
 	}
@@ -84,11 +86,9 @@ func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.A
 	var out []profile.Aggregate
 	for rows.Next() {
 		var a profile.Aggregate
-		var self, wage float64
-		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &self, &wage); err != nil {
+		if err := rows.Scan(&a.Unit, &a.Sector, &a.Enterprises, &a.Self, &a.Wage); err != nil {
 			return nil, sqlErr(err, "counting jobs")
 		}
-		a.Self, a.Wage = int(self), int(wage)
 		out = append(out, a)
 	}
 	return out, sqlErr(rows.Err(), "counting jobs")

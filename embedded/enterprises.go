@@ -14,6 +14,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -208,7 +209,9 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := insertEnterprise(ctx, tx, e, deltas); err != nil {
 			return err
 		}
-		if err := applyDeltas(ctx, tx, deltas); err != nil {
+		jobs := profile.JobDeltas{}
+		jobs.AddEnterprise(e, +1)
+		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
 		ch := guccho.ChangeBuilder{Action: "created"}
@@ -241,7 +244,10 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := updateEnterprise(ctx, tx, e, deltas); err != nil {
 			return err
 		}
-		if err := applyDeltas(ctx, tx, deltas); err != nil {
+		jobs := profile.JobDeltas{}
+		jobs.AddEnterprise(old, -1)
+		jobs.AddEnterprise(e, +1)
+		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
 		ch := guccho.ChangeBuilder{Action: "updated"}
@@ -271,7 +277,9 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		if old.Placed() {
 			deltas.Add(old.Point, old.Sector, -1)
 		}
-		if err := applyDeltas(ctx, tx, deltas); err != nil {
+		jobs := profile.JobDeltas{}
+		jobs.AddEnterprise(old, -1)
+		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
 		ch := guccho.ChangeBuilder{Action: "deleted"}
@@ -346,10 +354,14 @@ func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, delt
 	return indexPoint(ctx, tx, e, deltas)
 }
 
-// applyDeltas adds the deltas to the count pyramid and drops empty cells.
-// It writes the cells in key order, many to a statement: an import's chunk
+// applyDeltas adds a write's deltas to the count pyramid and to the
+// enterprises and jobs per unit (applyJobs), and drops empty cells. It
+// writes the cells in key order, many to a statement: an import's chunk
 // brings tens of thousands.
-func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas) error {
+func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas, jobs profile.JobDeltas) error {
+	if err := applyJobs(ctx, tx, jobs); err != nil {
+		return err
+	}
 	if len(deltas) == 0 {
 		return nil
 	}
@@ -390,6 +402,48 @@ func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas) error 
 		})
 	}
 	return sqlErr(err, "updating the count pyramid")
+}
+
+// applyJobs adds the deltas to the enterprises and jobs per unit and sector
+// (unit_counts) and drops the rows left without enterprises, in key order,
+// many rows to a statement.
+func applyJobs(ctx context.Context, tx execer, jobs profile.JobDeltas) error {
+	var added, removed []any
+	for _, k := range jobs.Keys() {
+		d := jobs[k]
+		row := []any{int(k.Level), k.Unit, k.Sector, d.Enterprises, d.Self, d.Wage}
+		if d.Enterprises > 0 {
+			added = append(added, row...)
+		} else {
+			removed = append(removed, row...)
+		}
+	}
+	// As in the pyramid, only a change that adds enterprises may create a
+	// row; the others change rows that exist, and a row left without
+	// enterprises goes.
+	err := inGroups(removed, 6*cellGroup, func(vals []any) error {
+		list := placeholders(6, len(vals)/6)
+		if _, err := tx.ExecContext(ctx, `UPDATE OR FAIL unit_counts SET enterprises = unit_counts.enterprises + d.n,
+				self = unit_counts.self + d.self, wage = unit_counts.wage + d.wage
+			FROM (SELECT column1 AS level, column2 AS unit, column3 AS sector, column4 AS n, column5 AS self, column6 AS wage
+				FROM (VALUES `+list+`)) AS d
+			WHERE unit_counts.level = d.level AND unit_counts.unit = d.unit AND unit_counts.sector = d.sector`, vals...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM unit_counts WHERE enterprises = 0 AND (level, unit, sector) IN (
+			SELECT column1, column2, column3 FROM (VALUES `+list+`))`, vals...)
+		return err
+	})
+	if err == nil {
+		err = inGroups(added, 6*cellGroup, func(vals []any) error {
+			_, err := tx.ExecContext(ctx, `INSERT OR FAIL INTO unit_counts (level, unit, sector, enterprises, self, wage)
+				VALUES `+placeholders(6, len(vals)/6)+`
+				ON CONFLICT (level, unit, sector) DO UPDATE SET enterprises = enterprises + excluded.enterprises,
+					self = self + excluded.self, wage = wage + excluded.wage`, vals...)
+			return err
+		})
+	}
+	return sqlErr(err, "updating the enterprises and jobs per unit")
 }
 
 // cellGroup is how many pyramid cells one statement of applyDeltas writes.

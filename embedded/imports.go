@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -143,10 +144,12 @@ type importWriter struct {
 	imp  *guccho.Import
 	seq  int
 	done bool
-	// nextFID is the fid of the chunk's next new enterprise; deltas sums
-	// the chunk's changes to the count pyramid until it commits.
+	// nextFID is the fid of the chunk's next new enterprise; deltas and
+	// jobs sum the chunk's changes to the count pyramid and to the
+	// enterprises and jobs per unit until it commits.
 	nextFID int64
 	deltas  tiles.CellDeltas
+	jobs    profile.JobDeltas
 	chunks  int // committed by this writer
 }
 
@@ -165,7 +168,7 @@ func (w *importWriter) begin(ctx context.Context) error {
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
 	w.tx, w.st = tx, newStmtTx(tx)
-	w.deltas = tiles.CellDeltas{}
+	w.deltas, w.jobs = tiles.CellDeltas{}, profile.JobDeltas{}
 	if err := w.st.QueryRowContext(ctx, `SELECT coalesce(max(fid), 0) + 1 FROM enterprises`).Scan(&w.nextFID); err != nil {
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
@@ -183,13 +186,15 @@ const saveUndo = `INSERT OR FAIL INTO import_undo (import_id, fid, id, name, sec
 // storedRow is what an import needs to know of a stored enterprise with
 // one of its batch's ids.
 type storedRow struct {
-	fid       int64
-	importID  string
-	importRow int64
-	hash      string
-	sector    string
-	created   string
-	lon, lat  sql.NullFloat64
+	fid        int64
+	importID   string
+	importRow  int64
+	hash       string
+	sector     string
+	created    string
+	lon, lat   sql.NullFloat64
+	admin      guccho.AdminCodes
+	self, wage int
 }
 
 // Put upserts a batch by id inside the open chunk, saving the previous
@@ -226,6 +231,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			created = append(created, e)
 			stored[e.ID] = &storedRow{importID: w.imp.ID, importRow: int64(e.ImportRow)}
 			ch.Add(e.ID, e.Sector, placedPoint(e))
+			w.jobs.AddEnterprise(e, +1)
 			c.Created++
 			continue
 		case old.importID == w.imp.ID:
@@ -248,6 +254,8 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			ch.Add("", old.sector, &[2]float64{p[0], p[1]})
 		}
 		ch.Add(e.ID, e.Sector, placedPoint(e))
+		w.jobs.Add(old.admin, old.sector, old.self, old.wage, -1)
+		w.jobs.AddEnterprise(e, +1)
 		updated = append(updated, e)
 		c.Updated++
 	}
@@ -293,7 +301,8 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 	}
 	stored := make(map[string]*storedRow, len(batch))
 	err := inGroups(ids, lookupGroup, func(ids []any) error {
-		rows, err := w.st.QueryContext(ctx, `SELECT id, fid, import_id, import_row, content_hash, lon, lat, sector, created_at
+		rows, err := w.st.QueryContext(ctx, `SELECT id, fid, import_id, import_row, content_hash, lon, lat, sector, created_at,
+				division, district, upazila, union_code, `+jobsColumns("doc")+`
 			FROM enterprises WHERE id IN `+placeholders(len(ids), 1), ids...)
 		if err != nil {
 			return sqlErr(err, "reading %d enterprises", len(ids))
@@ -304,7 +313,8 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 			var r storedRow
 			var importID sql.NullString
 			var importRow sql.NullInt64
-			if err := rows.Scan(&id, &r.fid, &importID, &importRow, &r.hash, &r.lon, &r.lat, &r.sector, &r.created); err != nil {
+			if err := rows.Scan(&id, &r.fid, &importID, &importRow, &r.hash, &r.lon, &r.lat, &r.sector, &r.created,
+				&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage); err != nil {
 				return sqlErr(err, "reading enterprise %q", id)
 			}
 			r.importID, r.importRow = importID.String, importRow.Int64
@@ -454,7 +464,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
-	if err := applyDeltas(ctx, w.st, w.deltas); err != nil {
+	if err := applyDeltas(ctx, w.st, w.deltas, w.jobs); err != nil {
 		return err
 	}
 	if err := saveImport(ctx, w.st, report); err != nil {

@@ -32,7 +32,10 @@ func TestConformance(t *testing.T) {
 
 func TestDataSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "guccho.db")
-	s := open(t, path)
+	s, err := embedded.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +118,29 @@ func TestTokenIDMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.Close()
+		return open(t, path)
+	})
+}
+
+func TestUnitCountsMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guccho.db")
+	s, err := embedded.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	storetest.JobsMigration(t, s, func(t *testing.T) store.Store {
+		s.Close()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DROP TABLE unit_counts; DELETE FROM schema_migrations WHERE name = '0011_unit_counts.sql'`); err != nil {
+			t.Fatal(err)
+		}
 		return open(t, path)
 	})
 }

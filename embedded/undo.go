@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -178,8 +179,9 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 
 // undoCreated deletes up to undoChunk of the rows the import created.
 func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat FROM enterprises WHERE import_id = ?
-		AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`, importID, importID, undoChunk)
+	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat, division, district, upazila, union_code, `+jobsColumns("doc")+`
+		FROM enterprises WHERE import_id = ? AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`,
+		importID, importID, undoChunk)
 	if err != nil {
 		return 0, sqlErr(err, "reading the enterprises import %s created", importID)
 	}
@@ -187,11 +189,14 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 		fid        int64
 		id, sector string
 		lon, lat   sql.NullFloat64
+		admin      guccho.AdminCodes
+		self, wage int
 	}
 	var list []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat); err != nil {
+		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat,
+			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage); err != nil {
 			rows.Close()
 			return 0, sqlErr(err, "reading the enterprises import %s created", importID)
 		}
@@ -201,9 +206,10 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 	if err := rows.Err(); err != nil {
 		return 0, sqlErr(err, "reading the enterprises import %s created", importID)
 	}
-	deltas := tiles.CellDeltas{}
+	deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 	ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
 	for _, r := range list {
+		jobs.Add(r.admin, r.sector, r.self, r.wage, -1)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, r.fid); err != nil {
 			return 0, sqlErr(err, "deleting enterprise %q", r.id)
 		}
@@ -220,7 +226,7 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 	if len(list) == 0 {
 		return 0, nil
 	}
-	if err := applyDeltas(ctx, tx, deltas); err != nil {
+	if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 		return 0, err
 	}
 	return len(list), appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
@@ -230,23 +236,32 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 // marked unchanged) to their saved versions; a row deleted since is put
 // back.
 func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, e.fid IS NOT NULL, e.sector, e.lon, e.lat
+	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, u.division, u.district, u.upazila, u.union_code,
+			`+jobsColumns("u.doc")+`, e.fid IS NOT NULL, e.sector, e.lon, e.lat,
+			coalesce(e.division, ''), coalesce(e.district, ''), coalesce(e.upazila, ''), coalesce(e.union_code, ''), `+jobsColumns("e.doc")+`
 		FROM import_undo u LEFT JOIN enterprises e ON e.fid = u.fid WHERE u.import_id = ? ORDER BY u.fid LIMIT ?`, importID, undoChunk)
 	if err != nil {
 		return 0, sqlErr(err, "reading what import %s updated", importID)
 	}
 	type row struct {
-		fid            int64
-		id, sector     string
-		lon, lat       sql.NullFloat64
-		exists         bool
-		curSector      sql.NullString
-		curLon, curLat sql.NullFloat64
+		fid              int64
+		id, sector       string
+		lon, lat         sql.NullFloat64
+		admin            guccho.AdminCodes
+		self, wage       int
+		exists           bool
+		curSector        sql.NullString
+		curLon, curLat   sql.NullFloat64
+		curAdmin         guccho.AdminCodes
+		curSelf, curWage int
 	}
 	var list []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat, &r.exists, &r.curSector, &r.curLon, &r.curLat); err != nil {
+		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat,
+			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage,
+			&r.exists, &r.curSector, &r.curLon, &r.curLat,
+			&r.curAdmin.Division, &r.curAdmin.District, &r.curAdmin.Upazila, &r.curAdmin.Union, &r.curSelf, &r.curWage); err != nil {
 			rows.Close()
 			return 0, sqlErr(err, "reading what import %s updated", importID)
 		}
@@ -256,7 +271,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 	if err := rows.Err(); err != nil {
 		return 0, sqlErr(err, "reading what import %s updated", importID)
 	}
-	deltas := tiles.CellDeltas{}
+	deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 	ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
 	const cols = `id, name, sector, method, lon, lat, display_point, synthetic, division, district, upazila, union_code,
 		import_id, import_row, content_hash, doc, created_at, updated_at`
@@ -265,6 +280,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 	for _, r := range list {
 		var q string
 		if r.exists {
+			jobs.Add(r.curAdmin, r.curSector.String, r.curSelf, r.curWage, -1)
 			if p, ok := pointOf(r.curLon, r.curLat); ok {
 				deltas.Add(p, r.curSector.String, -1)
 				ch.Add("", r.curSector.String, &[2]float64{p[0], p[1]})
@@ -279,6 +295,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
 			return 0, sqlErr(err, "indexing enterprise %q", r.id)
 		}
+		jobs.Add(r.admin, r.sector, r.self, r.wage, +1)
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
@@ -296,7 +313,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 	if len(list) == 0 {
 		return 0, nil
 	}
-	if err := applyDeltas(ctx, tx, deltas); err != nil {
+	if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 		return 0, err
 	}
 	return len(list), appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())

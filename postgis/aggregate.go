@@ -37,13 +37,6 @@ const barriersSQL = `SELECT e.%[1]s, e.sector, b.barrier, count(DISTINCT e.fid)
 FROM guccho.enterprises e, jsonb_array_elements_text(CASE jsonb_typeof(e.doc->'barriers') WHEN 'array' THEN e.doc->'barriers' END) b(barrier)%[2]s
 GROUP BY 1, 2, 3`
 
-// jobsSQL counts enterprises and sums their jobs per unit (the column
-// %[1]s) and sector.
-const jobsSQL = `SELECT %[1]s, sector, count(*),
-	coalesce(sum((doc->'employment'->>'self')::bigint), 0),
-	coalesce(sum((doc->'employment'->>'wage')::bigint), 0)
-FROM guccho.enterprises GROUP BY 1, 2 ORDER BY 1, 2`
-
 // AggregateEnterprises sums the enterprises per unit of level and sector,
 // in one repeatable-read transaction.
 func (s *Store) AggregateEnterprises(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
@@ -73,13 +66,15 @@ func unitWhere(pcode string) (col, where string, err error) {
 	return col, " WHERE e." + col + " = $1", nil
 }
 
-// AggregateJobs counts the enterprises and sums their jobs per unit of
-// level and sector.
+// AggregateJobs returns the enterprises and jobs per unit of level and
+// sector that every write keeps in unit_counts: a read of the level's
+// rows, whatever the number of enterprises.
 func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(jobsSQL, adminColumns[level]))
+	rows, err := s.pool.Query(ctx, `SELECT unit, sector, enterprises, self, wage FROM guccho.unit_counts
+		WHERE level = $1 ORDER BY unit, sector`, int16(level))
 	if err != nil {
 		return nil, dbErr(err, "count jobs")
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -228,11 +229,12 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 			return dbErr(err, "store enterprise")
 		}
 		e.UpdatedAt = e.CreatedAt
-		deltas := tiles.CellDeltas{}
+		deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 		if e.Placed() {
 			deltas.Add(e.Point, e.Sector, +1)
 		}
-		return applyDeltas(ctx, tx, deltas)
+		jobs.AddEnterprise(e, +1)
+		return applyDeltas(ctx, tx, deltas, jobs)
 	})
 }
 
@@ -264,16 +266,18 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 			WHERE id = $1 RETURNING updated_at`, args...).Scan(&e.UpdatedAt); err != nil {
 			return dbErr(err, "update enterprise")
 		}
-		deltas := tiles.CellDeltas{}
+		deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 		if old.Placed() {
 			deltas.Add(old.Point, old.Sector, -1)
 		}
 		if e.Placed() {
 			deltas.Add(e.Point, e.Sector, +1)
 		}
+		jobs.AddEnterprise(old, -1)
+		jobs.AddEnterprise(e, +1)
 		ch.Add(e.ID, old.Sector, placedPoint(old))
 		ch.Add("", e.Sector, placedPoint(e))
-		return applyDeltas(ctx, tx, deltas)
+		return applyDeltas(ctx, tx, deltas, jobs)
 	})
 }
 
@@ -281,24 +285,72 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 	ch := &guccho.ChangeBuilder{Action: "deleted"}
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
-		var lon, lat *float64
-		var sector string
-		err := tx.QueryRow(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING ST_X(geom), ST_Y(geom), sector`, id).Scan(&lon, &lat, &sector)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
-		}
+		rows, err := tx.Query(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING `+goneColumns, id)
 		if err != nil {
 			return dbErr(err, "delete enterprise")
 		}
-		deltas := tiles.CellDeltas{}
-		if lon != nil && lat != nil {
-			deltas.Add(orb.Point{*lon, *lat}, sector, -1)
-			ch.Add(id, sector, &[2]float64{*lon, *lat})
-		} else {
-			ch.Add(id, sector, nil)
+		deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
+		n, err := collectGone(rows, ch, deltas, jobs, -1, true)
+		if err != nil {
+			return err
 		}
-		return applyDeltas(ctx, tx, deltas)
+		if n == 0 {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+		}
+		return applyDeltas(ctx, tx, deltas, jobs)
 	})
+}
+
+// jobColumns are an enterprise row's (or a saved copy's) sector, units and
+// jobs, read by scanJobs: jobs as AggregateJobs counts them
+// (profile.CountsOf: the record's employment).
+const jobColumns = `sector, division, district, upazila, union_code,
+	coalesce((doc->'employment'->>'self')::bigint, 0), coalesce((doc->'employment'->>'wage')::bigint, 0)`
+
+// goneColumns are what collectGone reads of an enterprise row (or a saved
+// copy of one) that a write adds or removes: its id and point for the
+// change event and the count pyramid, then jobColumns.
+const goneColumns = `id, ST_X(geom), ST_Y(geom), ` + jobColumns
+
+// scanJobs scans the jobColumns that end dest (scanned too) and counts
+// them in jobs with sign; it returns the sector.
+func scanJobs(rows pgx.Rows, jobs profile.JobDeltas, sign int, dest ...any) (string, error) {
+	var sector string
+	var admin guccho.AdminCodes
+	var self, wage int
+	err := rows.Scan(append(dest, &sector, &admin.Division, &admin.District, &admin.Upazila, &admin.Union, &self, &wage)...)
+	if err != nil {
+		return "", dbErr(err, "read written enterprises")
+	}
+	jobs.Add(admin, sector, self, wage, sign)
+	return sector, nil
+}
+
+// collectGone reads goneColumns rows into the change (ids left out unless
+// withIDs), the pyramid's deltas and the jobs' deltas, with the sign
+// given; it returns how many rows it read.
+func collectGone(rows pgx.Rows, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas, jobs profile.JobDeltas, sign int, withIDs bool) (int, error) {
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		var lon, lat *float64
+		sector, err := scanJobs(rows, jobs, sign, &id, &lon, &lat)
+		if err != nil {
+			return n, err
+		}
+		n++
+		if !withIDs {
+			id = ""
+		}
+		if lon == nil || lat == nil {
+			ch.Add(id, sector, nil)
+			continue
+		}
+		deltas.Add(orb.Point{*lon, *lat}, sector, sign)
+		ch.Add(id, sector, &[2]float64{*lon, *lat})
+	}
+	return n, dbErr(rows.Err(), "read written enterprises")
 }
 
 // enterpriseTx runs fn in a transaction that also records the change fn
@@ -335,20 +387,27 @@ func bumpEnterpriseVersion(ctx context.Context, tx pgx.Tx) (string, error) {
 // transaction ("gucchopy" in ASCII).
 const pyramidLock int64 = 0x67756363686f7079
 
-// applyDeltas adds count-pyramid deltas and drops cells that reach zero.
-// The cells go in key order, so that a large chunk's tens of thousands of
-// cells walk the pyramid's index from one end to the other instead of
-// jumping about it; the statements for negative deltas run only when there
-// are some (a first import has none).
-func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error {
-	if len(deltas) == 0 {
+// applyDeltas adds a write's count-pyramid deltas and its deltas to the
+// enterprises and jobs per unit (applyJobs), and drops cells that reach
+// zero. The cells go in key order, so that a large chunk's tens of
+// thousands of cells walk the pyramid's index from one end to the other
+// instead of jumping about it; the statements for negative deltas run only
+// when there are some (a first import has none).
+func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas, jobs profile.JobDeltas) error {
+	if len(deltas) == 0 && len(jobs) == 0 {
 		return nil
 	}
-	// Writers take turns on the pyramid until they commit: two
-	// transactions changing overlapping cells in other orders (an edit
-	// beside an import's chunk) would otherwise deadlock.
+	// Writers take turns on the pyramid and the unit sums until they
+	// commit: two transactions changing overlapping cells in other orders
+	// (an edit beside an import's chunk) would otherwise deadlock.
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pyramidLock); err != nil {
 		return dbErr(err, "update the count pyramid")
+	}
+	if err := applyJobs(ctx, tx, jobs); err != nil {
+		return err
+	}
+	if len(deltas) == 0 {
+		return nil
 	}
 	keys := make([]tiles.CellSector, 0, len(deltas))
 	negative := false
@@ -389,4 +448,47 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas) error 
 	_, err := tx.Exec(ctx, `DELETE FROM guccho.enterprise_cells c USING unnest($1::smallint[], $2::int[], $3::int[], $4::text[], $5::int[]) AS d(z, x, y, sector, n)
 		WHERE d.n < 0 AND c.z = d.z AND c.x = d.x AND c.y = d.y AND c.sector = d.sector AND c.n = 0`, zs, xs, ys, sectors, ns)
 	return dbErr(err, "update the count pyramid")
+}
+
+// applyJobs adds the deltas to the enterprises and jobs per unit and sector
+// (unit_counts), in key order, and drops the rows left without
+// enterprises. The caller holds pyramidLock.
+func applyJobs(ctx context.Context, tx pgx.Tx, jobs profile.JobDeltas) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	keys := jobs.Keys()
+	n := len(keys)
+	levels, units, sectors := make([]int16, 0, n), make([]string, 0, n), make([]string, 0, n)
+	ns, selfs, wages := make([]int32, 0, n), make([]int64, 0, n), make([]int64, 0, n)
+	fewer := false // some change removes enterprises or keeps their number
+	for _, k := range keys {
+		d := jobs[k]
+		levels, units, sectors = append(levels, int16(k.Level)), append(units, k.Unit), append(sectors, k.Sector)
+		ns, selfs, wages = append(ns, int32(d.Enterprises)), append(selfs, int64(d.Self)), append(wages, int64(d.Wage))
+		fewer = fewer || d.Enterprises <= 0
+	}
+	const deltasSQL = `unnest($1::smallint[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[]) AS d(level, unit, sector, n, self, wage)`
+	// As in the pyramid, only a change that adds enterprises may create a
+	// row; the others change rows that exist, and a row left without
+	// enterprises goes.
+	if _, err := tx.Exec(ctx, `INSERT INTO guccho.unit_counts (level, unit, sector, enterprises, self, wage)
+		SELECT * FROM `+deltasSQL+` WHERE d.n > 0
+		ON CONFLICT (level, unit, sector) DO UPDATE SET enterprises = unit_counts.enterprises + excluded.enterprises,
+			self = unit_counts.self + excluded.self, wage = unit_counts.wage + excluded.wage`,
+		levels, units, sectors, ns, selfs, wages); err != nil {
+		return dbErr(err, "update the enterprises and jobs per unit")
+	}
+	if !fewer {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE guccho.unit_counts c SET enterprises = c.enterprises + d.n, self = c.self + d.self, wage = c.wage + d.wage
+		FROM `+deltasSQL+` WHERE d.n <= 0 AND c.level = d.level AND c.unit = d.unit AND c.sector = d.sector`,
+		levels, units, sectors, ns, selfs, wages); err != nil {
+		return dbErr(err, "update the enterprises and jobs per unit")
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM guccho.unit_counts c USING `+deltasSQL+`
+		WHERE d.n < 0 AND c.level = d.level AND c.unit = d.unit AND c.sector = d.sector AND c.enterprises = 0`,
+		levels, units, sectors, ns, selfs, wages)
+	return dbErr(err, "update the enterprises and jobs per unit")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -104,7 +105,7 @@ func (s *Store) FindImportFailures(ctx context.Context, importID string, fn func
 // import that already committed chunks, it goes on numbering failed rows
 // after theirs.
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
-	w := &importWriter{s: s, imp: imp, deltas: tiles.CellDeltas{}}
+	w := &importWriter{s: s, imp: imp, deltas: tiles.CellDeltas{}, jobs: profile.JobDeltas{}}
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM guccho.import_failures WHERE import_id = $1`, imp.ID).Scan(&w.seq); err != nil {
 		return nil, dbErr(err, "begin import")
 	}
@@ -156,8 +157,9 @@ func (w *importWriter) lap(step string) {
 }
 
 type importWriter struct {
-	changes []any            // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	deltas  tiles.CellDeltas // the open chunk's count-pyramid deltas
+	changes []any             // one guccho.EnterpriseChange per batch, logged at the chunk's commit
+	deltas  tiles.CellDeltas  // the open chunk's count-pyramid deltas
+	jobs    profile.JobDeltas // the open chunk's deltas to the enterprises and jobs per unit
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
 	imp     *guccho.Import
@@ -280,13 +282,27 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		}
 	}
 	sort.Slice(c.Duplicates, func(i, j int) bool { return c.Duplicates[i].Row < c.Duplicates[j].Row })
-	// Save what is stored of every row about to be updated, for undo.
+	// Save what is stored of every row about to be updated, for undo; what
+	// is saved goes out of the enterprises and jobs per unit (its place
+	// went out of the pyramid above).
 	if len(saved) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
+		rs, err := tx.Query(ctx, `INSERT INTO guccho.import_undo (import_id, fid, id, name, sector, method, geom, display_point,
 				synthetic, division, district, upazila, union_code, prior_import_id, import_row, content_hash, doc, created_at, updated_at)
 			SELECT $1, e.fid, e.id, e.name, e.sector, e.method, e.geom, e.display_point, e.synthetic, e.division, e.district,
 				e.upazila, e.union_code, e.import_id, e.import_row, e.content_hash, e.doc, e.created_at, e.updated_at
-			FROM guccho.enterprises e WHERE e.fid = ANY($2)`, w.imp.ID, saved); err != nil {
+			FROM guccho.enterprises e WHERE e.fid = ANY($2)
+			RETURNING `+jobColumns, w.imp.ID, saved)
+		if err != nil {
+			return c, dbErr(err, "save enterprises for undo")
+		}
+		for rs.Next() {
+			if _, err := scanJobs(rs, w.jobs, -1); err != nil {
+				rs.Close()
+				return c, err
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
 			return c, dbErr(err, "save enterprises for undo")
 		}
 	}
@@ -367,10 +383,11 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		return c, dbErr(err, "store enterprises")
 	}
 	w.lap("write")
-	// The new places come in.
+	// The new places and jobs come in.
 	slices.Sort(written)
 	for _, row := range written {
 		e := byRow[row].e
+		w.jobs.AddEnterprise(e, +1)
 		if e.Placed() {
 			w.deltas.Add(e.Point, e.Sector, +1)
 			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
@@ -443,7 +460,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 			return dbErr(err, "record import")
 		}
-		if err := applyDeltas(ctx, tx, w.deltas); err != nil {
+		if err := applyDeltas(ctx, tx, w.deltas, w.jobs); err != nil {
 			return err
 		}
 		w.lap("pyramid")
@@ -458,6 +475,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	}
 	w.tx = nil
 	clear(w.deltas)
+	clear(w.jobs)
 	w.changes = w.changes[:0]
 	if err := tx.Commit(ctx); err != nil {
 		return dbErr(err, "commit an import chunk")

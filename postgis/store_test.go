@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/guccho/guccho/embedded"
+	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/internal/storetest"
 	"github.com/guccho/guccho/postgis"
@@ -71,6 +72,36 @@ func TestTokenIDMigration(t *testing.T) {
 		}
 		defer conn.Close(ctx)
 		if _, err := conn.Exec(ctx, `DELETE FROM guccho.schema_migrations WHERE name = '0004_token_ids.sql'`); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := postgis.Open(ctx, url, postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s2.Close() })
+		return s2
+	})
+}
+
+func TestUnitCountsMigration(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := postgis.Open(ctx, url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceBoundaries(ctx, bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	storetest.JobsMigration(t, s, func(t *testing.T) store.Store {
+		s.Close()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP TABLE guccho.unit_counts;
+			DELETE FROM guccho.schema_migrations WHERE name = '0013_unit_counts.sql'`); err != nil {
 			t.Fatal(err)
 		}
 		s2, err := postgis.Open(ctx, url, postgis.Options{})

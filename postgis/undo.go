@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/profile"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -120,18 +120,18 @@ func (s *Store) texts(ctx context.Context, q string, args ...any) ([]string, err
 // get their saved version back (and leave the undo table, which is how an
 // interrupted undo knows where it stopped). Last, its review items go.
 func (s *Store) undoChunks(ctx context.Context, importID string) error {
-	for _, step := range []func(context.Context, pgx.Tx, string, *guccho.ChangeBuilder, tiles.CellDeltas) (int, error){undoCreated, undoUpdated} {
+	for _, step := range []func(context.Context, pgx.Tx, string, *guccho.ChangeBuilder, tiles.CellDeltas, profile.JobDeltas) (int, error){undoCreated, undoUpdated} {
 		for {
 			n := 0
 			version := ""
 			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 				ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
-				deltas := tiles.CellDeltas{}
+				deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 				var err error
-				if n, err = step(ctx, tx, importID, &ch, deltas); err != nil || n == 0 {
+				if n, err = step(ctx, tx, importID, &ch, deltas, jobs); err != nil || n == 0 {
 					return err
 				}
-				if err := applyDeltas(ctx, tx, deltas); err != nil {
+				if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 					return err
 				}
 				if !ch.Empty() { // a chunk of rows found unchanged changes nothing a map shows
@@ -157,41 +157,16 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 	return dbErr(err, "remove the review items of an import")
 }
 
-// collectPoints reads (id, sector, lon, lat) rows into the change and the
-// deltas, with the sign given; it returns how many rows it read.
-func collectPoints(rows pgx.Rows, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas, sign int, withIDs bool) (int, error) {
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var id, sector string
-		var lon, lat *float64
-		if err := rows.Scan(&id, &sector, &lon, &lat); err != nil {
-			return n, dbErr(err, "undo an import")
-		}
-		n++
-		if !withIDs {
-			id = ""
-		}
-		if lon == nil || lat == nil {
-			ch.Add(id, sector, nil)
-			continue
-		}
-		deltas.Add(orb.Point{*lon, *lat}, sector, sign)
-		ch.Add(id, sector, &[2]float64{*lon, *lat})
-	}
-	return n, dbErr(rows.Err(), "undo an import")
-}
-
 // undoCreated deletes up to undoChunk of the rows the import created.
-func undoCreated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas) (int, error) {
+func undoCreated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas, jobs profile.JobDeltas) (int, error) {
 	rows, err := tx.Query(ctx, `DELETE FROM guccho.enterprises WHERE fid IN (
 			SELECT e.fid FROM guccho.enterprises e WHERE e.import_id = $1
 			AND NOT EXISTS (SELECT 1 FROM guccho.import_undo u WHERE u.import_id = $1 AND u.fid = e.fid) LIMIT $2)
-		RETURNING id, sector, ST_X(geom), ST_Y(geom)`, importID, undoChunk)
+		RETURNING `+goneColumns, importID, undoChunk)
 	if err != nil {
 		return 0, dbErr(err, "delete the enterprises an import created")
 	}
-	return collectPoints(rows, ch, deltas, -1, true)
+	return collectGone(rows, ch, deltas, jobs, -1, true)
 }
 
 // undoUpdated restores up to undoChunk of the rows the import updated (or
@@ -199,7 +174,7 @@ func undoCreated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 // deleted since is put back. A row it found unchanged gets back the import
 // and row it had (the import changed nothing else); deleted since, it stays
 // deleted, as there is no saved copy to put back.
-func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas) (int, error) {
+func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas, jobs profile.JobDeltas) (int, error) {
 	tag, err := tx.Exec(ctx, `CREATE TEMP TABLE undo_chunk ON COMMIT DROP AS
 		SELECT * FROM guccho.import_undo WHERE import_id = $1 ORDER BY fid LIMIT $2`, importID, undoChunk)
 	if err != nil {
@@ -213,13 +188,14 @@ func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 		FROM undo_chunk u WHERE e.fid = u.fid AND u.unchanged`); err != nil {
 		return 0, dbErr(err, "restore the enterprises an import found unchanged")
 	}
-	// The current places of updated rows go out of the pyramid...
-	rows, err := tx.Query(ctx, `SELECT e.id, e.sector, ST_X(e.geom), ST_Y(e.geom) FROM guccho.enterprises e
-		JOIN undo_chunk u ON u.fid = e.fid WHERE NOT u.unchanged`)
+	// The current places and jobs of updated rows go out of the pyramid
+	// and the unit sums...
+	rows, err := tx.Query(ctx, `SELECT `+goneColumns+` FROM guccho.enterprises
+		WHERE fid IN (SELECT fid FROM undo_chunk WHERE NOT unchanged)`)
 	if err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
-	if _, err := collectPoints(rows, ch, deltas, -1, false); err != nil {
+	if _, err := collectGone(rows, ch, deltas, jobs, -1, false); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE guccho.enterprises e SET id = u.id, name = u.name, sector = u.sector, method = u.method,
@@ -239,11 +215,11 @@ func undoUpdated(ctx context.Context, tx pgx.Tx, importID string, ch *guccho.Cha
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
 	// ... and the restored ones come in.
-	rows, err = tx.Query(ctx, `SELECT id, sector, ST_X(geom), ST_Y(geom) FROM undo_chunk WHERE NOT unchanged`)
+	rows, err = tx.Query(ctx, `SELECT `+goneColumns+` FROM undo_chunk WHERE NOT unchanged`)
 	if err != nil {
 		return 0, dbErr(err, "restore the enterprises an import updated")
 	}
-	if _, err := collectPoints(rows, ch, deltas, +1, true); err != nil {
+	if _, err := collectGone(rows, ch, deltas, jobs, +1, true); err != nil {
 		return 0, err
 	}
 	_, err = tx.Exec(ctx, `DELETE FROM guccho.import_undo u USING undo_chunk c WHERE u.import_id = c.import_id AND u.fid = c.fid`)

@@ -30,12 +30,12 @@ type killStore interface {
 	// copy makes a new store holding what src holds and returns its --db.
 	copy(t *testing.T, src string) string
 	// digest describes what a user can see of the store: enterprises,
-	// count pyramid, event log.
+	// count pyramid, enterprises and jobs per unit, event log.
 	digest(t *testing.T, db string) digest
 }
 
 // digest is a store's state, each part as a count and a SHA-256.
-type digest struct{ enterprises, pyramid, events string }
+type digest struct{ enterprises, pyramid, units, events string }
 
 // importIDs are normalised in digests: two runs of one import get two ids.
 var importIDs = regexp.MustCompile(`imp-[0-9a-f]{12}`)
@@ -71,6 +71,7 @@ func hashRows(t *testing.T, next func() bool, scan func(...any) error, cols int,
 const (
 	digestEnterprises = `SELECT id, content_hash, CAST(import_id AS text), CAST(import_row AS text) FROM %senterprises ORDER BY id`
 	digestPyramid     = `SELECT CAST(z AS text), CAST(x AS text), CAST(y AS text), sector, CAST(n AS text) FROM %senterprise_cells ORDER BY z, x, y, sector`
+	digestUnits       = `SELECT CAST(level AS text), unit, sector, CAST(enterprises AS text), CAST(self AS text), CAST(wage AS text) FROM %sunit_counts ORDER BY level, unit, sector`
 	digestEvents      = `SELECT type, CAST(payload AS text) FROM %sevents ORDER BY id`
 )
 
@@ -109,7 +110,7 @@ func (embeddedKill) digest(t *testing.T, path string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestEvents, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2)}
 }
 
 type postgisKill struct{ server string }
@@ -156,7 +157,7 @@ func (postgisKill) digest(t *testing.T, url string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestEvents, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2)}
 }
 
 // envInt reads a positive whole number from the environment, or def.
@@ -177,9 +178,9 @@ func envInt(t *testing.T, name string, def int) int {
 // (SIGKILL) at random moments of an import and checks that the store, once
 // a command has opened it again (start-up recovery), is exactly as before
 // the import or exactly as after a clean run of it: enterprises, count
-// pyramid and event log. With the file at hand recovery resumes the import;
+// pyramid, enterprises and jobs per unit, and event log. With the file at hand recovery resumes the import;
 // every second kill moves the file away first, so recovery rolls it back
-// (enterprises and pyramid as before; the event log also holds the
+// (enterprises, pyramid and unit sums as before; the event log also holds the
 // import's and the roll-back's events, which live maps were sent). GUCCHO_KILL_ROWS (default 100,000) and
 // GUCCHO_KILL_TIMES (default 5) size it; make bench runs 1,000,000 × 20.
 func TestImportSurvivesKill(t *testing.T) {
@@ -268,7 +269,7 @@ func TestImportSurvivesKill(t *testing.T) {
 					seen["before"]++
 				case got == after:
 					seen["after"]++
-				case rollBack && got.enterprises == want.enterprises && got.pyramid == want.pyramid:
+				case rollBack && got.enterprises == want.enterprises && got.pyramid == want.pyramid && got.units == want.units:
 					seen["rolled back"]++
 				default:
 					t.Errorf("kill %d at %v (file at hand %v): the store is neither as before nor as after the import\n got %+v\nbefore %+v\n after %+v\n%s",

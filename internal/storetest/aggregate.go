@@ -19,6 +19,7 @@ func RunAggregates(t *testing.T, open Opener) {
 	t.Run("AggregateEnterprises", func(t *testing.T) { testAggregateEnterprises(t, withGrid(t, open)) })
 	t.Run("CountsOfAgrees", func(t *testing.T) { testCountsOfAgrees(t, withGrid(t, open)) })
 	t.Run("AggregateUnitAndJobs", func(t *testing.T) { testAggregateUnit(t, withGrid(t, open)) })
+	t.Run("JobsFollowEveryWrite", func(t *testing.T) { testJobsFollowEveryWrite(t, withGrid(t, open)) })
 }
 
 func intp(v int) *int    { return &v }
