@@ -6,8 +6,9 @@
 // Resource-Efficient and Cleaner Production (RECP), and the barriers named.
 //
 // Stores sum enterprises per admin unit and sector (Aggregator, one GROUP BY
-// in the database); everything else here is pure arithmetic over those
-// sums, so a profile never reads an enterprise twice.
+// in the database, or for enterprises and jobs alone a table the stores
+// keep in step with their writes); everything else here is pure arithmetic
+// over those sums, so a profile never reads an enterprise twice.
 package profile
 
 import (
@@ -104,11 +105,11 @@ type Aggregator interface {
 	// AggregateJobs returns the rows of AggregateEnterprises at level
 	// with only Enterprises, Self and Wage counted (the other counts zero,
 	// no barriers): what location quotients, Moran's I and hot spots
-	// divide and compare, read at a fraction of the cost of whole
-	// aggregates (two numbers of each enterprise's record instead of all
-	// its answers). Same order, Unit "" for enterprises not resolved to the
-	// level; EINVALID for a level that is no division, district, upazila
-	// or union.
+	// divide and compare. Stores keep these sums up to date as they write
+	// (JobDeltas), so reading them costs the level's units and sectors,
+	// not its enterprises. Same order, Unit "" for enterprises not
+	// resolved to the level; EINVALID for a level that is no division,
+	// district, upazila or union.
 	AggregateJobs(ctx context.Context, level geo.Level) ([]Aggregate, error)
 }
 
