@@ -17,11 +17,11 @@ import (
 // jobLevels are the levels AggregateJobs accepts.
 var jobLevels = []geo.Level{geo.Division, geo.District, geo.Upazila, geo.Union}
 
-// JobsFromScratch sums the store's enterprises, read back one by one with
+// jobsFromScratch sums the store's enterprises, read back one by one with
 // FindEnterprises, per unit of level and sector as AggregateJobs promises
 // to: enterprises, and self and wage jobs as profile.CountsOf counts them;
 // unit "" for enterprises not resolved to the level.
-func JobsFromScratch(t testing.TB, s store.Store, level geo.Level) map[[2]string]profile.Counts {
+func jobsFromScratch(t testing.TB, s store.Store, level geo.Level) map[[2]string]profile.Counts {
 	t.Helper()
 	sums := map[[2]string]profile.Counts{}
 	err := s.FindEnterprises(context.Background(), guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
@@ -42,10 +42,10 @@ func JobsFromScratch(t testing.TB, s store.Store, level geo.Level) map[[2]string
 	return sums
 }
 
-// CheckJobs fails t unless AggregateJobs at every level gives exactly
-// JobsFromScratch's sums, in the order of AggregateEnterprises' rows (by
+// checkJobs fails t unless AggregateJobs at every level gives exactly
+// jobsFromScratch's sums, in the order of AggregateEnterprises' rows (by
 // unit and sector).
-func CheckJobs(t testing.TB, s store.Store, after string) {
+func checkJobs(t testing.TB, s store.Store, after string) {
 	t.Helper()
 	ctx := context.Background()
 	agg := s.(profile.Aggregator)
@@ -54,7 +54,7 @@ func CheckJobs(t testing.TB, s store.Store, after string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sums := JobsFromScratch(t, s, lv)
+		sums := jobsFromScratch(t, s, lv)
 		all, err := agg.AggregateEnterprises(ctx, lv)
 		if err != nil {
 			t.Fatal(err)
@@ -81,7 +81,7 @@ func CheckJobs(t testing.TB, s store.Store, after string) {
 // scratch after each.
 func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	CheckJobs(t, s, "nothing")
+	checkJobs(t, s, "nothing")
 
 	a := ent("A", "dairy", 90.5, 22.5)
 	a.Employment = guccho.Employment{Self: 2, Wage: 3}
@@ -102,7 +102,7 @@ func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	CheckJobs(t, s, "creates")
+	checkJobs(t, s, "creates")
 
 	updates := []struct {
 		name string
@@ -129,13 +129,13 @@ func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 		if err := s.UpdateEnterprise(ctx, u.x); err != nil {
 			t.Fatal(err)
 		}
-		CheckJobs(t, s, u.name)
+		checkJobs(t, s, u.name)
 	}
 	for _, id := range []string{"E", "D"} {
 		if err := s.DeleteEnterprise(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		CheckJobs(t, s, "deleting "+id)
+		checkJobs(t, s, "deleting "+id)
 	}
 	beforeImports := jobsNow(t, s)
 
@@ -163,11 +163,11 @@ func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 	if counts.Created != 2 || counts.Updated != 1 || counts.Unchanged != 1 || len(counts.Duplicates) != 2 {
 		t.Fatalf("the import counted %+v; want 2 created, 1 updated, 1 unchanged, 2 duplicates", counts)
 	}
-	CheckJobs(t, s, "an import")
+	checkJobs(t, s, "an import")
 	if _, err := s.UndoImport(ctx, "imp-jobs"); err != nil {
 		t.Fatal(err)
 	}
-	CheckJobs(t, s, "undoing the import")
+	checkJobs(t, s, "undoing the import")
 	if got := jobsNow(t, s); got != beforeImports {
 		t.Errorf("after undoing the import AggregateJobs gives\n%s\nwant as before it:\n%s", got, beforeImports)
 	}
@@ -186,11 +186,11 @@ func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 	}
 	r := second()
 	w := chunked(t, s, imp, r[:1], r[1:])
-	CheckJobs(t, s, "two chunks of an import")
+	checkJobs(t, s, "two chunks of an import")
 	if err := w.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	CheckJobs(t, s, "an import rolled back by its writer")
+	checkJobs(t, s, "an import rolled back by its writer")
 
 	// An interrupted import, rolled back when the store next opens.
 	imp = newImport("imp-interrupted")
@@ -202,7 +202,7 @@ func testJobsFollowEveryWrite(t *testing.T, s store.Store) {
 	if _, err := s.RollbackImport(ctx, "imp-interrupted", "interrupted; rolled back at start"); err != nil {
 		t.Fatal(err)
 	}
-	CheckJobs(t, s, "rolling back an interrupted import")
+	checkJobs(t, s, "rolling back an interrupted import")
 	if got := jobsNow(t, s); got != beforeImports {
 		t.Errorf("after the roll-backs AggregateJobs gives\n%s\nwant as before the imports:\n%s", got, beforeImports)
 	}
@@ -244,7 +244,7 @@ func JobsMigration(t *testing.T, s store.Store, rerun func(t *testing.T) store.S
 	runImport(t, s, "imp-partial", rows(batch...))
 	want := jobsNow(t, s)
 	s = rerun(t)
-	CheckJobs(t, s, "the migration")
+	checkJobs(t, s, "the migration")
 	if got := jobsNow(t, s); got != want {
 		t.Errorf("after the migration AggregateJobs gives\n%s\nwant as kept by the writes:\n%s", got, want)
 	}
