@@ -23,13 +23,15 @@ var benchCSV = sync.OnceValue(func() []byte {
 	return b
 })
 
-// benchXLSX is the same survey as an XLSX workbook, built the way Excel
-// writes one: every text cell in the shared-string table, numbers as
-// numbers.
-var benchXLSX = sync.OnceValue(func() []byte {
-	rows, err := csv.NewReader(bytes.NewReader(benchCSV())).ReadAll()
+// benchXLSX is the same survey as an XLSX workbook.
+var benchXLSX = sync.OnceValue(func() []byte { return surveyXLSX(panicTB{}, benchCSV()) })
+
+// surveyXLSX writes a CSV survey as an XLSX workbook, the way Excel writes
+// one: every text cell in the shared-string table, numbers as numbers.
+func surveyXLSX(tb testing.TB, data []byte) []byte {
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
-		panic(err)
+		tb.Fatal(err)
 	}
 	var sst []string
 	index := map[string]int{}
@@ -52,8 +54,8 @@ var benchXLSX = sync.OnceValue(func() []byte {
 		}
 		sheet.WriteString("</row>")
 	}
-	return buildXLSX(panicTB{}, map[string]string{"Survey": sheetXML(sheet.String())}, sst)
-})
+	return buildXLSX(tb, map[string]string{"Survey": sheetXML(sheet.String())}, sst)
+}
 
 // panicTB lets the generators use buildXLSX outside a test.
 type panicTB struct{ testing.TB }
