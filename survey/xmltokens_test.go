@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -261,4 +262,54 @@ func FuzzXLSXFastScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
 		compareXLSXPaths(t, partsWorkbook(t, sheet, sst), Options{})
 	})
+}
+
+// TestXLSXStreamsInBoundedMemory reads a 100,000-row worksheet of inline
+// strings (no shared-string table) and checks that the heap in use does
+// not grow with the rows: the scanner holds one token, never the sheet
+// (about 30 MB of XML here).
+func TestXLSXStreamsInBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 100,000 rows")
+	}
+	const rows, bound = 100_000, 8 << 20
+	var sheet strings.Builder
+	sheet.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>district</t></is></c><c r="C1" t="inlineStr"><is><t>workers</t></is></c></row>`)
+	for r := 2; r <= rows+1; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>Enterprise %d &amp; Sons</t></is></c><c r="B%d" t="inlineStr"><is><t>কিশোরগঞ্জ</t></is></c><c r="C%d"><v>%d</v></c></row>`, r, r, r, r, r, r%7)
+	}
+	b := buildXLSX(t, map[string]string{"S": sheetXML(sheet.String())}, nil)
+	sheet = strings.Builder{}
+
+	before := heapInUse()
+	x, err := newXLSXReader(bytes.NewReader(b), int64(len(b)), Options{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peak uint64
+	n := 0
+	for {
+		row, err := x.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row.Values["district"] != "কিশোরগঞ্জ" {
+			t.Fatalf("row %d: %q", row.Number, row.Values)
+		}
+		if n++; n%20_000 == 0 {
+			peak = max(peak, heapInUse())
+		}
+	}
+	if n != rows || x.fellBack {
+		t.Fatalf("read %d rows (fell back: %v), want %d", n, x.fellBack, rows)
+	}
+	growth := int64(peak) - int64(before)
+	t.Logf("heap in use: %.1f MB before, growth %.1f MB at the peak (bound %d MB); the file is %.1f MB",
+		float64(before)/(1<<20), float64(growth)/(1<<20), bound>>20, float64(len(b))/(1<<20))
+	if growth > bound {
+		t.Errorf("heap in use grew by %.1f MB while reading %d rows, want under %d MB", float64(growth)/(1<<20), rows, bound>>20)
+	}
 }
