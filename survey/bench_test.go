@@ -93,6 +93,8 @@ func splitCSV(data []byte) int {
 // BenchmarkRead reads (and converts) the same 50,000-row survey as CSV and
 // as XLSX. It reports rows/s and the time per row as a multiple of
 // encoding/csv's on the same data in the same run (x_encoding_csv).
+// xlsx_encoding_xml reads the XLSX with encoding/xml alone, the reader's
+// fallback (and its only path before the fast scanner).
 //
 //	go test -run '^$' -bench Read ./survey/
 func BenchmarkRead(b *testing.B) {
@@ -109,15 +111,18 @@ func BenchmarkRead(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)*benchRows/time.Since(start).Seconds(), "rows/s")
 	})
-	for _, format := range []string{"csv", "xlsx"} {
+	for _, format := range []string{"csv", "xlsx", "xlsx_encoding_xml"} {
 		for _, convert := range []bool{false, true} {
 			name := format
 			if convert {
+				if format == "xlsx_encoding_xml" {
+					continue
+				}
 				name += "+convert"
 			}
 			b.Run(name, func(b *testing.B) {
 				data := benchCSV()
-				if format == "xlsx" {
+				if format != "csv" {
 					data = benchXLSX()
 				}
 				c := converter(b, columns...)
@@ -125,7 +130,13 @@ func BenchmarkRead(b *testing.B) {
 				b.ReportAllocs()
 				start := time.Now()
 				for b.Loop() {
-					rd, err := Open(bytes.NewReader(data), int64(len(data)), "survey."+format)
+					var rd Reader
+					var err error
+					if format == "xlsx_encoding_xml" {
+						rd, err = newXLSXReader(bytes.NewReader(data), int64(len(data)), Options{}, false)
+					} else {
+						rd, err = Open(bytes.NewReader(data), int64(len(data)), "survey."+format)
+					}
 					if err != nil {
 						b.Fatal(err)
 					}
