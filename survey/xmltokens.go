@@ -62,8 +62,9 @@ var errFallback = errors.New("survey: XML the fast scanner does not read")
 // decoderTokens are encoding/xml's raw tokens (no namespace translation, no
 // check that end tags match).
 type decoderTokens struct {
-	dec   *xml.Decoder
-	attrs []xmlAttr
+	dec    *xml.Decoder
+	attrs  []xmlAttr
+	values []byte // the attribute values, copied without an allocation each
 }
 
 func (d *decoderTokens) next() (xmlToken, error) {
@@ -77,9 +78,11 @@ func (d *decoderTokens) next() (xmlToken, error) {
 func (d *decoderTokens) convert(tok xml.Token) xmlToken {
 	switch t := tok.(type) {
 	case xml.StartElement:
-		d.attrs = d.attrs[:0]
+		d.attrs, d.values = d.attrs[:0], d.values[:0]
 		for _, a := range t.Attr {
-			d.attrs = append(d.attrs, xmlAttr{a.Name.Local, []byte(a.Value)})
+			start := len(d.values)
+			d.values = append(d.values, a.Value...)
+			d.attrs = append(d.attrs, xmlAttr{a.Name.Local, d.values[start:len(d.values):len(d.values)]})
 		}
 		return xmlToken{kind: xmlStart, name: t.Name.Local, attrs: d.attrs}
 	case xml.EndElement:
