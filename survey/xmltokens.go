@@ -94,16 +94,20 @@ func (d *decoderTokens) convert(tok xml.Token) xmlToken {
 }
 
 const (
-	// fastBufSize is what fastTokens reads at a time.
+	// xmlReadSize is what encoding/xml's bufio.Reader asks of a part at a
+	// time. fastTokens asks for the same pieces, so that archive/zip and
+	// runLimit, which fail a whole read, fail at the same byte for both.
+	xmlReadSize = 4096
+	// fastBufSize is fastTokens's buffer to begin with.
 	fastBufSize = 64 << 10
-	// maxFastToken is the longest token fastTokens holds: a text run may be
-	// maxXMLRun long (runLimit stops longer ones); a longer comment or CDATA
-	// section falls back.
-	maxFastToken = maxXMLRun + fastBufSize
+	// maxFastBuf is the most fastTokens's buffer grows to, for a token that
+	// does not fit: a text run may be maxXMLRun long (runLimit stops longer
+	// ones); a longer comment or CDATA section falls back.
+	maxFastBuf = 512 << 10
 )
 
-// fastTokens scans a part's XML in a buffer of its own, which holds at most
-// one token beyond fastBufSize (so at most maxFastToken bytes). Up to the
+// fastTokens scans a part's XML in a buffer of its own, which grows past
+// fastBufSize only to hold one long token, and never past maxFastBuf. Up to the
 // start of the root element — the XML declaration, a DOCTYPE, comments — it
 // lets encoding/xml read the bytes (through ReadByte), then it takes over.
 // It understands elements with or without a prefix, attributes in any
@@ -138,6 +142,8 @@ func newFastTokens(r io.Reader) *fastTokens {
 }
 
 // more reads more input, keeping buf[pos:end]; it reports whether any came.
+// It reads in pieces of xmlReadSize, as encoding/xml does, so a read error
+// comes at the same byte (and with the same bytes before it) for both.
 func (s *fastTokens) more() bool {
 	if s.err != nil {
 		return false
@@ -147,25 +153,30 @@ func (s *fastTokens) more() bool {
 		s.consumed += int64(s.pos)
 		s.pos, s.end = 0, n
 	}
-	if s.end == len(s.buf) {
-		if len(s.buf) >= maxFastToken {
+	if len(s.buf)-s.end < xmlReadSize {
+		if len(s.buf) >= maxFastBuf {
 			s.err = errFallback
 			return false
 		}
-		s.buf = append(s.buf, make([]byte, min(len(s.buf), maxFastToken-len(s.buf)))...)
+		s.buf = append(s.buf, make([]byte, len(s.buf))...)
 	}
-	for range 100 {
-		n, err := s.r.Read(s.buf[s.end:])
+	got := 0
+	for empty := 0; len(s.buf)-s.end >= xmlReadSize; {
+		n, err := s.r.Read(s.buf[s.end : s.end+xmlReadSize])
 		s.end += n
+		got += n
 		if err != nil {
 			s.err = err
+			break
 		}
-		if n > 0 || err != nil {
-			return n > 0
+		if n > 0 {
+			empty = 0
+		} else if empty++; empty == 100 {
+			s.err = io.ErrNoProgress
+			break
 		}
 	}
-	s.err = io.ErrNoProgress
-	return false
+	return got > 0
 }
 
 // ReadByte gives the prolog's bytes to encoding/xml.

@@ -1,8 +1,11 @@
 package survey
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -315,5 +318,139 @@ func TestXLSXStreamsInBoundedMemory(t *testing.T) {
 		float64(before)/(1<<20), float64(growth)/(1<<20), bound>>20, float64(len(b))/(1<<20))
 	if growth > bound {
 		t.Errorf("heap in use grew by %.1f MB while reading %d rows, want under %d MB", float64(growth)/(1<<20), rows, bound>>20)
+	}
+}
+
+// withRawSheet returns the workbook b with its first worksheet stored as
+// sheet (deflated with method zip.Deflate), declaring the given uncompressed
+// size and CRC-32, whatever the data holds: a damaged archive.
+func withRawSheet(t *testing.T, b []byte, sheet []byte, method uint16, size uint64, crc uint32) []byte {
+	t.Helper()
+	var deflated bytes.Buffer
+	if method == zip.Deflate {
+		fw, err := flate.NewWriter(&deflated, flate.BestSpeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(sheet)
+		fw.Close()
+	} else {
+		deflated.Write(sheet)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: method, CRC32: crc,
+				CompressedSize64: uint64(deflated.Len()), UncompressedSize64: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(deflated.Bytes())
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, _ := f.Open()
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestXLSXFastScannerReadErrors damages the size and checksum a worksheet
+// declares, so that archive/zip fails a read somewhere in the sheet: the
+// fast scanner must return the rows encoding/xml returns before the
+// error, not more, and the same error.
+func TestXLSXFastScannerReadErrors(t *testing.T) {
+	var rows strings.Builder
+	rows.WriteString(`<row r="1"><c t="inlineStr"><is><t>name</t></is></c><c t="inlineStr"><is><t>n</t></is></c></row>`)
+	for r := 2; r < 3000; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c t="inlineStr"><is><t>Enterprise %d</t></is></c><c><v>%d</v></c></row>`, r, r, r*7919%1000)
+	}
+	sheet := []byte(sheetXML(rows.String()))
+	b := buildXLSX(t, map[string]string{"S": string(sheet)}, nil)
+	size, crc := uint64(len(sheet)), crc32.ChecksumIEEE(sheet)
+	for _, tt := range []struct {
+		name    string
+		size    uint64
+		crc     uint32
+		wantErr bool
+	}{
+		{"the data is longer than declared", size - 70_001, crc, true},
+		{"the data is longer than declared, by a little", size - 5, crc, true},
+		{"the data is shorter than declared", size + 1, crc, true},
+		// The checksum comes with the last bytes, after </sheetData>: neither reader reads that far.
+		{"a wrong checksum", size, crc + 1, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := compareXLSXPaths(t, withRawSheet(t, b, sheet, zip.Deflate, tt.size, tt.crc), Options{})
+			if (got.Err != "") != tt.wantErr {
+				t.Errorf("read %d rows, error %q; want an error: %v", len(got.Rows), got.Err, tt.wantErr)
+			}
+		})
+	}
+	for _, method := range []uint16{zip.Deflate, zip.Store} {
+		for cut := size - 100; cut > size-90_000; cut -= 1_237 {
+			t.Run(fmt.Sprintf("method %d, declared %d of %d bytes", method, cut, size), func(t *testing.T) {
+				compareXLSXPaths(t, withRawSheet(t, b, sheet, method, cut, crc), Options{})
+			})
+		}
+	}
+}
+
+// readSizes records the size of every read asked of it.
+type readSizes struct {
+	r     io.Reader
+	sizes map[int]int
+}
+
+func (r *readSizes) Read(p []byte) (int, error) {
+	r.sizes[len(p)]++
+	return r.r.Read(p)
+}
+
+// TestXLSXFastScannerReadsLikeEncodingXML checks that the scanner asks its
+// part for the same pieces as encoding/xml (through its bufio.Reader):
+// archive/zip and runLimit fail a whole read, so only then does a damaged
+// part fail at the same byte, after the same rows, for both.
+func TestXLSXFastScannerReadsLikeEncodingXML(t *testing.T) {
+	var rows strings.Builder
+	for r := 1; r < 5000; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c t="inlineStr"><is><t>Enterprise %d</t></is></c></row>`, r, r)
+	}
+	sheet := sheetXML(rows.String() + `<row><c t="inlineStr"><is><t>` + strings.Repeat("long ", 40_000) + `</t></is></c></row>`)
+	for _, tt := range []struct {
+		name   string
+		tokens func(io.Reader) xmlTokens
+	}{
+		{"encoding/xml", func(r io.Reader) xmlTokens { return newTokens(r, false) }},
+		{"fast scanner", func(r io.Reader) xmlTokens { return newTokens(r, true) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &readSizes{r: strings.NewReader(sheet), sizes: map[int]int{}}
+			tokens := tt.tokens(r)
+			for {
+				if _, err := tokens.next(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for size, n := range r.sizes {
+				if size != xmlReadSize {
+					t.Errorf("%d reads of %d bytes, want all of %d", n, size, xmlReadSize)
+				}
+			}
+		})
 	}
 }
