@@ -41,7 +41,7 @@ type xlsxReader struct {
 // same tokens as encoding/xml on the XML it understands (what spreadsheet
 // writers produce). On anything else — a processing instruction or DOCTYPE
 // after the root element, non-ASCII element names, an unknown entity, a
-// syntax or read error, a token longer than maxXMLRun — the part is read
+// syntax or read error, a token longer than 512 KB — the part is read
 // again from its start with encoding/xml, past the rows already returned,
 // so the rows, cells and errors are always encoding/xml's.
 //

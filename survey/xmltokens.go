@@ -231,7 +231,7 @@ func (s *fastTokens) prolog() (xmlToken, error) {
 		if err == io.EOF {
 			return xmlToken{}, io.EOF
 		}
-		return xmlToken{}, errFallback // a read error here may come earlier than encoding/xml's own
+		return xmlToken{}, errFallback // encoding/xml, reading from the start, gives the error itself
 	}
 	t := s.dec.convert(tok)
 	switch t.kind {
