@@ -78,7 +78,7 @@ FUZZPARALLEL ?=
 FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := \
 	.:FuzzParseSectors \
-	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
+	./survey:FuzzCSVReader ./survey:FuzzXLSXReader ./survey:FuzzXLSXParts ./survey:FuzzXLSXFastScanner ./survey:FuzzGeoJSONReader ./survey:FuzzReadMapping \
 	./survey:FuzzReadCentres \
 	./geo:FuzzReadBoundaryFiles ./tiles:FuzzParseTile \
 	./geo/stats:FuzzReadGAL ./geo/stats:FuzzReadGWT ./geo/stats:FuzzReadDBF ./geo/stats:FuzzReadCSV \

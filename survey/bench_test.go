@@ -23,13 +23,15 @@ var benchCSV = sync.OnceValue(func() []byte {
 	return b
 })
 
-// benchXLSX is the same survey as an XLSX workbook, built the way Excel
-// writes one: every text cell in the shared-string table, numbers as
-// numbers.
-var benchXLSX = sync.OnceValue(func() []byte {
-	rows, err := csv.NewReader(bytes.NewReader(benchCSV())).ReadAll()
+// benchXLSX is the same survey as an XLSX workbook.
+var benchXLSX = sync.OnceValue(func() []byte { return surveyXLSX(panicTB{}, benchCSV()) })
+
+// surveyXLSX writes a CSV survey as an XLSX workbook, the way Excel writes
+// one: every text cell in the shared-string table, numbers as numbers.
+func surveyXLSX(tb testing.TB, data []byte) []byte {
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
-		panic(err)
+		tb.Fatal(err)
 	}
 	var sst []string
 	index := map[string]int{}
@@ -52,8 +54,8 @@ var benchXLSX = sync.OnceValue(func() []byte {
 		}
 		sheet.WriteString("</row>")
 	}
-	return buildXLSX(panicTB{}, map[string]string{"Survey": sheetXML(sheet.String())}, sst)
-})
+	return buildXLSX(tb, map[string]string{"Survey": sheetXML(sheet.String())}, sst)
+}
 
 // panicTB lets the generators use buildXLSX outside a test.
 type panicTB struct{ testing.TB }
@@ -91,6 +93,8 @@ func splitCSV(data []byte) int {
 // BenchmarkRead reads (and converts) the same 50,000-row survey as CSV and
 // as XLSX. It reports rows/s and the time per row as a multiple of
 // encoding/csv's on the same data in the same run (x_encoding_csv).
+// xlsx_encoding_xml reads the XLSX with encoding/xml alone, the reader's
+// fallback (and its only path before the fast scanner).
 //
 //	go test -run '^$' -bench Read ./survey/
 func BenchmarkRead(b *testing.B) {
@@ -107,15 +111,18 @@ func BenchmarkRead(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)*benchRows/time.Since(start).Seconds(), "rows/s")
 	})
-	for _, format := range []string{"csv", "xlsx"} {
+	for _, format := range []string{"csv", "xlsx", "xlsx_encoding_xml"} {
 		for _, convert := range []bool{false, true} {
 			name := format
 			if convert {
+				if format == "xlsx_encoding_xml" {
+					continue
+				}
 				name += "+convert"
 			}
 			b.Run(name, func(b *testing.B) {
 				data := benchCSV()
-				if format == "xlsx" {
+				if format != "csv" {
 					data = benchXLSX()
 				}
 				c := converter(b, columns...)
@@ -123,7 +130,13 @@ func BenchmarkRead(b *testing.B) {
 				b.ReportAllocs()
 				start := time.Now()
 				for b.Loop() {
-					rd, err := Open(bytes.NewReader(data), int64(len(data)), "survey."+format)
+					var rd Reader
+					var err error
+					if format == "xlsx_encoding_xml" {
+						rd, err = newXLSXReader(bytes.NewReader(data), int64(len(data)), Options{}, false)
+					} else {
+						rd, err = Open(bytes.NewReader(data), int64(len(data)), "survey."+format)
+					}
 					if err != nil {
 						b.Fatal(err)
 					}

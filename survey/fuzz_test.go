@@ -108,7 +108,7 @@ func FuzzReadMapping(f *testing.F) {
 
 // replaceZipPart returns the zip archive b with the part name's content
 // replaced by content.
-func replaceZipPart(t *testing.T, b []byte, name string, content []byte) []byte {
+func replaceZipPart(t testing.TB, b []byte, name string, content []byte) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {

@@ -95,6 +95,22 @@ func (l *runLimit) Read(p []byte) (int, error) {
 		return 0, l.err
 	}
 	n, err := l.r.Read(p)
+	if n <= l.max {
+		// No run can be longer than the read between its first and last
+		// sep, so only the ends of the read need looking at.
+		b := p[:n]
+		if i := bytes.IndexByte(b, l.sep); i < 0 {
+			l.n += n
+		} else if l.n+i > l.max {
+			l.n = l.max + 1
+		} else {
+			l.n = n - 1 - bytes.LastIndexByte(b, l.sep)
+		}
+		if l.n > l.max {
+			return 0, l.err
+		}
+		return n, err
+	}
 	for b := p[:n]; len(b) > 0; {
 		i := bytes.IndexByte(b, l.sep)
 		if i < 0 {

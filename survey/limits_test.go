@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"io"
 	"math/rand"
 	"runtime"
 	"strings"
@@ -135,4 +136,91 @@ func TestXLSXPartLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// chunks reads b in pieces of the given sizes, in turn.
+type chunks struct {
+	b     []byte
+	sizes []int
+	i     int
+}
+
+func (c *chunks) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), len(c.b), c.sizes[c.i%len(c.sizes)])
+	c.i++
+	copy(p, c.b[:n])
+	c.b = c.b[n:]
+	return n, nil
+}
+
+// TestRunLimit checks runLimit against the rule itself — it fails the first
+// read that brings a run without sep past max, and every read after it —
+// for reads shorter and longer than max.
+func TestRunLimit(t *testing.T) {
+	const max = 8
+	tests := []struct {
+		name  string
+		in    string
+		sizes []int
+	}{
+		{"short runs, small reads", "<ab<cdefgh<ij<", []int{3}},
+		{"short runs, reads longer than max", "<ab<cdefgh<ij<klmno<p", []int{20}},
+		{"a run of max passes", "<12345678<", []int{2, 5}},
+		{"a run of max+1 fails in a small read", "<123456789<", []int{4}},
+		{"a run of max+1 fails in a read longer than max", "<1<23<123456789<", []int{40}},
+		{"a run across reads", "ab<1234", []int{3, 1, 2}},
+		{"a long run at the start", "123456789<", []int{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// want: the bytes of the reads before the one that passes max.
+			var want []byte
+			run, pos := 0, 0
+			failed := false
+			for _, size := range cycle(tt.sizes, len(tt.in)) {
+				if pos == len(tt.in) || failed {
+					break
+				}
+				piece := tt.in[pos:min(pos+size, len(tt.in))]
+				for i := 0; i < len(piece); i++ {
+					if run++; piece[i] == '<' {
+						run = 0
+					} else if run > max {
+						failed = true
+					}
+				}
+				if !failed {
+					want = append(want, piece...)
+				}
+				pos += len(piece)
+			}
+			l := &runLimit{r: &chunks{b: []byte(tt.in), sizes: tt.sizes}, sep: '<', max: max, err: errXMLRunTooLong}
+			var got []byte
+			var err error
+			buf := make([]byte, 64)
+			for err == nil {
+				var n int
+				n, err = l.Read(buf)
+				got = append(got, buf[:n]...)
+			}
+			if string(got) != string(want) || (err == errXMLRunTooLong) != failed {
+				t.Errorf("read %q, %v; want %q, failed %v", got, err, want, failed)
+			}
+		})
+	}
+}
+
+// cycle repeats sizes until they add up to at least n.
+func cycle(sizes []int, n int) []int {
+	var out []int
+	for sum := 0; sum < n; {
+		for _, s := range sizes {
+			out = append(out, s)
+			sum += s
+		}
+	}
+	return append(out, sizes...)
 }

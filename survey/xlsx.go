@@ -2,6 +2,7 @@ package survey
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -15,8 +16,12 @@ import (
 
 // xlsxReader streams one worksheet; see NewXLSXReader.
 type xlsxReader struct {
+	part      *zip.File     // the worksheet
 	rc        io.ReadCloser // the worksheet part, closed at the end
-	dec       *xml.Decoder
+	tokens    xmlTokens
+	fast      bool     // tokens are fastTokens, not yet fallen back
+	fellBack  bool     // the reader started the part again with encoding/xml
+	rows      int      // rows read so far (readRow calls that returned one)
 	strings   []string // the shared-string table
 	columns   []string
 	headerRow int // the sheet row number of the header
@@ -30,6 +35,15 @@ type xlsxReader struct {
 // NewXLSXReader returns a Reader over the first worksheet of an XLSX
 // workbook (or the one named opts.Sheet), decoding the sheet's XML as a
 // stream. The header is the first row with a non-empty cell.
+//
+// The worksheet and the shared strings are read by a scanner of this
+// package's own, several times faster than encoding/xml, which gives the
+// same tokens as encoding/xml on the XML it understands (what spreadsheet
+// writers produce). On anything else — a processing instruction or DOCTYPE
+// after the root element, non-ASCII element names, an unknown entity, a
+// syntax or read error, a token longer than 512 KB — the part is read
+// again from its start with encoding/xml, past the rows already returned,
+// so the rows, cells and errors are always encoding/xml's.
 //
 // Cells are read as Excel stores them: shared and inline strings as text,
 // booleans as "TRUE"/"FALSE", error cells as their code ("#N/A"), and
@@ -47,6 +61,16 @@ type xlsxReader struct {
 // held in memory, than MaxXLSXPartBytes) and cells longer than MaxCellBytes
 // are EINVALID naming the limit.
 func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	x, err := newXLSXReader(r, size, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// newXLSXReader is NewXLSXReader with the fast scanner (fast) or with
+// encoding/xml only.
+func newXLSXReader(r io.ReaderAt, size int64, opts Options, fast bool) (*xlsxReader, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, errXLSX(err)
@@ -115,9 +139,9 @@ func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 			sstPath = target(rel.Target)
 		}
 	}
-	x := &xlsxReader{}
+	x := &xlsxReader{fast: fast}
 	if f := files[sstPath]; f != nil {
-		if x.strings, err = readSharedStrings(f); err != nil {
+		if x.strings, err = readSharedStrings(f, fast); err != nil {
 			return nil, err
 		}
 	}
@@ -125,10 +149,11 @@ func NewXLSXReader(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	if sf == nil {
 		return nil, guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): worksheet %q is missing", wb.Sheets[sheet].Name)
 	}
+	x.part = sf
 	if x.rc, err = openPart(sf, false); err != nil {
 		return nil, err
 	}
-	x.dec = xml.NewDecoder(x.rc)
+	x.tokens = newTokens(x.rc, fast)
 
 	for x.columns == nil {
 		n, cells, err := x.readRow()
@@ -201,34 +226,78 @@ func (x *xlsxReader) read() (Row, error) {
 
 // readRow reads the next <row> of the sheet: its number and its cells by
 // column (the slice is reused by the next call). It returns io.EOF at the
-// end of the sheet data.
+// end of the sheet data. When the fast scanner gives up, it reads the part
+// again with encoding/xml, skipping the rows it returned already.
 func (x *xlsxReader) readRow() (int, []string, error) {
+	n, cells, err := x.scanRow()
+	if err == errFallback {
+		if err := x.fallBack(); err != nil {
+			x.close()
+			return 0, nil, err
+		}
+		n, cells, err = x.scanRow()
+	}
+	if err == nil {
+		x.rows++
+	}
+	return n, cells, err
+}
+
+// fallBack opens the worksheet again for encoding/xml and reads the rows
+// that were returned already.
+func (x *xlsxReader) fallBack() error {
+	x.rc.Close()
+	x.fast, x.fellBack = false, true
+	x.lastRow = 0
+	rc, err := openPart(x.part, false)
+	if err != nil {
+		x.done = true
+		return err
+	}
+	x.rc, x.tokens = rc, newTokens(rc, false)
+	for range x.rows {
+		if _, _, err := x.scanRow(); err != nil {
+			if err == io.EOF {
+				err = guccho.Errorf(guccho.EINTERNAL, "xlsx: the worksheet ended while reading it again")
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// scanRow is readRow over x.tokens; it returns errFallback, leaving the
+// part open, when the fast scanner gives up.
+func (x *xlsxReader) scanRow() (int, []string, error) {
 	if x.done {
 		return 0, nil, io.EOF
 	}
 	var (
 		inRow, inValue, inInline, inText, inPhonetic bool
 		rowNum, col                                  int
-		cellType, cellRef                            string
+		cellType                                     cellKind
 	)
 	for {
-		tok, err := x.dec.RawToken()
+		tok, err := x.tokens.next()
 		if err == io.EOF {
 			x.close()
 			return 0, nil, io.EOF
+		}
+		if err == errFallback && x.fast {
+			return 0, nil, err
 		}
 		if err != nil {
 			x.close()
 			return 0, nil, errXLSX(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok.kind {
+		case xmlStart:
+			switch tok.name {
 			case "row":
 				inRow, col = true, -1
 				rowNum = x.lastRow + 1
-				if v := attr(t, "r"); v != "" {
-					if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				if v := attrValue(tok.attrs, "r"); len(v) > 0 {
+					if n, err := atoi(v); err == nil && n > 0 {
 						rowNum = n
 					}
 				}
@@ -238,10 +307,10 @@ func (x *xlsxReader) readRow() (int, []string, error) {
 				if !inRow {
 					continue
 				}
-				cellType, cellRef = attr(t, "t"), attr(t, "r")
+				cellType = cellKindOf(attrValue(tok.attrs, "t"))
 				col++
-				if cellRef != "" {
-					if c, ok := columnIndex(cellRef); ok {
+				if ref := attrValue(tok.attrs, "r"); len(ref) > 0 {
+					if c, ok := columnIndex(ref); ok {
 						col = c
 					}
 				}
@@ -255,16 +324,16 @@ func (x *xlsxReader) readRow() (int, []string, error) {
 			case "rPh":
 				inPhonetic = true
 			}
-		case xml.CharData:
+		case xmlText:
 			if inValue || (inText && !inPhonetic) {
-				if len(x.buf)+len(t) > MaxCellBytes {
+				if len(x.buf)+len(tok.text) > MaxCellBytes {
 					x.close()
 					return 0, nil, errCellTooLong(fmt.Sprintf("cell %s%d", columnName(max(col, 0)), rowNum))
 				}
-				x.buf = append(x.buf, t...)
+				x.buf = append(x.buf, tok.text...)
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xmlEnd:
+			switch tok.name {
 			case "v":
 				inValue = false
 			case "t":
@@ -296,6 +365,54 @@ func (x *xlsxReader) readRow() (int, []string, error) {
 	}
 }
 
+// newTokens returns the tokens of a part: fastTokens or encoding/xml's.
+func newTokens(r io.Reader, fast bool) xmlTokens {
+	if fast {
+		return newFastTokens(r)
+	}
+	return &decoderTokens{dec: xml.NewDecoder(r)}
+}
+
+// atoi is strconv.Atoi of b, without allocating for plain digits.
+func atoi(b []byte) (int, error) {
+	if len(b) > 0 && len(b) < 10 {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return strconv.Atoi(string(b))
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, nil
+	}
+	return strconv.Atoi(string(b))
+}
+
+// cellKind is a cell's t attribute, as far as reading its value goes.
+type cellKind uint8
+
+const (
+	cellNumber cellKind = iota // no t, or t="n"
+	cellShared                 // t="s"
+	cellInline                 // t="inlineStr"
+	cellBool                   // t="b"
+	cellRaw                    // str (formula text), e (error), d (ISO date), anything else
+)
+
+func cellKindOf(t []byte) cellKind {
+	switch string(t) {
+	case "", "n":
+		return cellNumber
+	case "s":
+		return cellShared
+	case "inlineStr":
+		return cellInline
+	case "b":
+		return cellBool
+	}
+	return cellRaw
+}
+
 func (x *xlsxReader) close() {
 	if !x.done {
 		x.done = true
@@ -304,27 +421,27 @@ func (x *xlsxReader) close() {
 }
 
 // cellText renders a cell value as Excel shows it, short of number formats.
-func (x *xlsxReader) cellText(typ string, raw []byte) (string, error) {
+func (x *xlsxReader) cellText(typ cellKind, raw []byte) (string, error) {
 	switch typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	case cellShared:
+		i, err := atoi(bytes.TrimSpace(raw))
 		if err != nil || i < 0 || i >= len(x.strings) {
 			return "", fmt.Errorf("shared string %q does not exist", raw)
 		}
 		return x.strings[i], nil
-	case "inlineStr":
+	case cellInline:
 		return unescapeExcel(string(raw)), nil
-	case "b":
-		switch strings.TrimSpace(string(raw)) {
+	case cellBool:
+		switch string(bytes.TrimSpace(raw)) {
 		case "1":
 			return "TRUE", nil
 		case "0":
 			return "FALSE", nil
 		}
 		return string(raw), nil
-	case "", "n":
+	case cellNumber:
 		return formatNumber(string(raw)), nil
-	default: // str (formula text), e (error), d (ISO date)
+	default:
 		return string(raw), nil
 	}
 }
@@ -358,29 +475,41 @@ func isDigits(s string) bool {
 
 // readSharedStrings reads xl/sharedStrings.xml: each <si> is the text of its
 // <t> elements (rich-text runs joined), without phonetic guides (<rPh>).
-func readSharedStrings(f *zip.File) ([]string, error) {
+// With fast, the fast scanner reads it, and encoding/xml reads it again
+// when the scanner gives up.
+func readSharedStrings(f *zip.File, fast bool) ([]string, error) {
 	rc, err := openPart(f, true)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	out, err := sharedStrings(newTokens(rc, fast))
+	rc.Close()
+	if err != errFallback {
+		return out, err
+	}
+	return readSharedStrings(f, false)
+}
+
+func sharedStrings(tokens xmlTokens) ([]string, error) {
 	var (
 		out                []string
 		buf                []byte
 		inText, inPhonetic bool
 	)
 	for {
-		tok, err := dec.RawToken()
+		tok, err := tokens.next()
 		if err == io.EOF {
 			return out, nil
+		}
+		if err == errFallback {
+			return nil, err
 		}
 		if err != nil {
 			return nil, errXLSX(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok.kind {
+		case xmlStart:
+			switch tok.name {
 			case "si":
 				buf = buf[:0]
 			case "t":
@@ -388,15 +517,15 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 			case "rPh":
 				inPhonetic = true
 			}
-		case xml.CharData:
+		case xmlText:
 			if inText && !inPhonetic {
-				if len(buf)+len(t) > MaxCellBytes {
+				if len(buf)+len(tok.text) > MaxCellBytes {
 					return nil, errCellTooLong(fmt.Sprintf("shared string %d", len(out)))
 				}
-				buf = append(buf, t...)
+				buf = append(buf, tok.text...)
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xmlEnd:
+			switch tok.name {
 			case "t":
 				inText = false
 			case "rPh":
@@ -450,17 +579,8 @@ func errXLSX(err error) error {
 	return guccho.Errorf(guccho.EINVALID, "not a readable XLSX file (is it truncated?): %v", err)
 }
 
-func attr(e xml.StartElement, local string) string {
-	for _, a := range e.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}
-
 // columnIndex returns the 0-based column of a cell reference such as "AB12".
-func columnIndex(ref string) (int, bool) {
+func columnIndex[T string | []byte](ref T) (int, bool) {
 	col, n := 0, 0
 	for n < len(ref) {
 		c := ref[n]
