@@ -115,12 +115,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		cfg.Timeout = 30 * time.Second
 	}
 
-	tr := &http.Transport{
-		Proxy:               nil, // never leave the machine through a proxy
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: cfg.Concurrency,
-		DisableCompression:  true, // keep bodies as sent; we ask for gzip ourselves
-	}
+	tr := Transport(cfg.Concurrency)
 	defer tr.CloseIdleConnections()
 	client := &http.Client{
 		Transport: tr,
@@ -239,4 +234,17 @@ func CheckBaseURL(raw string) (string, error) {
 		return "", fmt.Errorf("loadgen: base URL %q: no query or fragment allowed", raw)
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
+}
+
+// Transport returns the HTTP transport of a load run: no proxy (a run never
+// leaves the machine through one), a short dial timeout, up to idle kept
+// connections per host, and bodies kept as sent (runs ask for gzip
+// themselves, to count the bytes that cross the wire).
+func Transport(idle int) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: idle,
+		DisableCompression:  true,
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -189,12 +188,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		cfg.EventWait = 10 * time.Second
 	}
 
-	tr := &http.Transport{
-		Proxy:               nil, // never leave the machine through a proxy
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: cfg.InFlight,
-		DisableCompression:  true, // bodies as sent; we ask for gzip ourselves
-	}
+	tr := loadgen.Transport(cfg.InFlight)
 	defer tr.CloseIdleConnections()
 	d := &driver{cfg: cfg, urls: urls, editURL: editURL, stream: stream,
 		client: &http.Client{Transport: tr, Timeout: cfg.Timeout}, asked: map[string]bool{}}
