@@ -185,6 +185,18 @@ const (
 	ImportRolledBack = "rolled_back"
 )
 
+// Phases of a running import (Import.Phase).
+const (
+	// ImportLoading: the import reads its source and writes its rows, chunk
+	// by chunk.
+	ImportLoading = "loading"
+	// ImportIndexing: every row is stored and the import writes the map's
+	// indexes of its rows (the count pyramid; the embedded store's spatial
+	// index) in chunks, in key order. An import interrupted here no longer
+	// needs its source: recovery finishes it, never rolls it back.
+	ImportIndexing = "indexing"
+)
+
 // ImportSource is what resuming an interrupted import needs: where its file
 // is and how it was read. The API does not show it.
 type ImportSource struct {
@@ -231,6 +243,9 @@ type Import struct {
 	Source *ImportSource `json:"source,omitempty"`
 	// UndoneAt is when an undo (or a roll-back at start) finished.
 	UndoneAt *time.Time `json:"undone_at,omitempty"`
+	// Phase is the running import's phase (ImportLoading, ImportIndexing);
+	// "" once it has ended.
+	Phase string `json:"phase,omitempty"`
 	// ResumedAfter lists, for each resume of the import after an
 	// interruption, the source row it read on after.
 	ResumedAfter []int `json:"resumed_after,omitempty"`
