@@ -233,6 +233,9 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err != nil {
 			return sqlErr(err, "reading enterprise %q", e.ID)
 		}
+		if err := checkNotImporting(ctx, tx, old); err != nil {
+			return err
+		}
 		e.FeatureID, e.CreatedAt, e.UpdatedAt = old.FeatureID, old.CreatedAt, time.Now().UTC()
 		if e.ImportID == "" {
 			e.ImportID, e.ImportRow = old.ImportID, old.ImportRow
@@ -267,6 +270,9 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		if err != nil {
 			return sqlErr(err, "reading enterprise %q", id)
 		}
+		if err := checkNotImporting(ctx, tx, old); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, old.FeatureID); err != nil {
 			return sqlErr(err, "deleting enterprise %q", id)
 		}
@@ -286,6 +292,27 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		ch.Add(old.ID, old.Sector, placedPoint(old))
 		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
+}
+
+// checkNotImporting refuses, with ECONFLICT, an edit of an enterprise
+// whose stored row an import that is still running wrote: the import may
+// yet index it, or roll it back.
+func checkNotImporting(ctx context.Context, tx execer, old *guccho.Enterprise) error {
+	if old.ImportID == "" {
+		return nil
+	}
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM imports WHERE id = ?`, old.ImportID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return sqlErr(err, "reading import %s", old.ImportID)
+	}
+	if status == guccho.ImportRunning {
+		return guccho.Errorf(guccho.ECONFLICT, "enterprise %s is being imported by import %s; try again when it has finished", old.ID, old.ImportID)
+	}
+	return nil
 }
 
 func nullable(s string) any {
@@ -342,16 +369,25 @@ func indexPoint(ctx context.Context, tx execer, e *guccho.Enterprise, deltas til
 // updateEnterprise rewrites the row e.FeatureID, counting its new place in
 // deltas (the caller counts the old one out).
 func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+	if err := updateRow(ctx, tx, e); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
+		return sqlErr(err, "indexing enterprise %q", e.ID)
+	}
+	return indexPoint(ctx, tx, e, deltas)
+}
+
+// updateRow rewrites the row e.FeatureID, leaving its R*Tree entry and
+// pyramid cells alone (an import's loading phase).
+func updateRow(ctx context.Context, tx execer, e *guccho.Enterprise) error {
 	args := append(rowValues(e), e.UpdatedAt.Format(timeFormat), e.FeatureID)
 	if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET name = ?, sector = ?, method = ?, lon = ?, lat = ?,
 		display_point = ?, synthetic = ?, division = ?, district = ?, upazila = ?, union_code = ?, import_id = ?,
 		import_row = ?, content_hash = ?, doc = ?, updated_at = ? WHERE fid = ?`, args...); err != nil {
 		return sqlErr(err, "updating enterprise %q", e.ID)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
-		return sqlErr(err, "indexing enterprise %q", e.ID)
-	}
-	return indexPoint(ctx, tx, e, deltas)
+	return nil
 }
 
 // applyDeltas adds a write's deltas to the count pyramid and to the
@@ -380,6 +416,12 @@ func applyDeltas(ctx context.Context, tx execer, deltas tiles.CellDeltas, jobs p
 			removed = append(removed, k.Cell.Z, k.Cell.X, k.Cell.Y, k.Sector, d)
 		}
 	}
+	return writeCells(ctx, tx, added, removed)
+}
+
+// writeCells adds deltas to pyramid counters, five values each (z, x, y,
+// sector, delta) in key order: removed, the negative ones, then added.
+func writeCells(ctx context.Context, tx execer, added, removed []any) error {
 	// A negative delta never creates a cell (the CHECK on n would refuse
 	// the proposed row of an upsert): it updates the cell, and a cell that
 	// reaches zero goes.

@@ -1,21 +1,15 @@
 package embedded
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"math"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/profile"
-	"github.com/guccho/guccho/tiles"
 )
 
 // CreateImport records a running import.
@@ -133,6 +127,21 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 		w.release()
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
+	// A new import begins loading; a resumed one goes on in its phase.
+	st, err := readIndexState(ctx, conn, imp.ID)
+	if err == nil && st.phase == "" {
+		st.phase = phaseLoading
+		_, err = conn.ExecContext(ctx, `INSERT INTO import_indexing (import_id, phase) VALUES (?, 'loading')`, imp.ID)
+		err = sqlErr(err, "beginning import %s", imp.ID)
+	}
+	if err == nil && st.phase == phaseIndexed {
+		err = guccho.Errorf(guccho.EINVALID, "import %s is indexed already: it takes no more rows", imp.ID)
+	}
+	if err != nil {
+		w.release()
+		return nil, err
+	}
+	w.phase = st.phase
 	return w, nil
 }
 
@@ -144,11 +153,13 @@ type importWriter struct {
 	imp  *guccho.Import
 	seq  int
 	done bool
-	// nextFID is the fid of the chunk's next new enterprise; deltas and
-	// jobs sum the chunk's changes to the count pyramid and to the
-	// enterprises and jobs per unit until it commits.
+	// phase is the import's: loading (Put, Fail, Review, Checkpoint) or
+	// indexing (only Commit, which finishes it).
+	phase string
+	// nextFID is the fid of the chunk's next new enterprise; jobs sums the
+	// chunk's changes to the enterprises and jobs per unit until it
+	// commits.
 	nextFID int64
-	deltas  tiles.CellDeltas
 	jobs    profile.JobDeltas
 	chunks  int // committed by this writer
 }
@@ -161,6 +172,9 @@ func (w *importWriter) begin(ctx context.Context) error {
 	if w.tx != nil {
 		return nil
 	}
+	if w.phase != phaseLoading {
+		return guccho.Errorf(guccho.EINVALID, "import %s is %s: it takes no more rows", w.imp.ID, w.phase)
+	}
 	w.s.writer.Lock() // until the chunk commits or rolls back
 	tx, err := w.conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -168,7 +182,7 @@ func (w *importWriter) begin(ctx context.Context) error {
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
 	w.tx, w.st = tx, newStmtTx(tx)
-	w.deltas, w.jobs = tiles.CellDeltas{}, profile.JobDeltas{}
+	w.jobs = profile.JobDeltas{}
 	if err := w.st.QueryRowContext(ctx, `SELECT coalesce(max(fid), 0) + 1 FROM enterprises`).Scan(&w.nextFID); err != nil {
 		return sqlErr(err, "import %s: beginning a chunk", w.imp.ID)
 	}
@@ -199,9 +213,12 @@ type storedRow struct {
 
 // Put upserts a batch by id inside the open chunk, saving the previous
 // version of every row it updates or marks unchanged. It reads the stored
-// rows of the whole batch with a few queries and writes new rows, their
-// R*Tree entries and the undo copies with multi-row statements; the count
-// pyramid's deltas are summed over the chunk and applied when it commits.
+// rows of the whole batch with a few queries and writes new rows and the
+// undo copies with multi-row statements; the enterprises and jobs per unit
+// are summed over the chunk and applied when it commits. The count pyramid
+// and the R*Tree wait for the indexing phase (indexing.go). A row that
+// another running import wrote is not written: it comes back in
+// Duplicates, naming that import.
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
 	var c guccho.ImportCounts
 	if err := w.begin(ctx); err != nil {
@@ -214,6 +231,10 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		e.ImportID = w.imp.ID
 	}
 	stored, err := w.lookup(ctx, batch)
+	if err != nil {
+		return c, err
+	}
+	running, err := w.runningImports(ctx, stored)
 	if err != nil {
 		return c, err
 	}
@@ -238,6 +259,10 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: e.ImportRow, Field: "id",
 				Reason: "duplicate id " + quote(e.ID) + ": row " + itoa(int(old.importRow)) + " has it already"})
 			continue
+		case running[old.importID]:
+			c.Duplicates = append(c.Duplicates, guccho.RowError{Row: e.ImportRow, Field: "id",
+				Reason: "enterprise " + quote(e.ID) + " is being imported by import " + old.importID + "; import this row again when it has finished"})
+			continue
 		}
 		saved = append(saved, old.fid)
 		old.importID, old.importRow = w.imp.ID, int64(e.ImportRow) // later rows with this id are duplicates
@@ -250,7 +275,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		e.CreatedAt, _ = time.Parse(timeFormat, old.created)
 		e.UpdatedAt = now
 		if p, ok := pointOf(old.lon, old.lat); ok {
-			w.deltas.Add(p, old.sector, -1)
 			ch.Add("", old.sector, &[2]float64{p[0], p[1]})
 		}
 		ch.Add(e.ID, e.Sector, placedPoint(e))
@@ -271,7 +295,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		}
 	}
 	for _, e := range updated {
-		if err := updateEnterprise(ctx, w.st, e, w.deltas); err != nil {
+		if err := updateRow(ctx, w.st, e); err != nil {
 			return c, err
 		}
 	}
@@ -292,6 +316,36 @@ const (
 	undoGroup   = 500
 	insertGroup = 100
 )
+
+// runningImports returns which of the imports that wrote the stored rows,
+// other than this one, are still running.
+func (w *importWriter) runningImports(ctx context.Context, stored map[string]*storedRow) (map[string]bool, error) {
+	var others []any
+	seen := map[string]bool{w.imp.ID: true, "": true}
+	for _, r := range stored {
+		if !seen[r.importID] {
+			seen[r.importID] = true
+			others = append(others, r.importID)
+		}
+	}
+	running := map[string]bool{}
+	err := inGroups(others, lookupGroup, func(ids []any) error {
+		rows, err := w.st.QueryContext(ctx, `SELECT id FROM imports WHERE status = 'running' AND id IN `+placeholders(len(ids), 1), ids...)
+		if err != nil {
+			return sqlErr(err, "reading the running imports")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return sqlErr(err, "reading the running imports")
+			}
+			running[id] = true
+		}
+		return sqlErr(rows.Err(), "reading the running imports")
+	})
+	return running, err
+}
 
 // lookup returns the stored rows with the batch's ids, by id.
 func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (map[string]*storedRow, error) {
@@ -326,17 +380,14 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 }
 
 // insert writes new enterprises with the fids that follow the table's
-// largest (as SQLite would choose them), and the R*Tree entries of the
-// placed ones, counting them in the chunk's deltas. A goroutine of its own
-// encodes the rows (JSON, content hash) and counts their cells a group
-// ahead of the statements that write them, so that work runs beside
-// SQLite's on another core.
+// largest (as SQLite would choose them). A goroutine of its own encodes the
+// rows (JSON, content hash) a group ahead of the statements that write
+// them, so that work runs beside SQLite's on another core.
 func (w *importWriter) insert(ctx context.Context, created []*guccho.Enterprise) error {
 	const cols = 19
 	fid := w.nextFID
 	w.nextFID += int64(len(created))
 	groups := make(chan []any, 2)
-	var points []rtreeEntry // complete once groups is closed
 	go func() {
 		defer close(groups)
 		for len(created) > 0 {
@@ -346,10 +397,6 @@ func (w *importWriter) insert(ctx context.Context, created []*guccho.Enterprise)
 				e.FeatureID, fid = fid, fid+1
 				args = append(append(args, e.FeatureID, e.ID), rowValues(e)...)
 				args = append(args, e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
-				if e.Placed() {
-					points = append(points, rtreeEntry{e.FeatureID, e.Point})
-					w.deltas.Add(e.Point, e.Sector, +1)
-				}
 			}
 			groups <- args
 			created = created[n:]
@@ -363,28 +410,7 @@ func (w *importWriter) insert(ctx context.Context, created []*guccho.Enterprise)
 				VALUES `, cols, args, "storing")
 		}
 	}
-	if err != nil {
-		return err
-	}
-	// In an order that keeps neighbours together, successive entries go
-	// down the same few branches of the R*Tree: bands of 1/8° of
-	// longitude, each from south to north.
-	slices.SortFunc(points, func(a, b rtreeEntry) int {
-		return cmp.Or(cmp.Compare(math.Floor(a.p[0]*8), math.Floor(b.p[0]*8)), cmp.Compare(a.p[1], b.p[1]), cmp.Compare(a.fid, b.fid))
-	})
-	args := make([]any, 0, 5*len(points))
-	for _, r := range points {
-		args = append(args, r.fid, r.p[0], r.p[0], r.p[1], r.p[1])
-	}
-	return inGroups(args, 5*insertGroup, func(args []any) error {
-		return w.insertAll(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES `, 5, args, "indexing")
-	})
-}
-
-// rtreeEntry is a new enterprise's map point, for the R*Tree.
-type rtreeEntry struct {
-	fid int64
-	p   orb.Point
+	return err
 }
 
 // insertAll runs a multi-row INSERT of len(args)/cols rows and fails with
@@ -461,14 +487,26 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 
 // Checkpoint stores the report and commits the open chunk.
 func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) error {
+	report.Phase = guccho.ImportLoading
+	return w.commitChunk(ctx, report, nil)
+}
+
+// commitChunk stores the report and commits the open chunk (opening one
+// when none is), running also, when set, then in its transaction.
+func (w *importWriter) commitChunk(ctx context.Context, report *guccho.Import, then func() error) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
-	if err := applyDeltas(ctx, w.st, w.deltas, w.jobs); err != nil {
+	if err := applyDeltas(ctx, w.st, nil, w.jobs); err != nil {
 		return err
 	}
 	if err := saveImport(ctx, w.st, report); err != nil {
 		return err
+	}
+	if then != nil {
+		if err := then(); err != nil {
+			return err
+		}
 	}
 	w.st.close()
 	tx := w.tx
@@ -494,13 +532,32 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 // (docs/import.md#speed).
 const walChunks = 20
 
-// Commit stores the final report and commits the last chunk.
+// Commit commits the last chunk of the loading phase, which also turns the
+// import to phase indexing (status still running), then runs the indexing
+// phase (indexing.go) and stores the final report with it. On a writer
+// opened on an import interrupted while indexing, it finishes the
+// indexing. When the indexing fails, the import stays running in phase
+// indexing: Rollback, or recovery, finishes it.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
 	if report.EndedAt == nil { // undo tells edits after the end from the import's own writes
 		now := time.Now().UTC()
 		report.EndedAt = &now
 	}
-	if err := w.Checkpoint(ctx, report); err != nil {
+	if w.phase == phaseLoading {
+		mid := *report
+		mid.Status, mid.Phase = guccho.ImportRunning, guccho.ImportIndexing
+		err := w.commitChunk(ctx, &mid, func() error {
+			_, err := w.st.ExecContext(ctx, `UPDATE import_indexing SET phase = 'indexing' WHERE import_id = ?`, w.imp.ID)
+			return sqlErr(err, "import %s: beginning its indexing", w.imp.ID)
+		})
+		if err != nil {
+			return err
+		}
+		w.phase = phaseIndexing
+	}
+	report.Phase = ""
+	if err := w.s.indexImport(ctx, w.conn, w.imp.ID, report); err != nil {
+		report.Status, report.Phase = guccho.ImportRunning, guccho.ImportIndexing
 		return err
 	}
 	w.done = true

@@ -61,6 +61,9 @@ type Store struct {
 	// to a goroutine that has waited over a millisecond (sync.Mutex's
 	// starvation mode), so edits wait at most about a chunk.
 	writer sync.Mutex
+	// interruptIndexing, when above zero, stops the next import's indexing
+	// after that many chunks (InterruptIndexingAfter, for tests).
+	interruptIndexing atomic.Int64
 }
 
 // state is the in-memory view of the stored boundaries, replaced whole.

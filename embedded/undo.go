@@ -155,13 +155,34 @@ func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, e
 // per transaction: first the rows it created go, then the rows it updated
 // get their saved version back (and leave the undo table, which is how an
 // interrupted undo knows where it stopped). Last, its review items go.
+//
+// The count pyramid and the R*Tree follow only when the import's indexing
+// ran: an import still loading never touched them (they hold the prior
+// versions it restores), and one interrupted while indexing is first
+// indexed to the end, then undone as a whole.
 func (s *Store) undoChunks(ctx context.Context, importID string) error {
-	for _, step := range []func(context.Context, *sql.Tx, string) (int, error){undoCreated, undoUpdated} {
+	st, err := readIndexState(ctx, s.db, importID)
+	if err != nil {
+		return err
+	}
+	if st.phase == phaseIndexing {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return sqlErr(err, "import %s: finishing its indexing", importID)
+		}
+		err = s.indexImport(ctx, conn, importID, nil)
+		conn.Close()
+		if err != nil {
+			return err
+		}
+	}
+	indexed := st.phase != phaseLoading
+	for _, step := range []func(context.Context, *sql.Tx, string, bool) (int, error){undoCreated, undoUpdated} {
 		for {
 			n := 0
 			err := s.inTx(ctx, func(tx *sql.Tx) error {
 				var err error
-				n, err = step(ctx, tx, importID)
+				n, err = step(ctx, tx, importID, indexed)
 				return err
 			})
 			if err != nil {
@@ -173,12 +194,13 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 			s.enterprisesChanged()
 		}
 	}
-	_, err := s.db.ExecContext(ctx, `DELETE FROM import_review WHERE import_id = ?`, importID)
+	_, err = s.db.ExecContext(ctx, `DELETE FROM import_review WHERE import_id = ?`, importID)
 	return sqlErr(err, "removing the review items of import %s", importID)
 }
 
-// undoCreated deletes up to undoChunk of the rows the import created.
-func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
+// undoCreated deletes up to undoChunk of the rows the import created, and
+// their R*Tree entries and pyramid counts when indexed.
+func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat, division, district, upazila, union_code, `+jobsColumns("doc")+`
 		FROM enterprises WHERE import_id = ? AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`,
 		importID, importID, undoChunk)
@@ -213,12 +235,16 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, r.fid); err != nil {
 			return 0, sqlErr(err, "deleting enterprise %q", r.id)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
-			return 0, sqlErr(err, "deleting enterprise %q", r.id)
+		if indexed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
+				return 0, sqlErr(err, "deleting enterprise %q", r.id)
+			}
 		}
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
-			deltas.Add(p, r.sector, -1)
+			if indexed {
+				deltas.Add(p, r.sector, -1)
+			}
 			pt = &[2]float64{p[0], p[1]}
 		}
 		ch.Add(r.id, r.sector, pt)
@@ -234,8 +260,9 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 
 // undoUpdated restores up to undoChunk of the rows the import updated (or
 // marked unchanged) to their saved versions; a row deleted since is put
-// back.
-func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) {
+// back. The R*Tree and the pyramid follow when the import was indexed;
+// otherwise they still hold the saved versions.
+func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, u.division, u.district, u.upazila, u.union_code,
 			`+jobsColumns("u.doc")+`, e.fid IS NOT NULL, e.sector, e.lon, e.lat,
 			coalesce(e.division, ''), coalesce(e.district, ''), coalesce(e.upazila, ''), coalesce(e.union_code, ''), `+jobsColumns("e.doc")+`
@@ -282,7 +309,9 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 		if r.exists {
 			jobs.Add(r.curAdmin, r.curSector.String, r.curSelf, r.curWage, -1)
 			if p, ok := pointOf(r.curLon, r.curLat); ok {
-				deltas.Add(p, r.curSector.String, -1)
+				if indexed {
+					deltas.Add(p, r.curSector.String, -1)
+				}
 				ch.Add("", r.curSector.String, &[2]float64{p[0], p[1]})
 			}
 			q = `UPDATE enterprises SET (` + cols + `) = (SELECT ` + saved + ` FROM import_undo WHERE import_id = ? AND fid = ?) WHERE fid = ?`
@@ -292,17 +321,21 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string) (int, error) 
 		if _, err := tx.ExecContext(ctx, q, importID, r.fid, r.fid); err != nil {
 			return 0, sqlErr(err, "restoring enterprise %q", r.id)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
-			return 0, sqlErr(err, "indexing enterprise %q", r.id)
+		if indexed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
+				return 0, sqlErr(err, "indexing enterprise %q", r.id)
+			}
 		}
 		jobs.Add(r.admin, r.sector, r.self, r.wage, +1)
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
-				r.fid, p[0], p[0], p[1], p[1]); err != nil {
-				return 0, sqlErr(err, "indexing enterprise %q", r.id)
+			if indexed {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
+					r.fid, p[0], p[0], p[1], p[1]); err != nil {
+					return 0, sqlErr(err, "indexing enterprise %q", r.id)
+				}
+				deltas.Add(p, r.sector, +1)
 			}
-			deltas.Add(p, r.sector, +1)
 			pt = &[2]float64{p[0], p[1]}
 		}
 		ch.Add(r.id, r.sector, pt)

@@ -80,6 +80,16 @@ func CellsOf(p orb.Point) []CellKey {
 	return out
 }
 
+// CellOf returns the pyramid cell of zoom z holding p: the cell of CellsOf
+// at z. A cell at zoom z holds the cells of zoom z+1 whose X and Y shifted
+// right by one are its own, so a store may keep only MaxCellZoom's cell of
+// a point and derive the others.
+func CellOf(p orb.Point, z int) CellKey {
+	x, y := worldXY(p)
+	n := math.Exp2(float64(z))
+	return CellKey{Z: z, X: clampCell(x*n, n), Y: clampCell(y*n, n)}
+}
+
 func clampCell(v, n float64) uint32 {
 	if v < 0 {
 		return 0

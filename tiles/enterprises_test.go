@@ -30,6 +30,31 @@ func TestCellsOfNestFromCoarseToFine(t *testing.T) {
 	}
 }
 
+func TestCellOfIsTheCellOfCellsOfAtItsZoom(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    orb.Point
+	}{
+		{"Bhairab", bhairab},
+		{"a z17 cell's corner", orb.Point{90, 0}},
+		{"the antimeridian", orb.Point{180, 89}},
+		{"beyond Web Mercator", orb.Point{-180, -89.9}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, want := range tiles.CellsOf(tc.p) {
+				if got := tiles.CellOf(tc.p, want.Z); got != want {
+					t.Errorf("CellOf(%v, %d) = %v, want %v", tc.p, want.Z, got, want)
+				}
+				// Coarser cells are the finest one's shifted right.
+				fine := tiles.CellOf(tc.p, tiles.MaxCellZoom)
+				if s := tiles.MaxCellZoom - want.Z; fine.X>>s != want.X || fine.Y>>s != want.Y {
+					t.Errorf("the z%d cell %v is not the finest %v shifted by %d", want.Z, want, fine, s)
+				}
+			}
+		})
+	}
+}
+
 func TestCellRangeCoversTheTile(t *testing.T) {
 	tile := maptile.At(bhairab, 8)
 	z, x0, y0, x1, y1 := tiles.CellRange(tile)

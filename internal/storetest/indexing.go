@@ -86,6 +86,17 @@ func mapDigest(t *testing.T, s store.Store) string {
 	return strings.Join(lines, "\n")
 }
 
+// cellsOf keeps a map digest's cells: the count pyramid.
+func cellsOf(digest string) string {
+	var out []string
+	for _, l := range strings.Split(digest, "\n") {
+		if strings.Contains(l, " cell ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 // pointsAt lists the enterprise ids of the z14 tile holding p.
 func pointsAt(t *testing.T, s store.Store, p orb.Point) string {
 	t.Helper()
@@ -138,9 +149,11 @@ func testMapShowsAnImportOnceIndexed(t *testing.T, s store.Store) {
 	if st, _ := s.EnterpriseStats(ctx, ""); st.Total != 5 {
 		t.Errorf("stats while loading count %d, want 5", st.Total)
 	}
-	// ... the map not yet: not its new points, nor its moves.
-	if got := mapDigest(t, s); got != before {
-		t.Errorf("the map while the import loads:\n%s\nwant as before it:\n%s", got, before)
+	// ... the map not yet: the pyramid counts as before (its moves and new
+	// rows not yet), and its new points are not shown. (Where a moved
+	// row's point shows meanwhile is left open.)
+	if got, want := cellsOf(mapDigest(t, s)), cellsOf(before); got != want {
+		t.Errorf("the pyramid while the import loads:\n%s\nwant as before it:\n%s", got, want)
 	}
 	if got := pointsAt(t, s, orb.Point{90.7, 22.7}); got != "" {
 		t.Errorf("the z14 tile of D while loading shows %q, want nothing", got)

@@ -1,0 +1,492 @@
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/tiles"
+)
+
+// An import's indexing phase (guccho.ImportIndexing). While it loads, an
+// import writes its rows, their undo copies and the enterprises and jobs
+// per unit, but neither the count pyramid (enterprise_cells) nor the
+// R*Tree (enterprise_rtree): scattered over the country, every chunk would
+// otherwise dirty pages all over both. Its Commit then writes the import's
+// net effect on them, read back from the rows themselves:
+//
+//   - the R*Tree first, entry by entry in the Morton order of the finest
+//     pyramid cell of each point (created rows in, moved rows moved, rows
+//     no longer placed out), so successive entries go down the same few
+//     branches;
+//   - then the pyramid in its key order (z, x, y, sector): + the cells of
+//     every row the import created or updated, − those of the saved prior
+//     version of every row it updated; a row it found unchanged counts
+//     nothing.
+//
+// Each chunk of about indexChunkTime is one transaction holding the
+// writer, which records how far it got (import_indexing's cursors) and
+// appends an enterprises.changed event (action "indexed") bounding what it
+// changed, so tile caches refresh. The work list is computed again from
+// the same rows after a crash — nothing an indexing import wrote can
+// change meanwhile (edits of its rows are refused) — and the cursor skips
+// what was written, so each cell and entry is written once.
+//
+// Memory: the R*Tree pass holds 40 bytes per created or moved row, the
+// pyramid pass 8 bytes per created or updated row plus one more 8 bytes
+// per row for the zoom it writes; they run one after the other.
+
+// indexChunkTime is how long one chunk of an indexing writes before it
+// commits and lets other writers in.
+const indexChunkTime = 500 * time.Millisecond
+
+// Phases of import_indexing.
+const (
+	phaseLoading  = "loading"
+	phaseIndexing = "indexing"
+	phaseIndexed  = "indexed"
+)
+
+// indexState is an import's row of import_indexing; phase is "" when it
+// has none (an import indexed as it loaded, before migration 0012).
+type indexState struct {
+	phase      string
+	rtreeDone  bool
+	rtreeKey   sql.NullInt64
+	rtreeFid   sql.NullInt64
+	cellZ      sql.NullInt64
+	cellX      sql.NullInt64
+	cellY      sql.NullInt64
+	cellSector sql.NullString
+}
+
+func readIndexState(ctx context.Context, q execer, importID string) (indexState, error) {
+	var st indexState
+	err := q.QueryRowContext(ctx, `SELECT phase, rtree_done, rtree_key, rtree_fid, cell_z, cell_x, cell_y, cell_sector
+		FROM import_indexing WHERE import_id = ?`, importID).Scan(&st.phase, &st.rtreeDone, &st.rtreeKey, &st.rtreeFid,
+		&st.cellZ, &st.cellX, &st.cellY, &st.cellSector)
+	if errors.Is(err, sql.ErrNoRows) {
+		return indexState{}, nil
+	}
+	return st, sqlErr(err, "reading the indexing of import %s", importID)
+}
+
+// InterruptIndexingAfter makes the next indexing write chunks of one
+// entry or cell and stop with an error after n of them, as a crash would
+// (storetest.IndexingInterrupter). For tests.
+func (s *Store) InterruptIndexingAfter(n int) { s.interruptIndexing.Store(int64(n)) }
+
+// errInterrupted is how an indexing stopped by InterruptIndexingAfter ends.
+var errInterrupted = guccho.Errorf(guccho.EUNAVAILABLE, "the indexing was interrupted (InterruptIndexingAfter)")
+
+// importedRow is one row of an import with what its indexes need: its
+// point and sector, and when it updated a stored row, the saved prior
+// version's.
+type importedRow struct {
+	fid                   int64
+	sector, oldSector     string
+	p, old                orb.Point
+	placed, oldPlaced     bool
+	updated, unchangedRow bool
+}
+
+// scanImport calls fn for every row the import wrote, in fid order.
+func scanImport(ctx context.Context, q execer, importID string, fn func(*importedRow)) error {
+	rows, err := q.QueryContext(ctx, `SELECT e.fid, e.sector, e.lon, e.lat, u.fid IS NOT NULL, coalesce(u.sector, ''), u.lon, u.lat,
+			coalesce(u.content_hash = e.content_hash, 0)
+		FROM enterprises e LEFT JOIN import_undo u ON u.import_id = e.import_id AND u.fid = e.fid
+		WHERE e.import_id = ? ORDER BY e.fid`, importID)
+	if err != nil {
+		return sqlErr(err, "reading the rows of import %s", importID)
+	}
+	defer rows.Close()
+	var r importedRow
+	var lon, lat, oldLon, oldLat sql.NullFloat64
+	for rows.Next() {
+		if err := rows.Scan(&r.fid, &r.sector, &lon, &lat, &r.updated, &r.oldSector, &oldLon, &oldLat, &r.unchangedRow); err != nil {
+			return sqlErr(err, "reading the rows of import %s", importID)
+		}
+		r.p, r.placed = pointOf(lon, lat)
+		r.old, r.oldPlaced = pointOf(oldLon, oldLat)
+		fn(&r)
+	}
+	return sqlErr(rows.Err(), "reading the rows of import %s", importID)
+}
+
+// sectorRanks numbers sectors as they are first seen; ranks() then maps
+// each number to its rank in the sectors' sorted order, the pyramid key's.
+type sectorRanks struct {
+	index map[string]uint32
+	names []string
+}
+
+func (sr *sectorRanks) of(s string) uint32 {
+	if i, ok := sr.index[s]; ok {
+		return i
+	}
+	if sr.index == nil {
+		sr.index = map[string]uint32{}
+	}
+	i := uint32(len(sr.names))
+	sr.index[s] = i
+	sr.names = append(sr.names, s)
+	return i
+}
+
+// sort sorts names and returns, by first-seen number, the sorted rank.
+func (sr *sectorRanks) sort() []uint32 {
+	sorted := slices.Clone(sr.names)
+	slices.Sort(sorted)
+	rank := make([]uint32, len(sr.names))
+	for i, s := range sr.names {
+		r, _ := slices.BinarySearch(sorted, s)
+		rank[i] = uint32(r)
+	}
+	sr.names = sorted
+	return rank
+}
+
+// morton interleaves the bits of a finest-zoom cell's x and y.
+func morton(x, y uint32) uint64 {
+	var m uint64
+	for i := range tiles.MaxCellZoom {
+		m |= uint64(x>>i&1)<<(2*i+1) | uint64(y>>i&1)<<(2*i)
+	}
+	return m
+}
+
+// rtreeOp is one write to the R*Tree: fid's entry at p (a delete when del,
+// p being then the point it goes from), key its place in the write order.
+type rtreeOp struct {
+	key    uint64
+	fid    int64
+	p      orb.Point
+	sector uint32
+	del    bool // the row is no longer placed: its entry goes
+	had    bool // the row had an entry: it goes before the new one
+}
+
+// indexer runs one import's indexing phase on conn.
+type indexer struct {
+	s        *Store
+	conn     *sql.Conn
+	importID string
+	st       indexState
+	stopAt   int // chunks before an interruption (0: none)
+	chunks   int
+}
+
+// indexImport runs (or finishes) the indexing phase of an import whose
+// import_indexing row is in phase indexing, and then, in the transaction
+// that marks it indexed, saves report when it is not nil.
+func (s *Store) indexImport(ctx context.Context, conn *sql.Conn, importID string, report *guccho.Import) error {
+	st, err := readIndexState(ctx, conn, importID)
+	if err != nil {
+		return err
+	}
+	if st.phase != phaseIndexing {
+		return guccho.Errorf(guccho.EINTERNAL, "import %s: indexing it in phase %q", importID, st.phase)
+	}
+	ix := &indexer{s: s, conn: conn, importID: importID, st: st, stopAt: int(s.interruptIndexing.Swap(0))}
+	if !st.rtreeDone {
+		if err := ix.rtree(ctx); err != nil {
+			return err
+		}
+	}
+	return ix.pyramid(ctx, report)
+}
+
+// chunk runs fn in one transaction of the import's connection, holding the
+// store's writer, and checkpoints the WAL every walChunks chunks.
+func (ix *indexer) chunk(ctx context.Context, fn func(*sql.Tx) error) error {
+	ix.s.writer.Lock()
+	tx, err := ix.conn.BeginTx(ctx, nil)
+	if err != nil {
+		ix.s.writer.Unlock()
+		return sqlErr(err, "import %s: beginning a chunk of indexing", ix.importID)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		ix.s.writer.Unlock()
+		return err
+	}
+	err = tx.Commit()
+	ix.s.writer.Unlock()
+	if err != nil {
+		return sqlErr(err, "import %s: committing a chunk of indexing", ix.importID)
+	}
+	ix.s.enterprisesChanged()
+	if ix.chunks++; ix.chunks%walChunks == 0 {
+		if _, err := ix.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			return sqlErr(err, "import %s: checkpointing the WAL", ix.importID)
+		}
+	}
+	if ix.stopAt > 0 && ix.chunks >= ix.stopAt {
+		return errInterrupted
+	}
+	return nil
+}
+
+// group is how many writes a chunk makes between looks at the clock, or
+// one when a test interrupts the indexing.
+func (ix *indexer) group(n int) int {
+	if ix.stopAt > 0 {
+		return 1
+	}
+	return n
+}
+
+// rtree writes the import's R*Tree entries from the cursor on.
+func (ix *indexer) rtree(ctx context.Context) error {
+	var ops []rtreeOp
+	var sr sectorRanks
+	err := scanImport(ctx, ix.conn, ix.importID, func(r *importedRow) {
+		if r.unchangedRow || (r.updated && r.placed == r.oldPlaced && r.p == r.old) {
+			return
+		}
+		switch {
+		case r.placed:
+			c := tiles.CellOf(r.p, tiles.MaxCellZoom)
+			ops = append(ops, rtreeOp{key: morton(c.X, c.Y), fid: r.fid, p: r.p, sector: sr.of(r.sector), had: r.updated && r.oldPlaced})
+		case r.updated && r.oldPlaced:
+			c := tiles.CellOf(r.old, tiles.MaxCellZoom)
+			ops = append(ops, rtreeOp{key: morton(c.X, c.Y), fid: r.fid, p: r.old, sector: sr.of(r.oldSector), del: true, had: true})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(ops, func(a, b rtreeOp) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.fid, b.fid)) })
+	if ix.st.rtreeKey.Valid {
+		k, f := uint64(ix.st.rtreeKey.Int64), ix.st.rtreeFid.Int64
+		i, _ := slices.BinarySearchFunc(ops, rtreeOp{key: k, fid: f}, func(a, b rtreeOp) int {
+			return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.fid, b.fid))
+		})
+		if i < len(ops) && ops[i].key == k && ops[i].fid == f {
+			i++
+		}
+		ops = ops[i:]
+	}
+	for len(ops) > 0 || !ix.st.rtreeDone {
+		err := ix.chunk(ctx, func(tx *sql.Tx) error {
+			st := newStmtTx(tx)
+			defer st.close()
+			ch := guccho.ChangeBuilder{Action: "indexed", ImportID: ix.importID}
+			start := time.Now()
+			for len(ops) > 0 && time.Since(start) < indexChunkTime {
+				n := min(ix.group(insertGroup), len(ops))
+				var ins []any
+				for _, op := range ops[:n] {
+					if op.had {
+						if _, err := st.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, op.fid); err != nil {
+							return sqlErr(err, "import %s: indexing enterprise %d", ix.importID, op.fid)
+						}
+					}
+					if !op.del {
+						ins = append(ins, op.fid, op.p[0], op.p[0], op.p[1], op.p[1])
+					}
+					ch.Add("", sr.names[op.sector], &[2]float64{op.p[0], op.p[1]})
+				}
+				if len(ins) > 0 {
+					if _, err := st.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES `+
+						placeholders(5, len(ins)/5), ins...); err != nil {
+						return sqlErr(err, "import %s: indexing %d enterprises", ix.importID, len(ins)/5)
+					}
+				}
+				last := ops[n-1]
+				ops = ops[n:]
+				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET rtree_key = ?, rtree_fid = ?, rtree_done = ? WHERE import_id = ?`,
+					int64(last.key), last.fid, len(ops) == 0, ix.importID); err != nil {
+					return sqlErr(err, "import %s: recording its indexing", ix.importID)
+				}
+				if ix.stopAt > 0 {
+					break
+				}
+			}
+			if len(ops) == 0 {
+				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET rtree_done = 1 WHERE import_id = ?`, ix.importID); err != nil {
+					return sqlErr(err, "import %s: recording its indexing", ix.importID)
+				}
+				ix.st.rtreeDone = true
+			}
+			if ch.Empty() {
+				return nil
+			}
+			return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bits of a pyramid record: x and y of the finest cell, the sector's
+// rank, and a sign bit (1 for −1).
+const (
+	recXShift = 35
+	recYShift = 18
+	recMask   = 1<<tiles.MaxCellZoom - 1
+)
+
+// pyramid writes the import's net changes to the count pyramid from the
+// cursor on, zoom by zoom, each zoom's cells in key order.
+func (ix *indexer) pyramid(ctx context.Context, report *guccho.Import) error {
+	var recs []uint64
+	var sr sectorRanks
+	add := func(p orb.Point, sector string, neg bool) {
+		c := tiles.CellOf(p, tiles.MaxCellZoom)
+		r := uint64(c.X)<<recXShift | uint64(c.Y)<<recYShift | uint64(sr.of(sector))<<1
+		if neg {
+			r |= 1
+		}
+		recs = append(recs, r)
+	}
+	err := scanImport(ctx, ix.conn, ix.importID, func(r *importedRow) {
+		if r.unchangedRow {
+			return
+		}
+		if r.updated && r.oldPlaced {
+			add(r.old, r.oldSector, true)
+		}
+		if r.placed {
+			add(r.p, r.sector, false)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(sr.names) >= 1<<(recYShift-1) {
+		return guccho.Errorf(guccho.EINTERNAL, "import %s: %d sectors", ix.importID, len(sr.names))
+	}
+	rank := sr.sort()
+	for i, r := range recs {
+		s := r >> 1 & (1<<(recYShift-1) - 1)
+		recs[i] = r&^((1<<(recYShift-1)-1)<<1) | uint64(rank[s])<<1
+	}
+	walk := &pyramidWalk{recs: recs, names: sr.names, z: tiles.MinCellZoom - 1}
+	if ix.st.cellZ.Valid {
+		walk.after = &ix.st
+	}
+	c, more := walk.next()
+	for {
+		err := ix.chunk(ctx, func(tx *sql.Tx) error {
+			ch := guccho.ChangeBuilder{Action: "indexed", ImportID: ix.importID}
+			start := time.Now()
+			for more && time.Since(start) < indexChunkTime {
+				var added, removed []any
+				var last pyramidCell
+				for n := ix.group(cellGroup); n > 0 && more; n-- {
+					v := []any{c.key.Z, c.key.X, c.key.Y, sr.names[c.rank], c.delta}
+					if c.delta > 0 {
+						added = append(added, v...)
+					} else {
+						removed = append(removed, v...)
+					}
+					centre := maptile.New(c.key.X, c.key.Y, maptile.Zoom(c.key.Z)).Center()
+					ch.Add("", sr.names[c.rank], &[2]float64{centre[0], centre[1]})
+					last = c
+					c, more = walk.next()
+				}
+				if err := writeCells(ctx, tx, added, removed); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE import_indexing SET cell_z = ?, cell_x = ?, cell_y = ?, cell_sector = ? WHERE import_id = ?`,
+					last.key.Z, last.key.X, last.key.Y, sr.names[last.rank], ix.importID); err != nil {
+					return sqlErr(err, "import %s: recording its indexing", ix.importID)
+				}
+				if ix.stopAt > 0 {
+					break
+				}
+			}
+			if !more {
+				// The last chunk: the import is indexed.
+				if _, err := tx.ExecContext(ctx, `UPDATE import_indexing SET phase = 'indexed' WHERE import_id = ?`, ix.importID); err != nil {
+					return sqlErr(err, "recording the indexing of import %s", ix.importID)
+				}
+				if report != nil {
+					if err := saveImport(ctx, tx, report); err != nil {
+						return err
+					}
+				}
+			}
+			if ch.Empty() {
+				return nil
+			}
+			return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
+		})
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// pyramidCell is one counter's net change.
+type pyramidCell struct {
+	key   tiles.CellKey
+	rank  uint32
+	delta int
+}
+
+// pyramidWalk walks the pyramid's counters from MinCellZoom to MaxCellZoom,
+// each zoom's in key order: those whose net change is not zero and, when
+// after is set, that come after its cursor. It sorts one zoom's records at
+// a time into scratch.
+type pyramidWalk struct {
+	recs    []uint64 // finest cells, sector ranks and signs
+	names   []string // sectors by rank
+	after   *indexState
+	z       int
+	scratch []uint64 // zoom z's records, sorted
+	i       int
+}
+
+func (w *pyramidWalk) next() (pyramidCell, bool) {
+	for {
+		for w.i < len(w.scratch) {
+			k := w.scratch[w.i] >> 1
+			d := 0
+			for ; w.i < len(w.scratch) && w.scratch[w.i]>>1 == k; w.i++ {
+				if w.scratch[w.i]&1 == 1 {
+					d--
+				} else {
+					d++
+				}
+			}
+			if d == 0 {
+				continue
+			}
+			c := pyramidCell{tiles.CellKey{Z: w.z, X: uint32(k >> (recXShift - 1)), Y: uint32(k >> (recYShift - 1) & recMask)},
+				uint32(k & (1<<(recYShift-1) - 1)), d}
+			if a := w.after; a != nil && int64(w.z) == a.cellZ.Int64 && cmp.Or(cmp.Compare(int64(c.key.X), a.cellX.Int64),
+				cmp.Compare(int64(c.key.Y), a.cellY.Int64), strings.Compare(w.names[c.rank], a.cellSector.String)) <= 0 {
+				continue
+			}
+			return c, true
+		}
+		// The next zoom, or the end.
+		w.z++
+		if w.after != nil && int64(w.z) < w.after.cellZ.Int64 {
+			w.z = int(w.after.cellZ.Int64)
+		}
+		if w.z > tiles.MaxCellZoom {
+			w.scratch = nil
+			return pyramidCell{}, false
+		}
+		shift := tiles.MaxCellZoom - w.z
+		w.scratch, w.i = w.scratch[:0], 0
+		for _, r := range w.recs {
+			x, y := r>>recXShift&recMask>>shift, r>>recYShift&recMask>>shift
+			w.scratch = append(w.scratch, x<<recXShift|y<<recYShift|r&(1<<recYShift-1))
+		}
+		slices.Sort(w.scratch)
+	}
+}
