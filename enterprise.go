@@ -254,7 +254,9 @@ type Import struct {
 // ImportCounts are what writing one batch did.
 type ImportCounts struct {
 	Created, Updated, Unchanged int
-	// Duplicates are rows whose id an earlier row of the same import had.
+	// Duplicates are rows not written: whose id an earlier row of the same
+	// import had, or whose stored row another import that is still running
+	// wrote (the reason names it).
 	Duplicates []RowError
 }
 
@@ -283,7 +285,9 @@ type ImportWriter interface {
 	// Commit stores the final report and commits the last chunk.
 	Commit(ctx context.Context, report *Import) error
 	// Rollback abandons the open chunk and undoes the committed ones; the
-	// store is as before the import. Safe (and a no-op) after Commit.
+	// store is as before the import. Safe (and a no-op) after Commit, also
+	// after a Commit that failed in the indexing phase: that import stays
+	// running in phase ImportIndexing, and recovery finishes it.
 	Rollback() error
 }
 

@@ -556,16 +556,17 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 		w.phase = phaseIndexing
 	}
 	report.Phase = ""
-	if err := w.s.indexImport(ctx, w.conn, w.imp.ID, report); err != nil {
+	err := w.s.indexImport(ctx, w.conn, w.imp.ID, report)
+	if err != nil {
 		report.Status, report.Phase = guccho.ImportRunning, guccho.ImportIndexing
-		return err
 	}
-	w.done = true
+	w.done = true // Rollback leaves an unfinished indexing to recovery
 	w.release()
-	return nil
+	return err
 }
 
-// Rollback abandons the open chunk and undoes the committed ones.
+// Rollback abandons the open chunk and undoes the committed ones; after
+// Commit, even one whose indexing failed, it does nothing.
 func (w *importWriter) Rollback() error {
 	if w.done {
 		return nil

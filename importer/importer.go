@@ -86,10 +86,15 @@ func (im *Importer) Run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 // crash): rd must read the same source as the import began with, and
 // mapping be the same; rows up to imp.SourceRow, whose outcome is stored,
 // are skipped unread, so the import ends exactly as if it had not been
-// interrupted. EINVALID when the import is not running.
+// interrupted. An import interrupted in its indexing phase
+// (guccho.ImportIndexing) has read its source: it is finished without it
+// (rd may be nil). EINVALID when the import is not running.
 func (im *Importer) Resume(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	if imp.Status != guccho.ImportRunning {
 		return imp, guccho.Errorf(guccho.EINVALID, "import %s is %s: only an interrupted (running) import can be resumed", imp.ID, imp.Status)
+	}
+	if imp.Phase == guccho.ImportIndexing {
+		return im.finishIndexing(ctx, imp)
 	}
 	if imp.Methods == nil {
 		imp.Methods = map[string]int{}
@@ -100,7 +105,41 @@ func (im *Importer) Resume(ctx context.Context, imp *guccho.Import, rd survey.Re
 	return im.finish(ctx, imp, rd, mapping)
 }
 
-// finish runs the import from imp.SourceRow on and records a failure.
+// finishIndexing finishes the indexing phase of an import interrupted in
+// it: a writer opened on it commits what is left.
+func (im *Importer) finishIndexing(ctx context.Context, imp *guccho.Import) (*guccho.Import, error) {
+	w, err := im.Store.BeginImport(ctx, imp)
+	if err != nil {
+		return imp, err
+	}
+	defer w.Rollback()
+	imp.Status = guccho.ImportSucceeded
+	if imp.EndedAt == nil {
+		now := time.Now().UTC()
+		imp.EndedAt = &now
+	}
+	if err := w.Commit(ctx, imp); err != nil {
+		imp.Status, imp.Phase = guccho.ImportRunning, guccho.ImportIndexing
+		return imp, err
+	}
+	imp.Phase = ""
+	im.report(imp)
+	return imp, nil
+}
+
+// stillIndexing reports whether the store holds the import as running in
+// its indexing phase: every row is stored, and recovery finishes it
+// (guccho.ImportIndexing), so a failure then is not the import's.
+func (im *Importer) stillIndexing(imp *guccho.Import) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := im.Store.FindImportByID(ctx, imp.ID)
+	return err == nil && got.Status == guccho.ImportRunning && got.Phase == guccho.ImportIndexing
+}
+
+// finish runs the import from imp.SourceRow on and records a failure. An
+// import stopped in its indexing phase (a cancelled ctx: a server shutting
+// down) is left running, in that phase, for the next start to finish.
 func (im *Importer) finish(ctx context.Context, imp *guccho.Import, rd survey.Reader, mapping survey.Mapping) (*guccho.Import, error) {
 	err := im.run(ctx, imp, rd, mapping)
 	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
@@ -108,6 +147,12 @@ func (im *Importer) finish(ctx context.Context, imp *guccho.Import, rd survey.Re
 		// statement closed under it, an interrupted query) follows from the
 		// cancellation, and the import ends as cancelled.
 		err = errors.Join(cerr, err)
+	}
+	if err != nil && im.stillIndexing(imp) {
+		imp.Status, imp.Phase = guccho.ImportRunning, guccho.ImportIndexing
+		im.report(imp)
+		return imp, errors.Join(guccho.Errorf(guccho.EUNAVAILABLE,
+			"import %s stopped while indexing its rows; it is finished at the next start or by guccho import resume %s", imp.ID, imp.ID), err)
 	}
 	if err != nil {
 		now := time.Now().UTC()
@@ -313,6 +358,9 @@ func (im *Importer) run(ctx context.Context, imp *guccho.Import, rd survey.Reade
 	if err := ctx.Err(); err != nil {
 		return err // cancelled while reading
 	}
+	indexing := *imp // every row is stored: the store indexes them now
+	indexing.Phase = guccho.ImportIndexing
+	im.report(&indexing)
 	now := time.Now().UTC()
 	imp.Status, imp.EndedAt = guccho.ImportSucceeded, &now
 	if err := w.Commit(ctx, imp); err != nil {

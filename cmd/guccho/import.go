@@ -274,11 +274,17 @@ func importSource(path string, size int64, sheet string, mapping survey.Mapping)
 }
 
 // resumeImport goes on with an interrupted import from its source file,
-// which must be where it was and of the same size. EINVALID when it is not
-// at hand or the import is not interrupted.
+// which must be where it was and of the same size; an import interrupted
+// while indexing its rows (guccho.ImportIndexing) needs no file and is
+// finished. EINVALID when the file is not at hand or the import is not
+// interrupted.
 func resumeImport(ctx context.Context, app *app, imp *guccho.Import) (*guccho.Import, error) {
 	if imp.Status != guccho.ImportRunning {
 		return imp, guccho.Errorf(guccho.EINVALID, "import %s is %s: only an interrupted import can be resumed", imp.ID, imp.Status)
+	}
+	if imp.Phase == guccho.ImportIndexing {
+		imp.ResumedAfter = append(imp.ResumedAfter, imp.SourceRow)
+		return app.importer.Resume(ctx, imp, nil, survey.Mapping{})
 	}
 	src := imp.Source
 	if src == nil {
@@ -313,8 +319,9 @@ func resumeImport(ctx context.Context, app *app, imp *guccho.Import) (*guccho.Im
 }
 
 // recoverImports deals with the imports a crash interrupted, before a
-// command uses the store: an undo is finished; an import whose file is at
-// hand is resumed, any other rolled back; a server's spooled upload is
+// command uses the store: an undo is finished; an import interrupted while
+// indexing its rows is finished; one interrupted while loading them is
+// resumed when its file is at hand, else rolled back; a server's spooled upload is
 // removed once its import is recovered. Each is logged. except names an
 // import the command itself is about to resume or undo.
 func recoverImports(ctx context.Context, app *app, log *slog.Logger, except string) error {
@@ -333,13 +340,13 @@ func recoverImports(ctx context.Context, app *app, log *slog.Logger, except stri
 			log.Warn("finished the interrupted undo of an import", slog.String("import", imp.ID))
 			continue
 		}
-		from, src := imp.SourceRow, imp.Source
+		from, src, phase := imp.SourceRow, imp.Source, imp.Phase
 		if src != nil && src.Spooled {
 			defer os.Remove(src.Path) // once recovered, either way
 		}
 		done, err := resumeImport(ctx, app, imp)
 		if done.Status != guccho.ImportRunning { // resumed, to its end or to a failure
-			log.Warn("resumed an interrupted import", slog.String("import", imp.ID), slog.Int("after_row", from),
+			log.Warn("resumed an interrupted import", slog.String("import", imp.ID), slog.String("phase", phase), slog.Int("after_row", from),
 				slog.Int("rows_read", done.Read), slog.String("status", done.Status), slog.String("error", done.Error))
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,10 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/embedded"
 	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/survey"
+	"github.com/guccho/guccho/tiles"
 )
 
 // importID is the id an import's report names.
@@ -139,5 +144,86 @@ func TestStartRecoversInterruptedImports(t *testing.T) {
 	}
 	if _, err := os.Stat(spool); !os.IsNotExist(err) {
 		t.Errorf("the spooled upload is still there after its import was recovered (%v)", err)
+	}
+}
+
+// indexingInterrupted stores an import of three enterprises whose indexing
+// phase stopped after one chunk, as a crash would leave it; its source
+// file is gone.
+func indexingInterrupted(t *testing.T, db, id string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := embedded.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	imp := &guccho.Import{ID: id, Filename: "gone.csv", Format: "csv", Status: guccho.ImportRunning, StartedAt: time.Now().UTC(),
+		Source: &guccho.ImportSource{Path: filepath.Join(t.TempDir(), "gone.csv"), Size: 10}}
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []*guccho.Enterprise
+	for i, p := range [][2]float64{{90.4, 23.8}, {91.8, 22.3}, {89.5, 24.8}} {
+		batch = append(batch, &guccho.Enterprise{ID: fmt.Sprintf("%s-%d", id, i), Sector: "dairy", Point: p,
+			Geocode: guccho.Geocode{Method: guccho.GeocodeGPS}, ImportRow: i + 1})
+	}
+	if _, err := w.Put(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	imp.Read, imp.Created, imp.SourceRow = 3, 3, 3
+	s.InterruptIndexingAfter(1)
+	imp.Status = guccho.ImportSucceeded
+	if err := w.Commit(ctx, imp); err == nil {
+		t.Fatal("the interrupted indexing: Commit returned no error")
+	}
+	w.Rollback()
+}
+
+// An import interrupted while indexing its rows needs no file: the next
+// start finishes it, as does `guccho import resume`, and both say so.
+func TestInterruptedIndexingIsFinished(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "guccho.db")
+	if _, _, err := runCmd(t, nil, "import", "boundaries", bdtest.Dir(t), "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	indexingInterrupted(t, db, "imp-cccccccccccc")
+	indexingInterrupted(t, db, "imp-dddddddddddd")
+
+	out, stderr, err := runCmd(t, nil, "import", "resume", "imp-cccccccccccc", "--db", db)
+	if err != nil || !strings.Contains(out, "import imp-cccccccccccc (gone.csv): succeeded") {
+		t.Errorf("import resume of an import interrupted while indexing: %v\n%s", err, out)
+	}
+	// The other one was recovered at the start of that command.
+	if !strings.Contains(stderr, "resumed an interrupted import") || !strings.Contains(stderr, "phase=indexing") {
+		t.Errorf("the log does not report the finished indexing:\n%s", stderr)
+	}
+	s, err := embedded.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range []string{"imp-cccccccccccc", "imp-dddddddddddd"} {
+		imp, err := s.FindImportByID(context.Background(), id)
+		if err != nil || imp.Status != guccho.ImportSucceeded || imp.Phase != "" || len(imp.ResumedAfter) != 1 {
+			t.Errorf("import %s after recovery: %+v, %v; want succeeded, resumed once", id, imp, err)
+		}
+	}
+	raw, err := s.Tile(context.Background(), tiles.Request{Layer: "enterprises", Tile: maptile.New(0, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := mvt.Unmarshal(raw)
+	n := 0
+	for _, f := range layers[0].Features {
+		n += int(f.Properties["count"].(float64))
+	}
+	if n != 6 {
+		t.Errorf("after both indexings were finished the pyramid counts %d enterprises, want 6", n)
 	}
 }
