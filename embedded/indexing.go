@@ -7,7 +7,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -32,8 +31,8 @@ import (
 //     version of every row it updated; a row it found unchanged counts
 //     nothing.
 //
-// Each chunk of about indexChunkTime is one transaction holding the
-// writer, which records how far it got (import_indexing's cursors) and
+// Each chunk of indexChunk entries or cells (about half a second) is one
+// transaction holding the writer, which records how far it got (import_indexing's cursors) and
 // appends an enterprises.changed event (action "indexed") bounding what it
 // changed, so tile caches refresh. The work list is computed again from
 // the same rows after a crash — nothing an indexing import wrote can
@@ -44,9 +43,12 @@ import (
 // pyramid pass 8 bytes per created or updated row plus one more 8 bytes
 // per row for the zoom it writes; they run one after the other.
 
-// indexChunkTime is how long one chunk of an indexing writes before it
-// commits and lets other writers in.
-const indexChunkTime = 500 * time.Millisecond
+// indexChunk is how many R*Tree entries or pyramid counters one chunk of an
+// indexing writes before it commits and lets other writers in: about half
+// a second's work (docs/import.md#speed). A count, not a time, so that the
+// chunks and their events are the same in every run of an import, resumed
+// or not: a resume starts at a chunk's end.
+const indexChunk = 20000
 
 // Phases of import_indexing.
 const (
@@ -235,14 +237,16 @@ func (ix *indexer) chunk(ctx context.Context, fn func(*sql.Tx) error) error {
 	return nil
 }
 
-// group is how many writes a chunk makes between looks at the clock, or
-// one when a test interrupts the indexing.
+// group is how many writes a chunk makes per statement, and chunk how many
+// in all: one each when a test interrupts the indexing.
 func (ix *indexer) group(n int) int {
 	if ix.stopAt > 0 {
 		return 1
 	}
 	return n
 }
+
+func (ix *indexer) chunkSize() int { return ix.group(indexChunk) }
 
 // rtree writes the import's R*Tree entries from the cursor on.
 func (ix *indexer) rtree(ctx context.Context) error {
@@ -280,9 +284,9 @@ func (ix *indexer) rtree(ctx context.Context) error {
 			st := newStmtTx(tx)
 			defer st.close()
 			ch := guccho.ChangeBuilder{Action: "indexed", ImportID: ix.importID}
-			start := time.Now()
-			for len(ops) > 0 && time.Since(start) < indexChunkTime {
-				n := min(ix.group(insertGroup), len(ops))
+			for left := ix.chunkSize(); len(ops) > 0 && left > 0; {
+				n := min(ix.group(insertGroup), len(ops), left)
+				left -= n
 				var ins []any
 				for _, op := range ops[:n] {
 					if op.had {
@@ -380,11 +384,11 @@ func (ix *indexer) pyramid(ctx context.Context, report *guccho.Import) error {
 	for {
 		err := ix.chunk(ctx, func(tx *sql.Tx) error {
 			ch := guccho.ChangeBuilder{Action: "indexed", ImportID: ix.importID}
-			start := time.Now()
-			for more && time.Since(start) < indexChunkTime {
+			for left := ix.chunkSize(); more && left > 0; {
 				var added, removed []any
 				var last pyramidCell
-				for n := ix.group(cellGroup); n > 0 && more; n-- {
+				for n := min(ix.group(cellGroup), left); n > 0 && more; n-- {
+					left--
 					v := []any{c.key.Z, c.key.X, c.key.Y, sr.names[c.rank], c.delta}
 					if c.delta > 0 {
 						added = append(added, v...)

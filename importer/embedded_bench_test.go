@@ -42,6 +42,10 @@ const (
 // and SQLite's work, on any core), which other jobs on a shared machine
 // disturb less than the wall-clock rate; import adds x_floor_cpu.
 //
+// import also reports the share of its time spent in the indexing phase
+// (index_share: from the report of phase indexing to the end) and the
+// largest size the store's WAL reached (wal_MB, sampled every 100 ms).
+//
 // import also reports its rate over each step of the one import (a million
 // rows, or a quarter of the survey when it has fewer than two million) as
 // first_rows/s and last_rows/s and their ratio last/first, which stays
@@ -81,10 +85,12 @@ func BenchmarkImportEmbedded(b *testing.B) {
 			step = max(n/4, 1)
 		}
 		var marks []time.Duration // time at which the import had read k·step rows
-		var cpu time.Duration
+		var cpu, indexing time.Duration
+		var walMax int64
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			s, err := embedded.Open(ctx, filepath.Join(b.TempDir(), "guccho.db"))
+			dbPath := filepath.Join(b.TempDir(), "guccho.db")
+			s, err := embedded.Open(ctx, dbPath)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -105,18 +111,45 @@ func BenchmarkImportEmbedded(b *testing.B) {
 				b.Fatal(err)
 			}
 			marks = marks[:0]
-			var start time.Time
+			var start, indexFrom time.Time
 			im := &importer.Importer{Store: s, Sectors: sectors, Geocoders: g, Progress: func(imp guccho.Import) {
 				for imp.Read >= (len(marks)+1)*step {
 					marks = append(marks, time.Since(start))
 				}
+				if imp.Phase == guccho.ImportIndexing && indexFrom.IsZero() {
+					indexFrom = time.Now()
+				}
 			}}
+			stopWAL := make(chan struct{})
+			walDone := make(chan int64)
+			go func() {
+				var most int64
+				tick := time.NewTicker(100 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					if st, err := os.Stat(dbPath + "-wal"); err == nil {
+						most = max(most, st.Size())
+					}
+					select {
+					case <-stopWAL:
+						walDone <- most
+						return
+					case <-tick.C:
+					}
+				}
+			}()
 			c0 := cpuTime()
 			b.StartTimer()
 			start = time.Now()
 			imp, err := im.Run(ctx, &guccho.Import{ID: importer.NewID(), Filename: "survey.csv"}, rd, survey.DetectMapping(rd.Columns()))
+			end := time.Now()
 			b.StopTimer()
 			cpu += cpuTime() - c0
+			if !indexFrom.IsZero() {
+				indexing += end.Sub(indexFrom)
+			}
+			close(stopWAL)
+			walMax = max(walMax, <-walDone)
 			if err != nil || imp.Created != n {
 				b.Fatalf("import: %+v, %v", imp, err)
 			}
@@ -134,6 +167,8 @@ func BenchmarkImportEmbedded(b *testing.B) {
 				b.ReportMetric(cpuPerRow/floorCPU, "x_floor_cpu")
 			}
 		}
+		b.ReportMetric(indexing.Seconds()/b.Elapsed().Seconds(), "index_share")
+		b.ReportMetric(float64(walMax)/(1<<20), "wal_MB")
 		rates := stepRates(marks, step)
 		if len(rates) >= 2 {
 			first, last := rates[0], rates[len(rates)-1]
