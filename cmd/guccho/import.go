@@ -52,9 +52,11 @@ first). See docs/import.md.
 
 resume finishes an import interrupted by a crash (kill -9, power loss) from
 the chunk it had reached, reading its file again (it must still be where it
-was). Every command that opens the store, serve included, first resumes an
-interrupted import whose file is at hand, rolls back one whose file is not,
-and finishes an interrupted undo; the log says which.
+was); an import interrupted while indexing its rows for the map needs no
+file. Every command that opens the store, serve included, first finishes an
+import interrupted while indexing, resumes one interrupted while loading
+whose file is at hand, rolls back one whose file is not, and finishes an
+interrupted undo; the log says which.
 
 centres imports common service centres (CSV, XLSX or GeoJSON with name,
 name_bn, sector, services separated by ";" or "|", operator, lon and lat or
