@@ -308,6 +308,8 @@ export interface ImportReport {
   undone_at?: string | null;
   /** For each resume after a crash, the file row it read on after. */
   resumed_after?: number[] | null;
+  /** A running import's phase: loading its rows, then indexing them for the map. */
+  phase?: 'loading' | 'indexing';
   progress?: { rows: number };
 }
 

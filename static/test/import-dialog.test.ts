@@ -157,6 +157,24 @@ describe('ImportDialog', () => {
     await done;
   });
 
+  it('says when every row is stored and the map is being indexed', async () => {
+    let release!: () => void;
+    const d = deps({
+      watch: vi.fn(async (_id, o) => {
+        o.onUpdate?.({ ...finished, status: 'running', phase: 'indexing', progress: { rows: 3 } });
+        await new Promise<void>((r) => (release = r));
+        return finished;
+      }),
+    });
+    dialog = new ImportDialog(document.body, new I18n(), await signedIn(), vi.fn(), d);
+    dialog.open();
+    choose(dialog.el.querySelector<HTMLInputElement>('#import-file')!, new File(['x'], 'a.csv'));
+    const done = dialog.start();
+    await vi.waitFor(() => expect(dialog!.el.querySelector('.import-progress-label')?.textContent).toContain('indexing the map'));
+    release();
+    await done;
+  });
+
   it.each([
     [new ApiError(413, 'too_large', 'file exceeds 64 MB'), 'The file is too large: file exceeds 64 MB'],
     [new ApiError(400, 'invalid', 'no sector column'), 'The server refused the file: no sector column'],

@@ -106,6 +106,12 @@ describe('renderImportReport', () => {
     expect(undone.querySelector('.import-undone')?.textContent).toBe('This import was undone.');
   });
 
+  it('says when a running import indexes its rows for the map', () => {
+    expect(renderImportReport({ ...report, status: 'running', phase: 'loading' }, new I18n(), { onDownloadFailures: vi.fn() }).querySelector('.import-indexing')).toBeNull();
+    const root = renderImportReport({ ...report, status: 'running', phase: 'indexing' }, new I18n(), { onDownloadFailures: vi.fn() });
+    expect(root.querySelector('.import-indexing')?.textContent).toContain('indexing the map');
+  });
+
   it('says when a restart interrupted the import and it was resumed', () => {
     expect(renderImportReport(report, new I18n(), { onDownloadFailures: vi.fn() }).querySelector('.import-resumed')).toBeNull();
     const root = renderImportReport({ ...report, resumed_after: [4000, 12000] }, new I18n(), { onDownloadFailures: vi.fn() });

@@ -262,7 +262,8 @@ export class ImportDialog {
       }
       case 'processing': {
         const rows = s.report?.progress?.rows ?? s.report?.rows_read;
-        parts.push(this.progress(s.undoing ? t.t('import.undoing') : rows ? t.t('import.processing', { rows }) : t.t('import.waiting')));
+        const indexing = s.report?.status === 'running' && s.report.phase === 'indexing';
+        parts.push(this.progress(s.undoing ? t.t('import.undoing') : indexing ? t.t('import.indexing') : rows ? t.t('import.processing', { rows }) : t.t('import.waiting')));
         break;
       }
       case 'done': {

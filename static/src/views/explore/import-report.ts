@@ -28,6 +28,7 @@ export function renderImportReport(r: ImportReport, i18n: I18n, actions: ReportA
   const root = el('div', 'import-report');
   root.dataset.status = r.status;
   if (r.status === 'undone' || r.status === 'rolled_back') root.append(el('p', 'import-undone', t.t(r.status === 'undone' ? 'import.undone' : 'import.rolledBack')));
+  if (r.status === 'running' && r.phase === 'indexing') root.append(el('p', 'import-indexing', t.t('import.indexing')));
   const resumed = r.resumed_after ?? [];
   if (resumed.length) root.append(el('p', 'import-resumed', t.t('import.resumed', { row: t.formatNumber(resumed[resumed.length - 1]) })));
 
