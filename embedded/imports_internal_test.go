@@ -207,3 +207,87 @@ func TestImportKeepsPyramidAndRTreeExact(t *testing.T) {
 		t.Errorf("after the undo %d enterprises, want 1500", n)
 	}
 }
+
+// An indexing interrupted in its R*Tree pass or in its pyramid pass and
+// then finished writes every entry and cell once: the indexes end exact.
+func TestInterruptedIndexingEndsExact(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after int // chunks of one entry or cell before the interruption
+	}{
+		{"in the R*Tree pass", 5},
+		{"in the pyramid pass", 300 + 200 + 7}, // 300 created and 200 moved rows: 500 entries, then 7 cells
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := Open(ctx, filepath.Join(t.TempDir(), "guccho.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			r := rand.New(rand.NewPCG(3, 4))
+			at := func() orb.Point { return orb.Point{90.9 + r.Float64()*0.1, 24.0 + r.Float64()*0.1} }
+			var first []*guccho.Enterprise
+			for i := range 600 {
+				first = append(first, pyramidEnterprise(fmt.Sprintf("E%d", i), "dairy", at()))
+			}
+			importBatches(t, s, "imp-first", first)
+			// 200 moved (some to another sector), 200 unchanged, 300 new.
+			var second []*guccho.Enterprise
+			for i := range 400 {
+				e := pyramidEnterprise(fmt.Sprintf("E%d", i), "dairy", first[i].Point)
+				if i%2 == 0 {
+					e.Point = at()
+					e.GPS = &e.Point
+					if i%6 == 0 {
+						e.Sector = "footwear_leather"
+					}
+				}
+				second = append(second, e)
+			}
+			for i := range 300 {
+				second = append(second, pyramidEnterprise(fmt.Sprintf("N%d", i), "light_engineering", at()))
+			}
+			for i, e := range second {
+				e.ImportRow = i + 1
+			}
+			imp := &guccho.Import{ID: "imp-second", Status: guccho.ImportRunning}
+			if err := s.CreateImport(ctx, imp); err != nil {
+				t.Fatal(err)
+			}
+			w, err := s.BeginImport(ctx, imp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Put(ctx, second); err != nil {
+				t.Fatal(err)
+			}
+			s.InterruptIndexingAfter(tc.after)
+			imp.Status = guccho.ImportSucceeded
+			if err := w.Commit(ctx, imp); err == nil {
+				t.Fatal("Commit of an interrupted indexing returned no error")
+			}
+			w.Rollback() // leaves the indexing to recovery
+			st, err := readIndexState(ctx, s.db, "imp-second")
+			if err != nil || st.phase != phaseIndexing {
+				t.Fatalf("after the interruption the import is in phase %q (%v), want indexing", st.phase, err)
+			}
+			if inPyramid := st.cellZ.Valid; inPyramid != (tc.after > 500) {
+				t.Errorf("interrupted after %d chunks, the pyramid cursor is set: %v; want %v", tc.after, inPyramid, tc.after > 500)
+			}
+			got, err := s.FindImportByID(ctx, "imp-second")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err = s.BeginImport(ctx, got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Status = guccho.ImportSucceeded
+			if err := w.Commit(ctx, got); err != nil {
+				t.Fatal(err)
+			}
+			checkIndexes(t, s)
+		})
+	}
+}
