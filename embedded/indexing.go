@@ -31,10 +31,10 @@ import (
 //     version of every row it updated; a row it found unchanged counts
 //     nothing.
 //
-// Each chunk of indexChunk entries or cells (about half a second) is one
-// transaction holding the writer, which records how far it got (import_indexing's cursors) and
-// appends an enterprises.changed event (action "indexed") bounding what it
-// changed, so tile caches refresh. The work list is computed again from
+// Each chunk of indexChunk entries or cells (a quarter to half a second)
+// is one transaction holding the writer, which records how far it got
+// (import_indexing's cursors) and appends an enterprises.changed event
+// (action "indexed") bounding what it changed, so tile caches refresh. The work list is computed again from
 // the same rows after a crash — nothing an indexing import wrote can
 // change meanwhile (edits of its rows are refused) — and the cursor skips
 // what was written, so each cell and entry is written once.
