@@ -135,7 +135,7 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 		err = sqlErr(err, "beginning import %s", imp.ID)
 	}
 	if err == nil && st.phase == phaseIndexed {
-		err = guccho.Errorf(guccho.EINVALID, "import %s is indexed already: it takes no more rows", imp.ID)
+		err = guccho.Errorf(guccho.EINVALID, "import %s is indexed already (or began before imports had two phases): it takes no more rows", imp.ID)
 	}
 	if err != nil {
 		w.release()

@@ -18,3 +18,10 @@ CREATE TABLE import_indexing (
     cell_y      INTEGER,
     cell_sector TEXT
 );
+
+-- Imports a crash left running or undoing under the code before this
+-- migration were indexed chunk by chunk: a roll-back or undo subtracts
+-- what they wrote from the indexes, and they cannot be resumed in two
+-- phases (BeginImport refuses them).
+INSERT INTO import_indexing (import_id, phase)
+    SELECT id, 'indexed' FROM imports WHERE status IN ('running', 'undoing');
