@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,7 +45,10 @@ const (
 //
 // import also reports the share of its time spent in the indexing phase
 // (index_share: from the report of phase indexing to the end) and the
-// largest size the store's WAL reached (wal_MB, sampled every 100 ms).
+// largest size the store's WAL reached (wal_MB, sampled every 100 ms), and
+// how long the slowest of the edits made every 250 ms meanwhile, each
+// creating an enterprise, waited (edit_wait_ms; the loading phase and the
+// indexing phase apart: load_edit_ms, index_edit_ms).
 //
 // import also reports its rate over each step of the one import (a million
 // rows, or a quarter of the survey when it has fewer than two million) as
@@ -87,6 +91,7 @@ func BenchmarkImportEmbedded(b *testing.B) {
 		var marks []time.Duration // time at which the import had read k·step rows
 		var cpu, indexing time.Duration
 		var walMax int64
+		var editLoad, editIndex time.Duration
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
 			dbPath := filepath.Join(b.TempDir(), "guccho.db")
@@ -112,14 +117,43 @@ func BenchmarkImportEmbedded(b *testing.B) {
 			}
 			marks = marks[:0]
 			var start, indexFrom time.Time
+			var indexingNow atomic.Bool
 			im := &importer.Importer{Store: s, Sectors: sectors, Geocoders: g, Progress: func(imp guccho.Import) {
 				for imp.Read >= (len(marks)+1)*step {
 					marks = append(marks, time.Since(start))
 				}
 				if imp.Phase == guccho.ImportIndexing && indexFrom.IsZero() {
 					indexFrom = time.Now()
+					indexingNow.Store(true)
 				}
 			}}
+			// Edits beside the import: one enterprise created every 250 ms.
+			stopEdits := make(chan struct{})
+			editsDone := make(chan [2]time.Duration)
+			go func() {
+				var slowest [2]time.Duration
+				tick := time.NewTicker(250 * time.Millisecond)
+				defer tick.Stop()
+				for k := 0; ; k++ {
+					select {
+					case <-stopEdits:
+						editsDone <- slowest
+						return
+					case <-tick.C:
+					}
+					phase := 0
+					if indexingNow.Load() {
+						phase = 1
+					}
+					t0 := time.Now()
+					e := &guccho.Enterprise{ID: fmt.Sprintf("bench-edit-%d", k), Sector: "dairy", Point: [2]float64{90.4, 23.8},
+						Geocode: guccho.Geocode{Method: guccho.GeocodeGPS}}
+					if err := s.CreateEnterprise(ctx, e); err != nil {
+						b.Error(err)
+					}
+					slowest[phase] = max(slowest[phase], time.Since(t0))
+				}
+			}()
 			stopWAL := make(chan struct{})
 			walDone := make(chan int64)
 			go func() {
@@ -150,7 +184,10 @@ func BenchmarkImportEmbedded(b *testing.B) {
 			}
 			close(stopWAL)
 			walMax = max(walMax, <-walDone)
-			if err != nil || imp.Created != n {
+			close(stopEdits)
+			slowest := <-editsDone
+			editLoad, editIndex = max(editLoad, slowest[0]), max(editIndex, slowest[1])
+			if err != nil || imp.Created != n { // the edits' enterprises are not the import's
 				b.Fatalf("import: %+v, %v", imp, err)
 			}
 			f.Close()
@@ -169,6 +206,8 @@ func BenchmarkImportEmbedded(b *testing.B) {
 		}
 		b.ReportMetric(indexing.Seconds()/b.Elapsed().Seconds(), "index_share")
 		b.ReportMetric(float64(walMax)/(1<<20), "wal_MB")
+		b.ReportMetric(float64(editLoad.Microseconds())/1000, "load_edit_ms")
+		b.ReportMetric(float64(editIndex.Microseconds())/1000, "index_edit_ms")
 		rates := stepRates(marks, step)
 		if len(rates) >= 2 {
 			first, last := rates[0], rates[len(rates)-1]
