@@ -252,6 +252,9 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err != nil {
 			return dbErr(err, "read enterprise")
 		}
+		if err := notImporting(ctx, tx, e.ID, old.ImportID); err != nil {
+			return err
+		}
 		e.FeatureID, e.CreatedAt = old.FeatureID, old.CreatedAt
 		if e.ImportID == "" {
 			e.ImportID, e.ImportRow = old.ImportID, old.ImportRow
@@ -285,6 +288,17 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 	ch := &guccho.ChangeBuilder{Action: "deleted"}
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
+		var importID string
+		err := tx.QueryRow(ctx, `SELECT coalesce(import_id, '') FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, id).Scan(&importID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+		}
+		if err != nil {
+			return dbErr(err, "delete enterprise")
+		}
+		if err := notImporting(ctx, tx, id, importID); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING `+goneColumns, id)
 		if err != nil {
 			return dbErr(err, "delete enterprise")
@@ -299,6 +313,26 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		}
 		return applyDeltas(ctx, tx, deltas, jobs)
 	})
+}
+
+// notImporting refuses, with ECONFLICT, an edit of enterprise id whose
+// stored row import importID wrote while that import still runs (loading
+// or indexing): the import's undo and its indexing count on the row
+// staying as it wrote it. The caller holds the row's lock, so an import's
+// chunk cannot write it in between.
+func notImporting(ctx context.Context, tx pgx.Tx, id, importID string) error {
+	if importID == "" {
+		return nil
+	}
+	var running bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM guccho.imports WHERE id = $1 AND status = $2)`,
+		importID, guccho.ImportRunning).Scan(&running); err != nil {
+		return dbErr(err, "check the enterprise's import")
+	}
+	if running {
+		return guccho.Errorf(guccho.ECONFLICT, "enterprise %s is being imported by import %s; try again when it has finished", id, importID)
+	}
+	return nil
 }
 
 // jobColumns are an enterprise row's (or a saved copy's) sector, units and

@@ -19,13 +19,14 @@ import (
 	"github.com/guccho/guccho/tiles"
 )
 
-// CreateImport records a running import.
+// CreateImport records a running import, in its loading phase: none of
+// its rows is in the count pyramid yet.
 func (s *Store) CreateImport(ctx context.Context, imp *guccho.Import) error {
 	doc, err := json.Marshal(imp)
 	if err != nil {
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO guccho.imports (id, status, started_at, doc) VALUES ($1, $2, $3, $4::jsonb)`,
+	_, err = s.pool.Exec(ctx, `INSERT INTO guccho.imports (id, status, started_at, doc, pyramid) VALUES ($1, $2, $3, $4::jsonb, 'loading')`,
 		imp.ID, imp.Status, imp.StartedAt, string(doc))
 	return dbErr(err, "record import")
 }
@@ -105,7 +106,7 @@ func (s *Store) FindImportFailures(ctx context.Context, importID string, fn func
 // import that already committed chunks, it goes on numbering failed rows
 // after theirs.
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
-	w := &importWriter{s: s, imp: imp, deltas: tiles.CellDeltas{}, jobs: profile.JobDeltas{}}
+	w := &importWriter{s: s, imp: imp, jobs: profile.JobDeltas{}}
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM guccho.import_failures WHERE import_id = $1`, imp.ID).Scan(&w.seq); err != nil {
 		return nil, dbErr(err, "begin import")
 	}
@@ -158,7 +159,7 @@ func (w *importWriter) lap(step string) {
 
 type importWriter struct {
 	changes []any             // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	deltas  tiles.CellDeltas  // the open chunk's count-pyramid deltas
+	points  [][]any           // the open chunk's import_points rows: sign, sector, x, y
 	jobs    profile.JobDeltas // the open chunk's deltas to the enterprises and jobs per unit
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
@@ -166,6 +167,15 @@ type importWriter struct {
 	seq     int
 	done    bool
 	lapped  time.Time // the last lap (Options.ImportTimer)
+}
+
+// stored is what findStoredSQL reads of one row of a batch.
+type stored struct {
+	row, fid, priorRow int
+	priorImport        string
+	same               bool
+	sector             string
+	lon, lat           *float64
 }
 
 // findStoredSQL reads what is stored under a batch's ids ($1, with their
@@ -229,13 +239,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("encode")
 	// What is stored under the batch's ids.
-	type stored struct {
-		row, fid, priorRow int
-		priorImport        string
-		same               bool
-		sector             string
-		lon, lat           *float64
-	}
 	var found []stored
 	rs, err := tx.Query(ctx, findStoredSQL, ids, rowNums, hashes)
 	if err != nil {
@@ -257,6 +260,10 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	// Rows in batch order, so that events and duplicates come out the same
 	// on every run.
 	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
+	running, err := w.otherRunning(ctx, found)
+	if err != nil {
+		return c, err
+	}
 	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
 	skip := map[int]bool{} // rows not to write: duplicates and unchanged
 	saved := []int64{}     // feature ids of rows to update, whose stored version is saved for undo
@@ -267,16 +274,21 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		case f.priorImport == w.imp.ID:
 			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
 			skip[f.row] = true
+		case running[f.priorImport]:
+			// Its stored version is not in the pyramid yet: saving it as
+			// this import's prior version would undo cells never added.
+			c.Duplicates = append(c.Duplicates, beingImported(f.row, e.ID, f.priorImport))
+			skip[f.row] = true
 		case f.same:
 			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
 			skip[f.row] = true
 		default:
 			saved = append(saved, int64(f.fid))
-			// The old place goes out of the pyramid; the new one comes in
-			// below.
+			// The old place goes out of the pyramid when the import is
+			// indexed; the new one comes in below.
 			if f.lon != nil && f.lat != nil {
 				p := orb.Point{*f.lon, *f.lat}
-				w.deltas.Add(p, f.sector, -1)
+				w.addPoint(p, f.sector, -1)
 				ch.Add("", f.sector, &[2]float64{p[0], p[1]})
 			}
 		}
@@ -389,7 +401,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		e := byRow[row].e
 		w.jobs.AddEnterprise(e, +1)
 		if e.Placed() {
-			w.deltas.Add(e.Point, e.Sector, +1)
+			w.addPoint(e.Point, e.Sector, +1)
 			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
 		}
 	}
@@ -398,6 +410,53 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("cells")
 	return c, nil
+}
+
+// addPoint notes a place the import adds to (sign +1) or takes out of
+// (-1) the count pyramid when it is indexed, as its cell at
+// tiles.MaxCellZoom: the cells of every coarser zoom are that cell's x
+// and y shifted right (tiles.CellsOf scales by powers of two, so the
+// shift gives exactly its cells).
+func (w *importWriter) addPoint(p orb.Point, sector string, sign int16) {
+	cells := tiles.CellsOf(p)
+	k := cells[len(cells)-1]
+	w.points = append(w.points, []any{w.imp.ID, sign, sector, int32(k.X), int32(k.Y)})
+}
+
+// otherRunning returns which of the imports that wrote the stored rows
+// found are other imports still running.
+func (w *importWriter) otherRunning(ctx context.Context, found []stored) (map[string]bool, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, f := range found {
+		if f.priorImport != "" && f.priorImport != w.imp.ID && !seen[f.priorImport] {
+			seen[f.priorImport] = true
+			ids = append(ids, f.priorImport)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := w.tx.Query(ctx, `SELECT id FROM guccho.imports WHERE id = ANY($1) AND status = $2`, ids, guccho.ImportRunning)
+	if err != nil {
+		return nil, dbErr(err, "find running imports")
+	}
+	running, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, dbErr(err, "find running imports")
+	}
+	out := make(map[string]bool, len(running))
+	for _, id := range running {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// beingImported is the failure of a row whose stored version an import
+// still running wrote.
+func beingImported(row int, id, importID string) guccho.RowError {
+	return guccho.RowError{Row: row, Field: "id", Reason: "enterprise " + strconv.Quote(id) + " is being imported by import " +
+		importID + "; import this row again when that import has finished"}
 }
 
 // contentDoc returns the JSON kept in an enterprise's doc column and the
@@ -444,13 +503,17 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 	return dbErr(err, "record failed rows")
 }
 
-// Checkpoint stores the report, the chunk's count-pyramid deltas and
+// Checkpoint stores the report, the chunk's points for the pyramid
+// (import_points), its deltas to the enterprises and jobs per unit and its
 // events, bumps the enterprise version and commits the chunk.
 func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
 	tx := w.tx
+	if report.Status == guccho.ImportRunning && report.Phase == "" {
+		report.Phase = guccho.ImportLoading
+	}
 	w.lap("")
 	err := func() error {
 		doc, err := json.Marshal(report)
@@ -460,10 +523,17 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 			return dbErr(err, "record import")
 		}
-		if err := applyDeltas(ctx, tx, w.deltas, w.jobs); err != nil {
+		if len(w.points) > 0 {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"guccho", "import_points"}, []string{"import_id", "sign", "sector", "x", "y"},
+				pgx.CopyFromRows(w.points)); err != nil {
+				return dbErr(err, "record the import's points")
+			}
+		}
+		w.lap("points")
+		if err := applyDeltas(ctx, tx, nil, w.jobs); err != nil {
 			return err
 		}
-		w.lap("pyramid")
+		w.lap("jobs")
 		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
 	}()
 	if err != nil {
@@ -474,7 +544,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return err
 	}
 	w.tx = nil
-	clear(w.deltas)
+	w.points = w.points[:0]
 	clear(w.jobs)
 	w.changes = w.changes[:0]
 	if err := tx.Commit(ctx); err != nil {
@@ -485,15 +555,40 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	return nil
 }
 
-// Commit stores the final report and commits the last chunk.
+// Commit commits the last chunk and indexes the import: with its last
+// chunk the import enters its indexing phase (Phase "indexing", status
+// still running), planIndexing sums its cells, indexImport adds its cells to the count pyramid in
+// short transactions, and the last one records the final report. Opened
+// on an import already indexing (a resume), it goes on from its cursor.
+// Should indexing fail, Rollback (which finishes the indexing first)
+// still undoes the import as a whole.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
 	if report.EndedAt == nil { // undo tells edits after the end from the import's own writes
 		now := time.Now().UTC()
 		report.EndedAt = &now
 	}
+	status := report.Status
+	report.Status, report.Phase = guccho.ImportRunning, guccho.ImportIndexing
 	if err := w.Checkpoint(ctx, report); err != nil {
+		report.Status = status
 		return err
 	}
+	// The plan sums every point of the import: a transaction of its own,
+	// after the last chunk's, as that one holds the pyramid's lock.
+	if err := pgx.BeginFunc(ctx, w.s.pool, func(tx pgx.Tx) error { return planIndexing(ctx, tx, report.ID) }); err != nil {
+		report.Status = status
+		return dbErr(err, "plan an import's indexing")
+	}
+	w.lap("plan")
+	if err := w.s.indexImport(ctx, report.ID, w.lap); err != nil {
+		report.Status = status
+		return err
+	}
+	report.Status, report.Phase = status, ""
+	if err := w.s.endIndexing(ctx, report); err != nil {
+		return err
+	}
+	w.lap("finish")
 	w.done = true
 	w.s.pool.Exec(ctx, `ANALYZE guccho.enterprises`)
 	return nil
