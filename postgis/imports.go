@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/profile"
-	"github.com/guccho/guccho/tiles"
 )
 
 // CreateImport records a running import, in its loading phase: none of
@@ -159,7 +157,6 @@ func (w *importWriter) lap(step string) {
 
 type importWriter struct {
 	changes []any             // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	points  [][]any           // the open chunk's import_points rows: sign, sector, x, y
 	jobs    profile.JobDeltas // the open chunk's deltas to the enterprises and jobs per unit
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
@@ -285,11 +282,10 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		default:
 			saved = append(saved, int64(f.fid))
 			// The old place goes out of the pyramid when the import is
-			// indexed; the new one comes in below.
+			// indexed (indexImport reads it from the saved copy); the new
+			// one comes in then too.
 			if f.lon != nil && f.lat != nil {
-				p := orb.Point{*f.lon, *f.lat}
-				w.addPoint(p, f.sector, -1)
-				ch.Add("", f.sector, &[2]float64{p[0], p[1]})
+				ch.Add("", f.sector, &[2]float64{*f.lon, *f.lat})
 			}
 		}
 	}
@@ -401,7 +397,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		e := byRow[row].e
 		w.jobs.AddEnterprise(e, +1)
 		if e.Placed() {
-			w.addPoint(e.Point, e.Sector, +1)
 			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
 		}
 	}
@@ -410,17 +405,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("cells")
 	return c, nil
-}
-
-// addPoint notes a place the import adds to (sign +1) or takes out of
-// (-1) the count pyramid when it is indexed, as its cell at
-// tiles.MaxCellZoom: the cells of every coarser zoom are that cell's x
-// and y shifted right (tiles.CellsOf scales by powers of two, so the
-// shift gives exactly its cells).
-func (w *importWriter) addPoint(p orb.Point, sector string, sign int16) {
-	cells := tiles.CellsOf(p)
-	k := cells[len(cells)-1]
-	w.points = append(w.points, []any{w.imp.ID, sign, sector, int32(k.X), int32(k.Y)})
 }
 
 // otherRunning returns which of the imports that wrote the stored rows
@@ -503,10 +487,16 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 	return dbErr(err, "record failed rows")
 }
 
-// Checkpoint stores the report, the chunk's points for the pyramid
-// (import_points), its deltas to the enterprises and jobs per unit and its
-// events, bumps the enterprise version and commits the chunk.
+// Checkpoint stores the report, the chunk's deltas to the enterprises and
+// jobs per unit and its events, bumps the enterprise version and commits
+// the chunk. The count pyramid waits for the indexing phase (Commit).
 func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) error {
+	return w.checkpoint(ctx, report, false)
+}
+
+// checkpoint commits the open chunk; with index, the same transaction
+// moves the import to its indexing phase (startIndexing).
+func (w *importWriter) checkpoint(ctx context.Context, report *guccho.Import, index bool) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
@@ -523,17 +513,15 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 			return dbErr(err, "record import")
 		}
-		if len(w.points) > 0 {
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"guccho", "import_points"}, []string{"import_id", "sign", "sector", "x", "y"},
-				pgx.CopyFromRows(w.points)); err != nil {
-				return dbErr(err, "record the import's points")
-			}
-		}
-		w.lap("points")
 		if err := applyDeltas(ctx, tx, nil, w.jobs); err != nil {
 			return err
 		}
 		w.lap("jobs")
+		if index {
+			if err := startIndexing(ctx, tx, report.ID); err != nil {
+				return err
+			}
+		}
 		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
 	}()
 	if err != nil {
@@ -544,7 +532,6 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return err
 	}
 	w.tx = nil
-	w.points = w.points[:0]
 	clear(w.jobs)
 	w.changes = w.changes[:0]
 	if err := tx.Commit(ctx); err != nil {
@@ -557,7 +544,7 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 
 // Commit commits the last chunk and indexes the import: with its last
 // chunk the import enters its indexing phase (Phase "indexing", status
-// still running), planIndexing sums its cells, indexImport adds its cells to the count pyramid in
+// still running), and indexImport adds its cells to the count pyramid in
 // short transactions, and the last one records the final report. Opened
 // on an import already indexing (a resume), it goes on from its cursor.
 // Should indexing fail, Rollback (which finishes the indexing first)
@@ -569,17 +556,10 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 	}
 	status := report.Status
 	report.Status, report.Phase = guccho.ImportRunning, guccho.ImportIndexing
-	if err := w.Checkpoint(ctx, report); err != nil {
+	if err := w.checkpoint(ctx, report, true); err != nil {
 		report.Status = status
 		return err
 	}
-	// The plan sums every point of the import: a transaction of its own,
-	// after the last chunk's, as that one holds the pyramid's lock.
-	if err := pgx.BeginFunc(ctx, w.s.pool, func(tx pgx.Tx) error { return planIndexing(ctx, tx, report.ID) }); err != nil {
-		report.Status = status
-		return dbErr(err, "plan an import's indexing")
-	}
-	w.lap("plan")
 	if err := w.s.indexImport(ctx, report.ID, w.lap); err != nil {
 		report.Status = status
 		return err

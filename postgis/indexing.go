@@ -15,32 +15,36 @@ import (
 	"github.com/guccho/guccho/tiles"
 )
 
-// The indexing phase of an import (guccho.ImportIndexing): its loading
-// chunks noted, per row written, the cells at tiles.MaxCellZoom of the
-// places it adds to and takes out of the count pyramid (import_points);
-// planIndexing sums them into the import's net deltas per cell of every
-// zoom (import_cells), and indexImport adds those to enterprise_cells in
-// key order, a chunk per short transaction that moves the import's cursor
-// past the cells it wrote. Migration 0014 describes the tables.
+// The indexing phase of an import (guccho.ImportIndexing). While it
+// loads, an import leaves the count pyramid alone; its Commit then reads
+// the places it adds (the rows with its import id that it created or
+// updated) and takes out (the saved prior versions of the rows it
+// updated, in import_undo), works out their cells in Go exactly as edits
+// do (tiles.CellsOf), sums them per cell and writes the sums to
+// enterprise_cells zoom by zoom in key order, a chunk per short
+// transaction that moves the import's cursor past the cells it wrote.
+// The rows cannot change meanwhile (edits of a running import's rows are
+// refused, other imports fail them), so after a crash the same reading
+// gives the same sums, and the cursor says which are written.
 
 // indexChunkTime is how long one transaction of the indexing phase aims
 // to hold the pyramid's lock: edits beside an import wait about that long.
 const indexChunkTime = 500 * time.Millisecond
 
 // Bounds of the cells one indexing chunk writes: the count adapts to
-// indexChunkTime between them.
+// indexChunkTime between chunks.
 const (
-	minIndexChunk   = 1000
+	minIndexChunk   = 500
 	firstIndexChunk = 20000
-	maxIndexChunk   = 400000
+	maxIndexChunk   = 500000
 )
 
-// Import pyramid states (imports.pyramid): how much of an import the count
-// pyramid holds.
+// Import pyramid states (imports.pyramid, migration 0014): how much of an
+// import the count pyramid holds.
 const (
 	pyramidLoading  = "loading"  // none: it is still loading
 	pyramidIndexing = "indexing" // its cells up to its cursor
-	pyramidIndexed  = "indexed"  // all of it (or nothing is left to add)
+	pyramidIndexed  = "indexed"  // all of it
 )
 
 // pyramidState returns how much of the import the count pyramid holds.
@@ -55,165 +59,292 @@ func pyramidState(ctx context.Context, q interface {
 	return state, dbErr(err, "read an import's state")
 }
 
-// planIndexing moves a loading import to its indexing phase, in the
-// caller's transaction: its points are summed per cell of every pyramid
-// zoom (the cell of zoom z is the noted cell shifted right by
-// MaxCellZoom − z) into import_cells, cells whose sum is zero left out,
-// and its points go. An import already indexing (or indexed) is left as
-// it is.
-func planIndexing(ctx context.Context, tx pgx.Tx, importID string) error {
+// startIndexing moves a loading import to its indexing phase, in the
+// caller's transaction, with its cursor before the first cell.
+func startIndexing(ctx context.Context, tx pgx.Tx, importID string) error {
+	_, err := tx.Exec(ctx, `UPDATE guccho.imports SET pyramid = $2, cursor_z = NULL, cursor_x = NULL, cursor_y = NULL,
+		cursor_sector = NULL WHERE id = $1 AND pyramid = $3`, importID, pyramidIndexing, pyramidLoading)
+	return dbErr(err, "start indexing an import")
+}
+
+// Packing of a place into a uint64, most significant first: x and y of
+// its cell at tiles.MaxCellZoom (or, once shifted, of a coarser zoom),
+// the index of its sector in the import's sorted sectors, and 1 for a
+// place taken out. Sorting packed places sorts them in the pyramid's key
+// order (x, y, sector) with the sign last.
+const (
+	cellBits   = tiles.MaxCellZoom // bits of a cell's x or y
+	sectorBits = 10
+	cellMask   = 1<<cellBits - 1
+	sectorMask = 1<<sectorBits - 1
+	yShift     = 1 + sectorBits
+	xShift     = yShift + cellBits
+)
+
+// importPlaces are the places an import adds to and takes out of the
+// pyramid, packed, with its sectors and the range of their cells at
+// tiles.MaxCellZoom.
+type importPlaces struct {
+	packed         []uint64
+	sectors        []string
+	x0, y0, x1, y1 uint32
+	sectorIndex    map[string]uint64
+}
+
+// readPlaces reads the places an import adds (its created and updated
+// rows, not those it found unchanged) and takes out (the saved versions of
+// the rows it updated).
+func (s *Store) readPlaces(ctx context.Context, importID string) (*importPlaces, error) {
+	type place struct {
+		sector   string
+		lon, lat float64
+		out      bool
+	}
+	var all []place
+	sectors := map[string]bool{}
+	rows, err := s.pool.Query(ctx, `SELECT sector, ST_X(geom), ST_Y(geom), false FROM guccho.enterprises e
+			WHERE import_id = $1 AND geom IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM guccho.import_undo u WHERE u.import_id = $1 AND u.fid = e.fid AND u.unchanged)
+		UNION ALL
+		SELECT sector, ST_X(geom), ST_Y(geom), true FROM guccho.import_undo
+			WHERE import_id = $1 AND NOT unchanged AND geom IS NOT NULL`, importID)
+	if err != nil {
+		return nil, dbErr(err, "read an import's places")
+	}
+	for rows.Next() {
+		var p place
+		if err := rows.Scan(&p.sector, &p.lon, &p.lat, &p.out); err != nil {
+			rows.Close()
+			return nil, dbErr(err, "read an import's places")
+		}
+		sectors[p.sector] = true
+		all = append(all, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err, "read an import's places")
+	}
+	ip := &importPlaces{sectorIndex: map[string]uint64{}, packed: make([]uint64, 0, len(all)), x0: cellMask, y0: cellMask}
+	for s := range sectors {
+		ip.sectors = append(ip.sectors, s)
+	}
+	slices.Sort(ip.sectors)
+	if len(ip.sectors) > sectorMask+1 {
+		return nil, guccho.Errorf(guccho.EINTERNAL, "import %s: %d sectors, more than indexing packs", importID, len(ip.sectors))
+	}
+	for i, s := range ip.sectors {
+		ip.sectorIndex[s] = uint64(i)
+	}
+	for _, p := range all {
+		cells := tiles.CellsOf(orb.Point{p.lon, p.lat})
+		k := cells[len(cells)-1]
+		v := uint64(k.X)<<xShift | uint64(k.Y)<<yShift | ip.sectorIndex[p.sector]<<1
+		if p.out {
+			v |= 1
+		}
+		ip.packed = append(ip.packed, v)
+		ip.x0, ip.y0, ip.x1, ip.y1 = min(ip.x0, k.X), min(ip.y0, k.Y), max(ip.x1, k.X), max(ip.y1, k.Y)
+	}
+	return ip, nil
+}
+
+// cellSum is one cell's sum at a zoom: packed x, y and sector (sign bit
+// clear) and the net count.
+type cellSum struct {
+	key uint64
+	n   int32
+}
+
+// sums returns the net count per cell at zoom z, in key order, cells whose
+// places cancel out left out; buf is reused.
+func (ip *importPlaces) sums(z int, scratch []uint64, buf []cellSum) ([]uint64, []cellSum) {
+	shift := tiles.MaxCellZoom - z
+	scratch = scratch[:0]
+	for _, v := range ip.packed {
+		x, y := (v>>xShift)&cellMask>>shift, (v>>yShift)&cellMask>>shift
+		scratch = append(scratch, x<<xShift|y<<yShift|v&(sectorMask<<1|1))
+	}
+	slices.Sort(scratch)
+	buf = buf[:0]
+	for i := 0; i < len(scratch); {
+		key := scratch[i] &^ 1
+		n := int32(0)
+		for ; i < len(scratch) && scratch[i]&^1 == key; i++ {
+			if scratch[i]&1 == 1 {
+				n--
+			} else {
+				n++
+			}
+		}
+		if n != 0 {
+			buf = append(buf, cellSum{key, n})
+		}
+	}
+	return scratch, buf
+}
+
+// indexCursor is the last cell an import's indexing wrote; z = -1 before
+// the first.
+type indexCursor struct {
+	z      int
+	x, y   uint32
+	sector string
+}
+
+// after reports whether cell (z, x, y, sector) comes after the cursor in
+// key order.
+func (c indexCursor) after(z int, x, y uint32, sector string) bool {
+	switch {
+	case z != c.z:
+		return z > c.z
+	case x != c.x:
+		return x > c.x
+	case y != c.y:
+		return y > c.y
+	}
+	return sector > c.sector
+}
+
+// readCursor returns an import's pyramid state and indexing cursor.
+func readCursor(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, importID string, lock bool) (string, indexCursor, error) {
 	var state string
-	if err := tx.QueryRow(ctx, `SELECT pyramid FROM guccho.imports WHERE id = $1 FOR UPDATE`, importID).Scan(&state); err != nil {
-		return dbErr(err, "plan an import's indexing")
+	var z *int16
+	var x, y *int32
+	var sector *string
+	q1 := `SELECT pyramid, cursor_z, cursor_x, cursor_y, cursor_sector FROM guccho.imports WHERE id = $1`
+	if lock {
+		q1 += ` FOR UPDATE`
 	}
-	if state != pyramidLoading {
-		return nil
+	err := q.QueryRow(ctx, q1, importID).Scan(&state, &z, &x, &y, &sector)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", indexCursor{}, guccho.Errorf(guccho.ENOTFOUND, "no import %q", importID)
 	}
-	// One pass over the points, summed in memory rather than sorted on disk.
-	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
-		return dbErr(err, "plan an import's indexing")
+	if err != nil {
+		return "", indexCursor{}, dbErr(err, "read an import's indexing cursor")
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO guccho.import_cells (import_id, z, x, y, sector, n, x0, y0, x1, y1)
-		SELECT $1, z, p.x >> ($3 - z), p.y >> ($3 - z), p.sector, sum(p.sign), min(p.x), min(p.y), max(p.x), max(p.y)
-		FROM guccho.import_points p CROSS JOIN generate_series($2::int, $3::int) AS z
-		WHERE p.import_id = $1
-		GROUP BY z, p.x >> ($3 - z), p.y >> ($3 - z), p.sector
-		HAVING sum(p.sign) <> 0
-		ORDER BY 2, 3, 4, 5`, importID, tiles.MinCellZoom, tiles.MaxCellZoom); err != nil {
-		return dbErr(err, "plan an import's indexing")
+	c := indexCursor{z: -1}
+	if z != nil {
+		c = indexCursor{z: int(*z), x: uint32(*x), y: uint32(*y), sector: *sector}
 	}
-	if err := clearImportRows(ctx, tx, "import_points", importID); err != nil {
+	return state, c, nil
+}
+
+// indexImport writes an indexing import's cells to the count pyramid from
+// its cursor on, zoom by zoom in key order, a chunk per transaction
+// (indexChunk) sized to take about indexChunkTime; lap, when not nil, is
+// told "plan" once the places are read and summed and "index" after each
+// chunk. For an import that is not indexing it does nothing.
+func (s *Store) indexImport(ctx context.Context, importID string, lap func(string)) error {
+	state, cursor, err := readCursor(ctx, s.pool, importID, false)
+	if err != nil || state != pyramidIndexing {
 		return err
 	}
-	_, err := tx.Exec(ctx, `UPDATE guccho.imports SET pyramid = $2, cursor_z = NULL, cursor_x = NULL, cursor_y = NULL,
-		cursor_sector = NULL WHERE id = $1`, importID, pyramidIndexing)
-	return dbErr(err, "plan an import's indexing")
-}
-
-// clearImportRows removes an import's rows from import_points or
-// import_cells: with TRUNCATE when no other import has rows there (the
-// usual case; a DELETE of millions of rows would cost as much as writing
-// them), else with DELETE. The table's lock, taken first, keeps another
-// import from adding rows between the check and the TRUNCATE.
-func clearImportRows(ctx context.Context, tx pgx.Tx, table, importID string) error {
-	name := pgx.Identifier{"guccho", table}.Sanitize()
-	if _, err := tx.Exec(ctx, `LOCK TABLE `+name+` IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-		return dbErr(err, "clear an import's "+table)
+	ip, err := s.readPlaces(ctx, importID)
+	if err != nil {
+		return err
 	}
-	var others bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+name+` WHERE import_id <> $1)`, importID).Scan(&others); err != nil {
-		return dbErr(err, "clear an import's "+table)
+	if lap != nil {
+		lap("plan")
 	}
-	var err error
-	if others {
-		_, err = tx.Exec(ctx, `DELETE FROM `+name+` WHERE import_id = $1`, importID)
-	} else {
-		_, err = tx.Exec(ctx, `TRUNCATE `+name)
-	}
-	return dbErr(err, "clear an import's "+table)
-}
-
-// indexImport adds an indexing import's cells to the count pyramid from
-// its cursor on, in key order, a chunk per transaction (indexChunk) sized
-// to take about indexChunkTime; lap, when not nil, times each chunk as
-// "index". It returns when every cell is written; for an import that is
-// not indexing it does nothing.
-func (s *Store) indexImport(ctx context.Context, importID string, lap func(string)) error {
+	var scratch []uint64
+	var sums []cellSum
 	limit := firstIndexChunk
-	for {
-		start := time.Now()
-		n, err := s.indexChunk(ctx, importID, limit)
+	var c cellArrays
+	for z := max(tiles.MinCellZoom, cursor.z); z <= tiles.MaxCellZoom; z++ {
+		scratch, sums = ip.sums(z, scratch, sums)
+		if lap != nil {
+			lap("plan")
+		}
+		for i := 0; i < len(sums); {
+			c.reset()
+			negative := false
+			var bound orb.Bound
+			for ; i < len(sums) && c.len() < limit; i++ {
+				v := sums[i]
+				x, y := uint32(v.key>>xShift&cellMask), uint32(v.key>>yShift&cellMask)
+				sector := ip.sectors[v.key>>1&sectorMask]
+				if !cursor.after(z, x, y, sector) {
+					continue
+				}
+				c.add(int16(z), int32(x), int32(y), sector, v.n)
+				negative = negative || v.n < 0
+				b := maptile.New(x, y, maptile.Zoom(z)).Bound()
+				if c.len() == 1 {
+					bound = b
+				} else {
+					bound = bound.Union(b)
+				}
+			}
+			if c.len() == 0 {
+				continue
+			}
+			start := time.Now()
+			last := c.len() - 1
+			next := indexCursor{z: z, x: uint32(c.xs[last]), y: uint32(c.ys[last]), sector: c.sectors[last]}
+			if err := s.indexChunk(ctx, importID, &c, negative, next, ip.clip(bound), sectorsOf(c.sectors)); err != nil {
+				return err
+			}
+			cursor = next
+			if lap != nil {
+				lap("index")
+			}
+			took := max(time.Since(start), time.Millisecond)
+			limit = min(maxIndexChunk, max(minIndexChunk, int(float64(limit)*float64(indexChunkTime)/float64(took))))
+		}
+	}
+	return nil
+}
+
+// clip narrows a chunk's bounding box (its cells') to the range of the
+// import's places, to a cell of tiles.MaxCellZoom: the low zooms' cells
+// are large.
+func (ip *importPlaces) clip(b orb.Bound) orb.Bound {
+	all := maptile.New(ip.x0, ip.y0, tiles.MaxCellZoom).Bound().Union(maptile.New(ip.x1, ip.y1, tiles.MaxCellZoom).Bound())
+	out := orb.Bound{Min: orb.Point{max(b.Min[0], all.Min[0]), max(b.Min[1], all.Min[1])},
+		Max: orb.Point{min(b.Max[0], all.Max[0]), min(b.Max[1], all.Max[1])}}
+	if out.Min[0] > out.Max[0] || out.Min[1] > out.Max[1] {
+		return b
+	}
+	return out
+}
+
+// sectorsOf returns the distinct sectors, sorted.
+func sectorsOf(sectors []string) []string {
+	out := slices.Clone(sectors)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// indexChunk writes one chunk of an import's cells in one transaction: it
+// checks that the import is still indexing, adds the cells to the count
+// pyramid (under the pyramid's lock, as every write), moves the import's
+// cursor to the chunk's last cell and appends an enterprises.changed event
+// (action "indexed", no ids) whose bounding box and sectors cover the
+// cells, so tile caches drop the tiles they change.
+func (s *Store) indexChunk(ctx context.Context, importID string, c *cellArrays, negative bool, next indexCursor, bound orb.Bound, sectors []string) error {
+	version := ""
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		state, _, err := readCursor(ctx, tx, importID, true)
 		if err != nil {
 			return err
 		}
-		if lap != nil {
-			lap("index")
-		}
-		if n < limit {
-			return nil
-		}
-		took := time.Since(start)
-		limit = min(maxIndexChunk, max(minIndexChunk, int(float64(limit)*float64(indexChunkTime)/float64(max(took, time.Millisecond)))))
-	}
-}
-
-// indexChunk writes, in one transaction, up to limit of the import's cells
-// that follow its cursor: it adds them to the count pyramid (applyDeltas,
-// under the pyramid's lock), moves the cursor to the last one and appends
-// an enterprises.changed event (action "indexed", no ids) whose bounding
-// box covers the points behind them (to a cell of tiles.MaxCellZoom) and
-// whose sectors are theirs, so tile caches drop the tiles they change. It returns how many cells it
-// wrote.
-func (s *Store) indexChunk(ctx context.Context, importID string, limit int) (int, error) {
-	n := 0
-	version := ""
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var state string
-		var cz, cx, cy *int32
-		var cs *string
-		if err := tx.QueryRow(ctx, `SELECT pyramid, cursor_z, cursor_x, cursor_y, cursor_sector FROM guccho.imports
-			WHERE id = $1 FOR UPDATE`, importID).Scan(&state, &cz, &cx, &cy, &cs); err != nil {
-			return dbErr(err, "read an import's indexing cursor")
-		}
 		if state != pyramidIndexing {
-			return nil
+			return guccho.Errorf(guccho.ECONFLICT, "import %s: no longer indexing", importID)
 		}
-		// Before the first cell: a zoom below every cell's.
-		z, x, y, sector := int32(-1), int32(0), int32(0), ""
-		if cz != nil {
-			z, x, y, sector = *cz, *cx, *cy, *cs
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pyramidLock); err != nil {
+			return dbErr(err, "update the count pyramid")
 		}
-		rows, err := tx.Query(ctx, `SELECT z, x, y, sector, n, x0, y0, x1, y1 FROM guccho.import_cells
-			WHERE import_id = $1 AND (import_id, z, x, y, sector) > ($1, $2, $3, $4, $5)
-			ORDER BY import_id, z, x, y, sector LIMIT $6`, importID, int16(z), x, y, sector, limit)
-		if err != nil {
-			return dbErr(err, "read an import's cells")
-		}
-		deltas := tiles.CellDeltas{}
-		sectors := map[string]bool{}
-		var bound orb.Bound
-		for rows.Next() {
-			var cz int16
-			var d, x0, y0, x1, y1 int32
-			if err := rows.Scan(&cz, &x, &y, &sector, &d, &x0, &y0, &x1, &y1); err != nil {
-				rows.Close()
-				return dbErr(err, "read an import's cells")
-			}
-			z = int32(cz)
-			k := tiles.CellSector{Cell: tiles.CellKey{Z: int(cz), X: uint32(x), Y: uint32(y)}, Sector: sector}
-			deltas[k] += int(d)
-			sectors[sector] = true
-			// The points' cells at MaxCellZoom, from the north-west corner of
-			// the first to the south-east corner of the last.
-			b := maptile.New(uint32(x0), uint32(y0), tiles.MaxCellZoom).Bound().
-				Union(maptile.New(uint32(x1), uint32(y1), tiles.MaxCellZoom).Bound())
-			if n == 0 {
-				bound = b
-			} else {
-				bound = bound.Union(b)
-			}
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return dbErr(err, "read an import's cells")
-		}
-		if n == 0 {
-			return nil
-		}
-		if err := applyDeltas(ctx, tx, deltas, nil); err != nil {
+		if err := c.apply(ctx, tx, negative); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET cursor_z = $2, cursor_x = $3, cursor_y = $4, cursor_sector = $5
-			WHERE id = $1`, importID, int16(z), x, y, sector); err != nil {
+			WHERE id = $1`, importID, int16(next.z), int32(next.x), int32(next.y), next.sector); err != nil {
 			return dbErr(err, "move an import's indexing cursor")
 		}
-		change := guccho.EnterpriseChange{Action: "indexed", ImportID: importID, Sectors: make([]string, 0, len(sectors)),
+		change := guccho.EnterpriseChange{Action: "indexed", ImportID: importID, Sectors: sectors,
 			Bound: [4]float64{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}}
-		for s := range sectors {
-			change.Sectors = append(change.Sectors, s)
-		}
-		slices.Sort(change.Sectors)
 		if err := appendEvents(ctx, tx, guccho.EventEnterprisesChanged, change); err != nil {
 			return err
 		}
@@ -221,27 +352,21 @@ func (s *Store) indexChunk(ctx context.Context, importID string, limit int) (int
 		return err
 	})
 	if err != nil {
-		return 0, dbErr(err, "index an import")
+		return dbErr(err, "index an import")
 	}
-	if version != "" {
-		s.entVersion.Store(version)
-	}
-	return n, nil
+	s.entVersion.Store(version)
+	return nil
 }
 
 // endIndexing records an indexed import's final report (report.Status,
-// Phase ""), marks it indexed and removes its cells, in one transaction.
+// Phase "") and marks it indexed, in one transaction.
 func (s *Store) endIndexing(ctx context.Context, report *guccho.Import) error {
 	doc, err := json.Marshal(report)
 	if err != nil {
 		return err
 	}
-	return dbErr(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb, pyramid = $4,
-			cursor_z = NULL, cursor_x = NULL, cursor_y = NULL, cursor_sector = NULL WHERE id = $1`,
-			report.ID, report.Status, string(doc), pyramidIndexed); err != nil {
-			return dbErr(err, "record import")
-		}
-		return clearImportRows(ctx, tx, "import_cells", report.ID)
-	}), "record import")
+	_, err = s.pool.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb, pyramid = $4,
+		cursor_z = NULL, cursor_x = NULL, cursor_y = NULL, cursor_sector = NULL WHERE id = $1`,
+		report.ID, report.Status, string(doc), pyramidIndexed)
+	return dbErr(err, "record import")
 }

@@ -56,9 +56,13 @@ type Options struct {
 	// "find" (what is stored under the batch's ids), "undo" (saving the
 	// stored versions of rows to update), "unchanged" (claiming unchanged
 	// rows), "stage" (COPY of the rows to write to the staging table),
-	// "write" (the upsert), "cells" (count-pyramid deltas, in Go),
-	// "pyramid" (writing them) and "commit" (report, events, commit). It is
-	// called from the importing goroutine and must be quick; for profiling.
+	// "write" (the upsert), "cells" (the written and replaced places' cells
+	// at tiles.MaxCellZoom, in Go), "points" (COPY of those to
+	// import_points), "jobs" (the enterprises and jobs per unit) and
+	// "commit" (report, events, commit) while loading; then the indexing
+	// phase: "plan" (summing the points per cell), "index" (each chunk of
+	// cells written to the pyramid) and "finish". It is called from the
+	// importing goroutine and must be quick; for profiling.
 	ImportTimer func(step string, d time.Duration)
 }
 

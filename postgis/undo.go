@@ -123,7 +123,7 @@ func (s *Store) texts(ctx context.Context, q string, args ...any) ([]string, err
 // How much of the import the count pyramid holds decides what the undo
 // does to it: an import interrupted while loading added none of its cells
 // (and took none of the places of the rows it updated out), so its undo
-// leaves the pyramid alone and drops the points it noted; one interrupted
+// leaves the pyramid alone; one interrupted
 // while indexing is indexed to the end first, and then undone like an
 // indexed one, whose cells go chunk by chunk.
 func (s *Store) undoChunks(ctx context.Context, importID string) error {
@@ -136,19 +136,8 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 		if err := s.indexImport(ctx, importID, nil); err != nil {
 			return err
 		}
-		if err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET pyramid = $2 WHERE id = $1`, importID, pyramidIndexed); err != nil {
-				return err
-			}
-			return clearImportRows(ctx, tx, "import_cells", importID)
-		}); err != nil {
+		if _, err := s.pool.Exec(ctx, `UPDATE guccho.imports SET pyramid = $2 WHERE id = $1`, importID, pyramidIndexed); err != nil {
 			return dbErr(err, "index an import before undoing it")
-		}
-	case pyramidLoading:
-		if err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			return clearImportRows(ctx, tx, "import_points", importID)
-		}); err != nil {
-			return dbErr(err, "undo an import")
 		}
 	}
 	pyramid := state != pyramidLoading
