@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +300,56 @@ func TestARunningImportsRowsAreNotEdited(t *testing.T) {
 		t.Errorf("delete after the import: %v", err)
 	}
 	checkPyramid(t, s, "after the edits", pyramidOfRows(t, s))
+}
+
+// TestPlacesSumLikeCellDeltas checks the indexing phase's sums against
+// tiles.CellDeltas, which every edit uses: random places in and out, with
+// sectors met out of order, summed per zoom, give at every zoom exactly
+// the cells and counts CellDeltas gives, in key order, cells that cancel
+// out left out.
+func TestPlacesSumLikeCellDeltas(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(13, 1))
+	sectors := []string{"rice_mill", "dairy", "horticulture", "footwear_leather"}
+	ip := newImportPlaces()
+	want := tiles.CellDeltas{}
+	for i := 0; i < 5000; i++ {
+		// Clustered, so that places share cells and some cancel out.
+		p := orb.Point{90 + float64(rnd.IntN(40))*0.01 + rnd.Float64()*1e-4, 23 + float64(rnd.IntN(40))*0.01}
+		sector := sectors[rnd.IntN(len(sectors))]
+		out := rnd.IntN(3) == 0
+		sign := 1
+		if out {
+			sign = -1
+		}
+		want.Add(p, sector, sign)
+		cells := tiles.CellsOf(p)
+		if err := ip.add(cells[len(cells)-1], sector, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ip.sortSectors()
+	var scratch []uint64
+	var sums []cellSum
+	got := map[tiles.CellSector]int{}
+	for z := tiles.MinCellZoom; z <= tiles.MaxCellZoom; z++ {
+		scratch, sums = ip.sums(z, scratch, sums)
+		prev := indexCursor{z: z, x: 0, y: 0, sector: ""}
+		for i, c := range sums {
+			x, y := uint32(c.key>>xShift&cellMask), uint32(c.key>>yShift&cellMask)
+			sector := ip.sectors[c.key>>1&sectorMask]
+			if i > 0 && !prev.after(z, x, y, sector) {
+				t.Fatalf("zoom %d: cell %d (%d, %d, %s) does not follow (%d, %d, %s)", z, i, x, y, sector, prev.x, prev.y, prev.sector)
+			}
+			prev = indexCursor{z: z, x: x, y: y, sector: sector}
+			got[tiles.CellSector{Cell: tiles.CellKey{Z: z, X: x, Y: y}, Sector: sector}] = int(c.n)
+		}
+	}
+	for k, n := range want {
+		if n == 0 {
+			delete(want, k)
+		}
+	}
+	if !maps.Equal(got, map[tiles.CellSector]int(want)) {
+		t.Errorf("sums: %d cells, CellDeltas %d cells", len(got), len(want))
+	}
 }
