@@ -235,7 +235,7 @@ func (st stepTimes) log(b *testing.B, n int) {
 		total += d
 	}
 	var line strings.Builder
-	for _, step := range []string{"encode", "stage", "find", "undo", "unchanged", "write", "cells", "points", "jobs", "pyramid", "commit",
+	for _, step := range []string{"encode", "find", "undo", "unchanged", "copy", "stage", "write", "cells", "points", "jobs", "pyramid", "commit",
 		"plan", "index", "finish"} {
 		if d, ok := st[step]; ok {
 			fmt.Fprintf(&line, " %s %.1f (%.0f%%)", step, d.Seconds()*1e6/float64(n), 100*d.Seconds()/total.Seconds())

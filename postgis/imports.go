@@ -3,15 +3,19 @@ package postgis
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/profile"
@@ -138,6 +142,12 @@ func (w *importWriter) begin(ctx context.Context) error {
 		tx.Rollback(ctx)
 		return dbErr(err, "tune the import")
 	}
+	// Rows the chunk copies take the transaction's time, as now() gives
+	// the rows it upserts.
+	if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&w.now); err != nil {
+		tx.Rollback(ctx)
+		return dbErr(err, "begin an import chunk")
+	}
 	w.tx = tx
 	return nil
 }
@@ -164,6 +174,7 @@ type importWriter struct {
 	seq     int
 	done    bool
 	lapped  time.Time // the last lap (Options.ImportTimer)
+	now     time.Time // the open chunk's transaction time
 }
 
 // stored is what findStoredSQL reads of one row of a batch.
@@ -205,11 +216,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	tx := w.tx
 	// A record's doc and hash, for the rows that are not repeats within
 	// the batch.
-	type record struct {
-		e    *guccho.Enterprise
-		doc  string
-		hash string
-	}
 	recs := make([]record, 0, len(batch))
 	byRow := make(map[int]*record, len(batch))
 	first := make(map[string]int, len(batch)) // id → the row that has it
@@ -331,64 +337,48 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("unchanged")
 	// The rows to write go through the staging table.
-	rows := make([][]any, 0, len(recs)-len(skip))
-	for _, r := range recs {
-		e := r.e
-		if skip[e.ImportRow] {
-			continue
+	// Rows no one had stored when the batch looked go straight into the
+	// enterprises with COPY; the rows to update go through the staging
+	// table and an upsert.
+	isStored := make(map[int]bool, len(found))
+	for _, f := range found {
+		isStored[f.row] = true
+	}
+	var fresh, update []*record
+	for i := range recs {
+		r := &recs[i]
+		switch {
+		case skip[r.e.ImportRow]:
+		case isStored[r.e.ImportRow]:
+			update = append(update, r)
+		default:
+			fresh = append(fresh, r)
 		}
-		var lon, lat *float64
-		if e.Placed() {
-			lon, lat = &e.Point[0], &e.Point[1]
+	}
+	written := make([]int, 0, len(fresh)+len(update))
+	if len(fresh) > 0 {
+		copied, err := w.copyFresh(ctx, fresh)
+		if err != nil {
+			return c, err
 		}
-		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
-			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, r.hash, r.doc})
-	}
-	if len(rows) == 0 {
-		return c, nil
-	}
-	// The previous batch's rows go; a TRUNCATE would cost more than the
-	// few thousand dead rows it saves scanning (the table lives for one
-	// chunk).
-	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
-		return c, dbErr(err, "clear the staging table")
-	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
-		return c, dbErr(err, "copy enterprises")
-	}
-	w.lap("stage")
-	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
-			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
-		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
-			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
-		FROM stage_enterprises ORDER BY import_row
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector, method = excluded.method,
-			geom = excluded.geom, display_point = excluded.display_point, synthetic = excluded.synthetic,
-			division = excluded.division, district = excluded.district, upazila = excluded.upazila,
-			union_code = excluded.union_code, import_id = excluded.import_id, import_row = excluded.import_row,
-			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
-		RETURNING import_row, xmax = 0`, w.imp.ID)
-	if err != nil {
-		return c, dbErr(err, "store enterprises")
-	}
-	written := make([]int, 0, len(rows))
-	for rs.Next() {
-		var row int
-		var inserted bool
-		if err := rs.Scan(&row, &inserted); err != nil {
-			rs.Close()
-			return c, dbErr(err, "store enterprises")
-		}
-		written = append(written, row)
-		if inserted {
-			c.Created++
+		if copied {
+			c.Created += len(fresh)
+			for _, r := range fresh {
+				written = append(written, r.e.ImportRow)
+			}
 		} else {
-			c.Updated++
+			update = append(update, fresh...)
+			sort.Slice(update, func(i, j int) bool { return update[i].e.ImportRow < update[j].e.ImportRow })
+		}
+		w.lap("copy")
+	}
+	if len(update) > 0 {
+		if err := w.upsert(ctx, update, &c, &written); err != nil {
+			return c, err
 		}
 	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return c, dbErr(err, "store enterprises")
+	if len(written) == 0 {
+		return c, nil
 	}
 	w.lap("write")
 	// The new places and jobs come in.
@@ -441,6 +431,115 @@ func (w *importWriter) otherRunning(ctx context.Context, found []stored) (map[st
 func beingImported(row int, id, importID string) guccho.RowError {
 	return guccho.RowError{Row: row, Field: "id", Reason: "enterprise " + strconv.Quote(id) + " is being imported by import " +
 		importID + "; import this row again when that import has finished"}
+}
+
+// record is a batch's row with its doc and content hash.
+type record struct {
+	e    *guccho.Enterprise
+	doc  string
+	hash string
+}
+
+// freshColumns are the columns copyFresh writes.
+var freshColumns = []string{"id", "name", "sector", "method", "geom", "display_point", "synthetic",
+	"division", "district", "upazila", "union_code", "import_id", "import_row", "content_hash", "doc", "created_at", "updated_at"}
+
+// copyFresh copies rows whose ids nothing stored when the batch looked
+// straight into the enterprises (their point as EWKB, made in Go), in a
+// savepoint: should an edit have created one of those ids since (a unique
+// violation), it takes the COPY back and reports false, and the rows take
+// the upsert path.
+func (w *importWriter) copyFresh(ctx context.Context, recs []*record) (bool, error) {
+	rows := make([][]any, len(recs))
+	for i, r := range recs {
+		e := r.e
+		var geom any
+		if e.Placed() {
+			geom = pointEWKB(e.Point)
+		}
+		rows[i] = []any{e.ID, e.Name, e.Sector, e.Geocode.Method, geom, e.DisplayPoint, e.Synthetic,
+			e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, w.imp.ID, int32(e.ImportRow), r.hash, r.doc, w.now, w.now}
+	}
+	sp, err := w.tx.Begin(ctx)
+	if err != nil {
+		return false, dbErr(err, "copy enterprises")
+	}
+	if _, err := sp.CopyFrom(ctx, pgx.Identifier{"guccho", "enterprises"}, freshColumns, pgx.CopyFromRows(rows)); err != nil {
+		sp.Rollback(ctx)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return false, nil
+		}
+		return false, dbErr(err, "copy enterprises")
+	}
+	return true, dbErr(sp.Commit(ctx), "copy enterprises")
+}
+
+// pointEWKB is a point's EWKB with SRID 4326, little-endian: what COPY
+// takes for a geometry(Point, 4326) column.
+func pointEWKB(p orb.Point) []byte {
+	b := make([]byte, 25)
+	b[0] = 1                                         // little-endian
+	binary.LittleEndian.PutUint32(b[1:], 0x20000001) // a point, with an SRID
+	binary.LittleEndian.PutUint32(b[5:], 4326)       // the SRID
+	binary.LittleEndian.PutUint64(b[9:], math.Float64bits(p[0]))
+	binary.LittleEndian.PutUint64(b[17:], math.Float64bits(p[1]))
+	return b
+}
+
+// upsert writes rows to update (and rows copyFresh handed back) through
+// the staging table, counting them in c and their source rows in written.
+func (w *importWriter) upsert(ctx context.Context, recs []*record, c *guccho.ImportCounts, written *[]int) error {
+	tx := w.tx
+	rows := make([][]any, 0, len(recs))
+	for _, r := range recs {
+		e := r.e
+		var lon, lat *float64
+		if e.Placed() {
+			lon, lat = &e.Point[0], &e.Point[1]
+		}
+		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
+			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, r.hash, r.doc})
+	}
+	// The previous batch's rows go; a TRUNCATE would cost more than the
+	// few thousand dead rows it saves scanning (the table lives for one
+	// chunk).
+	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
+		return dbErr(err, "clear the staging table")
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
+		return dbErr(err, "copy enterprises")
+	}
+	w.lap("stage")
+	rs, err := tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
+			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
+		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
+		FROM stage_enterprises ORDER BY import_row
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, sector = excluded.sector, method = excluded.method,
+			geom = excluded.geom, display_point = excluded.display_point, synthetic = excluded.synthetic,
+			division = excluded.division, district = excluded.district, upazila = excluded.upazila,
+			union_code = excluded.union_code, import_id = excluded.import_id, import_row = excluded.import_row,
+			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
+		RETURNING import_row, xmax = 0`, w.imp.ID)
+	if err != nil {
+		return dbErr(err, "store enterprises")
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var row int
+		var inserted bool
+		if err := rs.Scan(&row, &inserted); err != nil {
+			return dbErr(err, "store enterprises")
+		}
+		*written = append(*written, row)
+		if inserted {
+			c.Created++
+		} else {
+			c.Updated++
+		}
+	}
+	return dbErr(rs.Err(), "store enterprises")
 }
 
 // contentDoc returns the JSON kept in an enterprise's doc column and the

@@ -353,3 +353,48 @@ func TestPlacesSumLikeCellDeltas(t *testing.T) {
 		t.Errorf("sums: %d cells, CellDeltas %d cells", len(got), len(want))
 	}
 }
+
+// TestACopyOfRowsCreatedMeanwhileFallsBack checks the fast path of new
+// rows: should an edit create one of a batch's new ids after the batch
+// looked (a unique violation in the COPY), the COPY is taken back, the
+// chunk's transaction goes on, and the rows are upserted instead.
+func TestACopyOfRowsCreatedMeanwhileFallsBack(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	_, w := startImport(t, s, "imp-1")
+	if err := w.begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateEnterprise(ctx, placed("X", "dairy", 90.5, 23.5, 0)); err != nil {
+		t.Fatal(err)
+	}
+	recs := []*record{}
+	for _, e := range []*guccho.Enterprise{placed("Y", "dairy", 90.6, 23.6, 1), placed("X", "dairy", 90.7, 23.7, 2)} {
+		e.ImportID = "imp-1"
+		doc, hash, err := contentDoc(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, &record{e, string(doc), hash})
+	}
+	copied, err := w.copyFresh(ctx, recs)
+	if err != nil || copied {
+		t.Fatalf("copyFresh = %v, %v; want false (X exists), no error", copied, err)
+	}
+	var c guccho.ImportCounts
+	var written []int
+	if err := w.upsert(ctx, recs, &c, &written); err != nil {
+		t.Fatalf("the upsert after the COPY was taken back: %v", err)
+	}
+	if c.Created != 1 || c.Updated != 1 || len(written) != 2 {
+		t.Errorf("upsert counts %+v, rows %v; want Y created and X updated", c, written)
+	}
+	copied, err = w.copyFresh(ctx, []*record{{placed("Z", "dairy", 90.8, 23.8, 3), recs[0].doc, recs[0].hash}})
+	if err != nil || !copied {
+		t.Fatalf("copyFresh of a new id = %v, %v; want it copied", copied, err)
+	}
+	var lon, lat float64
+	if err := w.tx.QueryRow(ctx, `SELECT ST_X(geom), ST_Y(geom) FROM guccho.enterprises WHERE id = 'Z' AND ST_SRID(geom) = 4326`).Scan(&lon, &lat); err != nil || lon != 90.8 || lat != 23.8 {
+		t.Errorf("Z's point as copied: %v %v, %v; want 90.8 23.8 in SRID 4326", lon, lat, err)
+	}
+}
