@@ -32,7 +32,7 @@ func (imp *Import) RollbackStatus() (string, error) {
 // MarkUndone records that an undo or roll-back finished at now with
 // status; a roll-back's reason also ends the import as its error.
 func (imp *Import) MarkUndone(status, reason string, now time.Time) {
-	imp.Status, imp.UndoneAt = status, &now
+	imp.Status, imp.UndoneAt, imp.Phase = status, &now, ""
 	if reason != "" {
 		imp.Error, imp.EndedAt = reason, &now
 	}

@@ -175,6 +175,8 @@ type importWriter struct {
 	done    bool
 	lapped  time.Time // the last lap (Options.ImportTimer)
 	now     time.Time // the open chunk's transaction time
+	// indexing: the last chunk is committed and the import is indexing.
+	indexing bool
 }
 
 // stored is what findStoredSQL reads of one row of a batch.
@@ -646,8 +648,8 @@ func (w *importWriter) checkpoint(ctx context.Context, report *guccho.Import, in
 // still running), and indexImport adds its cells to the count pyramid in
 // short transactions, and the last one records the final report. Opened
 // on an import already indexing (a resume), it goes on from its cursor.
-// Should indexing fail, Rollback (which finishes the indexing first)
-// still undoes the import as a whole.
+// Should indexing fail, the import stays running in its indexing phase
+// and Rollback leaves it so: recovery finishes it.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
 	if report.EndedAt == nil { // undo tells edits after the end from the import's own writes
 		now := time.Now().UTC()
@@ -659,6 +661,10 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 		report.Status = status
 		return err
 	}
+	// Every row is stored: from here a failure leaves the import indexing,
+	// for recovery (or guccho import resume) to finish, and Rollback does
+	// nothing.
+	w.indexing = true
 	if err := w.s.indexImport(ctx, report.ID, w.lap); err != nil {
 		report.Status = status
 		return err
@@ -675,7 +681,8 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 
 // Rollback abandons the open chunk and undoes the committed ones.
 func (w *importWriter) Rollback() error {
-	if w.done {
+	if w.done || w.indexing {
+		w.done = true
 		return nil
 	}
 	w.done = true

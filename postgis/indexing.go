@@ -247,6 +247,14 @@ func readCursor(ctx context.Context, q interface {
 	return state, c, nil
 }
 
+// InterruptIndexingAfter makes the next import's indexing write chunks of
+// one cell and stop with an error after n of them, leaving the import
+// indexing, as a crash would (storetest.IndexingInterrupter). For tests.
+func (s *Store) InterruptIndexingAfter(n int) { s.interruptIndexing.Store(int64(n)) }
+
+// errInterrupted is how an indexing stopped by InterruptIndexingAfter ends.
+var errInterrupted = guccho.Errorf(guccho.EUNAVAILABLE, "the indexing was interrupted (InterruptIndexingAfter)")
+
 // indexImport writes an indexing import's cells to the count pyramid from
 // its cursor on, zoom by zoom in key order, indexChunk cells per
 // transaction (writeChunk); lap, when not nil, is
@@ -264,6 +272,10 @@ func (s *Store) indexImport(ctx context.Context, importID string, lap func(strin
 	if lap != nil {
 		lap("plan")
 	}
+	size, stopAfter := indexChunk, int(s.interruptIndexing.Swap(0))
+	if stopAfter > 0 {
+		size = 1
+	}
 	var scratch []uint64
 	var sums []cellSum
 	var c cellArrays
@@ -276,7 +288,7 @@ func (s *Store) indexImport(ctx context.Context, importID string, lap func(strin
 			c.reset()
 			negative := false
 			var bound orb.Bound
-			for ; i < len(sums) && c.len() < indexChunk; i++ {
+			for ; i < len(sums) && c.len() < size; i++ {
 				v := sums[i]
 				x, y := uint32(v.key>>xShift&cellMask), uint32(v.key>>yShift&cellMask)
 				sector := ip.sectors[v.key>>1&sectorMask]
@@ -303,6 +315,9 @@ func (s *Store) indexImport(ctx context.Context, importID string, lap func(strin
 			cursor = next
 			if lap != nil {
 				lap("index")
+			}
+			if stopAfter--; stopAfter == 0 {
+				return errInterrupted
 			}
 		}
 	}

@@ -86,6 +86,11 @@ type Store struct {
 	stop       chan struct{}
 	done       chan struct{}
 	listenDone chan struct{}
+
+	// interruptIndexing, when above zero, stops the next import's indexing
+	// after that many chunks of one cell (InterruptIndexingAfter, for
+	// tests).
+	interruptIndexing atomic.Int64
 }
 
 // Open connects to the database at url (a postgres:// URL or DSN), checks

@@ -33,6 +33,7 @@ func RunEnterprises(t *testing.T, open Opener) {
 	t.Run("UndoRemovesReviewItems", func(t *testing.T) { testUndoRemovesReviewItems(t, open(t)) })
 	t.Run("EnterpriseTiles", func(t *testing.T) { testEnterpriseTiles(t, open(t)) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open(t)) })
+	t.Run("Indexing", func(t *testing.T) { runIndexing(t, open) })
 	RunHardening(t, open)
 }
 

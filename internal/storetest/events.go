@@ -68,13 +68,25 @@ func testWritesAppendEvents(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An import's indexing phase logs the cells it writes as events of
-	// their own (action "indexed"); the checks below are of the writes.
+	// The import's indexing phase appends events of its own ("indexed",
+	// after "imported"): at least one, bounding what the import put on
+	// the map.
 	var evs []guccho.Event
+	indexed, covered := 0, false
 	for _, ev := range all {
-		if changeOf(t, ev).Action != "indexed" {
-			evs = append(evs, ev)
+		if ev.Type == guccho.EventEnterprisesChanged && changeOf(t, ev).Action == "indexed" {
+			c := changeOf(t, ev)
+			if c.ImportID != "imp-ev" || len(evs) != 3 {
+				t.Errorf("indexed = %+v after %d events; want imp-ev's, after the import's", c, len(evs))
+			}
+			covered = covered || (c.Bound[0] <= 92.5 && c.Bound[2] >= 92.5 && c.Bound[1] <= 24.5 && c.Bound[3] >= 24.5)
+			indexed++
+			continue
 		}
+		evs = append(evs, ev)
+	}
+	if indexed == 0 || !covered {
+		t.Errorf("the import appended %d indexed events, covering its points: %v; want some that do", indexed, covered)
 	}
 	if len(evs) != 4 {
 		t.Fatalf("%d events after 4 writes, want 4: %+v", len(evs), evs)
@@ -98,7 +110,7 @@ func testWritesAppendEvents(t *testing.T, s store.Store) {
 	if deleted.Action != "deleted" || deleted.IDs[0] != "E1" || deleted.Bound != [4]float64{91.5, 23.5, 91.5, 23.5} {
 		t.Errorf("deleted = %+v", deleted)
 	}
-	if latest, _ := s.LatestEventID(ctx); latest != evs[3].ID {
+	if latest, _ := s.LatestEventID(ctx); latest != all[len(all)-1].ID {
 		t.Errorf("LatestEventID = %d, want %d", latest, evs[3].ID)
 	}
 	if oldest, _ := s.OldestEventID(ctx); oldest == 0 || oldest > start {
