@@ -1,3 +1,5 @@
+-- Numbered 0016: 0014 is the imports' indexing phases, 0015 the enterprise
+-- filters' composite indexes.
 -- The enterprises' Web Mercator copy, geom_3857, was a stored generated
 -- column: every write of a row ran ST_Transform (PROJ) on its point and
 -- put the result in a second GiST index. One query read it, the point
