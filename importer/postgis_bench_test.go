@@ -235,12 +235,18 @@ func (st stepTimes) log(b *testing.B, n int) {
 		total += d
 	}
 	var line strings.Builder
-	for _, step := range []string{"encode", "stage", "find", "undo", "unchanged", "write", "cells", "pyramid", "commit"} {
+	for _, step := range []string{"encode", "find", "undo", "unchanged", "copy", "stage", "write", "cells", "points", "jobs", "pyramid", "commit",
+		"plan", "index", "finish"} {
 		if d, ok := st[step]; ok {
 			fmt.Fprintf(&line, " %s %.1f (%.0f%%)", step, d.Seconds()*1e6/float64(n), 100*d.Seconds()/total.Seconds())
 		}
 	}
 	b.Logf("store steps, µs/row:%s; total %.1f", line.String(), total.Seconds()*1e6/float64(n))
+	// The indexing phase (plan, index, finish) beside the loading one.
+	indexing := st["plan"] + st["index"] + st["finish"]
+	if indexing > 0 {
+		b.Logf("indexing phase: %.1f µs/row, %.0f%% of the store's time", indexing.Seconds()*1e6/float64(n), 100*indexing.Seconds()/total.Seconds())
+	}
 }
 
 // csvHeader returns the column names of a CSV file.

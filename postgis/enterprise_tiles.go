@@ -8,9 +8,13 @@ import (
 
 // enterpriseTile encodes a tile of the enterprises layer like the embedded
 // store does (same encoder, same rules): cells of the count pyramid below
-// tiles.PointZoom, points from the GiST index from there on, cells again
+// tiles.PointZoom, points from the lon/lat GiST index (the tile's
+// buffered envelope transformed to lon/lat) from there on, cells again
 // when a tile would hold more than tiles.MaxPointsPerTile (without reading
-// its points when the pyramid already counts more in the tile).
+// its points when the pyramid already counts more in the tile). The rows
+// an import still running created are left out until it is indexed, as
+// the pyramid does not count them yet; the rows it updated show as they
+// are stored.
 func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, error) {
 	var sectors []string
 	if len(r.Sectors) > 0 {
@@ -29,9 +33,11 @@ func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, er
 	}
 	if int(r.Tile.Z) >= tiles.PointZoom && !crowded {
 		rows, err := s.pool.Query(ctx, `SELECT fid, id, ST_X(geom), ST_Y(geom), sector, method, display_point, synthetic
-			FROM guccho.enterprises
-			WHERE geom_3857 && ST_TileEnvelope($1, $2, $3, margin => $4::float8)
+			FROM guccho.enterprises e
+			WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4::float8), 4326)
 			  AND ($5::text[] IS NULL OR sector = ANY($5))
+			  AND NOT (import_id IN (SELECT id FROM guccho.imports WHERE status = 'running' AND pyramid <> 'indexed')
+			      AND NOT EXISTS (SELECT 1 FROM guccho.import_undo u WHERE u.import_id = e.import_id AND u.fid = e.fid))
 			ORDER BY fid LIMIT $6`,
 			int(r.Tile.Z), int(r.Tile.X), int(r.Tile.Y), float64(tiles.PointBuffer)/4096, sectors, tiles.MaxPointsPerTile+1)
 		if err != nil {

@@ -252,6 +252,9 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err != nil {
 			return dbErr(err, "read enterprise")
 		}
+		if err := notImporting(ctx, tx, e.ID, old.ImportID); err != nil {
+			return err
+		}
 		e.FeatureID, e.CreatedAt = old.FeatureID, old.CreatedAt
 		if e.ImportID == "" {
 			e.ImportID, e.ImportRow = old.ImportID, old.ImportRow
@@ -285,6 +288,17 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 	ch := &guccho.ChangeBuilder{Action: "deleted"}
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
+		var importID string
+		err := tx.QueryRow(ctx, `SELECT coalesce(import_id, '') FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, id).Scan(&importID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return guccho.Errorf(guccho.ENOTFOUND, "no enterprise %q", id)
+		}
+		if err != nil {
+			return dbErr(err, "delete enterprise")
+		}
+		if err := notImporting(ctx, tx, id, importID); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `DELETE FROM guccho.enterprises WHERE id = $1 RETURNING `+goneColumns, id)
 		if err != nil {
 			return dbErr(err, "delete enterprise")
@@ -299,6 +313,26 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		}
 		return applyDeltas(ctx, tx, deltas, jobs)
 	})
+}
+
+// notImporting refuses, with ECONFLICT, an edit of enterprise id whose
+// stored row import importID wrote while that import still runs (loading
+// or indexing): the import's undo and its indexing count on the row
+// staying as it wrote it. The caller holds the row's lock, so an import's
+// chunk cannot write it in between.
+func notImporting(ctx context.Context, tx pgx.Tx, id, importID string) error {
+	if importID == "" {
+		return nil
+	}
+	var running bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM guccho.imports WHERE id = $1 AND status = $2)`,
+		importID, guccho.ImportRunning).Scan(&running); err != nil {
+		return dbErr(err, "check the enterprise's import")
+	}
+	if running {
+		return guccho.Errorf(guccho.ECONFLICT, "enterprise %s is being imported by import %s; try again when it has finished", id, importID)
+	}
+	return nil
 }
 
 // jobColumns are an enterprise row's (or a saved copy's) sector, units and
@@ -419,16 +453,37 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, deltas tiles.CellDeltas, jobs p
 		return cmp.Or(cmp.Compare(a.Cell.Z, b.Cell.Z), cmp.Compare(a.Cell.X, b.Cell.X), cmp.Compare(a.Cell.Y, b.Cell.Y),
 			strings.Compare(a.Sector, b.Sector))
 	})
-	n := len(keys)
-	zs, xs, ys, ns := make([]int16, 0, n), make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
-	sectors := make([]string, 0, n)
+	var c cellArrays
 	for _, k := range keys {
-		zs = append(zs, int16(k.Cell.Z))
-		xs = append(xs, int32(k.Cell.X))
-		ys = append(ys, int32(k.Cell.Y))
-		sectors = append(sectors, k.Sector)
-		ns = append(ns, int32(deltas[k]))
+		c.add(int16(k.Cell.Z), int32(k.Cell.X), int32(k.Cell.Y), k.Sector, int32(deltas[k]))
 	}
+	return c.apply(ctx, tx, negative)
+}
+
+// cellArrays are count-pyramid deltas as the columns applyDeltas sends.
+type cellArrays struct {
+	zs         []int16
+	xs, ys, ns []int32
+	sectors    []string
+}
+
+func (c *cellArrays) add(z int16, x, y int32, sector string, n int32) {
+	c.zs, c.xs, c.ys = append(c.zs, z), append(c.xs, x), append(c.ys, y)
+	c.sectors, c.ns = append(c.sectors, sector), append(c.ns, n)
+}
+
+func (c *cellArrays) len() int { return len(c.zs) }
+
+func (c *cellArrays) reset() {
+	c.zs, c.xs, c.ys, c.ns, c.sectors = c.zs[:0], c.xs[:0], c.ys[:0], c.ns[:0], c.sectors[:0]
+}
+
+// apply adds the deltas to enterprise_cells, in the order given (key
+// order, so that the pyramid's index is walked from one end to the
+// other); negative says whether some are below zero. The caller holds
+// pyramidLock.
+func (c *cellArrays) apply(ctx context.Context, tx pgx.Tx, negative bool) error {
+	zs, xs, ys, sectors, ns := c.zs, c.xs, c.ys, c.sectors, c.ns
 	// Positive deltas may create cells; negative ones only lower existing
 	// cells (the CHECK on n would refuse a proposed negative row), and a
 	// cell that reaches zero goes.

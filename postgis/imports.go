@@ -3,29 +3,32 @@ package postgis
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/profile"
-	"github.com/guccho/guccho/tiles"
 )
 
-// CreateImport records a running import.
+// CreateImport records a running import, in its loading phase: none of
+// its rows is in the count pyramid yet.
 func (s *Store) CreateImport(ctx context.Context, imp *guccho.Import) error {
 	doc, err := json.Marshal(imp)
 	if err != nil {
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO guccho.imports (id, status, started_at, doc) VALUES ($1, $2, $3, $4::jsonb)`,
+	_, err = s.pool.Exec(ctx, `INSERT INTO guccho.imports (id, status, started_at, doc, pyramid) VALUES ($1, $2, $3, $4::jsonb, 'loading')`,
 		imp.ID, imp.Status, imp.StartedAt, string(doc))
 	return dbErr(err, "record import")
 }
@@ -105,7 +108,7 @@ func (s *Store) FindImportFailures(ctx context.Context, importID string, fn func
 // import that already committed chunks, it goes on numbering failed rows
 // after theirs.
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
-	w := &importWriter{s: s, imp: imp, deltas: tiles.CellDeltas{}, jobs: profile.JobDeltas{}}
+	w := &importWriter{s: s, imp: imp, jobs: profile.JobDeltas{}}
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM guccho.import_failures WHERE import_id = $1`, imp.ID).Scan(&w.seq); err != nil {
 		return nil, dbErr(err, "begin import")
 	}
@@ -139,6 +142,12 @@ func (w *importWriter) begin(ctx context.Context) error {
 		tx.Rollback(ctx)
 		return dbErr(err, "tune the import")
 	}
+	// Rows the chunk copies take the transaction's time, as now() gives
+	// the rows it upserts.
+	if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&w.now); err != nil {
+		tx.Rollback(ctx)
+		return dbErr(err, "begin an import chunk")
+	}
 	w.tx = tx
 	return nil
 }
@@ -158,7 +167,6 @@ func (w *importWriter) lap(step string) {
 
 type importWriter struct {
 	changes []any             // one guccho.EnterpriseChange per batch, logged at the chunk's commit
-	deltas  tiles.CellDeltas  // the open chunk's count-pyramid deltas
 	jobs    profile.JobDeltas // the open chunk's deltas to the enterprises and jobs per unit
 	s       *Store
 	tx      pgx.Tx // the open chunk; nil between chunks
@@ -166,6 +174,18 @@ type importWriter struct {
 	seq     int
 	done    bool
 	lapped  time.Time // the last lap (Options.ImportTimer)
+	now     time.Time // the open chunk's transaction time
+	// indexing: the last chunk is committed and the import is indexing.
+	indexing bool
+}
+
+// stored is what findStoredSQL reads of one row of a batch.
+type stored struct {
+	row, fid, priorRow int
+	priorImport        string
+	same               bool
+	sector             string
+	lon, lat           *float64
 }
 
 // findStoredSQL reads what is stored under a batch's ids ($1, with their
@@ -198,11 +218,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	tx := w.tx
 	// A record's doc and hash, for the rows that are not repeats within
 	// the batch.
-	type record struct {
-		e    *guccho.Enterprise
-		doc  string
-		hash string
-	}
 	recs := make([]record, 0, len(batch))
 	byRow := make(map[int]*record, len(batch))
 	first := make(map[string]int, len(batch)) // id → the row that has it
@@ -229,13 +244,6 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("encode")
 	// What is stored under the batch's ids.
-	type stored struct {
-		row, fid, priorRow int
-		priorImport        string
-		same               bool
-		sector             string
-		lon, lat           *float64
-	}
 	var found []stored
 	rs, err := tx.Query(ctx, findStoredSQL, ids, rowNums, hashes)
 	if err != nil {
@@ -257,6 +265,10 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	// Rows in batch order, so that events and duplicates come out the same
 	// on every run.
 	sort.Slice(found, func(i, j int) bool { return found[i].row < found[j].row })
+	running, err := w.otherRunning(ctx, found)
+	if err != nil {
+		return c, err
+	}
 	ch := guccho.ChangeBuilder{Action: "imported", ImportID: w.imp.ID}
 	skip := map[int]bool{} // rows not to write: duplicates and unchanged
 	saved := []int64{}     // feature ids of rows to update, whose stored version is saved for undo
@@ -267,17 +279,21 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		case f.priorImport == w.imp.ID:
 			c.Duplicates = append(c.Duplicates, duplicate(f.row, e.ID, f.priorRow))
 			skip[f.row] = true
+		case running[f.priorImport]:
+			// Its stored version is not in the pyramid yet: saving it as
+			// this import's prior version would undo cells never added.
+			c.Duplicates = append(c.Duplicates, beingImported(f.row, e.ID, f.priorImport))
+			skip[f.row] = true
 		case f.same:
 			unchangedFids, unchangedRows = append(unchangedFids, int64(f.fid)), append(unchangedRows, int32(f.row))
 			skip[f.row] = true
 		default:
 			saved = append(saved, int64(f.fid))
-			// The old place goes out of the pyramid; the new one comes in
-			// below.
+			// The old place goes out of the pyramid when the import is
+			// indexed (indexImport reads it from the saved copy); the new
+			// one comes in then too.
 			if f.lon != nil && f.lat != nil {
-				p := orb.Point{*f.lon, *f.lat}
-				w.deltas.Add(p, f.sector, -1)
-				ch.Add("", f.sector, &[2]float64{p[0], p[1]})
+				ch.Add("", f.sector, &[2]float64{*f.lon, *f.lat})
 			}
 		}
 	}
@@ -323,12 +339,163 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 	}
 	w.lap("unchanged")
 	// The rows to write go through the staging table.
-	rows := make([][]any, 0, len(recs)-len(skip))
+	// Rows no one had stored when the batch looked go straight into the
+	// enterprises with COPY; the rows to update go through the staging
+	// table and an upsert.
+	isStored := make(map[int]bool, len(found))
+	for _, f := range found {
+		isStored[f.row] = true
+	}
+	var fresh, update []*record
+	for i := range recs {
+		r := &recs[i]
+		switch {
+		case skip[r.e.ImportRow]:
+		case isStored[r.e.ImportRow]:
+			update = append(update, r)
+		default:
+			fresh = append(fresh, r)
+		}
+	}
+	written := make([]int, 0, len(fresh)+len(update))
+	if len(fresh) > 0 {
+		copied, err := w.copyFresh(ctx, fresh)
+		if err != nil {
+			return c, err
+		}
+		if copied {
+			c.Created += len(fresh)
+			for _, r := range fresh {
+				written = append(written, r.e.ImportRow)
+			}
+		} else {
+			update = append(update, fresh...)
+			sort.Slice(update, func(i, j int) bool { return update[i].e.ImportRow < update[j].e.ImportRow })
+		}
+		w.lap("copy")
+	}
+	if len(update) > 0 {
+		if err := w.upsert(ctx, update, &c, &written); err != nil {
+			return c, err
+		}
+	}
+	if len(written) == 0 {
+		return c, nil
+	}
+	w.lap("write")
+	// The new places and jobs come in.
+	slices.Sort(written)
+	for _, row := range written {
+		e := byRow[row].e
+		w.jobs.AddEnterprise(e, +1)
+		if e.Placed() {
+			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
+		}
+	}
+	if c.Created+c.Updated > 0 {
+		w.changes = append(w.changes, ch.Change())
+	}
+	w.lap("cells")
+	return c, nil
+}
+
+// otherRunning returns which of the imports that wrote the stored rows
+// found are other imports still running.
+func (w *importWriter) otherRunning(ctx context.Context, found []stored) (map[string]bool, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, f := range found {
+		if f.priorImport != "" && f.priorImport != w.imp.ID && !seen[f.priorImport] {
+			seen[f.priorImport] = true
+			ids = append(ids, f.priorImport)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := w.tx.Query(ctx, `SELECT id FROM guccho.imports WHERE id = ANY($1) AND status = $2`, ids, guccho.ImportRunning)
+	if err != nil {
+		return nil, dbErr(err, "find running imports")
+	}
+	running, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, dbErr(err, "find running imports")
+	}
+	out := make(map[string]bool, len(running))
+	for _, id := range running {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// beingImported is the failure of a row whose stored version an import
+// still running wrote.
+func beingImported(row int, id, importID string) guccho.RowError {
+	return guccho.RowError{Row: row, Field: "id", Reason: "enterprise " + strconv.Quote(id) + " is being imported by import " +
+		importID + "; import this row again when that import has finished"}
+}
+
+// record is a batch's row with its doc and content hash.
+type record struct {
+	e    *guccho.Enterprise
+	doc  string
+	hash string
+}
+
+// freshColumns are the columns copyFresh writes.
+var freshColumns = []string{"id", "name", "sector", "method", "geom", "display_point", "synthetic",
+	"division", "district", "upazila", "union_code", "import_id", "import_row", "content_hash", "doc", "created_at", "updated_at"}
+
+// copyFresh copies rows whose ids nothing stored when the batch looked
+// straight into the enterprises (their point as EWKB, made in Go), in a
+// savepoint: should an edit have created one of those ids since (a unique
+// violation), it takes the COPY back and reports false, and the rows take
+// the upsert path.
+func (w *importWriter) copyFresh(ctx context.Context, recs []*record) (bool, error) {
+	rows := make([][]any, len(recs))
+	for i, r := range recs {
+		e := r.e
+		var geom any
+		if e.Placed() {
+			geom = pointEWKB(e.Point)
+		}
+		rows[i] = []any{e.ID, e.Name, e.Sector, e.Geocode.Method, geom, e.DisplayPoint, e.Synthetic,
+			e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, w.imp.ID, int32(e.ImportRow), r.hash, r.doc, w.now, w.now}
+	}
+	sp, err := w.tx.Begin(ctx)
+	if err != nil {
+		return false, dbErr(err, "copy enterprises")
+	}
+	if _, err := sp.CopyFrom(ctx, pgx.Identifier{"guccho", "enterprises"}, freshColumns, pgx.CopyFromRows(rows)); err != nil {
+		sp.Rollback(ctx)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return false, nil
+		}
+		return false, dbErr(err, "copy enterprises")
+	}
+	return true, dbErr(sp.Commit(ctx), "copy enterprises")
+}
+
+// pointEWKB is a point's EWKB with SRID 4326, little-endian: what COPY
+// takes for a geometry(Point, 4326) column.
+func pointEWKB(p orb.Point) []byte {
+	b := make([]byte, 25)
+	b[0] = 1                                         // little-endian
+	binary.LittleEndian.PutUint32(b[1:], 0x20000001) // a point, with an SRID
+	binary.LittleEndian.PutUint32(b[5:], 4326)       // the SRID
+	binary.LittleEndian.PutUint64(b[9:], math.Float64bits(p[0]))
+	binary.LittleEndian.PutUint64(b[17:], math.Float64bits(p[1]))
+	return b
+}
+
+// upsert writes rows to update (and rows copyFresh handed back) through
+// the staging table, counting them in c and their source rows in written.
+func (w *importWriter) upsert(ctx context.Context, recs []*record, c *guccho.ImportCounts, written *[]int) error {
+	tx := w.tx
+	rows := make([][]any, 0, len(recs))
 	for _, r := range recs {
 		e := r.e
-		if skip[e.ImportRow] {
-			continue
-		}
 		var lon, lat *float64
 		if e.Placed() {
 			lon, lat = &e.Point[0], &e.Point[1]
@@ -336,20 +503,17 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 		rows = append(rows, []any{e.ID, int32(e.ImportRow), e.Name, e.Sector, e.Geocode.Method, lon, lat, e.DisplayPoint,
 			e.Synthetic, e.Admin.Division, e.Admin.District, e.Admin.Upazila, e.Admin.Union, r.hash, r.doc})
 	}
-	if len(rows) == 0 {
-		return c, nil
-	}
 	// The previous batch's rows go; a TRUNCATE would cost more than the
 	// few thousand dead rows it saves scanning (the table lives for one
 	// chunk).
 	if _, err := tx.Exec(ctx, `DELETE FROM stage_enterprises`); err != nil {
-		return c, dbErr(err, "clear the staging table")
+		return dbErr(err, "clear the staging table")
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_enterprises"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
-		return c, dbErr(err, "copy enterprises")
+		return dbErr(err, "copy enterprises")
 	}
 	w.lap("stage")
-	rs, err = tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
+	rs, err := tx.Query(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
 		SELECT id, name, sector, method, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
 			display_point, synthetic, division, district, upazila, union_code, $1, import_row, content_hash, doc::jsonb, now(), now()
@@ -361,43 +525,23 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			content_hash = excluded.content_hash, doc = excluded.doc, updated_at = now()
 		RETURNING import_row, xmax = 0`, w.imp.ID)
 	if err != nil {
-		return c, dbErr(err, "store enterprises")
+		return dbErr(err, "store enterprises")
 	}
-	written := make([]int, 0, len(rows))
+	defer rs.Close()
 	for rs.Next() {
 		var row int
 		var inserted bool
 		if err := rs.Scan(&row, &inserted); err != nil {
-			rs.Close()
-			return c, dbErr(err, "store enterprises")
+			return dbErr(err, "store enterprises")
 		}
-		written = append(written, row)
+		*written = append(*written, row)
 		if inserted {
 			c.Created++
 		} else {
 			c.Updated++
 		}
 	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
-		return c, dbErr(err, "store enterprises")
-	}
-	w.lap("write")
-	// The new places and jobs come in.
-	slices.Sort(written)
-	for _, row := range written {
-		e := byRow[row].e
-		w.jobs.AddEnterprise(e, +1)
-		if e.Placed() {
-			w.deltas.Add(e.Point, e.Sector, +1)
-			ch.Add(e.ID, e.Sector, &[2]float64{e.Point[0], e.Point[1]})
-		}
-	}
-	if c.Created+c.Updated > 0 {
-		w.changes = append(w.changes, ch.Change())
-	}
-	w.lap("cells")
-	return c, nil
+	return dbErr(rs.Err(), "store enterprises")
 }
 
 // contentDoc returns the JSON kept in an enterprise's doc column and the
@@ -444,13 +588,23 @@ func (w *importWriter) Fail(ctx context.Context, rows []guccho.RowError) error {
 	return dbErr(err, "record failed rows")
 }
 
-// Checkpoint stores the report, the chunk's count-pyramid deltas and
-// events, bumps the enterprise version and commits the chunk.
+// Checkpoint stores the report, the chunk's deltas to the enterprises and
+// jobs per unit and its events, bumps the enterprise version and commits
+// the chunk. The count pyramid waits for the indexing phase (Commit).
 func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) error {
+	return w.checkpoint(ctx, report, false)
+}
+
+// checkpoint commits the open chunk; with index, the same transaction
+// moves the import to its indexing phase (startIndexing).
+func (w *importWriter) checkpoint(ctx context.Context, report *guccho.Import, index bool) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
 	tx := w.tx
+	if report.Status == guccho.ImportRunning && report.Phase == "" {
+		report.Phase = guccho.ImportLoading
+	}
 	w.lap("")
 	err := func() error {
 		doc, err := json.Marshal(report)
@@ -460,10 +614,15 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		if _, err := tx.Exec(ctx, `UPDATE guccho.imports SET status = $2, doc = $3::jsonb WHERE id = $1`, report.ID, report.Status, string(doc)); err != nil {
 			return dbErr(err, "record import")
 		}
-		if err := applyDeltas(ctx, tx, w.deltas, w.jobs); err != nil {
+		if err := applyDeltas(ctx, tx, nil, w.jobs); err != nil {
 			return err
 		}
-		w.lap("pyramid")
+		w.lap("jobs")
+		if index {
+			if err := startIndexing(ctx, tx, report.ID); err != nil {
+				return err
+			}
+		}
 		return appendEvents(ctx, tx, guccho.EventEnterprisesChanged, w.changes...)
 	}()
 	if err != nil {
@@ -474,7 +633,6 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 		return err
 	}
 	w.tx = nil
-	clear(w.deltas)
 	clear(w.jobs)
 	w.changes = w.changes[:0]
 	if err := tx.Commit(ctx); err != nil {
@@ -485,15 +643,37 @@ func (w *importWriter) Checkpoint(ctx context.Context, report *guccho.Import) er
 	return nil
 }
 
-// Commit stores the final report and commits the last chunk.
+// Commit commits the last chunk and indexes the import: with its last
+// chunk the import enters its indexing phase (Phase "indexing", status
+// still running), and indexImport adds its cells to the count pyramid in
+// short transactions, and the last one records the final report. Opened
+// on an import already indexing (a resume), it goes on from its cursor.
+// Should indexing fail, the import stays running in its indexing phase
+// and Rollback leaves it so: recovery finishes it.
 func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error {
 	if report.EndedAt == nil { // undo tells edits after the end from the import's own writes
 		now := time.Now().UTC()
 		report.EndedAt = &now
 	}
-	if err := w.Checkpoint(ctx, report); err != nil {
+	status := report.Status
+	report.Status, report.Phase = guccho.ImportRunning, guccho.ImportIndexing
+	if err := w.checkpoint(ctx, report, true); err != nil {
+		report.Status = status
 		return err
 	}
+	// Every row is stored: from here a failure leaves the import indexing,
+	// for recovery (or guccho import resume) to finish, and Rollback does
+	// nothing.
+	w.indexing = true
+	if err := w.s.indexImport(ctx, report.ID, w.lap); err != nil {
+		report.Status = status
+		return err
+	}
+	report.Status, report.Phase = status, ""
+	if err := w.s.endIndexing(ctx, report); err != nil {
+		return err
+	}
+	w.lap("finish")
 	w.done = true
 	w.s.pool.Exec(ctx, `ANALYZE guccho.enterprises`)
 	return nil
@@ -501,7 +681,8 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 
 // Rollback abandons the open chunk and undoes the committed ones.
 func (w *importWriter) Rollback() error {
-	if w.done {
+	if w.done || w.indexing {
+		w.done = true
 		return nil
 	}
 	w.done = true

@@ -351,7 +351,8 @@ func createPeerEnterprises(b *testing.B, pg *postgis.Store) {
 	b.Helper()
 	table := pgx.Identifier{"public", "load_enterprises"}.Sanitize()
 	sql := fmt.Sprintf(`CREATE TABLE %[1]s AS
-			SELECT fid, id, sector, method, display_point AS display, synthetic, geom_3857 AS geom
+			SELECT fid, id, sector, method, display_point AS display, synthetic,
+				ST_Transform(geom, 3857)::geometry(Point, 3857) AS geom
 			FROM guccho.enterprises WHERE geom IS NOT NULL;
 		ALTER TABLE %[1]s ADD PRIMARY KEY (fid);
 		CREATE INDEX ON %[1]s USING gist (geom);

@@ -55,10 +55,14 @@ type Options struct {
 	// writing took, as it happens: "encode" (records to rows, in Go),
 	// "find" (what is stored under the batch's ids), "undo" (saving the
 	// stored versions of rows to update), "unchanged" (claiming unchanged
-	// rows), "stage" (COPY of the rows to write to the staging table),
-	// "write" (the upsert), "cells" (count-pyramid deltas, in Go),
-	// "pyramid" (writing them) and "commit" (report, events, commit). It is
-	// called from the importing goroutine and must be quick; for profiling.
+	// rows), "copy" (COPY of new rows straight into the enterprises),
+	// "stage" (COPY of the rows to update to the staging table), "write"
+	// (their upsert), "cells" (the batch's change event, in Go), "jobs"
+	// (the enterprises and jobs per unit) and "commit" (report, events,
+	// commit) while loading; then the indexing phase: "plan" (reading the
+	// import's places and summing them per cell, in Go), "index" (each
+	// chunk of cells written to the pyramid) and "finish". It is called from the
+	// importing goroutine and must be quick; for profiling.
 	ImportTimer func(step string, d time.Duration)
 }
 
@@ -82,6 +86,11 @@ type Store struct {
 	stop       chan struct{}
 	done       chan struct{}
 	listenDone chan struct{}
+
+	// interruptIndexing, when above zero, stops the next import's indexing
+	// after that many chunks of one cell (InterruptIndexingAfter, for
+	// tests).
+	interruptIndexing atomic.Int64
 }
 
 // Open connects to the database at url (a postgres:// URL or DSN), checks

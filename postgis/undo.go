@@ -119,7 +119,28 @@ func (s *Store) texts(ctx context.Context, q string, args ...any) ([]string, err
 // per transaction: first the rows it created go, then the rows it updated
 // get their saved version back (and leave the undo table, which is how an
 // interrupted undo knows where it stopped). Last, its review items go.
+//
+// How much of the import the count pyramid holds decides what the undo
+// does to it: an import interrupted while loading added none of its cells
+// (and took none of the places of the rows it updated out), so its undo
+// leaves the pyramid alone; one interrupted
+// while indexing is indexed to the end first, and then undone like an
+// indexed one, whose cells go chunk by chunk.
 func (s *Store) undoChunks(ctx context.Context, importID string) error {
+	state, err := pyramidState(ctx, s.pool, importID)
+	if err != nil {
+		return err
+	}
+	switch state {
+	case pyramidIndexing:
+		if err := s.indexImport(ctx, importID, nil); err != nil {
+			return err
+		}
+		if _, err := s.pool.Exec(ctx, `UPDATE guccho.imports SET pyramid = $2 WHERE id = $1`, importID, pyramidIndexed); err != nil {
+			return dbErr(err, "index an import before undoing it")
+		}
+	}
+	pyramid := state != pyramidLoading
 	for _, step := range []func(context.Context, pgx.Tx, string, *guccho.ChangeBuilder, tiles.CellDeltas, profile.JobDeltas) (int, error){undoCreated, undoUpdated} {
 		for {
 			n := 0
@@ -130,6 +151,9 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 				var err error
 				if n, err = step(ctx, tx, importID, &ch, deltas, jobs); err != nil || n == 0 {
 					return err
+				}
+				if !pyramid {
+					clear(deltas)
 				}
 				if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 					return err
@@ -153,7 +177,7 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 			}
 		}
 	}
-	_, err := s.pool.Exec(ctx, `DELETE FROM guccho.import_review WHERE import_id = $1`, importID)
+	_, err = s.pool.Exec(ctx, `DELETE FROM guccho.import_review WHERE import_id = $1`, importID)
 	return dbErr(err, "remove the review items of an import")
 }
 
