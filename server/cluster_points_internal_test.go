@@ -65,7 +65,7 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	g, err := s.gpsPointsAt(context.Background(), versions{})
+	points, err := s.gpsPointsAt(context.Background(), versions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +76,8 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 	if perPoint > 140 {
 		t.Errorf("the cached points hold %.0f bytes each; want at most 140", perPoint)
 	}
+	runtime.KeepAlive(points)
+	g := points.of("") // every sector, in id order
 	if len(g.points) != n {
 		t.Fatalf("%d points, want %d", len(g.points), n)
 	}
