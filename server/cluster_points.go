@@ -65,13 +65,28 @@ func (g *gpsPoints) of(sector string) *pointSet {
 		}
 		return &pointSet{pointTables: g.pointTables}
 	}
-	all := &pointSet{pointTables: g.pointTables}
+	// Merge the sectors' sets, each in id order: a few sectors, so the
+	// smallest head is found by looking at each.
+	n := 0
+	sets := make([]*pointSet, 0, len(g.sectors))
 	for _, ps := range g.sectors {
-		all.points = append(all.points, ps.points...)
-		all.counts = append(all.counts, ps.counts...)
-		all.union = append(all.union, ps.union...)
+		n += len(ps.points)
+		sets = append(sets, ps)
 	}
-	sort.Sort((*byID)(all))
+	all := &pointSet{points: make([]cluster.Point, 0, n), counts: make([]pointCounts, 0, n), union: make([]uint32, 0, n),
+		pointTables: g.pointTables}
+	next := make([]int, len(sets))
+	for range n {
+		k := -1
+		for j, ps := range sets {
+			if next[j] < len(ps.points) && (k < 0 || ps.points[next[j]].ID < sets[k].points[next[k]].ID) {
+				k = j
+			}
+		}
+		ps, i := sets[k], next[k]
+		all.points, all.counts, all.union = append(all.points, ps.points[i]), append(all.counts, ps.counts[i]), append(all.union, ps.union[i])
+		next[k]++
+	}
 	return all
 }
 
