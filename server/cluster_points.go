@@ -254,7 +254,6 @@ func (g *pointSet) locator(members []int) memberUnits {
 	return m
 }
 
-
 // gpsPointsAt returns the enterprises with a surveyed GPS point, up to date
 // with data version v.data (see refreshGPSPoints; shared).
 func (s *Server) gpsPointsAt(ctx context.Context, v versions) (*gpsPoints, error) {
