@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -65,7 +67,7 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	g, err := s.gpsPointsAt(context.Background(), versions{})
+	points, err := s.gpsPointsAt(context.Background(), versions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +78,8 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 	if perPoint > 140 {
 		t.Errorf("the cached points hold %.0f bytes each; want at most 140", perPoint)
 	}
+	runtime.KeepAlive(points)
+	g := points.of("") // every sector, in id order
 	if len(g.points) != n {
 		t.Fatalf("%d points, want %d", len(g.points), n)
 	}
@@ -96,4 +100,102 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 		}
 	}
 	runtime.KeepAlive(g)
+}
+
+// mapEnterprises is an enterprise store over a map, read in id order.
+type mapEnterprises struct {
+	guccho.EnterpriseStore
+	byID map[string]*guccho.Enterprise
+}
+
+func (m mapEnterprises) FindEnterprises(_ context.Context, _ guccho.EnterpriseFilter, fn func(*guccho.Enterprise) error) error {
+	for _, id := range slices.Sorted(maps.Keys(m.byID)) {
+		if err := fn(m.byID[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Patching the points with the enterprises an edit touched gives what
+// reading every enterprise again gives, sector by sector, in id order; the
+// sets of sectors no edit changed are the very same sets, so answers
+// computed from them stay valid.
+func TestPatchedPointsEqualAFreshRead(t *testing.T) {
+	ctx := context.Background()
+	src := syntheticEnterprises{n: 2000}
+	m := mapEnterprises{byID: map[string]*guccho.Enterprise{}}
+	for i := range src.n {
+		e := src.enterprise(i)
+		if i%7 == 0 {
+			e.Sector = "rice_mill"
+		}
+		m.byID[e.ID] = e
+	}
+	read := func() *gpsPoints {
+		t.Helper()
+		s := &Server{cfg: Config{Enterprises: m, Geo: oneUnion{}}, stats: newStatsCache(nil)}
+		g, err := s.loadGPSPoints(ctx, versions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g := read()
+	pt := orb.Point{88.5, 21.5}
+	for _, step := range []struct {
+		name    string
+		edit    func() []string // the ids it touched
+		changed []string        // the sectors whose sets are rebuilt
+	}{
+		{"a rename", func() []string { m.byID["E0000003"].Name = "New"; return []string{"E0000003"} }, nil},
+		{"a dairy point moved", func() []string { m.byID["E0000002"].GPS = &pt; return []string{"E0000002"} }, []string{"dairy"}},
+		{"footwear turned rice mill, a rice mill's jobs", func() []string {
+			m.byID["E0000005"].Sector = "rice_mill"
+			m.byID["E0000007"].Employment.Wage += 2
+			return []string{"E0000005", "E0000007"}
+		}, []string{"footwear_leather", "rice_mill"}},
+		{"created and deleted", func() []string {
+			m.byID["A0000001"] = &guccho.Enterprise{ID: "A0000001", Sector: "dairy", GPS: &pt}
+			m.byID["Z0000001"] = &guccho.Enterprise{ID: "Z0000001", Sector: "bamboo", GPS: &pt}
+			delete(m.byID, "E0000009")
+			return []string{"A0000001", "Z0000001", "E0000009"}
+		}, []string{"dairy", "bamboo", "footwear_leather"}},
+		{"a point dropped", func() []string { m.byID["E0000011"].GPS = nil; return []string{"E0000011"} }, []string{"footwear_leather"}},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			var edits []pointEdit
+			for _, id := range step.edit() {
+				ed := pointEdit{id: id}
+				if e := m.byID[id]; e != nil && e.GPS != nil {
+					u, _ := oneUnion{}.LocateUnions(ctx, []orb.Point{*e.GPS})
+					ed.e, ed.union = e, u[0]
+				}
+				edits = append(edits, ed)
+			}
+			patched, fresh := g.patched(edits), read()
+			if got, want := slices.Sorted(maps.Keys(patched.sectors)), slices.Sorted(maps.Keys(fresh.sectors)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("sectors %v, want %v", got, want)
+			}
+			for sec, want := range fresh.sectors {
+				got := patched.sectors[sec]
+				if !reflect.DeepEqual(got.points, want.points) {
+					t.Errorf("%s: points differ from a fresh read", sec)
+				}
+				for i := range want.points {
+					var a, b profile.Counts
+					got.addCounts(&a, i)
+					want.addCounts(&b, i)
+					if !reflect.DeepEqual(a, b) || got.unionCodes[got.union[i]] != want.unionCodes[want.union[i]] {
+						t.Fatalf("%s: point %s counts %+v union %s, want %+v %s", sec, want.points[i].ID,
+							a, got.unionCodes[got.union[i]], b, want.unionCodes[want.union[i]])
+					}
+				}
+				if rebuilt := got != g.sectors[sec]; rebuilt != slices.Contains(step.changed, sec) {
+					t.Errorf("%s: set rebuilt %v, want %v", sec, rebuilt, !rebuilt)
+				}
+			}
+			g = patched
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -73,6 +74,8 @@ type clusterInfo struct {
 	NearestCentre *nearestCentre `json:"nearest_centre"`
 
 	outline orb.Polygon
+	centre  orb.Point           // unrounded, for the nearest centre
+	area    []profile.Aggregate // the members summed per sector, by sector
 	// members are the member enterprises' ids and GPS points, in id order
 	// (for assembling value chains).
 	members      []string
@@ -97,34 +100,90 @@ type clusterSet struct {
 	Clusters []*clusterInfo // largest first, then by id
 }
 
+// clusterRunKey names one clustering: the method with its distance in
+// metres and least number of points, and the sector ("" for every one).
+type clusterRunKey struct {
+	method, sector string
+	eps            float64
+	minPts         int
+}
+
+// clusterRun is one clustering of the points of a sector (of every sector
+// for ""), described: all of an answer but the clusters' profiles, whose
+// location quotients divide by every enterprise of the store, and their
+// nearest centres. It stays valid while the point sets it was computed
+// from are the current ones: an edit of another sector, or one that moved
+// no point and changed no count, leaves it in use.
+type clusterRun struct {
+	from     map[string]*pointSet
+	points   int
+	clusters []*clusterInfo // largest first, then by id; no Profile or NearestCentre
+}
+
+// clusterAnswer is an encoded answer of GET /api/clusters and what it was
+// computed from: it is served again while the run, the national sums its
+// LQs divide by and the centres are the same.
+type clusterAnswer struct {
+	body    []byte
+	run     *clusterRun
+	region  string // regionAt(geo.Country), printed
+	centres int64  // statsCache.centres
+}
+
 // computeClusters clusters the enterprises with a GPS point by p and
 // describes each cluster. The API runs cluster.DBSCAN (or SMEF) on both
 // stores alike, so their answers agree by construction.
 func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParams) (*clusterSet, error) {
-	all, err := s.gpsPointsAt(ctx, v)
+	run, err := s.clusterRunOf(ctx, v, p)
 	if err != nil {
 		return nil, err
 	}
-	// The points of the sector (all of them for every sector), and where
-	// each is in all.
-	points, index := all.points, []int(nil)
-	if p.Sector != "" {
-		points = nil
-		for i, pt := range all.points {
-			if pt.Sector == p.Sector {
-				points = append(points, pt)
-				index = append(index, i)
-			}
-		}
+	region, err := s.regionAt(ctx, v, geo.Country)
+	if err != nil {
+		return nil, err
 	}
-	at := func(m int) int {
-		if index == nil {
-			return m
-		}
-		return index[m]
+	return s.profileRun(ctx, p, run, region)
+}
+
+// clusterRunOf returns the clustering p asks for: cached while the points
+// it was computed from are unchanged, else computed.
+func (s *Server) clusterRunOf(ctx context.Context, v versions, p clusterParams) (*clusterRun, error) {
+	g, err := s.gpsPointsAt(ctx, v)
+	if err != nil {
+		return nil, err
 	}
 	eps, minPts := p.eps()
+	key := clusterRunKey{method: p.Method, sector: p.Sector, eps: eps, minPts: minPts}
+	from := g.from(p.Sector)
+	c := s.stats
+	c.mu.Lock()
+	run := c.runs[key]
+	c.mu.Unlock()
+	if run != nil && sameSets(run.from, from) {
+		return run, nil
+	}
+	if run, err = s.runClusters(ctx, v, g, p); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.boundaries == v.boundaries {
+		if len(c.runs) >= maxStatsResults {
+			c.runs = map[clusterRunKey]*clusterRun{}
+		}
+		c.runs[key] = run
+	}
+	c.mu.Unlock()
+	return run, nil
+}
+
+// runClusters clusters the points of g that p selects and describes the
+// clusters, summing each one's members per sector (clusterInfo.area).
+func (s *Server) runClusters(ctx context.Context, v versions, g *gpsPoints, p clusterParams) (*clusterRun, error) {
+	ps := g.of(p.Sector)
+	points := ps.points
+	eps, minPts := p.eps()
 	var res cluster.Result
+	var err error
 	if p.Method == "smef" {
 		res, err = cluster.SMEF(points, eps, minPts)
 	} else {
@@ -133,8 +192,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 	if err != nil {
 		return nil, err
 	}
-	// Names of the units, and every enterprise of the store as the region
-	// of the clusters' LQs.
+	// Names of the units.
 	names := map[string]unitSummary{}
 	for _, lv := range []geo.Level{geo.District, geo.Upazila} {
 		lu, err := s.unitsAt(ctx, v, lv)
@@ -145,15 +203,7 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 			names[u.PCode] = u
 		}
 	}
-	region, err := s.regionAt(ctx, v, geo.Country)
-	if err != nil {
-		return nil, err
-	}
-	centres, err := s.centres(ctx)
-	if err != nil {
-		return nil, err
-	}
-	set := &clusterSet{Params: p, Points: len(points), Noise: len(points)}
+	run := &clusterRun{from: g.from(p.Sector), points: len(points)}
 	scope := p.Sector
 	if scope == "" {
 		scope = "all"
@@ -162,50 +212,59 @@ func (s *Server) computeClusters(ctx context.Context, v versions, p clusterParam
 		scope = "" // every SMEF cluster has one sector, named below
 	}
 	for _, c := range res.Clusters {
-		in := make([]int, len(c.Members))
-		for i, m := range c.Members {
-			in[i] = at(m)
-		}
-		d := cluster.Describe(points, c, eps, all.locator(in))
+		d := cluster.Describe(points, c, eps, ps.locator(c.Members))
 		first := points[c.Members[0]] // members ascend, points are in id order
 		id := p.Method + ":" + cmp.Or(scope, c.Sector) + ":" + first.ID
 		info := &clusterInfo{ID: id, Method: p.Method, Sector: c.Sector, Size: len(c.Members), CoreCount: c.Cores,
 			Centre: [2]float64{round6(d.Centre[0]), round6(d.Centre[1])}, RadiusM: math.Round(d.RadiusM),
-			Concave: d.Concave, Units: []clusterUnit{}, Unlocated: d.Unlocated, outline: d.Outline}
+			Concave: d.Concave, Units: []clusterUnit{}, Unlocated: d.Unlocated, outline: d.Outline, centre: d.Centre}
 		for _, u := range d.Units {
 			n := names[u.PCode]
 			info.Units = append(info.Units, clusterUnit{PCode: u.PCode, Level: u.Level.String(), NameEN: n.NameEN, NameBN: n.NameBN, Count: u.Count})
 		}
+		bySector := map[string]*profile.Aggregate{}
 		for _, m := range c.Members {
 			info.members = append(info.members, points[m].ID)
 			info.memberPoints = append(info.memberPoints, orb.Point{points[m].Lon, points[m].Lat})
-		}
-		bySector := map[string]*profile.Aggregate{}
-		for _, m := range c.Members {
 			a := bySector[points[m].Sector]
 			if a == nil {
 				a = &profile.Aggregate{Sector: points[m].Sector}
 				bySector[a.Sector] = a
 			}
-			all.addCounts(&a.Counts, at(m))
+			ps.addCounts(&a.Counts, m)
 		}
-		area := make([]profile.Aggregate, 0, len(bySector))
 		for _, a := range bySector {
-			area = append(area, *a)
+			info.area = append(info.area, *a)
 		}
-		slices.SortFunc(area, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
-		if info.Profile, err = profile.New(area, region, defaultMinCount); err != nil {
-			return nil, guccho.WrapError(err, guccho.EINTERNAL, "profile of cluster %s", id)
-		}
-		if c, m, ok := profile.NearestCentre(d.Centre, centres); ok {
-			info.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
-		}
-		set.Noise -= len(c.Members)
-		set.Clusters = append(set.Clusters, info)
+		slices.SortFunc(info.area, func(a, b profile.Aggregate) int { return strings.Compare(a.Sector, b.Sector) })
+		run.clusters = append(run.clusters, info)
 	}
-	slices.SortFunc(set.Clusters, func(a, b *clusterInfo) int {
+	slices.SortFunc(run.clusters, func(a, b *clusterInfo) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.ID, b.ID))
 	})
+	return run, nil
+}
+
+// profileRun completes the clusters of run with their profiles, with LQs
+// against region (every enterprise of the store), and the common service
+// centre nearest to each, in new clusterInfos (run's are shared).
+func (s *Server) profileRun(ctx context.Context, p clusterParams, run *clusterRun, region []profile.Aggregate) (*clusterSet, error) {
+	centres, err := s.centres(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set := &clusterSet{Params: p, Points: run.points, Noise: run.points}
+	for _, rc := range run.clusters {
+		info := *rc
+		if info.Profile, err = profile.New(info.area, region, defaultMinCount); err != nil {
+			return nil, guccho.WrapError(err, guccho.EINTERNAL, "profile of cluster %s", info.ID)
+		}
+		if c, m, ok := profile.NearestCentre(info.centre, centres); ok {
+			info.NearestCentre = &nearestCentre{ID: c.ID, NameEN: c.NameEN, NameBN: c.NameBN, Sector: c.Sector, DistanceM: math.Round(m)}
+		}
+		set.Noise -= info.Size
+		set.Clusters = append(set.Clusters, &info)
+	}
 	return set, nil
 }
 
@@ -228,7 +287,7 @@ type clusterCollection struct {
 
 // handleClusters answers GET /api/clusters: point clusters of the
 // enterprises with a surveyed GPS point, as GeoJSON or CSV, cached per
-// parameter set until the enterprises or boundaries change.
+// parameter set until what they were computed from changes (clusterAnswer).
 func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 	p, err := s.parseClusterParams(r.URL.Query())
 	if err != nil {
@@ -257,20 +316,63 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 	if p.Format == "csv" {
 		contentType = "text/csv; charset=utf-8"
 	}
-	s.cached(w, r, p.key(), contentType, func(v versions) ([]byte, error) {
-		set, err := s.computeClusters(r.Context(), v, p)
+	// The answer is served again while its clustering, the national sums
+	// its LQs divide by and the centres are unchanged: an edit elsewhere
+	// leaves it cached.
+	ctx, v, c := r.Context(), s.statsVersions(), s.stats
+	c.mu.Lock()
+	centres := c.centres
+	c.mu.Unlock()
+	run, err := s.clusterRunOf(ctx, v, p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	region, err := s.regionAt(ctx, v, geo.Country)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sums := fmt.Sprint(region)
+	key := p.key()
+	c.mu.Lock()
+	a := c.answers[key]
+	c.mu.Unlock()
+	state := "hit"
+	if a == nil || a.run != run || a.region != sums || a.centres != centres {
+		set, err := s.profileRun(ctx, p, run, region)
 		if err != nil {
-			return nil, err
+			s.writeError(w, r, err)
+			return
 		}
+		var body []byte
 		if p.Format == "csv" {
-			return clustersCSV(set)
+			body, err = clustersCSV(set)
+		} else {
+			fc := clusterCollection{Type: "FeatureCollection", Parameters: p, Points: set.Points, Noise: set.Noise, Features: []clusterFeature{}}
+			for _, c := range set.Clusters {
+				fc.Features = append(fc.Features, clusterFeature{Type: "Feature", ID: c.ID, Geometry: geojson.Geometry{Coordinates: c.outline}, Properties: c})
+			}
+			body, err = encodeJSON(fc)
 		}
-		fc := clusterCollection{Type: "FeatureCollection", Parameters: p, Points: set.Points, Noise: set.Noise, Features: []clusterFeature{}}
-		for _, c := range set.Clusters {
-			fc.Features = append(fc.Features, clusterFeature{Type: "Feature", ID: c.ID, Geometry: geojson.Geometry{Coordinates: c.outline}, Properties: c})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
 		}
-		return encodeJSON(fc)
-	})
+		a, state = &clusterAnswer{body: body, run: run, region: sums, centres: centres}, "miss"
+		c.mu.Lock()
+		if c.boundaries == v.boundaries {
+			if len(c.answers) >= maxStatsResults {
+				c.answers = map[string]*clusterAnswer{}
+			}
+			c.answers[key] = a
+		}
+		c.mu.Unlock()
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Cache", state)
+	w.WriteHeader(http.StatusOK)
+	w.Write(a.body)
 }
 
 // cached writes the answer cached under key, or computes, caches and

@@ -97,6 +97,77 @@ func TestProfileOfAUnitDoesNotAggregateTheCountry(t *testing.T) {
 	}
 }
 
+// The profile of the whole country (GET /api/profile/BD) is read from the
+// national sums every write keeps (enterprises, self and wage jobs per
+// sector), aggregating no unit at all: it equals the profile of every
+// enterprise summed with only those counts, every sector's LQ is 1, and
+// the parts those sums do not count are named.
+func TestProfileOfTheCountryReadsTheNationalSums(t *testing.T) {
+	var counter *wholeCountryCounter
+	ts, _, _ := statsServerOver(t, func(s *embedded.Store) store.Store {
+		counter = &wholeCountryCounter{Store: s}
+		return counter
+	})
+	var got struct {
+		Unit struct {
+			PCode     string `json:"pcode"`
+			LevelName string `json:"level_name"`
+			NameEN    string `json:"name_en"`
+			NameBN    string `json:"name_bn"`
+		} `json:"unit"`
+		profile.Profile
+		NearestCentre *struct{} `json:"nearest_centre"`
+		NotSummed     []string  `json:"not_summed"`
+	}
+	r := get(t, ts.URL+"/api/profile/BD?min_count=1")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/profile/BD: %d %s", r.status, r.body)
+	}
+	decode(t, r, &got)
+	// Every enterprise, resolved to a division or not, with only what the
+	// national sums count.
+	all, err := counter.Store.AggregateEnterprises(context.Background(), geo.Division)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sums []profile.Aggregate
+	for _, a := range all {
+		sums = append(sums, profile.Aggregate{Unit: a.Unit, Sector: a.Sector,
+			Counts: profile.Counts{Enterprises: a.Enterprises, Self: a.Self, Wage: a.Wage}})
+	}
+	want, err := profile.New(sums, sums, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(want)
+	var wantBack profile.Profile
+	json.Unmarshal(wantJSON, &wantBack)
+	if !reflect.DeepEqual(got.Profile, wantBack) {
+		t.Errorf("profile of the country\n got %+v\nwant %+v", got.Profile, wantBack)
+	}
+	var stats guccho.EnterpriseStats
+	decode(t, get(t, ts.URL+"/api/enterprises/stats"), &stats)
+	if got.Enterprises != stats.Total || got.Enterprises == 0 {
+		t.Errorf("the country's profile counts %d enterprises, the store holds %d", got.Enterprises, stats.Total)
+	}
+	for _, sec := range got.Sectors {
+		if sec.LQ == nil || *sec.LQ != 1 {
+			t.Errorf("sector %s: LQ %v against the country itself, want 1", sec.Code, sec.LQ)
+		}
+	}
+	if got.Unit.PCode != "BD" || got.Unit.LevelName != "country" || got.Unit.NameEN != "Bangladesh" || got.Unit.NameBN != "বাংলাদেশ" {
+		t.Errorf("unit %+v, want BD, country, Bangladesh, বাংলাদেশ", got.Unit)
+	}
+	if want := []string{"gender", "owners", "recp", "barriers"}; !reflect.DeepEqual(got.NotSummed, want) || got.NearestCentre != nil {
+		t.Errorf("not_summed %v, nearest_centre %v; want %v and null", got.NotSummed, got.NearestCentre, want)
+	}
+	counter.mu.Lock()
+	defer counter.mu.Unlock()
+	if len(counter.whole) > 0 || len(counter.units) > 0 {
+		t.Errorf("the country's profile aggregated units %v and every unit of levels %v; want neither", counter.units, counter.whole)
+	}
+}
+
 // The whole country's enterprise counts read every enterprise; the answer
 // is kept until the enterprises change, and the first answer after a
 // change counts the change.

@@ -59,8 +59,17 @@ type statsCache struct {
 	jobs     map[geo.Level][]profile.Aggregate
 	unitAggs map[string][]profile.Aggregate
 	results  map[string][]byte
-	points   *gpsPoints // the enterprises clusters are found among
-	flights  map[string]*flight
+	// points are the enterprises clusters are found among, kept across
+	// changes of the enterprises and patched (gpsPointsAt); runs and
+	// answers the clusterings and encoded answers of GET /api/clusters,
+	// each valid while what it was computed from is unchanged (clusterRun,
+	// clusterAnswer); centres counts the changes of common service centres
+	// seen.
+	points  *gpsPoints
+	runs    map[clusterRunKey]*clusterRun
+	answers map[string]*clusterAnswer
+	centres int64
+	flights map[string]*flight
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
@@ -102,9 +111,14 @@ func (c *statsCache) dropBoundariesLocked() {
 	c.weights = map[weightsKey]*stats.Weights{}
 	c.results = map[string][]byte{}
 	c.points = nil // their unions
+	c.runs = map[clusterRunKey]*clusterRun{}
+	c.answers = map[string]*clusterAnswer{}
 }
 
-// dropData forgets aggregates and results, after enterprises changed.
+// dropData forgets aggregates and results, after enterprises changed. The
+// points clusters are found among, the clusterings and their answers stay:
+// they are checked against the data version and the event log when next
+// used.
 func (c *statsCache) dropData() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -115,7 +129,6 @@ func (c *statsCache) dropDataLocked() {
 	c.jobs = map[geo.Level][]profile.Aggregate{}
 	c.unitAggs = map[string][]profile.Aggregate{}
 	c.results = map[string][]byte{}
-	c.points = nil
 }
 
 // current reports whether v are still the versions the cache holds.
@@ -369,8 +382,13 @@ func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) (
 // (profile.EventStale, transient).
 func (s *Server) dropStats(ev guccho.Event) {
 	switch ev.Type {
-	case guccho.EventEnterprisesChanged, guccho.EventCentresChanged:
+	case guccho.EventEnterprisesChanged:
 		s.stats.dropData()
+	case guccho.EventCentresChanged:
+		s.stats.dropData()
+		s.stats.mu.Lock()
+		s.stats.centres++
+		s.stats.mu.Unlock()
 	case guccho.EventBoundariesReplaced:
 		s.stats.dropBoundaries()
 		s.stats.dropData()

@@ -422,7 +422,8 @@ func TestProfile(t *testing.T) {
 		t.Errorf("stats lq %v, profile lq %v", deref(u.LQ), *p.Sectors[0].LQ)
 	}
 
-	wantError(t, get(t, ts.URL+"/api/profile/BD"), http.StatusBadRequest, "invalid", "parameter pcode")
+	wantError(t, get(t, ts.URL+"/api/profile/BD1"), http.StatusBadRequest, "invalid", "parameter pcode")
+	wantError(t, get(t, ts.URL+"/api/profile/IN10"), http.StatusBadRequest, "invalid", "parameter pcode")
 	wantError(t, get(t, ts.URL+"/api/profile/BD1004?min_count=-1"), http.StatusBadRequest, "invalid", "parameter min_count")
 	wantError(t, get(t, ts.URL+"/api/profile/BD1004?min_count=NaN"), http.StatusBadRequest, "invalid", "parameter min_count")
 	wantError(t, get(t, ts.URL+"/api/profile/BD1099"), http.StatusNotFound, "not_found", "")

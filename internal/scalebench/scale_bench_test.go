@@ -376,7 +376,9 @@ func measure(b *testing.B, bin, boundaries, db, csv string, rows int, atlas *geo
 	// Phase 2: profiles and statistics, each first asked of a fresh server
 	// (cold: its aggregates computed), then again (cached).
 	phase(func(s *server) {
-		d, _ := s.get(b, "/api/profile/"+benchDistrict)
+		d, _ := s.get(b, "/api/profile/BD") // first: its national sums cold too
+		r.add("profile: whole country, cold (national sums)", "ms", ms(d))
+		d, _ = s.get(b, "/api/profile/"+benchDistrict)
 		r.add("profile: district, cold", "ms", ms(d))
 		r.add("profile: district, cached", "ms", ms(median(b, s, "/api/profile/"+benchDistrict, 3)))
 		d, _ = s.get(b, "/api/profile/"+benchDivision)
@@ -428,6 +430,8 @@ func report(b *testing.B, kind string, base, full *run) {
 			b.ReportMetric(f.value, "peak-RSS-MB")
 		case "profile: district, cold":
 			b.ReportMetric(ratio, "district-profile-ratio")
+		case "profile: whole country, cold (national sums)":
+			b.ReportMetric(ratio, "country-profile-ratio")
 		case "enterprises: sector, deep page":
 			b.ReportMetric(ratio, "deep-page-ratio")
 		}
