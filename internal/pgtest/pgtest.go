@@ -242,7 +242,10 @@ func Start(ctx context.Context) (*Cluster, error) {
 		if err != nil {
 			break
 		}
-		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, dir)
+		var opts string
+		if opts, err = serverOptions(c.port, dir, os.Getenv(SettingsVar)); err != nil {
+			break
+		}
 		var out []byte
 		out, err = c.run(ctx, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start")
 		if err == nil {
@@ -252,6 +255,27 @@ func Start(ctx context.Context) (*Cluster, error) {
 	}
 	os.RemoveAll(dir)
 	return nil, err
+}
+
+// SettingsVar names the environment variable with server settings added to
+// the throwaway cluster's, as space-separated name=value pairs — for
+// benchmarks at national scale, which want a server sized like a production
+// one (for example "shared_buffers=4GB maintenance_work_mem=1GB") rather than
+// PostgreSQL's defaults.
+const SettingsVar = "GUCCHO_TEST_PG_SETTINGS"
+
+// serverOptions are the postgres options of a throwaway cluster on port
+// with its socket in dir, plus the extra settings (SettingsVar's syntax).
+func serverOptions(port int, dir, extra string) (string, error) {
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	for _, kv := range strings.Fields(extra) {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" || value == "" || strings.ContainsAny(kv, `'"\`) {
+			return "", fmt.Errorf("%s: %q is not name=value (settings are separated by spaces, without quotes)", SettingsVar, kv)
+		}
+		opts += " -c " + kv
+	}
+	return opts, nil
 }
 
 // Stop stops the cluster and removes its directory.
@@ -278,7 +302,10 @@ func (c *Cluster) Restart(down func()) error {
 	if down != nil {
 		down()
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+	opts, err := serverOptions(c.port, c.dir, os.Getenv(SettingsVar))
+	if err != nil {
+		return err
+	}
 	if out, err := c.run(ctx, "pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
 	}
