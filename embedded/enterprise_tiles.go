@@ -10,7 +10,8 @@ import (
 )
 
 // enterpriseTile encodes a tile of the enterprises layer: cells from the
-// count pyramid below tiles.PointZoom, points from the R*Tree from there on
+// count pyramid below tiles.PointZoom, points from enterprise_points from
+// there on, in feature id order
 // (or cells again when a tile would hold more than tiles.MaxPointsPerTile:
 // when the pyramid already counts more in the tile, its points are not
 // read at all, so a dense tile costs as little as a sparse one).
@@ -28,14 +29,10 @@ func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, er
 		crowded = n > tiles.MaxPointsPerTile
 	}
 	if int(r.Tile.Z) >= tiles.PointZoom && !crowded {
-		b := r.Tile.Bound()
-		pad := orb.Point{(b.Max[0] - b.Min[0]) * tiles.PointBuffer / 4096, (b.Max[1] - b.Min[1]) * tiles.PointBuffer / 4096}
-		args := append([]any{b.Min[0] - pad[0], b.Max[0] + pad[0], b.Min[1] - pad[1], b.Max[1] + pad[1]}, sectorArgs...)
-		args = append(args, tiles.MaxPointsPerTile+1)
+		inTile, args := pointsIn("e.", tiles.PointTileBound(r.Tile))
+		args = append(append(args, sectorArgs...), tiles.MaxPointsPerTile+1)
 		rows, err := s.db.QueryContext(ctx, `SELECT e.fid, e.id, e.lon, e.lat, e.sector, e.method, e.display_point, e.synthetic
-			FROM enterprise_rtree r JOIN enterprises e ON e.fid = r.id
-			WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?`+sectorSQL+`
-			ORDER BY e.fid LIMIT ?`, args...)
+			FROM enterprises e WHERE `+inTile+sectorSQL+` ORDER BY e.fid LIMIT ?`, args...)
 		if err != nil {
 			return nil, sqlErr(err, "reading enterprise points")
 		}
@@ -82,6 +79,22 @@ func (s *Store) enterpriseTile(ctx context.Context, r tiles.Request) ([]byte, er
 		return nil, sqlErr(err, "reading the count pyramid")
 	}
 	return tiles.EncodeCells(r.Tile, cells)
+}
+
+// pointsIn is a condition on enterprises (columns named with prefix) that
+// holds for those whose point is indexed in enterprise_points and lies in
+// b (edges included): the entries in b's key ranges (tiles.BoundKeys),
+// kept when the row's point is in b.
+func pointsIn(prefix string, b orb.Bound) (string, []any) {
+	ranges := tiles.BoundKeys(b)
+	args := make([]any, 0, 2*len(ranges)+4)
+	for _, r := range ranges {
+		args = append(args, r.Lo, r.Hi)
+	}
+	args = append(args, b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+	return prefix + `fid IN (SELECT p.fid FROM (VALUES ` + placeholders(2, len(ranges)) + `) AS r
+		CROSS JOIN enterprise_points AS p WHERE p.key BETWEEN r.column1 AND r.column2)
+		AND ` + prefix + `lon BETWEEN ? AND ? AND ` + prefix + `lat BETWEEN ? AND ?`, args
 }
 
 // sectorCondition is " AND col IN (?, …)" for a non-empty sector filter.

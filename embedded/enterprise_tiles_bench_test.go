@@ -17,7 +17,7 @@ import (
 	"github.com/guccho/guccho/tiles"
 )
 
-// BenchmarkEnterpriseTiles encodes enterprises tiles at z5, z8, z11 and z14
+// BenchmarkEnterpriseTiles encodes enterprises tiles at z5, z8, z11, z12, z13 and z14
 // from an existing store — set GUCCHO_BENCH_DB to a database loaded with,
 // for example, `guccho demo --n 12000000` — over a fixed sample of tiles
 // around random enterprises, and reports p50/p99 encode time and the largest
@@ -50,7 +50,7 @@ func BenchmarkEnterpriseTiles(b *testing.B) {
 			return nil
 		})
 	}
-	for _, z := range []maptile.Zoom{5, 8, 11, 14} {
+	for _, z := range []maptile.Zoom{5, 8, 11, 12, 13, 14} {
 		b.Run("z"+strconv.Itoa(int(z)), func(b *testing.B) {
 			seen := map[maptile.Tile]bool{}
 			var sample []maptile.Tile

@@ -99,8 +99,9 @@ func enterpriseWhere(f guccho.EnterpriseFilter) (string, []any, error) {
 		args = append(args, f.ImportID)
 	}
 	if f.Bound != nil {
-		conds = append(conds, "fid IN (SELECT id FROM enterprise_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)")
-		args = append(args, f.Bound.Min[0], f.Bound.Max[0], f.Bound.Min[1], f.Bound.Max[1])
+		cond, condArgs := pointsIn("", *f.Bound)
+		conds = append(conds, cond)
+		args = append(args, condArgs...)
 	}
 	if f.After > 0 {
 		conds = append(conds, "fid > ?")
@@ -244,7 +245,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if old.Placed() {
 			deltas.Add(old.Point, old.Sector, -1)
 		}
-		if err := updateEnterprise(ctx, tx, e, deltas); err != nil {
+		if err := updateEnterprise(ctx, tx, e, old, deltas); err != nil {
 			return err
 		}
 		jobs := profile.JobDeltas{}
@@ -276,8 +277,8 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, old.FeatureID); err != nil {
 			return sqlErr(err, "deleting enterprise %q", id)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, old.FeatureID); err != nil {
-			return sqlErr(err, "deleting enterprise %q", id)
+		if err := unindexPoint(ctx, tx, old); err != nil {
+			return err
 		}
 		deltas := tiles.CellDeltas{}
 		if old.Placed() {
@@ -338,8 +339,8 @@ func rowValues(e *guccho.Enterprise) []any {
 		hash, string(doc)}
 }
 
-// insertEnterprise writes a new row (and its R*Tree entry), counting it in
-// deltas; it sets e.FeatureID.
+// insertEnterprise writes a new row (and its entry in enterprise_points),
+// counting it in deltas; it sets e.FeatureID.
 func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
 	args := append(append([]any{e.ID}, rowValues(e)...), e.CreatedAt.Format(timeFormat), e.UpdatedAt.Format(timeFormat))
 	res, err := tx.ExecContext(ctx, `INSERT INTO enterprises (id, name, sector, method, lon, lat, display_point, synthetic,
@@ -352,33 +353,46 @@ func insertEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, delt
 	return indexPoint(ctx, tx, e, deltas)
 }
 
-// indexPoint enters a placed enterprise's point in the R*Tree and counts it
-// in deltas.
+// indexPoint enters a placed enterprise's point in enterprise_points
+// (keyed by tiles.PointKey) and counts it in deltas.
 func indexPoint(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
 	if !e.Placed() {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
-		e.FeatureID, e.Point[0], e.Point[0], e.Point[1], e.Point[1]); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_points (key, fid) VALUES (?, ?)`,
+		tiles.PointKey(e.Point), e.FeatureID); err != nil {
 		return sqlErr(err, "indexing enterprise %q", e.ID)
 	}
 	deltas.Add(e.Point, e.Sector, +1)
 	return nil
 }
 
-// updateEnterprise rewrites the row e.FeatureID, counting its new place in
-// deltas (the caller counts the old one out).
-func updateEnterprise(ctx context.Context, tx execer, e *guccho.Enterprise, deltas tiles.CellDeltas) error {
+// unindexPoint removes the entry of old, an enterprise as stored and
+// indexed, from enterprise_points.
+func unindexPoint(ctx context.Context, tx execer, old *guccho.Enterprise) error {
+	if !old.Placed() {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_points WHERE key = ? AND fid = ?`,
+		tiles.PointKey(old.Point), old.FeatureID); err != nil {
+		return sqlErr(err, "indexing enterprise %q", old.ID)
+	}
+	return nil
+}
+
+// updateEnterprise rewrites the row e.FeatureID, stored and indexed as old,
+// counting its new place in deltas (the caller counts the old one out).
+func updateEnterprise(ctx context.Context, tx execer, e, old *guccho.Enterprise, deltas tiles.CellDeltas) error {
 	if err := updateRow(ctx, tx, e); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, e.FeatureID); err != nil {
-		return sqlErr(err, "indexing enterprise %q", e.ID)
+	if err := unindexPoint(ctx, tx, old); err != nil {
+		return err
 	}
 	return indexPoint(ctx, tx, e, deltas)
 }
 
-// updateRow rewrites the row e.FeatureID, leaving its R*Tree entry and
+// updateRow rewrites the row e.FeatureID, leaving its point's entry and
 // pyramid cells alone (an import's loading phase).
 func updateRow(ctx context.Context, tx execer, e *guccho.Enterprise) error {
 	args := append(rowValues(e), e.UpdatedAt.Format(timeFormat), e.FeatureID)

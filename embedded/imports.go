@@ -216,7 +216,7 @@ type storedRow struct {
 // rows of the whole batch with a few queries and writes new rows and the
 // undo copies with multi-row statements; the enterprises and jobs per unit
 // are summed over the chunk and applied when it commits. The count pyramid
-// and the R*Tree wait for the indexing phase (indexing.go). A row that
+// and the points table (enterprise_points) wait for the indexing phase (indexing.go). A row that
 // another running import wrote is not written: it comes back in
 // Duplicates, naming that import.
 func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guccho.ImportCounts, error) {
@@ -309,7 +309,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 }
 
 // Rows per statement of an import's multi-row statements: ids looked up,
-// fids saved for undo, enterprises and R*Tree entries inserted. SQLite
+// fids saved for undo, enterprises and points inserted. SQLite
 // takes at most 32,766 parameters in a statement.
 const (
 	lookupGroup = 500

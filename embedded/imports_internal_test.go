@@ -56,7 +56,8 @@ func importBatches(t *testing.T, s *Store, id string, batches ...[]*guccho.Enter
 }
 
 // checkIndexes compares the count pyramid, cell by cell at every zoom, and
-// the R*Tree, entry by entry, with what the stored enterprises give.
+// the points (enterprise_points), entry by entry, with what the stored
+// enterprises give.
 func checkIndexes(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -112,34 +113,32 @@ func checkIndexes(t *testing.T, s *Store) {
 		t.Errorf("%d of %d pyramid cells are wrong", bad, len(want))
 	}
 	var entries int
-	rows, err = s.db.QueryContext(ctx, `SELECT id, min_lon, min_lat FROM enterprise_rtree`)
+	rows, err = s.db.QueryContext(ctx, `SELECT key, fid FROM enterprise_points`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var fid int64
-		var p orb.Point
-		if err := rows.Scan(&fid, &p[0], &p[1]); err != nil {
+		var key, fid int64
+		if err := rows.Scan(&key, &fid); err != nil {
 			t.Fatal(err)
 		}
 		entries++
-		// The R*Tree stores 32-bit floats, rounded outwards.
-		if q, ok := points[fid]; !ok || !q.Bound().Pad(1e-4).Contains(p) {
-			t.Errorf("R*Tree entry %d at %v; the enterprise is at %v (stored: %v)", fid, p, q, ok)
+		if p, ok := points[fid]; !ok || key != tiles.PointKey(p) {
+			t.Errorf("points entry (%d, %d); the enterprise is at %v, key %d (stored: %v)", key, fid, p, tiles.PointKey(p), ok)
 		}
 	}
 	rows.Close()
 	if entries != len(points) {
-		t.Errorf("the R*Tree has %d entries, want %d (one per placed enterprise)", entries, len(points))
+		t.Errorf("enterprise_points has %d entries, want %d (one per placed enterprise)", entries, len(points))
 	}
 }
 
 // An import's writer sums the pyramid's deltas over a chunk and writes
-// rows, R*Tree entries and cells many to a statement; the pyramid and the
-// R*Tree must still be exactly what the stored rows give, through imports
+// rows, point entries and cells many to a statement; the pyramid and the
+// points must still be exactly what the stored rows give, through imports
 // that create, move, leave unchanged and repeat rows, over more rows than
 // one statement takes, and after an undo.
-func TestImportKeepsPyramidAndRTreeExact(t *testing.T) {
+func TestImportKeepsPyramidAndPointsExact(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "guccho.db"))
 	if err != nil {
@@ -208,14 +207,14 @@ func TestImportKeepsPyramidAndRTreeExact(t *testing.T) {
 	}
 }
 
-// An indexing interrupted in its R*Tree pass or in its pyramid pass and
+// An indexing interrupted in its points pass or in its pyramid pass and
 // then finished writes every entry and cell once: the indexes end exact.
 func TestInterruptedIndexingEndsExact(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		after int // chunks of one entry or cell before the interruption
 	}{
-		{"in the R*Tree pass", 5},
+		{"in the points pass", 5},
 		{"in the pyramid pass", 300 + 200 + 7}, // 300 created and 200 moved rows: 500 entries, then 7 cells
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,14 +18,13 @@ import (
 // An import's indexing phase (guccho.ImportIndexing). While it loads, an
 // import writes its rows, their undo copies and the enterprises and jobs
 // per unit, but neither the count pyramid (enterprise_cells) nor the
-// R*Tree (enterprise_rtree): scattered over the country, every chunk would
+// points (enterprise_points): scattered over the country, every chunk would
 // otherwise dirty pages all over both. Its Commit then writes the import's
 // net effect on them, read back from the rows themselves:
 //
-//   - the R*Tree first, entry by entry in the Morton order of the finest
-//     pyramid cell of each point (created rows in, moved rows moved, rows
-//     no longer placed out), so successive entries go down the same few
-//     branches;
+//   - the points first, entry by entry in their key order (tiles.PointKey,
+//     the table's own order: created rows in, moved rows moved, rows no
+//     longer placed out), so that on a fresh store the pass appends;
 //   - then the pyramid in its key order (z, x, y, sector): + the cells of
 //     every row the import created or updated, − those of the saved prior
 //     version of every row it updated; a row it found unchanged counts
@@ -39,11 +38,11 @@ import (
 // change meanwhile (edits of its rows are refused) — and the cursor skips
 // what was written, so each cell and entry is written once.
 //
-// Memory: the R*Tree pass holds 40 bytes per created or moved row, the
+// Memory: the points pass holds 48 bytes per created or moved row, the
 // pyramid pass 8 bytes per created or updated row plus one more 8 bytes
 // per row for the zoom it writes; they run one after the other.
 
-// indexChunk is how many R*Tree entries or pyramid counters one chunk of an
+// indexChunk is how many point entries or pyramid counters one chunk of an
 // indexing writes before it commits and lets other writers in: about half
 // a second's work (docs/import.md#speed). A count, not a time, so that the
 // chunks and their events are the same in every run of an import, resumed
@@ -61,9 +60,9 @@ const (
 // has none (an import indexed as it loaded, before migration 0012).
 type indexState struct {
 	phase      string
-	rtreeDone  bool
-	rtreeKey   sql.NullInt64
-	rtreeFid   sql.NullInt64
+	pointsDone bool
+	pointsKey  sql.NullInt64
+	pointsFid  sql.NullInt64
 	cellZ      sql.NullInt64
 	cellX      sql.NullInt64
 	cellY      sql.NullInt64
@@ -72,8 +71,8 @@ type indexState struct {
 
 func readIndexState(ctx context.Context, q execer, importID string) (indexState, error) {
 	var st indexState
-	err := q.QueryRowContext(ctx, `SELECT phase, rtree_done, rtree_key, rtree_fid, cell_z, cell_x, cell_y, cell_sector
-		FROM import_indexing WHERE import_id = ?`, importID).Scan(&st.phase, &st.rtreeDone, &st.rtreeKey, &st.rtreeFid,
+	err := q.QueryRowContext(ctx, `SELECT phase, points_done, points_key, points_fid, cell_z, cell_x, cell_y, cell_sector
+		FROM import_indexing WHERE import_id = ?`, importID).Scan(&st.phase, &st.pointsDone, &st.pointsKey, &st.pointsFid,
 		&st.cellZ, &st.cellX, &st.cellY, &st.cellSector)
 	if errors.Is(err, sql.ErrNoRows) {
 		return indexState{}, nil
@@ -156,24 +155,22 @@ func (sr *sectorRanks) sort() []uint32 {
 	return rank
 }
 
-// morton interleaves the bits of a finest-zoom cell's x and y.
-func morton(x, y uint32) uint64 {
-	var m uint64
-	for i := range tiles.MaxCellZoom {
-		m |= uint64(x>>i&1)<<(2*i+1) | uint64(y>>i&1)<<(2*i)
-	}
-	return m
-}
-
-// rtreeOp is one write to the R*Tree: fid's entry at p (a delete when del,
-// p being then the point it goes from), key its place in the write order.
-type rtreeOp struct {
-	key    uint64
+// pointOp is one write to enterprise_points: fid's entry at p, whose key
+// is key (a delete when del, p being then the point it goes from); when
+// had, the row's entry at oldKey goes first. Ops are written in (key, fid)
+// order, the cursor's.
+type pointOp struct {
+	key    int64
 	fid    int64
 	p      orb.Point
+	oldKey int64
 	sector uint32
 	del    bool // the row is no longer placed: its entry goes
-	had    bool // the row had an entry: it goes before the new one
+	had    bool // the row had an entry (at oldKey): it goes before the new one
+}
+
+func comparePointOps(a, b pointOp) int {
+	return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.fid, b.fid))
 }
 
 // indexer runs one import's indexing phase on conn.
@@ -198,8 +195,8 @@ func (s *Store) indexImport(ctx context.Context, conn *sql.Conn, importID string
 		return guccho.Errorf(guccho.EINTERNAL, "import %s: indexing it in phase %q", importID, st.phase)
 	}
 	ix := &indexer{s: s, conn: conn, importID: importID, st: st, stopAt: int(s.interruptIndexing.Swap(0))}
-	if !st.rtreeDone {
-		if err := ix.rtree(ctx); err != nil {
+	if !st.pointsDone {
+		if err := ix.points(ctx); err != nil {
 			return err
 		}
 	}
@@ -248,38 +245,42 @@ func (ix *indexer) group(n int) int {
 
 func (ix *indexer) chunkSize() int { return ix.group(indexChunk) }
 
-// rtree writes the import's R*Tree entries from the cursor on.
-func (ix *indexer) rtree(ctx context.Context) error {
-	var ops []rtreeOp
+// points writes the import's entries in enterprise_points from the cursor
+// on.
+func (ix *indexer) points(ctx context.Context) error {
+	var ops []pointOp
 	var sr sectorRanks
 	err := scanImport(ctx, ix.conn, ix.importID, func(r *importedRow) {
 		if r.unchangedRow || (r.updated && r.placed == r.oldPlaced && r.p == r.old) {
 			return
 		}
+		op := pointOp{fid: r.fid, had: r.updated && r.oldPlaced}
+		if op.had {
+			op.oldKey = tiles.PointKey(r.old)
+		}
 		switch {
 		case r.placed:
-			c := tiles.CellOf(r.p, tiles.MaxCellZoom)
-			ops = append(ops, rtreeOp{key: morton(c.X, c.Y), fid: r.fid, p: r.p, sector: sr.of(r.sector), had: r.updated && r.oldPlaced})
-		case r.updated && r.oldPlaced:
-			c := tiles.CellOf(r.old, tiles.MaxCellZoom)
-			ops = append(ops, rtreeOp{key: morton(c.X, c.Y), fid: r.fid, p: r.old, sector: sr.of(r.oldSector), del: true, had: true})
+			op.key, op.p, op.sector = tiles.PointKey(r.p), r.p, sr.of(r.sector)
+		case op.had:
+			op.key, op.p, op.sector, op.del = op.oldKey, r.old, sr.of(r.oldSector), true
+		default:
+			return
 		}
+		ops = append(ops, op)
 	})
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(ops, func(a, b rtreeOp) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.fid, b.fid)) })
-	if ix.st.rtreeKey.Valid {
-		k, f := uint64(ix.st.rtreeKey.Int64), ix.st.rtreeFid.Int64
-		i, _ := slices.BinarySearchFunc(ops, rtreeOp{key: k, fid: f}, func(a, b rtreeOp) int {
-			return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.fid, b.fid))
-		})
-		if i < len(ops) && ops[i].key == k && ops[i].fid == f {
+	slices.SortFunc(ops, comparePointOps)
+	if ix.st.pointsKey.Valid {
+		after := pointOp{key: ix.st.pointsKey.Int64, fid: ix.st.pointsFid.Int64}
+		i, found := slices.BinarySearchFunc(ops, after, comparePointOps)
+		if found {
 			i++
 		}
 		ops = ops[i:]
 	}
-	for len(ops) > 0 || !ix.st.rtreeDone {
+	for len(ops) > 0 || !ix.st.pointsDone {
 		err := ix.chunk(ctx, func(tx *sql.Tx) error {
 			st := newStmtTx(tx)
 			defer st.close()
@@ -290,25 +291,25 @@ func (ix *indexer) rtree(ctx context.Context) error {
 				var ins []any
 				for _, op := range ops[:n] {
 					if op.had {
-						if _, err := st.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, op.fid); err != nil {
+						if _, err := st.ExecContext(ctx, `DELETE FROM enterprise_points WHERE key = ? AND fid = ?`, op.oldKey, op.fid); err != nil {
 							return sqlErr(err, "import %s: indexing enterprise %d", ix.importID, op.fid)
 						}
 					}
 					if !op.del {
-						ins = append(ins, op.fid, op.p[0], op.p[0], op.p[1], op.p[1])
+						ins = append(ins, op.key, op.fid)
 					}
 					ch.Add("", sr.names[op.sector], &[2]float64{op.p[0], op.p[1]})
 				}
 				if len(ins) > 0 {
-					if _, err := st.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES `+
-						placeholders(5, len(ins)/5), ins...); err != nil {
-						return sqlErr(err, "import %s: indexing %d enterprises", ix.importID, len(ins)/5)
+					if _, err := st.ExecContext(ctx, `INSERT INTO enterprise_points (key, fid) VALUES `+
+						placeholders(2, len(ins)/2), ins...); err != nil {
+						return sqlErr(err, "import %s: indexing %d enterprises", ix.importID, len(ins)/2)
 					}
 				}
 				last := ops[n-1]
 				ops = ops[n:]
-				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET rtree_key = ?, rtree_fid = ?, rtree_done = ? WHERE import_id = ?`,
-					int64(last.key), last.fid, len(ops) == 0, ix.importID); err != nil {
+				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET points_key = ?, points_fid = ?, points_done = ? WHERE import_id = ?`,
+					last.key, last.fid, len(ops) == 0, ix.importID); err != nil {
 					return sqlErr(err, "import %s: recording its indexing", ix.importID)
 				}
 				if ix.stopAt > 0 {
@@ -316,10 +317,10 @@ func (ix *indexer) rtree(ctx context.Context) error {
 				}
 			}
 			if len(ops) == 0 {
-				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET rtree_done = 1 WHERE import_id = ?`, ix.importID); err != nil {
+				if _, err := st.ExecContext(ctx, `UPDATE import_indexing SET points_done = 1 WHERE import_id = ?`, ix.importID); err != nil {
 					return sqlErr(err, "import %s: recording its indexing", ix.importID)
 				}
-				ix.st.rtreeDone = true
+				ix.st.pointsDone = true
 			}
 			if ch.Empty() {
 				return nil

@@ -13,6 +13,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -27,7 +28,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
@@ -98,6 +99,9 @@ func open(ctx context.Context, path, synchronous string) (*Store, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
+	if err := registerFunctions(); err != nil {
+		return nil, guccho.WrapError(err, guccho.EINTERNAL, "open %s: registering SQL functions", path)
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, guccho.WrapError(err, guccho.EUNAVAILABLE, "open %s", path)
@@ -113,6 +117,34 @@ func open(ctx context.Context, path, synchronous string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// registered registers the store's SQL functions with the driver once per
+// process: modernc.org/sqlite adds them to every connection it opens after.
+var registered = sync.OnceValue(func() error {
+	return sqlite.RegisterDeterministicScalarFunction("guccho_point_key", 2, pointKeyFunc)
+})
+
+// registerFunctions makes the store's SQL functions available to the
+// connections opened from now on: guccho_point_key(lon, lat), the point's
+// tiles.PointKey (NULL for a NULL coordinate), which migration 0013 uses.
+func registerFunctions() error { return registered() }
+
+func pointKeyFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	var p orb.Point
+	for i, a := range args {
+		switch v := a.(type) {
+		case nil:
+			return nil, nil
+		case float64:
+			p[i] = v
+		case int64:
+			p[i] = float64(v)
+		default:
+			return nil, fmt.Errorf("guccho_point_key: argument %d is %T, not a number", i+1, a)
+		}
+	}
+	return tiles.PointKey(p), nil
 }
 
 // Close closes the database.

@@ -156,7 +156,7 @@ func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, e
 // get their saved version back (and leave the undo table, which is how an
 // interrupted undo knows where it stopped). Last, its review items go.
 //
-// The count pyramid and the R*Tree follow only when the import's indexing
+// The count pyramid and the points table follow only when the import's indexing
 // ran: an import still loading never touched them (they hold the prior
 // versions it restores), and one interrupted while indexing is first
 // indexed to the end, then undone as a whole.
@@ -199,7 +199,7 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 }
 
 // undoCreated deletes up to undoChunk of the rows the import created, and
-// their R*Tree entries and pyramid counts when indexed.
+// their entries in enterprise_points and pyramid counts when indexed.
 func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat, division, district, upazila, union_code, `+jobsColumns("doc")+`
 		FROM enterprises WHERE import_id = ? AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`,
@@ -235,14 +235,12 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, r.fid); err != nil {
 			return 0, sqlErr(err, "deleting enterprise %q", r.id)
 		}
-		if indexed {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
-				return 0, sqlErr(err, "deleting enterprise %q", r.id)
-			}
-		}
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
 			if indexed {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_points WHERE key = ? AND fid = ?`, tiles.PointKey(p), r.fid); err != nil {
+					return 0, sqlErr(err, "deleting enterprise %q", r.id)
+				}
 				deltas.Add(p, r.sector, -1)
 			}
 			pt = &[2]float64{p[0], p[1]}
@@ -260,7 +258,7 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 
 // undoUpdated restores up to undoChunk of the rows the import updated (or
 // marked unchanged) to their saved versions; a row deleted since is put
-// back. The R*Tree and the pyramid follow when the import was indexed;
+// back. The points table and the pyramid follow when the import was indexed;
 // otherwise they still hold the saved versions.
 func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, u.division, u.district, u.upazila, u.union_code,
@@ -310,6 +308,9 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 			jobs.Add(r.curAdmin, r.curSector.String, r.curSelf, r.curWage, -1)
 			if p, ok := pointOf(r.curLon, r.curLat); ok {
 				if indexed {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_points WHERE key = ? AND fid = ?`, tiles.PointKey(p), r.fid); err != nil {
+						return 0, sqlErr(err, "indexing enterprise %q", r.id)
+					}
 					deltas.Add(p, r.curSector.String, -1)
 				}
 				ch.Add("", r.curSector.String, &[2]float64{p[0], p[1]})
@@ -321,17 +322,11 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 		if _, err := tx.ExecContext(ctx, q, importID, r.fid, r.fid); err != nil {
 			return 0, sqlErr(err, "restoring enterprise %q", r.id)
 		}
-		if indexed {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_rtree WHERE id = ?`, r.fid); err != nil {
-				return 0, sqlErr(err, "indexing enterprise %q", r.id)
-			}
-		}
 		jobs.Add(r.admin, r.sector, r.self, r.wage, +1)
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
 			if indexed {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`,
-					r.fid, p[0], p[0], p[1], p[1]); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_points (key, fid) VALUES (?, ?)`, tiles.PointKey(p), r.fid); err != nil {
 					return 0, sqlErr(err, "indexing enterprise %q", r.id)
 				}
 				deltas.Add(p, r.sector, +1)
