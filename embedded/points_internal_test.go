@@ -88,8 +88,12 @@ func backToSchema12(t *testing.T, path string) {
 }
 
 // rtreePointTile is a point tile as the code before migration 0013 read
-// it: the R*Tree's entries in the tile's buffered box, in feature id order.
-func rtreePointTile(t *testing.T, path string, tile maptile.Tile) []byte {
+// it — the R*Tree's entries in the tile's buffered box, in feature id
+// order — and how many of them were not in the box: the R*Tree keeps
+// 32-bit floats rounded outwards (1e-5° at Bangladesh's longitudes), so it
+// also drew points up to a metre or so beyond the buffer's edge, which the
+// points table does not.
+func rtreePointTile(t *testing.T, path string, tile maptile.Tile) ([]byte, int) {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -106,10 +110,15 @@ func rtreePointTile(t *testing.T, path string, tile maptile.Tile) []byte {
 	}
 	defer rows.Close()
 	var pts []tiles.PointFeature
+	beyond := 0
 	for rows.Next() {
 		var p tiles.PointFeature
 		if err := rows.Scan(&p.FeatureID, &p.ID, &p.Point[0], &p.Point[1], &p.Sector, &p.Method, &p.Display, &p.Synthetic); err != nil {
 			t.Fatal(err)
+		}
+		if !b.Contains(p.Point) {
+			beyond++
+			continue
 		}
 		pts = append(pts, p)
 	}
@@ -117,13 +126,14 @@ func rtreePointTile(t *testing.T, path string, tile maptile.Tile) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return raw
+	return raw, beyond
 }
 
 // A store from before migration 0013 keeps its map: the migration fills
 // enterprise_points with what the R*Tree held — every tile from z12 to
-// z16 is the same, byte for byte — and an import it finds stopped in its
-// R*Tree pass is indexed again from the start and ends exact.
+// z16 is the same, byte for byte, but for points the R*Tree's rounding
+// let in from beyond the buffer's edge — and an import it finds stopped in
+// its R*Tree pass is indexed again from the start and ends exact.
 func TestPointsMigrationFromTheRTree(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "guccho.db")
@@ -137,6 +147,9 @@ func TestPointsMigrationFromTheRTree(t *testing.T) {
 	for i := range 800 {
 		first = append(first, pyramidEnterprise(fmt.Sprintf("E%d", i), "dairy", at()))
 	}
+	// A hair beyond the buffer of E0's z16 tile: the R*Tree drew it there.
+	edge := tiles.PointTileBound(maptile.At(first[0].Point, 16))
+	first = append(first, pyramidEnterprise("EDGE", "dairy", orb.Point{edge.Max[0] + 1e-9, edge.Center()[1]}))
 	importBatches(t, s, "imp-first", first)
 	// Edits: one moved, one deleted, one no longer placed.
 	moved := pyramidEnterprise("E1", "dairy", at())
@@ -162,8 +175,14 @@ func TestPointsMigrationFromTheRTree(t *testing.T) {
 		}
 	}
 	var before [][]byte
+	beyond := 0
 	for _, tile := range sample {
-		before = append(before, rtreePointTile(t, path, tile))
+		raw, n := rtreePointTile(t, path, tile)
+		beyond += n
+		before = append(before, raw)
+	}
+	if beyond == 0 {
+		t.Error("the R*Tree drew no point beyond a tile's buffer; it should have drawn EDGE")
 	}
 	s, err = Open(ctx, path)
 	if err != nil {
