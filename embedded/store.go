@@ -119,16 +119,14 @@ func open(ctx context.Context, path, synchronous string) (*Store, error) {
 	return s, nil
 }
 
-// registered registers the store's SQL functions with the driver once per
-// process: modernc.org/sqlite adds them to every connection it opens after.
-var registered = sync.OnceValue(func() error {
+// registerFunctions registers the store's SQL functions with the driver,
+// once per process (modernc.org/sqlite keeps a process-wide list and adds
+// them to every connection it opens after): guccho_point_key(lon, lat),
+// the point's tiles.PointKey (NULL for a NULL coordinate), which migration
+// 0013 uses.
+var registerFunctions = sync.OnceValue(func() error {
 	return sqlite.RegisterDeterministicScalarFunction("guccho_point_key", 2, pointKeyFunc)
 })
-
-// registerFunctions makes the store's SQL functions available to the
-// connections opened from now on: guccho_point_key(lon, lat), the point's
-// tiles.PointKey (NULL for a NULL coordinate), which migration 0013 uses.
-func registerFunctions() error { return registered() }
 
 func pointKeyFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	var p orb.Point
