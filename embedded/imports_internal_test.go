@@ -247,26 +247,7 @@ func TestInterruptedIndexingEndsExact(t *testing.T) {
 			for i := range 300 {
 				second = append(second, pyramidEnterprise(fmt.Sprintf("N%d", i), "light_engineering", at()))
 			}
-			for i, e := range second {
-				e.ImportRow = i + 1
-			}
-			imp := &guccho.Import{ID: "imp-second", Status: guccho.ImportRunning}
-			if err := s.CreateImport(ctx, imp); err != nil {
-				t.Fatal(err)
-			}
-			w, err := s.BeginImport(ctx, imp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Put(ctx, second); err != nil {
-				t.Fatal(err)
-			}
-			s.InterruptIndexingAfter(tc.after)
-			imp.Status = guccho.ImportSucceeded
-			if err := w.Commit(ctx, imp); err == nil {
-				t.Fatal("Commit of an interrupted indexing returned no error")
-			}
-			w.Rollback() // leaves the indexing to recovery
+			interruptedImport(t, s, "imp-second", second, tc.after)
 			st, err := readIndexState(ctx, s.db, "imp-second")
 			if err != nil || st.phase != phaseIndexing {
 				t.Fatalf("after the interruption the import is in phase %q (%v), want indexing", st.phase, err)
@@ -278,7 +259,7 @@ func TestInterruptedIndexingEndsExact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, err = s.BeginImport(ctx, got)
+			w, err := s.BeginImport(ctx, got)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,4 +270,32 @@ func TestInterruptedIndexingEndsExact(t *testing.T) {
 			checkIndexes(t, s)
 		})
 	}
+}
+
+// interruptedImport writes rows as import id (numbering their rows) and
+// commits it with its indexing stopped after n chunks, as a crash would;
+// the import is left running in phase indexing, for recovery.
+func interruptedImport(t *testing.T, s *Store, id string, rows []*guccho.Enterprise, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i, e := range rows {
+		e.ImportRow = i + 1
+	}
+	imp := &guccho.Import{ID: id, Status: guccho.ImportRunning}
+	if err := s.CreateImport(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Put(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	s.InterruptIndexingAfter(n)
+	imp.Status = guccho.ImportSucceeded
+	if err := w.Commit(ctx, imp); err == nil {
+		t.Fatal("Commit of an interrupted indexing returned no error")
+	}
+	w.Rollback() // leaves the indexing to recovery
 }

@@ -208,26 +208,7 @@ func TestPointsMigrationFromTheRTree(t *testing.T) {
 	for i := range 100 {
 		second = append(second, pyramidEnterprise(fmt.Sprintf("N%d", i), "footwear_leather", at()))
 	}
-	for i, e := range second {
-		e.ImportRow = i + 1
-	}
-	imp := &guccho.Import{ID: "imp-second", Status: guccho.ImportRunning}
-	if err := s.CreateImport(ctx, imp); err != nil {
-		t.Fatal(err)
-	}
-	w, err := s.BeginImport(ctx, imp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Put(ctx, second); err != nil {
-		t.Fatal(err)
-	}
-	s.InterruptIndexingAfter(50)
-	imp.Status = guccho.ImportSucceeded
-	if err := w.Commit(ctx, imp); err == nil {
-		t.Fatal("Commit of an interrupted indexing returned no error")
-	}
-	w.Rollback()
+	interruptedImport(t, s, "imp-second", second, 50)
 	s.Close()
 
 	backToSchema12(t, path)
@@ -244,7 +225,7 @@ func TestPointsMigrationFromTheRTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err = s.BeginImport(ctx, got)
+	w, err := s.BeginImport(ctx, got)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,10 +167,7 @@ func (s *Server) clusterRunOf(ctx context.Context, v versions, p clusterParams) 
 	}
 	c.mu.Lock()
 	if c.boundaries == v.boundaries {
-		if len(c.runs) >= maxStatsResults {
-			c.runs = map[clusterRunKey]*clusterRun{}
-		}
-		c.runs[key] = run
+		c.runs = putBounded(c.runs, key, run)
 	}
 	c.mu.Unlock()
 	return run, nil
@@ -362,10 +359,7 @@ func (s *Server) handleClusters(w http.ResponseWriter, r *http.Request) {
 		a, state = &clusterAnswer{body: body, run: run, region: sums, centres: centres}, "miss"
 		c.mu.Lock()
 		if c.boundaries == v.boundaries {
-			if len(c.answers) >= maxStatsResults {
-				c.answers = map[string]*clusterAnswer{}
-			}
-			c.answers[key] = a
+			c.answers = putBounded(c.answers, key, a)
 		}
 		c.mu.Unlock()
 	}
@@ -485,4 +479,14 @@ func writeClustersLayer(gw *gpkg.Writer, desc string, set *clusterSet) error {
 		}
 	}
 	return nil
+}
+
+// putBounded stores v under key in m, starting m afresh when it already
+// holds maxStatsResults entries, and returns m: the cluster caches' bound.
+func putBounded[K comparable, V any](m map[K]V, key K, v V) map[K]V {
+	if m == nil || len(m) >= maxStatsResults {
+		m = map[K]V{}
+	}
+	m[key] = v
+	return m
 }
