@@ -95,9 +95,23 @@ func newImportPlaces() *importPlaces {
 // the rows it updated), packed as they come (8 bytes a place: a
 // 12-million-row import holds about 100 MB here), the sectors numbered in
 // the order met and renumbered in sorted order at the end.
+//
+// It is one pass over the import's rows and saved versions, as long as
+// the import is large — a re-import of twelve million unchanged rows took
+// longer than the pool's statement timeout, which bounds requests — so it
+// runs in a read-only transaction of its own without that timeout, under
+// the import's context.
 func (s *Store) readPlaces(ctx context.Context, importID string) (*importPlaces, error) {
 	ip := newImportPlaces()
-	rows, err := s.pool.Query(ctx, `SELECT sector, ST_X(geom), ST_Y(geom), false FROM guccho.enterprises e
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, dbErr(err, "read an import's places")
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return nil, dbErr(err, "read an import's places")
+	}
+	rows, err := tx.Query(ctx, `SELECT sector, ST_X(geom), ST_Y(geom), false FROM guccho.enterprises e
 			WHERE import_id = $1 AND geom IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM guccho.import_undo u WHERE u.import_id = $1 AND u.fid = e.fid AND u.unchanged)
 		UNION ALL

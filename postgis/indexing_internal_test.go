@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/guccho/guccho"
+	"github.com/guccho/guccho/internal/pgtest"
 	"github.com/guccho/guccho/tiles"
 )
 
@@ -397,4 +398,39 @@ func TestACopyOfRowsCreatedMeanwhileFallsBack(t *testing.T) {
 	if err := w.tx.QueryRow(ctx, `SELECT ST_X(geom), ST_Y(geom) FROM guccho.enterprises WHERE id = 'Z' AND ST_SRID(geom) = 4326`).Scan(&lon, &lat); err != nil || lon != 90.8 || lat != 23.8 {
 		t.Errorf("Z's point as copied: %v %v, %v; want 90.8 23.8 in SRID 4326", lon, lat, err)
 	}
+}
+
+// TestIndexingOutlastsTheStatementTimeout checks that reading an import's
+// places back, one pass as long as the import is large, is not bounded by
+// the statement timeout that bounds requests: here the read waits on a
+// lock for longer than the store's timeout, and the indexing still ends
+// with the pyramid its rows make. (Before, a 12-million-row re-import
+// stopped there, and every recovery would have stopped there again.)
+func TestIndexingOutlastsTheStatementTimeout(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, pgtest.NewDatabase(t), Options{StatementTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	seedForIndexing(t, s)
+	imp, w := loadForIndexing(t, s, "imp-1")
+	lock, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec(ctx, `LOCK TABLE guccho.import_undo IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		imp.Status = guccho.ImportSucceeded
+		done <- w.Commit(ctx, imp)
+	}()
+	time.Sleep(time.Second) // the read waits on the lock, past the 300 ms timeout
+	lock.Rollback(ctx)
+	if err := <-done; err != nil {
+		t.Fatalf("Commit with the read of its places held past the statement timeout: %v", err)
+	}
+	checkPyramid(t, s, "after the commit", pyramidOfRows(t, s))
 }
