@@ -255,18 +255,7 @@ func TestInterruptedIndexingEndsExact(t *testing.T) {
 			if inPyramid := st.cellZ.Valid; inPyramid != (tc.after > 500) {
 				t.Errorf("interrupted after %d chunks, the pyramid cursor is set: %v; want %v", tc.after, inPyramid, tc.after > 500)
 			}
-			got, err := s.FindImportByID(ctx, "imp-second")
-			if err != nil {
-				t.Fatal(err)
-			}
-			w, err := s.BeginImport(ctx, got)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got.Status = guccho.ImportSucceeded
-			if err := w.Commit(ctx, got); err != nil {
-				t.Fatal(err)
-			}
+			finishIndexing(t, s, "imp-second")
 			checkIndexes(t, s)
 		})
 	}
@@ -298,4 +287,23 @@ func interruptedImport(t *testing.T, s *Store, id string, rows []*guccho.Enterpr
 		t.Fatal("Commit of an interrupted indexing returned no error")
 	}
 	w.Rollback() // leaves the indexing to recovery
+}
+
+// finishIndexing finishes an import left in phase indexing, as recovery
+// does: a writer opened on it commits what is left.
+func finishIndexing(t *testing.T, s *Store, id string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.FindImportByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.BeginImport(ctx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Status = guccho.ImportSucceeded
+	if err := w.Commit(ctx, got); err != nil {
+		t.Fatal(err)
+	}
 }

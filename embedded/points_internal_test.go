@@ -221,18 +221,7 @@ func TestPointsMigrationFromTheRTree(t *testing.T) {
 	if err != nil || st.phase != phaseIndexing || st.pointsDone || st.pointsKey.Valid {
 		t.Fatalf("after the migration the import's indexing is %+v (%v), want phase indexing with no points cursor", st, err)
 	}
-	got, err := s.FindImportByID(ctx, "imp-second")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := s.BeginImport(ctx, got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got.Status = guccho.ImportSucceeded
-	if err := w.Commit(ctx, got); err != nil {
-		t.Fatal(err)
-	}
+	finishIndexing(t, s, "imp-second")
 	checkIndexes(t, s)
 }
 

@@ -80,15 +80,7 @@ func enterprise(id string, row int) *guccho.Enterprise {
 func importRows(t *testing.T, s *Store, id string, es ...*guccho.Enterprise) guccho.ImportCounts {
 	t.Helper()
 	ctx := context.Background()
-	imp := &guccho.Import{ID: id, Status: guccho.ImportRunning, StartedAt: time.Now().UTC()}
-	if err := s.CreateImport(ctx, imp); err != nil {
-		t.Fatal(err)
-	}
-	w, err := s.BeginImport(ctx, imp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Rollback()
+	imp, w := startImport(t, s, id)
 	c, err := w.Put(ctx, es)
 	if err != nil {
 		t.Fatal(err)
