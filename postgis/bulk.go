@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -140,6 +141,32 @@ func (s *Store) isBulk(ctx context.Context, importID string) (bool, error) {
 	return bulk, dbErr(err, "read an import's state")
 }
 
+// buildPoll is how often takeBuildLock tries the lock.
+const buildPoll = 100 * time.Millisecond
+
+// takeBuildLock takes buildLock for conn's session, trying it every
+// buildPoll rather than waiting in one statement: a statement that waits
+// holds a snapshot, and the CREATE INDEX CONCURRENTLY of the lock's holder
+// waits for every older snapshot to end — a deadlock. (Recovery meets it
+// when a killed process's server session is still building an index: the
+// session runs on until its statement ends.)
+func takeBuildLock(ctx context.Context, conn *pgx.Conn) error {
+	for {
+		var got bool
+		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, buildLock).Scan(&got); err != nil {
+			return dbErr(err, "take the index-building lock")
+		}
+		if got {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return dbErr(ctx.Err(), "take the index-building lock")
+		case <-time.After(buildPoll):
+		}
+	}
+}
+
 // buildIndexes builds every index of enterpriseIndexes that is missing,
 // or left invalid by an interrupted CREATE INDEX CONCURRENTLY (dropped and
 // built again), one at a time with CREATE INDEX CONCURRENTLY, so that
@@ -150,7 +177,8 @@ func (s *Store) isBulk(ctx context.Context, importID string) (bool, error) {
 //
 // It runs on a session of its own, without the statement timeout, with
 // maintenance_work_mem raised to at least 256 MB, under buildLock (two
-// processes finishing imports at once build each index once); the session
+// processes finishing imports at once build each index once;
+// takeBuildLock); the session
 // is closed at the end, which drops its settings and lock whatever
 // happened. Building nothing (every index there and valid), it costs one
 // catalogue query.
@@ -172,8 +200,8 @@ func (s *Store) buildIndexes(ctx context.Context, analyze bool, lap func(string)
 			return dbErr(err, "prepare to build the enterprises' indexes")
 		}
 	}
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, buildLock); err != nil {
-		return dbErr(err, "take the index-building lock")
+	if err := takeBuildLock(ctx, conn); err != nil {
+		return err
 	}
 	valid := map[string]bool{}
 	rows, err := conn.Query(ctx, `SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

@@ -418,3 +418,58 @@ func TestEditsGoOnWhileTheIndexesAreBuilt(t *testing.T) {
 	checkEveryIndex(t, s, "after the import")
 	checkPyramid(t, s, "after the import", pyramidOfRows(t, s))
 }
+
+// TestABuildWaitsForAnotherSessionsBuild has another session hold the
+// build lock while its CREATE INDEX CONCURRENTLY runs, as the server
+// session of a killed import does until its statement ends, and recovery
+// build the indexes meanwhile: recovery waits for that build without
+// holding a snapshot the build waits for (waiting in one statement, the
+// two deadlocked), then builds the rest.
+func TestABuildWaitsForAnotherSessionsBuild(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	imp, w := startImport(t, s, "imp-1")
+	if _, err := w.Put(ctx, bulkRows()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.checkpoint(ctx, imp, true); err != nil {
+		t.Fatal(err)
+	}
+	w.done = true // the process died; its session builds on
+	other, err := pgx.Connect(ctx, s.pool.Config().ConnConfig.ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	if _, err := other.Exec(ctx, `SELECT pg_advisory_lock($1)`, buildLock); err != nil {
+		t.Fatal(err)
+	}
+	// A writer keeps the other build waiting until recovery waits too.
+	writer, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback(ctx)
+	if _, err := writer.Exec(ctx, `UPDATE guccho.enterprises SET name = name WHERE id = 'none'`); err != nil {
+		t.Fatal(err)
+	}
+	otherDone := make(chan error, 1)
+	go func() {
+		_, err := other.Exec(ctx, `CREATE INDEX CONCURRENTLY enterprises_sector ON guccho.enterprises USING btree (sector)`)
+		otherDone <- err
+	}()
+	buildDone := make(chan error, 1)
+	go func() { buildDone <- s.buildIndexes(ctx, true, nil) }()
+	time.Sleep(500 * time.Millisecond) // recovery is waiting for the lock
+	writer.Rollback(ctx)
+	if err := <-otherDone; err != nil {
+		t.Fatalf("the other session's build: %v", err)
+	}
+	if _, err := other.Exec(ctx, `SELECT pg_advisory_unlock($1)`, buildLock); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-buildDone; err != nil {
+		t.Fatalf("recovery's build: %v", err)
+	}
+	checkEveryIndex(t, s, "after both builds")
+}
