@@ -175,13 +175,12 @@ func takeBuildLock(ctx context.Context, conn *pgx.Conn) error {
 // migration 0015). lap, when not nil, is told "build" after the indexes
 // and "analyze" after the analysis.
 //
-// It runs on a session of its own, without the statement timeout, with
-// maintenance_work_mem raised to at least 256 MB, under buildLock (two
-// processes finishing imports at once build each index once;
-// takeBuildLock); the session
-// is closed at the end, which drops its settings and lock whatever
-// happened. Building nothing (every index there and valid), it costs one
-// catalogue query.
+// It runs on a session of its own, taken out of the pool, without the
+// statement timeout, with maintenance_work_mem raised to at least 256 MB,
+// under buildLock (takeBuildLock: two processes finishing imports at once
+// build each index once); the session is closed at the end, which drops
+// its settings and lock whatever happened. Building nothing (every index
+// there and valid), it costs a connection and a catalogue query.
 func (s *Store) buildIndexes(ctx context.Context, analyze bool, lap func(string)) error {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
