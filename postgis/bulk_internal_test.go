@@ -99,7 +99,7 @@ func bulkRows() []*guccho.Enterprise {
 
 // storedState is what an import leaves in a store, for comparing stores.
 type storedState struct {
-	rows, unitCounts []string
+	rows, unitCounts, events []string
 	pyramid          map[string]int
 }
 
@@ -122,6 +122,13 @@ func readStoredState(t *testing.T, s *Store) storedState {
 	if st.unitCounts, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		t.Fatal(err)
 	}
+	rows, err = s.pool.Query(ctx, `SELECT type || ' ' || CAST(payload AS text) FROM guccho.events ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.events, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		t.Fatal(err)
+	}
 	st.pyramid = map[string]int{}
 	for k, n := range pyramid(t, s) {
 		st.pyramid[fmt.Sprint(k)] = n
@@ -132,8 +139,8 @@ func readStoredState(t *testing.T, s *Store) storedState {
 // TestABulkImportEndsAsAnyImport checks an import into an empty store: it
 // is bulk, loads with only the keys (and a filtered read still finds its
 // committed rows, by a scan), and ends with the same rows, unit counts,
-// pyramid and indexes as the same import into a store where another
-// import was running when it began (so not bulk).
+// pyramid, events and indexes as the same import into a store where
+// another import was running when it began (so not bulk).
 func TestABulkImportEndsAsAnyImport(t *testing.T) {
 	ctx := context.Background()
 	run := func(t *testing.T, s *Store, wantBulk bool) storedState {
@@ -178,6 +185,12 @@ func TestABulkImportEndsAsAnyImport(t *testing.T) {
 	}
 	if !slices.Equal(bulk.unitCounts, plain.unitCounts) {
 		t.Errorf("unit counts: bulk\n%v\nnot bulk\n%v", bulk.unitCounts, plain.unitCounts)
+	}
+	if len(bulk.events) == 0 {
+		t.Error("the bulk import logged no events")
+	}
+	if !slices.Equal(bulk.events, plain.events) {
+		t.Errorf("events: bulk\n%v\nnot bulk\n%v", bulk.events, plain.events)
 	}
 	if !maps.Equal(bulk.pyramid, plain.pyramid) {
 		t.Errorf("pyramid: bulk %v, not bulk %v", bulk.pyramid, plain.pyramid)
