@@ -100,7 +100,7 @@ func bulkRows() []*guccho.Enterprise {
 // storedState is what an import leaves in a store, for comparing stores.
 type storedState struct {
 	rows, unitCounts, events []string
-	pyramid          map[string]int
+	pyramid                  map[string]int
 }
 
 func readStoredState(t *testing.T, s *Store) storedState {
