@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,10 +29,18 @@ import (
 //     text columns, the least any import of the file can cost;
 //   - produce: the importer with a writer that stores nothing, the rate at
 //     which it reads, converts and geocodes (the Go side's ceiling);
-//   - import: the real import into a fresh store, with x_floor (its time
-//     per row over the floor's) and, over the one import, the rate of the
-//     first and the last step of rows (a million when GUCCHO_BENCH_ROWS is
-//     two million or more, a fifth of the file otherwise) and last/first;
+//   - import: the real import into a fresh store (a bulk import: it loads
+//     without the enterprises' secondary indexes and builds them when it
+//     indexes), with x_floor (its time per row over the floor's) and, over
+//     the one import, the rate of the first and the last step of rows (a
+//     million when GUCCHO_BENCH_ROWS is two million or more, a fifth of the
+//     file otherwise) and last/first; build_s, the time its indexing spent
+//     building the indexes and analysing the table, and build_share, that
+//     time's share of the import's; and how long the slowest of the edits
+//     made every 250 ms beside it (each creating an enterprise, from the
+//     import's first progress report on, so that the import still begins
+//     on an empty store) waited, the loading and the indexing phase apart
+//     (load_edit_ms, index_edit_ms);
 //   - reimport: the same file again into the filled store, every row
 //     unchanged.
 //
@@ -92,7 +101,7 @@ func BenchmarkImportPostGIS(b *testing.B) {
 	b.Run("produce", func(b *testing.B) {
 		s := openPostGIS(b, b, nil)
 		for i := 0; i < b.N; i++ {
-			_, rate, _ := runImport(b, discardStore{s}, path, n, 0)
+			_, rate, _ := runImport(b, discardStore{s}, path, n, 0, nil)
 			b.ReportMetric(rate, "rows/s")
 		}
 	})
@@ -111,11 +120,18 @@ func BenchmarkImportPostGIS(b *testing.B) {
 				step = 1_000_000
 			}
 			clear(steps)
-			imp, rate, rates := runImport(b, s, path, n, step)
+			ed := startEdits(b, s)
+			imp, rate, rates := runImport(b, s, path, n, step, ed.watch)
+			ed.stop()
 			if imp.Created != n {
 				b.Fatalf("import created %d of %d rows", imp.Created, n)
 			}
 			steps.log(b, n)
+			build := steps["build"] + steps["analyze"]
+			b.ReportMetric(build.Seconds(), "build_s")
+			b.ReportMetric(build.Seconds()*rate/float64(n), "build_share")
+			b.ReportMetric(float64(ed.slowest[0].Microseconds())/1000, "load_edit_ms")
+			b.ReportMetric(float64(ed.slowest[1].Microseconds())/1000, "index_edit_ms")
 			for k, r := range rates {
 				b.Logf("rows %d to %d: %.0f rows/s", k*step, min((k+1)*step, n), r)
 			}
@@ -133,11 +149,11 @@ func BenchmarkImportPostGIS(b *testing.B) {
 	b.Run("reimport", func(b *testing.B) {
 		if filled == nil {
 			filled = openPostGIS(b, parent, steps)
-			runImport(b, filled, path, n, 0)
+			runImport(b, filled, path, n, 0, nil)
 		}
 		for i := 0; i < b.N; i++ {
 			clear(steps)
-			imp, rate, _ := runImport(b, filled, path, n, 0)
+			imp, rate, _ := runImport(b, filled, path, n, 0, nil)
 			if imp.Unchanged != n {
 				b.Fatalf("reimport: %d of %d rows unchanged (%+v)", imp.Unchanged, n, imp)
 			}
@@ -173,8 +189,9 @@ func openPostGIS(b, owner *testing.B, steps stepTimes) *postgis.Store {
 
 // runImport imports the CSV at path (n rows) into st with the importer's
 // defaults and returns the report, the rate in rows/s and, when step > 0,
-// the rate of each step of rows read.
-func runImport(b *testing.B, st guccho.EnterpriseStore, path string, n, step int) (*guccho.Import, float64, []float64) {
+// the rate of each step of rows read; watch, when not nil, is told of
+// each progress report.
+func runImport(b *testing.B, st guccho.EnterpriseStore, path string, n, step int, watch func(guccho.Import)) (*guccho.Import, float64, []float64) {
 	b.Helper()
 	ctx := context.Background()
 	sectors, _ := guccho.ParseSectors(data.SectorsJSON)
@@ -197,13 +214,14 @@ func runImport(b *testing.B, st guccho.EnterpriseStore, path string, n, step int
 	im := &importer.Importer{Store: st, Sectors: sectors, Geocoders: g}
 	var stepStart time.Time
 	next := step
-	if step > 0 {
-		im.Progress = func(p guccho.Import) {
-			for p.Read >= next && next <= n {
-				now := time.Now()
-				steps = append(steps, float64(step)/now.Sub(stepStart).Seconds())
-				stepStart, next = now, next+step
-			}
+	im.Progress = func(p guccho.Import) {
+		for step > 0 && p.Read >= next && next <= n {
+			now := time.Now()
+			steps = append(steps, float64(step)/now.Sub(stepStart).Seconds())
+			stepStart, next = now, next+step
+		}
+		if watch != nil {
+			watch(p)
 		}
 	}
 	b.StartTimer()
@@ -221,6 +239,60 @@ func runImport(b *testing.B, st guccho.EnterpriseStore, path string, n, step int
 	return imp, float64(n) / elapsed.Seconds(), steps
 }
 
+// edits creates an enterprise every 250 ms beside an import, from the
+// import's first progress report until stop, and keeps the slowest wait
+// of each phase: [0] loading, [1] indexing.
+type edits struct {
+	phase   atomic.Int32 // 0 before the first report, 1 loading, 2 indexing
+	done    chan struct{}
+	ended   chan struct{}
+	slowest [2]time.Duration
+}
+
+func startEdits(b *testing.B, s *postgis.Store) *edits {
+	ed := &edits{done: make(chan struct{}), ended: make(chan struct{})}
+	go func() {
+		defer close(ed.ended)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for k := 0; ; k++ {
+			select {
+			case <-ed.done:
+				return
+			case <-tick.C:
+			}
+			phase := ed.phase.Load()
+			if phase == 0 {
+				continue
+			}
+			t0 := time.Now()
+			e := &guccho.Enterprise{ID: fmt.Sprintf("bench-edit-%d", k), Sector: "dairy", Point: [2]float64{90.4, 23.8},
+				Geocode: guccho.Geocode{Method: guccho.GeocodeGPS}}
+			if err := s.CreateEnterprise(context.Background(), e); err != nil {
+				b.Error(err)
+			}
+			ed.slowest[phase-1] = max(ed.slowest[phase-1], time.Since(t0))
+		}
+	}()
+	return ed
+}
+
+// watch follows the import's phase (runImport's watch).
+func (ed *edits) watch(p guccho.Import) {
+	switch {
+	case p.Phase == guccho.ImportIndexing:
+		ed.phase.Store(2)
+	case p.Read > 0 && ed.phase.Load() == 0:
+		ed.phase.Store(1)
+	}
+}
+
+// stop ends the edits and waits for the last.
+func (ed *edits) stop() {
+	close(ed.done)
+	<-ed.ended
+}
+
 // stepTimes sums the time of each step of a store's import writing
 // (postgis.Options.ImportTimer).
 type stepTimes map[string]time.Duration
@@ -236,14 +308,15 @@ func (st stepTimes) log(b *testing.B, n int) {
 	}
 	var line strings.Builder
 	for _, step := range []string{"encode", "find", "undo", "unchanged", "copy", "stage", "write", "cells", "points", "jobs", "pyramid", "commit",
-		"plan", "index", "finish"} {
+		"build", "analyze", "plan", "index", "finish"} {
 		if d, ok := st[step]; ok {
 			fmt.Fprintf(&line, " %s %.1f (%.0f%%)", step, d.Seconds()*1e6/float64(n), 100*d.Seconds()/total.Seconds())
 		}
 	}
 	b.Logf("store steps, µs/row:%s; total %.1f", line.String(), total.Seconds()*1e6/float64(n))
-	// The indexing phase (plan, index, finish) beside the loading one.
-	indexing := st["plan"] + st["index"] + st["finish"]
+	// The indexing phase (build, analyze, plan, index, finish) beside the
+	// loading one.
+	indexing := st["build"] + st["analyze"] + st["plan"] + st["index"] + st["finish"]
 	if indexing > 0 {
 		b.Logf("indexing phase: %.1f µs/row, %.0f%% of the store's time", indexing.Seconds()*1e6/float64(n), 100*indexing.Seconds()/total.Seconds())
 	}

@@ -17,9 +17,15 @@ import (
 // BeginImport opens the writer of an import, which commits chunk by chunk
 // (Checkpoint), so other writes wait at most a chunk. Opened on a running
 // import that already committed chunks, it goes on numbering failed rows
-// after theirs.
+// after theirs. Opened first on an import that begins on an empty store
+// with no other import running, it makes it a bulk import (beginBulk):
+// the enterprises' secondary indexes go until its indexing phase.
 func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.ImportWriter, error) {
-	w := &importWriter{s: s, imp: imp, jobs: profile.JobDeltas{}}
+	bulk, err := s.beginBulk(ctx, imp.ID)
+	if err != nil {
+		return nil, err
+	}
+	w := &importWriter{s: s, imp: imp, jobs: profile.JobDeltas{}, bulk: bulk}
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM guccho.import_failures WHERE import_id = $1`, imp.ID).Scan(&w.seq); err != nil {
 		return nil, dbErr(err, "begin import")
 	}
@@ -88,6 +94,9 @@ type importWriter struct {
 	now     time.Time // the open chunk's transaction time
 	// indexing: the last chunk is committed and the import is indexing.
 	indexing bool
+	// bulk: the import loads without the enterprises' secondary indexes
+	// (beginBulk); its indexing builds them and analyses the table.
+	bulk bool
 }
 
 // stored is what findStoredSQL reads of one row of a batch.
@@ -461,7 +470,9 @@ func (w *importWriter) Commit(ctx context.Context, report *guccho.Import) error 
 	}
 	w.lap("finish")
 	w.done = true
-	w.s.pool.Exec(ctx, `ANALYZE guccho.enterprises`)
+	if !w.bulk { // a bulk import's indexing analysed the table already
+		w.s.pool.Exec(ctx, `ANALYZE guccho.enterprises`)
+	}
 	return nil
 }
 

@@ -274,10 +274,24 @@ var errInterrupted = guccho.Errorf(guccho.EUNAVAILABLE, "the indexing was interr
 // transaction (writeChunk); lap, when not nil, is
 // told "plan" once the places are read and summed and "index" after each
 // chunk. For an import that is not indexing it does nothing.
+//
+// A bulk import first builds the enterprises' indexes it dropped and,
+// before its first cell, analyses the table (buildIndexes; lap is told
+// "build" and "analyze"): the reading of its places finds its rows by
+// import id, and every later query plans on fresh statistics.
 func (s *Store) indexImport(ctx context.Context, importID string, lap func(string)) error {
 	state, cursor, err := readCursor(ctx, s.pool, importID, false)
 	if err != nil || state != pyramidIndexing {
 		return err
+	}
+	bulk, err := s.isBulk(ctx, importID)
+	if err != nil {
+		return err
+	}
+	if bulk {
+		if err := s.buildIndexes(ctx, cursor.z < 0, lap); err != nil {
+			return err
+		}
 	}
 	ip, err := s.readPlaces(ctx, importID)
 	if err != nil {

@@ -126,10 +126,23 @@ func (s *Store) texts(ctx context.Context, q string, args ...any) ([]string, err
 // leaves the pyramid alone; one interrupted
 // while indexing is indexed to the end first, and then undone like an
 // indexed one, whose cells go chunk by chunk.
+//
+// A bulk import gets the enterprises' indexes it dropped back first
+// (buildIndexes; a no-op once its indexing built them): its undo finds its
+// rows by import id, and the store is left with every index.
 func (s *Store) undoChunks(ctx context.Context, importID string) error {
 	state, err := pyramidState(ctx, s.pool, importID)
 	if err != nil {
 		return err
+	}
+	bulk, err := s.isBulk(ctx, importID)
+	if err != nil {
+		return err
+	}
+	if bulk {
+		if err := s.buildIndexes(ctx, false, nil); err != nil {
+			return err
+		}
 	}
 	switch state {
 	case pyramidIndexing:
