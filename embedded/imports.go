@@ -132,7 +132,7 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 	st, err := readIndexState(ctx, conn, imp.ID)
 	if err == nil && st.phase == "" {
 		st.phase = phaseLoading
-		_, err = s.beginLoading(ctx, conn, imp.ID)
+		st.bulk, err = s.beginLoading(ctx, conn, imp.ID)
 	}
 	if err == nil && st.phase == phaseIndexed {
 		err = guccho.Errorf(guccho.EINVALID, "import %s is indexed already (or began before imports had two phases): it takes no more rows", imp.ID)
