@@ -85,7 +85,8 @@ func readIndexState(ctx context.Context, q execer, importID string) (indexState,
 
 // InterruptIndexingAfter makes the next indexing write chunks of one
 // entry or cell and stop with an error after n of them, as a crash would
-// (storetest.IndexingInterrupter). For tests.
+// (storetest.IndexingInterrupter); a bulk import's build of one index
+// counts as a chunk. For tests.
 func (s *Store) InterruptIndexingAfter(n int) { s.interruptIndexing.Store(int64(n)) }
 
 // errInterrupted is how an indexing stopped by InterruptIndexingAfter ends.
