@@ -127,12 +127,12 @@ func (s *Store) BeginImport(ctx context.Context, imp *guccho.Import) (guccho.Imp
 		w.release()
 		return nil, sqlErr(err, "beginning import %s", imp.ID)
 	}
-	// A new import begins loading; a resumed one goes on in its phase.
+	// A new import begins loading, as a bulk import on an empty store
+	// (bulk.go); a resumed one goes on in its phase.
 	st, err := readIndexState(ctx, conn, imp.ID)
 	if err == nil && st.phase == "" {
 		st.phase = phaseLoading
-		_, err = conn.ExecContext(ctx, `INSERT INTO import_indexing (import_id, phase) VALUES (?, 'loading')`, imp.ID)
-		err = sqlErr(err, "beginning import %s", imp.ID)
+		st.bulk, err = s.beginLoading(ctx, conn, imp.ID)
 	}
 	if err == nil && st.phase == phaseIndexed {
 		err = guccho.Errorf(guccho.EINVALID, "import %s is indexed already (or began before imports had two phases): it takes no more rows", imp.ID)

@@ -15,7 +15,9 @@ import (
 	"github.com/guccho/guccho/tiles"
 )
 
-// An import's indexing phase (guccho.ImportIndexing). While it loads, an
+// An import's indexing phase (guccho.ImportIndexing). A bulk import
+// (bulk.go) first builds the indexes of enterprises it loaded without.
+// While it loads, an
 // import writes its rows, their undo copies and the enterprises and jobs
 // per unit, but neither the count pyramid (enterprise_cells) nor the
 // points (enterprise_points): scattered over the country, every chunk would
@@ -60,6 +62,7 @@ const (
 // has none (an import indexed as it loaded, before migration 0012).
 type indexState struct {
 	phase      string
+	bulk       bool // loaded without the secondary indexes of enterprises (bulk.go)
 	pointsDone bool
 	pointsKey  sql.NullInt64
 	pointsFid  sql.NullInt64
@@ -71,8 +74,8 @@ type indexState struct {
 
 func readIndexState(ctx context.Context, q execer, importID string) (indexState, error) {
 	var st indexState
-	err := q.QueryRowContext(ctx, `SELECT phase, points_done, points_key, points_fid, cell_z, cell_x, cell_y, cell_sector
-		FROM import_indexing WHERE import_id = ?`, importID).Scan(&st.phase, &st.pointsDone, &st.pointsKey, &st.pointsFid,
+	err := q.QueryRowContext(ctx, `SELECT phase, bulk, points_done, points_key, points_fid, cell_z, cell_x, cell_y, cell_sector
+		FROM import_indexing WHERE import_id = ?`, importID).Scan(&st.phase, &st.bulk, &st.pointsDone, &st.pointsKey, &st.pointsFid,
 		&st.cellZ, &st.cellX, &st.cellY, &st.cellSector)
 	if errors.Is(err, sql.ErrNoRows) {
 		return indexState{}, nil
@@ -82,7 +85,8 @@ func readIndexState(ctx context.Context, q execer, importID string) (indexState,
 
 // InterruptIndexingAfter makes the next indexing write chunks of one
 // entry or cell and stop with an error after n of them, as a crash would
-// (storetest.IndexingInterrupter). For tests.
+// (storetest.IndexingInterrupter); a bulk import's build of one index
+// counts as a chunk. For tests.
 func (s *Store) InterruptIndexingAfter(n int) { s.interruptIndexing.Store(int64(n)) }
 
 // errInterrupted is how an indexing stopped by InterruptIndexingAfter ends.
@@ -195,6 +199,11 @@ func (s *Store) indexImport(ctx context.Context, conn *sql.Conn, importID string
 		return guccho.Errorf(guccho.EINTERNAL, "import %s: indexing it in phase %q", importID, st.phase)
 	}
 	ix := &indexer{s: s, conn: conn, importID: importID, st: st, stopAt: int(s.interruptIndexing.Swap(0))}
+	if st.bulk {
+		if err := ix.buildIndexes(ctx); err != nil {
+			return err
+		}
+	}
 	if !st.pointsDone {
 		if err := ix.points(ctx); err != nil {
 			return err

@@ -65,6 +65,9 @@ type Store struct {
 	// interruptIndexing, when above zero, stops the next import's indexing
 	// after that many chunks (InterruptIndexingAfter, for tests).
 	interruptIndexing atomic.Int64
+	// indexBuilds is the time spent building the indexes of enterprises
+	// after bulk loads, in nanoseconds (IndexBuildTime).
+	indexBuilds atomic.Int64
 }
 
 // state is the in-memory view of the stored boundaries, replaced whole.

@@ -156,7 +156,8 @@ func (s *Store) strings(ctx context.Context, q string, args ...any) ([]string, e
 // get their saved version back (and leave the undo table, which is how an
 // interrupted undo knows where it stopped). Last, its review items go.
 //
-// The count pyramid and the points table follow only when the import's indexing
+// A bulk import still loading first gets the indexes of enterprises
+// back (bulk.go). The count pyramid and the points table follow only when the import's indexing
 // ran: an import still loading never touched them (they hold the prior
 // versions it restores), and one interrupted while indexing is first
 // indexed to the end, then undone as a whole.
@@ -165,12 +166,19 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 	if err != nil {
 		return err
 	}
-	if st.phase == phaseIndexing {
+	if st.phase == phaseIndexing || (st.phase == phaseLoading && st.bulk) {
+		// A bulk import still loading gets its indexes back first: the
+		// undo reads its rows by import id, and leaves every index in place.
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
 			return sqlErr(err, "import %s: finishing its indexing", importID)
 		}
-		err = s.indexImport(ctx, conn, importID, nil)
+		if st.phase == phaseIndexing {
+			err = s.indexImport(ctx, conn, importID, nil)
+		} else {
+			ix := &indexer{s: s, conn: conn, importID: importID, st: st}
+			err = ix.buildIndexes(ctx)
+		}
 		conn.Close()
 		if err != nil {
 			return err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/guccho/guccho/internal/bdtest"
 	"github.com/guccho/guccho/internal/pgtest"
 )
 
@@ -30,12 +31,13 @@ type killStore interface {
 	// copy makes a new store holding what src holds and returns its --db.
 	copy(t *testing.T, src string) string
 	// digest describes what a user can see of the store: enterprises,
-	// count pyramid, enterprises and jobs per unit, event log.
+	// count pyramid, enterprises and jobs per unit, event log; and the
+	// indexes of enterprises, which a bulk import drops and builds again.
 	digest(t *testing.T, db string) digest
 }
 
 // digest is a store's state, each part as a count and a SHA-256.
-type digest struct{ enterprises, pyramid, units, events string }
+type digest struct{ enterprises, pyramid, units, events, indexes string }
 
 // importIDs are normalised in digests: two runs of one import get two ids.
 var importIDs = regexp.MustCompile(`imp-[0-9a-f]{12}`)
@@ -73,6 +75,12 @@ const (
 	digestPyramid     = `SELECT CAST(z AS text), CAST(x AS text), CAST(y AS text), sector, CAST(n AS text) FROM %senterprise_cells ORDER BY z, x, y, sector`
 	digestUnits       = `SELECT CAST(level AS text), unit, sector, CAST(enterprises AS text), CAST(self AS text), CAST(wage AS text) FROM %sunit_counts ORDER BY level, unit, sector`
 	digestEvents      = `SELECT type, CAST(payload AS text) FROM %sevents ORDER BY id`
+	// The indexes of enterprises: by name and definition, or by name and
+	// whether each is valid (an interrupted CREATE INDEX CONCURRENTLY
+	// leaves an invalid one).
+	digestEmbeddedIndexes = `SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' AND tbl_name = '%senterprises' ORDER BY name`
+	digestPostGISIndexes  = `SELECT c.relname, CAST(i.indisvalid AS text) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE i.indrelid = '%senterprises'::regclass ORDER BY c.relname`
 )
 
 type embeddedKill struct{}
@@ -110,7 +118,7 @@ func (embeddedKill) digest(t *testing.T, path string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2), part(digestEmbeddedIndexes, 2)}
 }
 
 type postgisKill struct{ server string }
@@ -157,7 +165,7 @@ func (postgisKill) digest(t *testing.T, url string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2), part(digestPostGISIndexes, 2)}
 }
 
 // envInt reads a positive whole number from the environment, or def.
@@ -181,7 +189,12 @@ func envInt(t *testing.T, name string, def int) int {
 // pyramid, enterprises and jobs per unit, and event log. With the file at hand recovery resumes the import;
 // every second kill moves the file away first, so recovery rolls it back
 // (enterprises, pyramid and unit sums as before; the event log also holds the
-// import's and the roll-back's events, which live maps were sent). GUCCHO_KILL_ROWS (default 100,000) and
+// import's and the roll-back's events, which live maps were sent). The
+// kills alternate, two by two, between two stores before the import: one
+// holding an earlier survey, and one holding only the boundaries, where the
+// import is a bulk import on a store that has one (docs/import.md#bulk-loads);
+// the digests include the indexes of enterprises, which must all be there
+// after recovery. GUCCHO_KILL_ROWS (default 100,000) and
 // GUCCHO_KILL_TIMES (default 5) size it; make bench runs 1,000,000 × 20.
 func TestImportSurvivesKill(t *testing.T) {
 	if testing.Short() {
@@ -220,34 +233,52 @@ func TestImportSurvivesKill(t *testing.T) {
 			return postgisKill{server: pgtest.ServerURL(t)}, pgtest.NewDatabase(t)
 		},
 	}
+	boundaries := bdtest.Dir(t)
+	// start is one store before the import, with the digests before and
+	// after a clean run of it and how long that took.
+	type start struct {
+		name        string
+		db          string
+		want, after digest
+		took        time.Duration
+	}
 	for _, name := range []string{"embedded", "postgis"} {
 		t.Run(name, func(t *testing.T) {
-			ks, before := stores[name](t)
+			ks, survey := stores[name](t)
 			rng := rand.New(rand.NewPCG(seed, uint64(len(name))))
 			// Before: boundaries and an earlier survey whose ids overlap
 			// the first fifth of the file with other contents, so the
-			// import both creates and updates.
-			mustRun(guccho(before, "demo", "--n", strconv.Itoa(max(rows/5, 1)), "--seed", "2"))
-			want := ks.digest(t, before)
-
-			clean := ks.copy(t, before)
-			start := time.Now()
-			mustRun(guccho(clean, "import", "enterprises", csv))
-			took := time.Since(start)
-			after := ks.digest(t, clean)
-			t.Logf("clean import: %v; before %+v; after %+v", took.Round(time.Millisecond), want, after)
-			if after == want {
-				t.Fatal("the import changed nothing")
+			// import both creates and updates; or the boundaries alone,
+			// so the import begins on an empty store.
+			mustRun(guccho(survey, "demo", "--n", strconv.Itoa(max(rows/5, 1)), "--seed", "2"))
+			_, empty := stores[name](t)
+			mustRun(guccho(empty, "import", "boundaries", boundaries))
+			starts := []*start{{name: "survey", db: survey}, {name: "empty", db: empty}}
+			for _, st := range starts {
+				st.want = ks.digest(t, st.db)
+				clean := ks.copy(t, st.db)
+				t0 := time.Now()
+				mustRun(guccho(clean, "import", "enterprises", csv))
+				st.took = time.Since(t0)
+				st.after = ks.digest(t, clean)
+				t.Logf("clean import on the %s store: %v; before %+v; after %+v", st.name, st.took.Round(time.Millisecond), st.want, st.after)
+				if st.after == st.want {
+					t.Fatalf("the import on the %s store changed nothing", st.name)
+				}
 			}
 
 			seen := map[string]int{}
 			for i := range kills {
-				db := ks.copy(t, before)
+				// survey, survey, empty, empty, survey, …: each store
+				// with its file at hand and moved away.
+				st := starts[i/2%2]
+				want, after := st.want, st.after
+				db := ks.copy(t, st.db)
 				cmd := guccho(db, "import", "enterprises", csv)
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				at := time.Duration(rng.Int64N(int64(took)))
+				at := time.Duration(rng.Int64N(int64(st.took)))
 				time.Sleep(at)
 				cmd.Process.Kill() // SIGKILL
 				cmd.Wait()
@@ -266,14 +297,15 @@ func TestImportSurvivesKill(t *testing.T) {
 				got := ks.digest(t, db)
 				switch {
 				case got == want:
-					seen["before"]++
+					seen[st.name+": before"]++
 				case got == after:
-					seen["after"]++
-				case rollBack && got.enterprises == want.enterprises && got.pyramid == want.pyramid && got.units == want.units:
-					seen["rolled back"]++
+					seen[st.name+": after"]++
+				case rollBack && got.enterprises == want.enterprises && got.pyramid == want.pyramid && got.units == want.units &&
+					got.indexes == want.indexes:
+					seen[st.name+": rolled back"]++
 				default:
-					t.Errorf("kill %d at %v (file at hand %v): the store is neither as before nor as after the import\n got %+v\nbefore %+v\n after %+v\n%s",
-						i+1, at.Round(time.Millisecond), !rollBack, got, want, after, out)
+					t.Errorf("kill %d at %v of the import on the %s store (file at hand %v): the store is neither as before nor as after the import\n got %+v\nbefore %+v\n after %+v\n%s",
+						i+1, at.Round(time.Millisecond), st.name, !rollBack, got, want, after, out)
 				}
 			}
 			t.Logf("%d kills: %v", kills, seen)
