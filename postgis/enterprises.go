@@ -115,7 +115,8 @@ func adminColumn(code string) (string, error) {
 }
 
 // findPage is how many enterprises one statement of FindEnterprises
-// returns at most.
+// returns at most (Store.pageRows); the read holds one page of decoded
+// records at a time.
 const findPage = 10_000
 
 // FindEnterprises streams the matching enterprises in FeatureID order.
@@ -148,8 +149,10 @@ func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, 
 			if err != nil || n < p.Limit {
 				return err
 			}
-			if left -= n; f.Limit > 0 && left == 0 {
-				return nil
+			if f.Limit > 0 {
+				if left -= n; left == 0 {
+					return nil
+				}
 			}
 			p.After = last
 		}
