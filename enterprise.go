@@ -296,7 +296,10 @@ type ImportWriter interface {
 type EnterpriseStore interface {
 	FindEnterpriseByID(ctx context.Context, id string) (*Enterprise, error)
 	// FindEnterprises calls fn for each matching enterprise in FeatureID
-	// order, streaming: memory does not grow with the result.
+	// order, streaming: memory does not grow with the result. The read sees
+	// the enterprises as of one moment, however long fn takes, and no
+	// timeout of the store's own cuts a long read short; fn's error, or
+	// ctx's end, stops it.
 	FindEnterprises(ctx context.Context, f EnterpriseFilter, fn func(*Enterprise) error) error
 	CountEnterprises(ctx context.Context, f EnterpriseFilter) (int, error)
 	// EnterpriseStats counts enterprises per sector and method, inside the

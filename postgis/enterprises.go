@@ -114,32 +114,98 @@ func adminColumn(code string) (string, error) {
 	return adminColumns[l], nil
 }
 
+// findPage is how many enterprises one statement of FindEnterprises
+// returns at most (Store.pageRows); the read holds one page of decoded
+// records at a time.
+const findPage = 10_000
+
 // FindEnterprises streams the matching enterprises in FeatureID order.
+//
+// A read of more than a page (Limit 0 or above findPage) runs as keyset
+// pages of the same filter (fid > the last one seen, in fid order, a page a
+// statement) inside one read-only REPEATABLE READ transaction, so that every
+// page sees the snapshot of the first and the read sees every matching row
+// once, as one statement would have. Each page is read whole and its
+// statement closed before fn is called for its rows: the statement_timeout
+// bounds a page, not the whole read nor the time fn takes, so a read of the
+// whole country (the cluster points, an export) is not cut off after 30 s.
+// The transaction holds its connection and its snapshot until the read
+// ends. fn's error and ctx's cancellation stop the read; fn's error is
+// returned as it is.
 func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, fn func(*guccho.Enterprise) error) error {
-	where, args, err := enterpriseWhere(f)
-	if err != nil {
+	page := s.pageRows
+	if f.Limit > 0 && f.Limit <= page {
+		_, _, err := findPage1(ctx, s.pool, f, fn)
 		return err
 	}
-	q := `SELECT ` + enterpriseColumns + ` FROM guccho.enterprises` + where + ` ORDER BY fid`
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		p, left := f, f.Limit // left: how many more the caller wants, when it set a Limit
+		for {
+			p.Limit = page
+			if f.Limit > 0 {
+				p.Limit = min(left, page)
+			}
+			n, last, err := findPage1(ctx, tx, p, fn)
+			if err != nil || n < p.Limit {
+				return err
+			}
+			if f.Limit > 0 {
+				if left -= n; left == 0 {
+					return nil
+				}
+			}
+			p.After = last
+		}
+	})
+}
+
+// rowsQuerier is what findPage1 reads through: the pool or a transaction.
+type rowsQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// findPage1 runs one statement of the filter, reads every row it returns
+// and closes it, then calls fn for each; it returns how many rows there
+// were and the last one's feature id.
+func findPage1(ctx context.Context, q rowsQuerier, f guccho.EnterpriseFilter, fn func(*guccho.Enterprise) error) (int, int64, error) {
+	where, args, err := enterpriseWhere(f)
+	if err != nil {
+		return 0, 0, err
+	}
+	sql := `SELECT ` + enterpriseColumns + ` FROM guccho.enterprises` + where + ` ORDER BY fid`
 	if f.Limit > 0 {
 		args = append(args, f.Limit)
-		q += ` LIMIT $` + strconv.Itoa(len(args))
+		sql += ` LIMIT $` + strconv.Itoa(len(args))
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return dbErr(err, "query enterprises")
+		return 0, 0, dbErr(err, "query enterprises")
 	}
-	defer rows.Close()
+	var es []*guccho.Enterprise
 	for rows.Next() {
 		e, err := scanEnterprise(rows)
 		if err != nil {
-			return dbErr(err, "read enterprises")
+			rows.Close()
+			return 0, 0, dbErr(err, "read enterprises")
+		}
+		es = append(es, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, dbErr(err, "read enterprises")
+	}
+	for _, e := range es {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, dbErr(err, "read enterprises")
 		}
 		if err := fn(e); err != nil {
-			return err
+			return 0, 0, err
 		}
 	}
-	return dbErr(rows.Err(), "read enterprises")
+	if len(es) == 0 {
+		return 0, 0, nil
+	}
+	return len(es), es[len(es)-1].FeatureID, nil
 }
 
 // CountEnterprises counts the matching enterprises.

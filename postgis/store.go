@@ -87,6 +87,10 @@ type Store struct {
 	done       chan struct{}
 	listenDone chan struct{}
 
+	// pageRows is how many enterprises a statement of FindEnterprises
+	// returns at most (findPage; less in tests).
+	pageRows int
+
 	// interruptIndexing, when above zero, stops the next import's indexing
 	// after that many chunks of one cell (InterruptIndexingAfter, for
 	// tests).
@@ -130,7 +134,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, guccho.Errorf(guccho.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %v", where, redactErr(err))
 	}
-	s := &Store{pool: pool, opt: opt, connConfig: cfg.ConnConfig.Copy(), events: make(chan struct{}, 1),
+	s := &Store{pool: pool, opt: opt, pageRows: findPage, connConfig: cfg.ConnConfig.Copy(), events: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}), listenDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()

@@ -299,6 +299,16 @@ func (s *Server) refreshGPSPoints(ctx context.Context, v versions) (*gpsPoints, 
 }
 
 // loadGPSPoints reads every enterprise with a surveyed GPS point.
+//
+// It reads every enterprise, not only those of geocode method gps, though
+// most of those without that method have no GPS point: the geocoder sets
+// GPS exactly when it places a record by its point (method gps), but an
+// editor who moves such a record into a unit in its import's review
+// (handle_review.go, geo.Geocoder.PlaceIn) changes its method to the
+// unit's level and keeps its GPS point, which stays a cluster point here
+// and in patchGPSPoints (TestAReviewedGPSRecordStaysAClusterPoint). A
+// method filter would drop those points; reading only the GPS rows would
+// take a filter on the review's flag, or a review that drops the point.
 func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, error) {
 	var event int64
 	if log, ok := s.cfg.Enterprises.(guccho.EventStore); ok {
