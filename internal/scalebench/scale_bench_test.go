@@ -269,6 +269,30 @@ func (s *server) get(b *testing.B, path string) (time.Duration, []byte) {
 	return took, body
 }
 
+// stillComputing is what a 503 says when the answer is being loaded
+// detached from the request (server: long loads outlive their request).
+const stillComputing = "still being computed"
+
+// getAnswered asks path until it is answered: a 503 saying the answer is
+// still being computed is asked again every second, for at most
+// answerWait; any other answer ends it. It returns the time from the first
+// request to the last answer — what a user who keeps asking waits — and
+// the last body.
+func (s *server) getAnswered(b *testing.B, path string) (time.Duration, []byte) {
+	b.Helper()
+	start := time.Now()
+	for {
+		_, body := s.get(b, path)
+		if !strings.Contains(string(body), stillComputing) || time.Since(start) > answerWait {
+			return time.Since(start), body
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// answerWait bounds how long getAnswered keeps asking.
+const answerWait = 15 * time.Minute
+
 // ms is a duration in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
@@ -324,8 +348,8 @@ func measure(b *testing.B, bin, boundaries, db, csv string, rows int, atlas *geo
 	// Phase 1: tiles and the enterprise API on a fresh server.
 	var sector string
 	phase(func(s *server) {
-		d, body := s.get(b, "/api/enterprises/stats")
-		r.add("stats: whole country, cold", "ms", ms(d))
+		d, body := s.getAnswered(b, "/api/enterprises/stats")
+		r.add("stats: whole country, cold (until answered)", "ms", ms(d))
 		var st guccho.EnterpriseStats
 		if err := json.Unmarshal(body, &st); err != nil {
 			b.Fatalf("/api/enterprises/stats: %v", err)
@@ -381,16 +405,16 @@ func measure(b *testing.B, bin, boundaries, db, csv string, rows int, atlas *geo
 		d, _ = s.get(b, "/api/profile/"+benchDistrict)
 		r.add("profile: district, cold", "ms", ms(d))
 		r.add("profile: district, cached", "ms", ms(median(b, s, "/api/profile/"+benchDistrict, 3)))
-		d, _ = s.get(b, "/api/profile/"+benchDivision)
-		r.add("profile: division, cold", "ms", ms(d))
+		d, _ = s.getAnswered(b, "/api/profile/"+benchDivision)
+		r.add("profile: division, cold (until answered)", "ms", ms(d))
 		d, _ = s.get(b, "/api/stats/lq?level=district&sector="+sector)
 		r.add("LQ of every district, cold", "ms", ms(d))
 	})
 
 	// Phase 3: point clusters (issue 8) on a fresh server.
 	phase(func(s *server) {
-		d, _ := s.get(b, "/api/clusters?method=smef&sector="+sector)
-		r.add("clusters: SMEF rule, one sector, cold", "ms", ms(d))
+		d, _ := s.getAnswered(b, "/api/clusters?method=smef&sector="+sector)
+		r.add("clusters: SMEF rule, one sector, cold (until answered)", "ms", ms(d))
 		r.add("clusters: SMEF rule, one sector, cached", "ms", ms(median(b, s, "/api/clusters?method=smef&sector="+sector, 3)))
 		d, _ = s.get(b, "/api/clusters?method=dbscan&sector="+sector)
 		r.add("clusters: DBSCAN, one sector (points cached)", "ms", ms(d))
