@@ -351,7 +351,9 @@ func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]prof
 }
 
 // unitAggregates returns the aggregates of the unit pcode (the store's
-// AggregateUnit, which reads only that unit's enterprises).
+// AggregateUnit, which reads only that unit's enterprises), loaded detached
+// from the request (see shared): at national scale a division holds
+// millions of enterprises, longer to read than one request's deadline.
 func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
@@ -360,6 +362,15 @@ func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) (
 	if ok {
 		return a, nil
 	}
+	return shared(ctx, c, "the aggregates of "+pcode, v, func(ctx context.Context, v versions) ([]profile.Aggregate, error) {
+		return s.readUnitAggregates(ctx, v, pcode)
+	})
+}
+
+// readUnitAggregates reads the aggregates of the unit pcode and caches
+// them while v is current.
+func (s *Server) readUnitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
+	c := s.stats
 	a, err := c.agg.AggregateUnit(ctx, pcode)
 	if err != nil {
 		return nil, err

@@ -43,7 +43,8 @@ func TestAFreshStatsCacheKeepsAggregatesOfAnEmptyStore(t *testing.T) {
 	}
 }
 
-// slowJobs sums enterprises only when released, counting the calls.
+// slowJobs sums enterprises, of a level or of one unit, only when
+// released, counting the calls.
 type slowJobs struct {
 	noEnterprises
 	release chan struct{}
@@ -51,6 +52,14 @@ type slowJobs struct {
 }
 
 func (s *slowJobs) AggregateJobs(ctx context.Context, lv geo.Level) ([]profile.Aggregate, error) {
+	return s.sum(ctx)
+}
+
+func (s *slowJobs) AggregateUnit(ctx context.Context, pcode string) ([]profile.Aggregate, error) {
+	return s.sum(ctx)
+}
+
+func (s *slowJobs) sum(ctx context.Context) ([]profile.Aggregate, error) {
 	s.calls.Add(1)
 	select {
 	case <-s.release:
@@ -60,35 +69,49 @@ func (s *slowJobs) AggregateJobs(ctx context.Context, lv geo.Level) ([]profile.A
 	}
 }
 
-// A national sum that takes longer than a request's deadline is not
-// started over by every retry: the request gets EUNAVAILABLE, the load goes
-// on and is cached, requests meanwhile share it, and the next one after it
-// is answered from the cache.
+// A national sum, or the aggregates of a unit of millions of enterprises,
+// that takes longer than a request's deadline is not started over by every
+// retry: the request gets EUNAVAILABLE, the load goes on and is cached,
+// requests meanwhile share it, and the next one after it is answered from
+// the cache.
 func TestALongLoadOutlivesTheRequestThatStartedIt(t *testing.T) {
-	agg := &slowJobs{release: make(chan struct{})}
-	s := &Server{stats: newStatsCache(agg)}
-	v := versions{}
-	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	_, err := s.jobsAt(short, v, geo.Division)
-	if guccho.ErrorCode(err) != guccho.EUNAVAILABLE {
-		t.Fatalf("a request whose deadline passed: %v; want %s", err, guccho.EUNAVAILABLE)
-	}
-	waiting := make(chan error, 1)
-	go func() {
-		_, err := s.jobsAt(context.Background(), v, geo.Division)
-		waiting <- err
-	}()
-	time.Sleep(20 * time.Millisecond)
-	close(agg.release)
-	if err := <-waiting; err != nil {
-		t.Fatalf("a request waiting for the load: %v", err)
-	}
-	got, err := s.jobsAt(context.Background(), v, geo.Division)
-	if err != nil || len(got) != 1 || got[0].Enterprises != 7 {
-		t.Fatalf("after the load: %+v, %v; want its result", got, err)
-	}
-	if n := agg.calls.Load(); n != 1 {
-		t.Errorf("the store summed %d times; want once for all three requests", n)
+	for _, tt := range []struct {
+		name string
+		load func(s *Server, ctx context.Context) ([]profile.Aggregate, error)
+	}{
+		{"the enterprises and jobs of every division", func(s *Server, ctx context.Context) ([]profile.Aggregate, error) {
+			return s.jobsAt(ctx, versions{}, geo.Division)
+		}},
+		{"the aggregates of one division (its profile)", func(s *Server, ctx context.Context) ([]profile.Aggregate, error) {
+			return s.unitAggregates(ctx, versions{}, "BD10")
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			agg := &slowJobs{release: make(chan struct{})}
+			s := &Server{stats: newStatsCache(agg)}
+			short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			_, err := tt.load(s, short)
+			if guccho.ErrorCode(err) != guccho.EUNAVAILABLE {
+				t.Fatalf("a request whose deadline passed: %v; want %s", err, guccho.EUNAVAILABLE)
+			}
+			waiting := make(chan error, 1)
+			go func() {
+				_, err := tt.load(s, context.Background())
+				waiting <- err
+			}()
+			time.Sleep(20 * time.Millisecond)
+			close(agg.release)
+			if err := <-waiting; err != nil {
+				t.Fatalf("a request waiting for the load: %v", err)
+			}
+			got, err := tt.load(s, context.Background())
+			if err != nil || len(got) != 1 || got[0].Enterprises != 7 {
+				t.Fatalf("after the load: %+v, %v; want its result", got, err)
+			}
+			if n := agg.calls.Load(); n != 1 {
+				t.Errorf("the store summed %d times; want once for all three requests", n)
+			}
+		})
 	}
 }
