@@ -171,21 +171,18 @@ func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter)
 // (EINVALID unless admin is a division, district, upazila or union
 // P-code). It reads the sums every write keeps in unit_counts, never the
 // enterprises: the country's are the division level's rows (unit ""
-// included), a unit's its own rows at its level, some hundred rows at most.
+// included), a unit's its own rows at its level: at most a thousand rows,
+// whatever the number of enterprises.
 func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
-	level, unit := geo.Division, ""
-	where := ` WHERE level = ?`
-	args := []any{int(level)}
+	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
+	where, args := ` WHERE level = ?`, []any{int(geo.Division)}
 	if admin != "" {
 		if _, err := adminColumn(admin); err != nil {
-			return guccho.EnterpriseStats{}, err
+			return st, err
 		}
-		level, _ = geo.PCodeLevel(admin)
-		unit = admin
-		where += ` AND unit = ?`
-		args = []any{int(level), unit}
+		level, _ := geo.PCodeLevel(admin)
+		where, args = ` WHERE level = ? AND unit = ?`, []any{int(level), admin}
 	}
-	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
 	rows, err := s.db.QueryContext(ctx, `SELECT sector, method, synthetic, sum(enterprises) FROM unit_counts`+where+`
 		GROUP BY sector, method, synthetic`, args...)
 	if err != nil {

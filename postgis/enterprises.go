@@ -224,7 +224,8 @@ func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter)
 // (EINVALID unless admin is a division, district, upazila or union
 // P-code). It reads the sums every write keeps in unit_counts, never the
 // enterprises: the country's are the division level's rows (unit ""
-// included), a unit's its own rows at its level, some hundred rows at most.
+// included), a unit's its own rows at its level: at most a thousand rows,
+// whatever the number of enterprises.
 func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
 	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
 	where, args := ` WHERE level = $1`, []any{int16(geo.Division)}
