@@ -35,11 +35,14 @@ FROM enterprises e%[2]s GROUP BY 1, 2 ORDER BY 1, 2`
 const barriersSQL = `SELECT e.%[1]s, e.sector, b.value, count(DISTINCT e.fid)
 FROM enterprises e, json_each(e.doc, '$.barriers') b%[2]s GROUP BY 1, 2, 3`
 
-// jobsColumns reads a row's self and wage jobs from its record (the
-// column doc) as AggregateJobs counts them (profile.CountsOf: the record's
-// employment), for the deltas of a write that changes or removes the row.
-func jobsColumns(doc string) string {
-	return `coalesce(json_extract(` + doc + `, '$.employment.self'), 0), coalesce(json_extract(` + doc + `, '$.employment.wage'), 0)`
+// jobsColumns reads a row's geocode method, synthetic flag, and self and
+// wage jobs from its record as AggregateJobs counts them
+// (profile.CountsOf: the record's employment), for the deltas of a write
+// that changes or removes the row; prefix is "" or a table's alias and a
+// dot. A missing row (of an outer join) reads as "", false, 0, 0.
+func jobsColumns(prefix string) string {
+	return `coalesce(` + prefix + `method, ''), coalesce(` + prefix + `synthetic, 0), ` +
+		`coalesce(json_extract(` + prefix + `doc, '$.employment.self'), 0), coalesce(json_extract(` + prefix + `doc, '$.employment.wage'), 0)`
 }
 
 // AggregateEnterprises sums the enterprises per unit of level and sector,
@@ -71,14 +74,15 @@ func unitWhere(pcode string) (col, where string, err error) {
 }
 
 // AggregateJobs returns the enterprises and jobs per unit of level and
-// sector that every write keeps in unit_counts: a read of the level's
-// rows, whatever the number of enterprises.
+// sector that every write keeps in unit_counts, summed over their methods
+// and synthetic flags: a read of the level's rows, whatever the number of
+// enterprises.
 func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT unit, sector, enterprises, self, wage FROM unit_counts
-		WHERE level = ? ORDER BY unit, sector`, int(level))
+	rows, err := s.db.QueryContext(ctx, `SELECT unit, sector, sum(enterprises), sum(self), sum(wage) FROM unit_counts
+		WHERE level = ? GROUP BY unit, sector ORDER BY unit, sector`, int(level))
 	if err != nil {
 		return nil, sqlErr(err, "counting jobs")
 	}

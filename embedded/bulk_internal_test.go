@@ -89,7 +89,7 @@ func storeDump(t *testing.T, s *Store) map[string][]string {
 			upazila, union_code, import_id, import_row, content_hash, doc) FROM enterprises ORDER BY fid`,
 		"pyramid":     `SELECT concat_ws('|', z, x, y, sector, n) FROM enterprise_cells ORDER BY z, x, y, sector`,
 		"points":      `SELECT concat_ws('|', key, fid) FROM enterprise_points ORDER BY key, fid`,
-		"unit_counts": `SELECT concat_ws('|', level, unit, sector, enterprises, self, wage) FROM unit_counts ORDER BY level, unit, sector`,
+		"unit_counts": `SELECT concat_ws('|', level, unit, sector, method, synthetic, enterprises, self, wage) FROM unit_counts ORDER BY level, unit, sector, method, synthetic`,
 		"events":      `SELECT concat_ws('|', id, type, payload) FROM events ORDER BY id`,
 		"undo":        `SELECT concat_ws('|', import_id, fid, id, content_hash) FROM import_undo ORDER BY import_id, fid`,
 	} {

@@ -166,15 +166,25 @@ func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter)
 	return n, sqlErr(err, "counting enterprises")
 }
 
-// EnterpriseStats counts enterprises per sector (and the synthetic ones),
-// optionally inside one admin unit.
+// EnterpriseStats counts enterprises per sector, per geocode method and
+// the synthetic ones, of the whole country (admin "") or of one unit
+// (EINVALID unless admin is a division, district, upazila or union
+// P-code). It reads the sums every write keeps in unit_counts, never the
+// enterprises: the country's are the division level's rows (unit ""
+// included), a unit's its own rows at its level: at most a thousand rows,
+// whatever the number of enterprises.
 func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
-	where, args, err := enterpriseWhere(guccho.EnterpriseFilter{Admin: admin})
-	if err != nil {
-		return guccho.EnterpriseStats{}, err
-	}
 	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT sector, method, synthetic, count(*) FROM enterprises`+where+` GROUP BY 1, 2, 3`, args...)
+	where, args := ` WHERE level = ?`, []any{int(geo.Division)}
+	if admin != "" {
+		if _, err := adminColumn(admin); err != nil {
+			return st, err
+		}
+		level, _ := geo.PCodeLevel(admin)
+		where, args = ` WHERE level = ? AND unit = ?`, []any{int(level), admin}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT sector, method, synthetic, sum(enterprises) FROM unit_counts`+where+`
+		GROUP BY sector, method, synthetic`, args...)
 	if err != nil {
 		return st, sqlErr(err, "counting enterprises")
 	}
@@ -460,14 +470,14 @@ func writeCells(ctx context.Context, tx execer, added, removed []any) error {
 	return sqlErr(err, "updating the count pyramid")
 }
 
-// applyJobs adds the deltas to the enterprises and jobs per unit and sector
-// (unit_counts) and drops the rows left without enterprises, in key order,
-// many rows to a statement.
+// applyJobs adds the deltas to the enterprises and jobs per unit, sector,
+// method and synthetic flag (unit_counts) and drops the rows left without
+// enterprises, in key order, many rows to a statement.
 func applyJobs(ctx context.Context, tx execer, jobs profile.JobDeltas) error {
 	var added, removed []any
 	for _, k := range jobs.Keys() {
 		d := jobs[k]
-		row := []any{int(k.Level), k.Unit, k.Sector, d.Enterprises, d.Self, d.Wage}
+		row := []any{int(k.Level), k.Unit, k.Sector, k.Method, k.Synthetic, d.Enterprises, d.Self, d.Wage}
 		if d.Enterprises > 0 {
 			added = append(added, row...)
 		} else {
@@ -477,24 +487,25 @@ func applyJobs(ctx context.Context, tx execer, jobs profile.JobDeltas) error {
 	// As in the pyramid, only a change that adds enterprises may create a
 	// row; the others change rows that exist, and a row left without
 	// enterprises goes.
-	err := inGroups(removed, 6*cellGroup, func(vals []any) error {
-		list := placeholders(6, len(vals)/6)
+	err := inGroups(removed, 8*cellGroup, func(vals []any) error {
+		list := placeholders(8, len(vals)/8)
 		if _, err := tx.ExecContext(ctx, `UPDATE OR FAIL unit_counts SET enterprises = unit_counts.enterprises + d.n,
 				self = unit_counts.self + d.self, wage = unit_counts.wage + d.wage
-			FROM (SELECT column1 AS level, column2 AS unit, column3 AS sector, column4 AS n, column5 AS self, column6 AS wage
-				FROM (VALUES `+list+`)) AS d
-			WHERE unit_counts.level = d.level AND unit_counts.unit = d.unit AND unit_counts.sector = d.sector`, vals...); err != nil {
+			FROM (SELECT column1 AS level, column2 AS unit, column3 AS sector, column4 AS method, column5 AS synthetic,
+				column6 AS n, column7 AS self, column8 AS wage FROM (VALUES `+list+`)) AS d
+			WHERE unit_counts.level = d.level AND unit_counts.unit = d.unit AND unit_counts.sector = d.sector
+				AND unit_counts.method = d.method AND unit_counts.synthetic = d.synthetic`, vals...); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM unit_counts WHERE enterprises = 0 AND (level, unit, sector) IN (
-			SELECT column1, column2, column3 FROM (VALUES `+list+`))`, vals...)
+		_, err := tx.ExecContext(ctx, `DELETE FROM unit_counts WHERE enterprises = 0 AND (level, unit, sector, method, synthetic) IN (
+			SELECT column1, column2, column3, column4, column5 FROM (VALUES `+list+`))`, vals...)
 		return err
 	})
 	if err == nil {
-		err = inGroups(added, 6*cellGroup, func(vals []any) error {
-			_, err := tx.ExecContext(ctx, `INSERT OR FAIL INTO unit_counts (level, unit, sector, enterprises, self, wage)
-				VALUES `+placeholders(6, len(vals)/6)+`
-				ON CONFLICT (level, unit, sector) DO UPDATE SET enterprises = enterprises + excluded.enterprises,
+		err = inGroups(added, 8*cellGroup, func(vals []any) error {
+			_, err := tx.ExecContext(ctx, `INSERT OR FAIL INTO unit_counts (level, unit, sector, method, synthetic, enterprises, self, wage)
+				VALUES `+placeholders(8, len(vals)/8)+`
+				ON CONFLICT (level, unit, sector, method, synthetic) DO UPDATE SET enterprises = enterprises + excluded.enterprises,
 					self = self + excluded.self, wage = wage + excluded.wage`, vals...)
 			return err
 		})

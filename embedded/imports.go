@@ -208,6 +208,8 @@ type storedRow struct {
 	created    string
 	lon, lat   sql.NullFloat64
 	admin      guccho.AdminCodes
+	method     string
+	synthetic  bool
 	self, wage int
 }
 
@@ -278,7 +280,7 @@ func (w *importWriter) Put(ctx context.Context, batch []*guccho.Enterprise) (guc
 			ch.Add("", old.sector, &[2]float64{p[0], p[1]})
 		}
 		ch.Add(e.ID, e.Sector, placedPoint(e))
-		w.jobs.Add(old.admin, old.sector, old.self, old.wage, -1)
+		w.jobs.Add(old.admin, old.sector, old.method, old.synthetic, old.self, old.wage, -1)
 		w.jobs.AddEnterprise(e, +1)
 		updated = append(updated, e)
 		c.Updated++
@@ -356,7 +358,7 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 	stored := make(map[string]*storedRow, len(batch))
 	err := inGroups(ids, lookupGroup, func(ids []any) error {
 		rows, err := w.st.QueryContext(ctx, `SELECT id, fid, import_id, import_row, content_hash, lon, lat, sector, created_at,
-				division, district, upazila, union_code, `+jobsColumns("doc")+`
+				division, district, upazila, union_code, `+jobsColumns("")+`
 			FROM enterprises WHERE id IN `+placeholders(len(ids), 1), ids...)
 		if err != nil {
 			return sqlErr(err, "reading %d enterprises", len(ids))
@@ -368,7 +370,7 @@ func (w *importWriter) lookup(ctx context.Context, batch []*guccho.Enterprise) (
 			var importID sql.NullString
 			var importRow sql.NullInt64
 			if err := rows.Scan(&id, &r.fid, &importID, &importRow, &r.hash, &r.lon, &r.lat, &r.sector, &r.created,
-				&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage); err != nil {
+				&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.method, &r.synthetic, &r.self, &r.wage); err != nil {
 				return sqlErr(err, "reading enterprise %q", id)
 			}
 			r.importID, r.importRow = importID.String, importRow.Int64

@@ -138,10 +138,28 @@ func TestUnitCountsMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		if _, err := db.Exec(`DROP TABLE unit_counts; DELETE FROM schema_migrations WHERE name = '0011_unit_counts.sql'`); err != nil {
+		if _, err := db.Exec(`DROP TABLE unit_counts; DELETE FROM schema_migrations WHERE name IN ('0011_unit_counts.sql', '0015_unit_counts_by_method.sql')`); err != nil {
 			t.Fatal(err)
 		}
 		return open(t, path)
+	})
+}
+
+func TestEnterpriseStatsReadTheSums(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guccho.db")
+	s := open(t, path)
+	if err := s.ReplaceBoundaries(context.Background(), bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	storetest.StatsReadTheSums(t, s, func(t *testing.T) {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DELETE FROM enterprises`); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

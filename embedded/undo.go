@@ -209,7 +209,7 @@ func (s *Store) undoChunks(ctx context.Context, importID string) error {
 // undoCreated deletes up to undoChunk of the rows the import created, and
 // their entries in enterprise_points and pyramid counts when indexed.
 func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat, division, district, upazila, union_code, `+jobsColumns("doc")+`
+	rows, err := tx.QueryContext(ctx, `SELECT fid, id, sector, lon, lat, division, district, upazila, union_code, `+jobsColumns("")+`
 		FROM enterprises WHERE import_id = ? AND fid NOT IN (SELECT fid FROM import_undo WHERE import_id = ?) LIMIT ?`,
 		importID, importID, undoChunk)
 	if err != nil {
@@ -220,13 +220,15 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 		id, sector string
 		lon, lat   sql.NullFloat64
 		admin      guccho.AdminCodes
+		method     string
+		synthetic  bool
 		self, wage int
 	}
 	var list []row
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat,
-			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage); err != nil {
+			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.method, &r.synthetic, &r.self, &r.wage); err != nil {
 			rows.Close()
 			return 0, sqlErr(err, "reading the enterprises import %s created", importID)
 		}
@@ -239,7 +241,7 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 	deltas, jobs := tiles.CellDeltas{}, profile.JobDeltas{}
 	ch := guccho.ChangeBuilder{Action: "undone", ImportID: importID}
 	for _, r := range list {
-		jobs.Add(r.admin, r.sector, r.self, r.wage, -1)
+		jobs.Add(r.admin, r.sector, r.method, r.synthetic, r.self, r.wage, -1)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE fid = ?`, r.fid); err != nil {
 			return 0, sqlErr(err, "deleting enterprise %q", r.id)
 		}
@@ -270,8 +272,8 @@ func undoCreated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 // otherwise they still hold the saved versions.
 func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT u.fid, u.id, u.sector, u.lon, u.lat, u.division, u.district, u.upazila, u.union_code,
-			`+jobsColumns("u.doc")+`, e.fid IS NOT NULL, e.sector, e.lon, e.lat,
-			coalesce(e.division, ''), coalesce(e.district, ''), coalesce(e.upazila, ''), coalesce(e.union_code, ''), `+jobsColumns("e.doc")+`
+			`+jobsColumns("u.")+`, e.fid IS NOT NULL, e.sector, e.lon, e.lat,
+			coalesce(e.division, ''), coalesce(e.district, ''), coalesce(e.upazila, ''), coalesce(e.union_code, ''), `+jobsColumns("e.")+`
 		FROM import_undo u LEFT JOIN enterprises e ON e.fid = u.fid WHERE u.import_id = ? ORDER BY u.fid LIMIT ?`, importID, undoChunk)
 	if err != nil {
 		return 0, sqlErr(err, "reading what import %s updated", importID)
@@ -281,20 +283,25 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 		id, sector       string
 		lon, lat         sql.NullFloat64
 		admin            guccho.AdminCodes
+		method           string
+		synthetic        bool
 		self, wage       int
 		exists           bool
 		curSector        sql.NullString
 		curLon, curLat   sql.NullFloat64
 		curAdmin         guccho.AdminCodes
+		curMethod        string
+		curSynthetic     bool
 		curSelf, curWage int
 	}
 	var list []row
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.fid, &r.id, &r.sector, &r.lon, &r.lat,
-			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.self, &r.wage,
+			&r.admin.Division, &r.admin.District, &r.admin.Upazila, &r.admin.Union, &r.method, &r.synthetic, &r.self, &r.wage,
 			&r.exists, &r.curSector, &r.curLon, &r.curLat,
-			&r.curAdmin.Division, &r.curAdmin.District, &r.curAdmin.Upazila, &r.curAdmin.Union, &r.curSelf, &r.curWage); err != nil {
+			&r.curAdmin.Division, &r.curAdmin.District, &r.curAdmin.Upazila, &r.curAdmin.Union,
+			&r.curMethod, &r.curSynthetic, &r.curSelf, &r.curWage); err != nil {
 			rows.Close()
 			return 0, sqlErr(err, "reading what import %s updated", importID)
 		}
@@ -313,7 +320,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 	for _, r := range list {
 		var q string
 		if r.exists {
-			jobs.Add(r.curAdmin, r.curSector.String, r.curSelf, r.curWage, -1)
+			jobs.Add(r.curAdmin, r.curSector.String, r.curMethod, r.curSynthetic, r.curSelf, r.curWage, -1)
 			if p, ok := pointOf(r.curLon, r.curLat); ok {
 				if indexed {
 					if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_points WHERE key = ? AND fid = ?`, tiles.PointKey(p), r.fid); err != nil {
@@ -330,7 +337,7 @@ func undoUpdated(ctx context.Context, tx *sql.Tx, importID string, indexed bool)
 		if _, err := tx.ExecContext(ctx, q, importID, r.fid, r.fid); err != nil {
 			return 0, sqlErr(err, "restoring enterprise %q", r.id)
 		}
-		jobs.Add(r.admin, r.sector, r.self, r.wage, +1)
+		jobs.Add(r.admin, r.sector, r.method, r.synthetic, r.self, r.wage, +1)
 		var pt *[2]float64
 		if p, ok := pointOf(r.lon, r.lat); ok {
 			if indexed {

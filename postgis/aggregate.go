@@ -67,14 +67,15 @@ func unitWhere(pcode string) (col, where string, err error) {
 }
 
 // AggregateJobs returns the enterprises and jobs per unit of level and
-// sector that every write keeps in unit_counts: a read of the level's
-// rows, whatever the number of enterprises.
+// sector that every write keeps in unit_counts, summed over their methods
+// and synthetic flags: a read of the level's rows, whatever the number of
+// enterprises.
 func (s *Store) AggregateJobs(ctx context.Context, level geo.Level) ([]profile.Aggregate, error) {
 	if level < geo.Division || level > geo.Union {
 		return nil, guccho.Errorf(guccho.EINVALID, "parameter level: %s is not division, district, upazila or union", level)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT unit, sector, enterprises, self, wage FROM guccho.unit_counts
-		WHERE level = $1 ORDER BY unit, sector`, int16(level))
+	rows, err := s.pool.Query(ctx, `SELECT unit, sector, sum(enterprises)::int, sum(self)::bigint, sum(wage)::bigint FROM guccho.unit_counts
+		WHERE level = $1 GROUP BY unit, sector ORDER BY unit, sector`, int16(level))
 	if err != nil {
 		return nil, dbErr(err, "count jobs")
 	}

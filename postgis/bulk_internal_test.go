@@ -115,7 +115,7 @@ func readStoredState(t *testing.T, s *Store) storedState {
 		t.Fatal(err)
 	}
 	slices.Sort(st.rows)
-	rows, err := s.pool.Query(ctx, `SELECT format('%s %s %s %s %s %s', level, unit, sector, enterprises, self, wage) FROM guccho.unit_counts ORDER BY 1`)
+	rows, err := s.pool.Query(ctx, `SELECT format('%s %s %s %s %s %s %s %s', level, unit, sector, method, synthetic, enterprises, self, wage) FROM guccho.unit_counts ORDER BY 1`)
 	if err != nil {
 		t.Fatal(err)
 	}

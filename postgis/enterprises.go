@@ -219,14 +219,25 @@ func (s *Store) CountEnterprises(ctx context.Context, f guccho.EnterpriseFilter)
 	return n, dbErr(err, "count enterprises")
 }
 
-// EnterpriseStats counts enterprises per sector and method.
+// EnterpriseStats counts enterprises per sector, per geocode method and
+// the synthetic ones, of the whole country (admin "") or of one unit
+// (EINVALID unless admin is a division, district, upazila or union
+// P-code). It reads the sums every write keeps in unit_counts, never the
+// enterprises: the country's are the division level's rows (unit ""
+// included), a unit's its own rows at its level: at most a thousand rows,
+// whatever the number of enterprises.
 func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.EnterpriseStats, error) {
 	st := guccho.EnterpriseStats{BySector: map[string]int{}, ByMethod: map[string]int{}}
-	where, args, err := enterpriseWhere(guccho.EnterpriseFilter{Admin: admin})
-	if err != nil {
-		return st, err
+	where, args := ` WHERE level = $1`, []any{int16(geo.Division)}
+	if admin != "" {
+		if _, err := adminColumn(admin); err != nil {
+			return st, err
+		}
+		level, _ := geo.PCodeLevel(admin)
+		where, args = ` WHERE level = $1 AND unit = $2`, []any{int16(level), admin}
 	}
-	rows, err := s.pool.Query(ctx, `SELECT sector, method, synthetic, count(*) FROM guccho.enterprises`+where+` GROUP BY 1, 2, 3`, args...)
+	rows, err := s.pool.Query(ctx, `SELECT sector, method, synthetic, sum(enterprises)::bigint FROM guccho.unit_counts`+where+`
+		GROUP BY sector, method, synthetic`, args...)
 	if err != nil {
 		return st, dbErr(err, "count enterprises")
 	}
@@ -234,11 +245,11 @@ func (s *Store) EnterpriseStats(ctx context.Context, admin string) (guccho.Enter
 	for rows.Next() {
 		var sector, method string
 		var synthetic bool
-		var n int
+		var n int64
 		if err := rows.Scan(&sector, &method, &synthetic, &n); err != nil {
 			return st, dbErr(err, "count enterprises")
 		}
-		st.Add(sector, method, synthetic, n)
+		st.Add(sector, method, synthetic, int(n))
 	}
 	return st, dbErr(rows.Err(), "count enterprises")
 }
@@ -401,10 +412,10 @@ func notImporting(ctx context.Context, tx pgx.Tx, id, importID string) error {
 	return nil
 }
 
-// jobColumns are an enterprise row's (or a saved copy's) sector, units and
-// jobs, read by scanJobs: jobs as AggregateJobs counts them
-// (profile.CountsOf: the record's employment).
-const jobColumns = `sector, division, district, upazila, union_code,
+// jobColumns are an enterprise row's (or a saved copy's) sector, units,
+// geocode method, synthetic flag and jobs, read by scanJobs: jobs as
+// AggregateJobs counts them (profile.CountsOf: the record's employment).
+const jobColumns = `sector, division, district, upazila, union_code, method, synthetic,
 	coalesce((doc->'employment'->>'self')::bigint, 0), coalesce((doc->'employment'->>'wage')::bigint, 0)`
 
 // goneColumns are what collectGone reads of an enterprise row (or a saved
@@ -415,14 +426,15 @@ const goneColumns = `id, ST_X(geom), ST_Y(geom), ` + jobColumns
 // scanJobs scans the jobColumns that end dest (scanned too) and counts
 // them in jobs with sign; it returns the sector.
 func scanJobs(rows pgx.Rows, jobs profile.JobDeltas, sign int, dest ...any) (string, error) {
-	var sector string
+	var sector, method string
 	var admin guccho.AdminCodes
+	var synthetic bool
 	var self, wage int
-	err := rows.Scan(append(dest, &sector, &admin.Division, &admin.District, &admin.Upazila, &admin.Union, &self, &wage)...)
+	err := rows.Scan(append(dest, &sector, &admin.Division, &admin.District, &admin.Upazila, &admin.Union, &method, &synthetic, &self, &wage)...)
 	if err != nil {
 		return "", dbErr(err, "read written enterprises")
 	}
-	jobs.Add(admin, sector, self, wage, sign)
+	jobs.Add(admin, sector, method, synthetic, self, wage, sign)
 	return sector, nil
 }
 
@@ -571,9 +583,9 @@ func (c *cellArrays) apply(ctx context.Context, tx pgx.Tx, negative bool) error 
 	return dbErr(err, "update the count pyramid")
 }
 
-// applyJobs adds the deltas to the enterprises and jobs per unit and sector
-// (unit_counts), in key order, and drops the rows left without
-// enterprises. The caller holds pyramidLock.
+// applyJobs adds the deltas to the enterprises and jobs per unit, sector,
+// method and synthetic flag (unit_counts), in key order, and drops the rows
+// left without enterprises. The caller holds pyramidLock.
 func applyJobs(ctx context.Context, tx pgx.Tx, jobs profile.JobDeltas) error {
 	if len(jobs) == 0 {
 		return nil
@@ -581,35 +593,37 @@ func applyJobs(ctx context.Context, tx pgx.Tx, jobs profile.JobDeltas) error {
 	keys := jobs.Keys()
 	n := len(keys)
 	levels, units, sectors := make([]int16, 0, n), make([]string, 0, n), make([]string, 0, n)
+	methods, synthetics := make([]string, 0, n), make([]bool, 0, n)
 	ns, selfs, wages := make([]int32, 0, n), make([]int64, 0, n), make([]int64, 0, n)
 	fewer := false // some change removes enterprises or keeps their number
 	for _, k := range keys {
 		d := jobs[k]
 		levels, units, sectors = append(levels, int16(k.Level)), append(units, k.Unit), append(sectors, k.Sector)
+		methods, synthetics = append(methods, k.Method), append(synthetics, k.Synthetic)
 		ns, selfs, wages = append(ns, int32(d.Enterprises)), append(selfs, int64(d.Self)), append(wages, int64(d.Wage))
 		fewer = fewer || d.Enterprises <= 0
 	}
-	const deltasSQL = `unnest($1::smallint[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[]) AS d(level, unit, sector, n, self, wage)`
+	const deltasSQL = `unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::bigint[], $8::bigint[])
+		AS d(level, unit, sector, method, synthetic, n, self, wage)`
+	const sameKey = `c.level = d.level AND c.unit = d.unit AND c.sector = d.sector AND c.method = d.method AND c.synthetic = d.synthetic`
+	args := []any{levels, units, sectors, methods, synthetics, ns, selfs, wages}
 	// As in the pyramid, only a change that adds enterprises may create a
 	// row; the others change rows that exist, and a row left without
 	// enterprises goes.
-	if _, err := tx.Exec(ctx, `INSERT INTO guccho.unit_counts (level, unit, sector, enterprises, self, wage)
+	if _, err := tx.Exec(ctx, `INSERT INTO guccho.unit_counts (level, unit, sector, method, synthetic, enterprises, self, wage)
 		SELECT * FROM `+deltasSQL+` WHERE d.n > 0
-		ON CONFLICT (level, unit, sector) DO UPDATE SET enterprises = unit_counts.enterprises + excluded.enterprises,
-			self = unit_counts.self + excluded.self, wage = unit_counts.wage + excluded.wage`,
-		levels, units, sectors, ns, selfs, wages); err != nil {
+		ON CONFLICT (level, unit, sector, method, synthetic) DO UPDATE SET enterprises = unit_counts.enterprises + excluded.enterprises,
+			self = unit_counts.self + excluded.self, wage = unit_counts.wage + excluded.wage`, args...); err != nil {
 		return dbErr(err, "update the enterprises and jobs per unit")
 	}
 	if !fewer {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `UPDATE guccho.unit_counts c SET enterprises = c.enterprises + d.n, self = c.self + d.self, wage = c.wage + d.wage
-		FROM `+deltasSQL+` WHERE d.n <= 0 AND c.level = d.level AND c.unit = d.unit AND c.sector = d.sector`,
-		levels, units, sectors, ns, selfs, wages); err != nil {
+		FROM `+deltasSQL+` WHERE d.n <= 0 AND `+sameKey, args...); err != nil {
 		return dbErr(err, "update the enterprises and jobs per unit")
 	}
 	_, err := tx.Exec(ctx, `DELETE FROM guccho.unit_counts c USING `+deltasSQL+`
-		WHERE d.n < 0 AND c.level = d.level AND c.unit = d.unit AND c.sector = d.sector AND c.enterprises = 0`,
-		levels, units, sectors, ns, selfs, wages)
+		WHERE d.n < 0 AND `+sameKey+` AND c.enterprises = 0`, args...)
 	return dbErr(err, "update the enterprises and jobs per unit")
 }

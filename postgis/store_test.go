@@ -101,7 +101,7 @@ func TestUnitCountsMigration(t *testing.T) {
 		}
 		defer conn.Close(ctx)
 		if _, err := conn.Exec(ctx, `DROP TABLE guccho.unit_counts;
-			DELETE FROM guccho.schema_migrations WHERE name = '0013_unit_counts.sql'`); err != nil {
+			DELETE FROM guccho.schema_migrations WHERE name IN ('0013_unit_counts.sql', '0018_unit_counts_by_method.sql')`); err != nil {
 			t.Fatal(err)
 		}
 		s2, err := postgis.Open(ctx, url, postgis.Options{})
@@ -110,6 +110,29 @@ func TestUnitCountsMigration(t *testing.T) {
 		}
 		t.Cleanup(func() { s2.Close() })
 		return s2
+	})
+}
+
+func TestEnterpriseStatsReadTheSums(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := postgis.Open(ctx, url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.ReplaceBoundaries(ctx, bdtest.GridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	storetest.StatsReadTheSums(t, s, func(t *testing.T) {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DELETE FROM guccho.enterprises`); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

@@ -9,13 +9,18 @@ import (
 	"github.com/guccho/guccho/geo"
 )
 
-// JobKey names one row of Aggregator.AggregateJobs: a unit of a level
-// (division to union; "" for enterprises not resolved to the level) and a
-// sector.
+// JobKey names one row of the sums that stores keep for
+// Aggregator.AggregateJobs and EnterpriseStats: a unit of a level
+// (division to union; "" for enterprises not resolved to the level), a
+// sector, a geocode method and the synthetic flag. AggregateJobs sums the
+// rows of a unit and sector over their methods and flags; EnterpriseStats
+// sums a unit's rows (the whole country: every division's, and "").
 type JobKey struct {
-	Level  geo.Level
-	Unit   string
-	Sector string
+	Level     geo.Level
+	Unit      string
+	Sector    string
+	Method    string
+	Synthetic bool
 }
 
 // Jobs is a change to one row of AggregateJobs: enterprises, self and wage
@@ -30,15 +35,16 @@ type Jobs struct{ Enterprises, Self, Wage int }
 // are dropped.
 type JobDeltas map[JobKey]Jobs
 
-// Add counts an enterprise of sector, resolved to the units admin, with
-// self and wage jobs: sign +1 when it appears, −1 when it goes. Self and
-// wage are counted as CountsOf counts them.
-func (d JobDeltas) Add(admin guccho.AdminCodes, sector string, self, wage, sign int) {
+// Add counts an enterprise of sector, geocoded by method (synthetic or
+// not), resolved to the units admin, with self and wage jobs: sign +1 when
+// it appears, −1 when it goes. Self and wage are counted as CountsOf
+// counts them.
+func (d JobDeltas) Add(admin guccho.AdminCodes, sector, method string, synthetic bool, self, wage, sign int) {
 	for _, u := range [...]struct {
 		level geo.Level
 		unit  string
 	}{{geo.Division, admin.Division}, {geo.District, admin.District}, {geo.Upazila, admin.Upazila}, {geo.Union, admin.Union}} {
-		k := JobKey{u.level, u.unit, sector}
+		k := JobKey{u.level, u.unit, sector, method, synthetic}
 		v := d[k]
 		v.Enterprises += sign
 		v.Self += sign * self
@@ -53,10 +59,11 @@ func (d JobDeltas) Add(admin guccho.AdminCodes, sector string, self, wage, sign 
 
 // AddEnterprise counts e with sign +1 (it appears) or −1 (it goes).
 func (d JobDeltas) AddEnterprise(e *guccho.Enterprise, sign int) {
-	d.Add(e.Admin, e.Sector, e.Employment.Self, e.Employment.Wage, sign)
+	d.Add(e.Admin, e.Sector, string(e.Geocode.Method), e.Synthetic, e.Employment.Self, e.Employment.Wage, sign)
 }
 
-// Keys returns the keys ordered by level, unit and sector (byte by byte).
+// Keys returns the keys ordered by level, unit, sector, method (byte by
+// byte) and synthetic (false first).
 // Stores write them in this order, so that two writers never take the
 // same rows' locks in opposite orders.
 func (d JobDeltas) Keys() []JobKey {
@@ -65,7 +72,19 @@ func (d JobDeltas) Keys() []JobKey {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b JobKey) int {
-		return cmp.Or(cmp.Compare(a.Level, b.Level), strings.Compare(a.Unit, b.Unit), strings.Compare(a.Sector, b.Sector))
+		return cmp.Or(cmp.Compare(a.Level, b.Level), strings.Compare(a.Unit, b.Unit), strings.Compare(a.Sector, b.Sector),
+			strings.Compare(a.Method, b.Method), compareBool(a.Synthetic, b.Synthetic))
 	})
 	return keys
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

@@ -73,7 +73,7 @@ func hashRows(t *testing.T, next func() bool, scan func(...any) error, cols int,
 const (
 	digestEnterprises = `SELECT id, content_hash, CAST(import_id AS text), CAST(import_row AS text) FROM %senterprises ORDER BY id`
 	digestPyramid     = `SELECT CAST(z AS text), CAST(x AS text), CAST(y AS text), sector, CAST(n AS text) FROM %senterprise_cells ORDER BY z, x, y, sector`
-	digestUnits       = `SELECT CAST(level AS text), unit, sector, CAST(enterprises AS text), CAST(self AS text), CAST(wage AS text) FROM %sunit_counts ORDER BY level, unit, sector`
+	digestUnits       = `SELECT CAST(level AS text), unit, sector, method, CAST(synthetic AS text), CAST(enterprises AS text), CAST(self AS text), CAST(wage AS text) FROM %sunit_counts ORDER BY level, unit, sector, method, synthetic`
 	digestEvents      = `SELECT type, CAST(payload AS text) FROM %sevents ORDER BY id`
 	// The indexes of enterprises: by name and definition, or by name and
 	// whether each is valid (an interrupted CREATE INDEX CONCURRENTLY
@@ -118,7 +118,7 @@ func (embeddedKill) digest(t *testing.T, path string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2), part(digestEmbeddedIndexes, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 8), part(digestEvents, 2), part(digestEmbeddedIndexes, 2)}
 }
 
 type postgisKill struct{ server string }
@@ -165,7 +165,7 @@ func (postgisKill) digest(t *testing.T, url string) digest {
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
 	}
-	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 6), part(digestEvents, 2), part(digestPostGISIndexes, 2)}
+	return digest{part(digestEnterprises, 4), part(digestPyramid, 5), part(digestUnits, 8), part(digestEvents, 2), part(digestPostGISIndexes, 2)}
 }
 
 // envInt reads a positive whole number from the environment, or def.
