@@ -20,11 +20,19 @@ import (
 func fillForFind(t *testing.T, s *Store, n, nameBytes int) []int64 {
 	t.Helper()
 	ctx := context.Background()
-	_, err := s.pool.Exec(ctx, `INSERT INTO guccho.enterprises (id, sector, method, division, district, content_hash, doc, created_at, updated_at)
+	// Without the statement timeout: a store of a test may have a tiny one,
+	// and this insert of many megabytes is not what it tests.
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO guccho.enterprises (id, sector, method, division, district, content_hash, doc, created_at, updated_at)
 		SELECT 'E' || i, 's' || (i % 10), CASE WHEN i % 2 = 0 THEN 'gps' ELSE 'union' END, 'BD10',
 			CASE WHEN i % 3 = 0 THEN 'BD1004' ELSE 'BD1006' END,
 			'h', jsonb_build_object('id', 'E' || i, 'name', repeat('x', $2)), now(), now()
 		FROM generate_series(0, $1 - 1) AS i ORDER BY i`, n, nameBytes)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +63,15 @@ func sqlFIDs(t *testing.T, s *Store, q string, args ...any) []int64 {
 // "the database took too long", and so did every whole-table export.
 func TestAFullReadOutlastsTheStatementTimeout(t *testing.T) {
 	ctx := context.Background()
-	const timeout = 250 * time.Millisecond
+	// A second: long enough for one page's statement on a loaded machine,
+	// far shorter than the whole read, whose callback takes 3 ms a row.
+	const timeout = time.Second
 	s, err := Open(ctx, pgtest.NewDatabase(t), Options{StatementTimeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	s.pageRows = 200
+	s.pageRows = 50
 	// 2,000 rows of 16 kB: 32 MB, far more than the sockets buffer, so a
 	// single statement is still sending when the timeout strikes.
 	want := fillForFind(t, s, 2000, 16_000)
@@ -80,7 +90,7 @@ func TestAFullReadOutlastsTheStatementTimeout(t *testing.T) {
 			}
 		}
 		got = append(got, e.FeatureID)
-		time.Sleep(time.Millisecond)
+		time.Sleep(3 * time.Millisecond)
 		return nil
 	})
 	took := time.Since(start)
