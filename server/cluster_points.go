@@ -319,48 +319,63 @@ func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, err
 			return nil, err
 		}
 	}
-	all := &pointSet{}
+	// Each point goes straight into its sector's set, so the load holds
+	// the points once (TestLoadingClusterPointsHoldsThemOnce): no set of
+	// every point, no copy of them all for LocateUnions.
+	sets := map[string]*pointSet{}
 	b := newPointCountsBuilder(pointTables{})
 	err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
-		if e.GPS != nil { // display points are not locations
-			all.points = append(all.points, cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: e.Sector})
-			all.counts = append(all.counts, b.pack(profile.CountsOf(e)))
+		if e.GPS == nil { // display points are not locations
+			return nil
 		}
+		ps := sets[e.Sector]
+		if ps == nil {
+			ps = &pointSet{}
+			sets[strings.Clone(e.Sector)] = ps
+		}
+		sector := e.Sector
+		if len(ps.points) > 0 {
+			sector = ps.points[0].Sector // one copy of the name per sector, not one per point
+		}
+		ps.points = append(ps.points, cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: sector})
+		ps.counts = append(ps.counts, b.pack(profile.CountsOf(e)))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	pts := make([]orb.Point, len(all.points))
-	for i, p := range all.points {
-		pts[i] = orb.Point{p.Lon, p.Lat}
+	pts := make([]orb.Point, 0, locateBatch)
+	for _, ps := range sets {
+		// Appending left up to a quarter spare; a sector at a time, so the
+		// copies add one sector's points at the most.
+		ps.points, ps.counts = slices.Clone(ps.points), slices.Clone(ps.counts)
+		ps.union = make([]uint32, 0, len(ps.points))
+		for done := 0; done < len(ps.points); done += len(pts) {
+			pts = pts[:0]
+			for _, p := range ps.points[done:min(done+locateBatch, len(ps.points))] {
+				pts = append(pts, orb.Point{p.Lon, p.Lat})
+			}
+			unions, err := s.cfg.Geo.LocateUnions(ctx, pts)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range unions {
+				ps.union = append(ps.union, b.union(u))
+			}
+		}
+		sort.Sort((*byID)(ps))
 	}
-	unions, err := s.cfg.Geo.LocateUnions(ctx, pts)
-	if err != nil {
-		return nil, err
-	}
-	all.union = make([]uint32, len(unions))
-	for i, u := range unions {
-		all.union[i] = b.union(u)
-	}
-	sort.Sort((*byID)(all))
-	g := &gpsPoints{sectors: map[string]*pointSet{}, pointTables: b.tables(), data: v.data, event: event}
-	sizes := map[string]int{}
-	for _, p := range all.points {
-		sizes[p.Sector]++
-	}
-	for sec, n := range sizes {
-		g.sectors[sec] = &pointSet{points: make([]cluster.Point, 0, n), counts: make([]pointCounts, 0, n),
-			union: make([]uint32, 0, n), pointTables: g.pointTables}
-	}
-	for i, p := range all.points {
-		ps := g.sectors[p.Sector]
-		ps.points = append(ps.points, p)
-		ps.counts = append(ps.counts, all.counts[i])
-		ps.union = append(ps.union, all.union[i])
+	g := &gpsPoints{sectors: sets, pointTables: b.tables(), data: v.data, event: event}
+	for _, ps := range sets {
+		ps.pointTables = g.pointTables
 	}
 	return g, nil
 }
+
+// locateBatch is how many points loadGPSPoints locates in unions at a
+// time: the coordinates it hands LocateUnions are copied a batch at a
+// time, not all at once.
+const locateBatch = 1 << 16
 
 // maxPatchIDs bounds the enterprises a patch of the points reads one by
 // one; when more changed, every enterprise is read again.
