@@ -29,6 +29,11 @@ type pointSet struct {
 	// union indexes unionCodes: the union holding each point ("" for none,
 	// for cluster.Describe).
 	union []uint32
+	// at is, in a set merging the sectors' (gpsPoints.of("")), the index
+	// of each point in its sector's set, which holds its counts and union
+	// (sectors): 4 bytes a point instead of a copy of 44; nil otherwise.
+	at      []uint32
+	sectors map[string]*pointSet
 	pointTables
 }
 
@@ -56,8 +61,8 @@ type gpsPoints struct {
 	event int64
 }
 
-// of returns the points of sector, or of every sector for "" (merged in
-// id order, built afresh).
+// of returns the points of sector, or of every sector for "": merged in
+// id order, built afresh, and compact (see pointSet.at).
 func (g *gpsPoints) of(sector string) *pointSet {
 	if sector != "" {
 		if ps := g.sectors[sector]; ps != nil {
@@ -73,8 +78,7 @@ func (g *gpsPoints) of(sector string) *pointSet {
 		n += len(ps.points)
 		sets = append(sets, ps)
 	}
-	all := &pointSet{points: make([]cluster.Point, 0, n), counts: make([]pointCounts, 0, n), union: make([]uint32, 0, n),
-		pointTables: g.pointTables}
+	all := &pointSet{points: make([]cluster.Point, 0, n), at: make([]uint32, 0, n), sectors: g.sectors, pointTables: g.pointTables}
 	next := make([]int, len(sets))
 	for range n {
 		k := -1
@@ -83,11 +87,19 @@ func (g *gpsPoints) of(sector string) *pointSet {
 				k = j
 			}
 		}
-		ps, i := sets[k], next[k]
-		all.points, all.counts, all.union = append(all.points, ps.points[i]), append(all.counts, ps.counts[i]), append(all.union, ps.union[i])
+		all.points, all.at = append(all.points, sets[k].points[next[k]]), append(all.at, uint32(next[k]))
 		next[k]++
 	}
 	return all
+}
+
+// entry returns the set and the index in it that hold the counts and the
+// union of point i: g and i, or for a merged set its sector's.
+func (g *pointSet) entry(i int) (*pointSet, int) {
+	if g.at == nil {
+		return g, i
+	}
+	return g.sectors[g.points[i].Sector], int(g.at[i])
 }
 
 // from returns the point sets the answers for sector are computed from:
@@ -199,6 +211,7 @@ func (b *pointCountsBuilder) pack(c profile.Counts) pointCounts {
 
 // addCounts adds the counts of point i to c.
 func (g *pointSet) addCounts(c *profile.Counts, i int) {
+	g, i = g.entry(i)
 	p := g.counts[i]
 	c.Enterprises++
 	c.Self += int(p.self)
@@ -249,7 +262,8 @@ func (m memberUnits) Locate(pt orb.Point) (*geo.Unit, bool) {
 func (g *pointSet) locator(members []int) memberUnits {
 	m := make(memberUnits, len(members))
 	for _, i := range members {
-		m[orb.Point{g.points[i].Lon, g.points[i].Lat}] = g.unionCodes[g.union[i]]
+		ps, j := g.entry(i)
+		m[orb.Point{g.points[i].Lon, g.points[i].Lat}] = g.unionCodes[ps.union[j]]
 	}
 	return m
 }
