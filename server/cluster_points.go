@@ -345,7 +345,7 @@ func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, err
 		ps := sets[e.Sector]
 		if ps == nil {
 			ps = &pointSet{}
-			sets[strings.Clone(e.Sector)] = ps
+			sets[e.Sector] = ps
 		}
 		sector := e.Sector
 		if len(ps.points) > 0 {
