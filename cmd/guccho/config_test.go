@@ -29,6 +29,7 @@ var badEnvironment = []struct {
 	{"GUCCHO_LOG_LEVEL", []string{"loud", "3"}, "want debug, info, warn or error"},
 	{"GUCCHO_SECTORS", []string{" sectors.json"}, "want a JSON file"},
 	{"GUCCHO_MAX_UPLOAD_MB", []string{"1GB", "0", "-10"}, "want a whole number of MB above 0, such as 1024"},
+	{"GUCCHO_MEMORY_LIMIT_MB", []string{"2GiB", "0", "-1"}, "want a whole number of MiB above 0, such as 2560"},
 	{"GUCCHO_DEMO", []string{"yes", "on", "2"}, "want 1, true, 0 or false"},
 }
 
@@ -66,6 +67,7 @@ func TestWellFormedEnvironment(t *testing.T) {
 		"GUCCHO_SECTORS":           "my sectors.json",
 		"GUCCHO_MAX_UPLOAD_MB":     "50",
 		"GUCCHO_DEMO":              "true",
+		"GUCCHO_MEMORY_LIMIT_MB":   "1024",
 	}
 	got, err := defaultConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -73,7 +75,7 @@ func TestWellFormedEnvironment(t *testing.T) {
 	}
 	want := Config{Addr: "127.0.0.1:9000", DB: "postgresql://guccho@db/guccho", Boundaries: "data/bd",
 		BasemapStyleURL: "https://tiles.example.org/style.json", TileCacheMB: 64, RequestTimeout: 2 * time.Minute,
-		LogLevel: "DEBUG", Sectors: "my sectors.json", MaxUploadMB: 50, Demo: true}
+		LogLevel: "DEBUG", Sectors: "my sectors.json", MaxUploadMB: 50, Demo: true, MemoryLimitMB: 1024}
 	if got != want {
 		t.Errorf("defaultConfig =\n%+v, want\n%+v", got, want)
 	}
@@ -86,6 +88,33 @@ func TestWellFormedEnvironment(t *testing.T) {
 	env = map[string]string{"GUCCHO_DEMO": "0", "GUCCHO_DB": ""}
 	if got, err := defaultConfig(func(k string) string { return env[k] }); err != nil || got.Demo || got.DB != "guccho.db" {
 		t.Errorf("GUCCHO_DEMO=0, GUCCHO_DB empty: %+v, %v", got, err)
+	}
+}
+
+// serve limits the Go heap to --memory-limit-mb (2,560 MiB by default)
+// unless GOMEMLIMIT is set, which the runtime has read and which wins.
+func TestMemoryLimit(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		env   map[string]string
+		limit int64
+		ours  bool
+	}{
+		{"the default", nil, 2560 << 20, true},
+		{"GUCCHO_MEMORY_LIMIT_MB", map[string]string{"GUCCHO_MEMORY_LIMIT_MB": "1500"}, 1500 << 20, true},
+		{"GOMEMLIMIT wins", map[string]string{"GUCCHO_MEMORY_LIMIT_MB": "1500", "GOMEMLIMIT": "4GiB"}, 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := func(k string) string { return tt.env[k] }
+			c, err := defaultConfig(getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			limit, ours := c.memoryLimit(getenv)
+			if limit != tt.limit || ours != tt.ours {
+				t.Errorf("memoryLimit = %d, %v; want %d, %v", limit, ours, tt.limit, tt.ours)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/guccho/guccho"
@@ -32,6 +33,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	flags.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "deadline of each API or tile request (env GUCCHO_REQUEST_TIMEOUT)")
 	flags.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env GUCCHO_LOG_LEVEL)")
 	flags.IntVar(&cfg.MaxUploadMB, "max-upload-mb", cfg.MaxUploadMB, "largest survey upload in MB; larger ones get 413 (env GUCCHO_MAX_UPLOAD_MB)")
+	flags.IntVar(&cfg.MemoryLimitMB, "memory-limit-mb", cfg.MemoryLimitMB, "soft limit of the server's Go heap in MiB; the GOMEMLIMIT variable wins when set (env GUCCHO_MEMORY_LIMIT_MB)")
 	flags.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the synthetic demo survey when the store has no enterprises (env GUCCHO_DEMO=1)")
 	cfg.sectorsFlag(flags)
 	flags.Usage = func() {
@@ -45,9 +47,15 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments (got %q)", errUsage, pos)
 	}
+	if cfg.MemoryLimitMB <= 0 {
+		return fmt.Errorf("%w: --memory-limit-mb %d: want a whole number of MiB above 0", errUsage, cfg.MemoryLimitMB)
+	}
 	log, err := cfg.logger(env)
 	if err != nil {
 		return err
+	}
+	if limit, ok := cfg.memoryLimit(env.Getenv); ok {
+		debug.SetMemoryLimit(limit)
 	}
 	s, kind, err := openStore(ctx, cfg)
 	if err != nil {
