@@ -17,10 +17,9 @@ import (
 
 // An import's indexing phase (guccho.ImportIndexing). A bulk import
 // (bulk.go) first builds the indexes of enterprises it loaded without.
-// While it loads, an
-// import writes its rows, their undo copies and the enterprises and jobs
-// per unit, but neither the count pyramid (enterprise_cells) nor the
-// points (enterprise_points): scattered over the country, every chunk would
+// While it loads, an import writes its rows, their undo copies and the
+// enterprises and jobs per unit, but neither the count pyramid
+// (enterprise_cells) nor the points (enterprise_points): scattered over the country, every chunk would
 // otherwise dirty pages all over both. Its Commit then writes the import's
 // net effect on them, read back from the rows themselves:
 //
