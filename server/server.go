@@ -160,13 +160,17 @@ func New(cfg Config) *Server {
 }
 
 // Close closes websocket connections, cancels running imports (they roll
-// back and are marked failed) and waits for them to end.
+// back and are marked failed) and waits for them to end, and ends the loads
+// of statistics and cluster points that no request waits for any more.
 func (s *Server) Close() {
 	if s.presentations != nil {
 		s.presentations.Close()
 	}
 	s.closeHub()
 	s.imports.Close()
+	if s.stats != nil {
+		s.stats.close() // loads no request waits for any more
+	}
 }
 
 // ServeHTTP makes Server an http.Handler.

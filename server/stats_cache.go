@@ -70,10 +70,14 @@ type statsCache struct {
 	answers map[string]*clusterAnswer
 	centres int64
 	flights map[string]*flight
+	// closed ends the loads under way when the server closes (close).
+	closed context.Context
+	close  context.CancelFunc
 }
 
 func newStatsCache(agg profile.Aggregator) *statsCache {
 	c := &statsCache{agg: agg, flights: map[string]*flight{}}
+	c.closed, c.close = context.WithCancel(context.Background())
 	c.dropBoundaries()
 	c.dropData() // a store whose data version is still "" matches the empty cache at once
 	return c
@@ -252,8 +256,8 @@ type flight struct {
 // shared runs load once at a time for what (which names the entry, in the
 // error too) and the versions v, detached from the requests that ask for
 // it: a request whose deadline passes first gets EUNAVAILABLE, while the
-// load goes on, bounded by loadTimeout, and caches its result for the next
-// request. At national scale the points clusters are found among and the
+// load goes on, bounded by loadTimeout and ended when the server closes,
+// and caches its result for the next request. At national scale the points clusters are found among and the
 // national sums take longer than one request's deadline; were they loaded
 // under the request's context, every retry would start over and none would
 // finish. Concurrent requests share one load.
@@ -267,6 +271,7 @@ func shared[T any](ctx context.Context, c *statsCache, what string, v versions, 
 		go func() {
 			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
 			defer cancel()
+			defer context.AfterFunc(c.closed, cancel)()
 			f.val, f.err = load(lctx, v)
 			c.mu.Lock()
 			delete(c.flights, key)

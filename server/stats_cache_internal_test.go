@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -113,5 +114,35 @@ func TestALongLoadOutlivesTheRequestThatStartedIt(t *testing.T) {
 				t.Errorf("the store summed %d times; want once for all three requests", n)
 			}
 		})
+	}
+}
+
+// Closing the server ends the loads it started that no request waits for
+// any more, instead of leaving them to run for up to loadTimeout beside
+// whatever the process does next.
+func TestClosingEndsTheLoadsNoRequestWaitsFor(t *testing.T) {
+	agg := &slowJobs{release: make(chan struct{})} // never released
+	s := &Server{stats: newStatsCache(agg)}
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.unitAggregates(short, versions{}, "BD10"); guccho.ErrorCode(err) != guccho.EUNAVAILABLE {
+		t.Fatalf("a request whose deadline passed: %v; want %s", err, guccho.EUNAVAILABLE)
+	}
+	s.stats.mu.Lock()
+	var f *flight
+	for _, f = range s.stats.flights {
+	}
+	s.stats.mu.Unlock()
+	if f == nil {
+		t.Fatal("no load under way after the request gave up")
+	}
+	s.stats.close() // what Server.Close does
+	select {
+	case <-f.done:
+		if !errors.Is(f.err, context.Canceled) {
+			t.Errorf("the load ended with %v; want %v", f.err, context.Canceled)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the load still runs 10 s after the server closed")
 	}
 }
