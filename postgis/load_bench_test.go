@@ -41,6 +41,10 @@ const (
 	loadStartEnv  = "GUCCHO_LOAD_START"  // requests/s of the first step; default 20
 	loadFactorEnv = "GUCCHO_LOAD_FACTOR" // rate of each step over the one before, in per cent; default 150
 	loadWSEnv     = "GUCCHO_LOAD_WS"     // websocket clients; default 20
+	// loadWarmEnv: "clusters" or "all" warms the full-mix targets before
+	// their first step with the mix's cluster requests, or its cluster and
+	// profile requests (loadtest.Mix.Analyses); default none (cold caches).
+	loadWarmEnv = "GUCCHO_LOAD_WARM"
 )
 
 // loadSamples is how many enterprises the mix samples from the store: their
@@ -72,7 +76,10 @@ const loadSamples = 200
 // Each store holds $GUCCHO_LOAD_ROWS demo enterprises (default 20,000),
 // imported before the timer; $GUCCHO_LOAD_STEP, $GUCCHO_LOAD_START,
 // $GUCCHO_LOAD_FACTOR (per cent) and $GUCCHO_LOAD_WS set the step length,
-// the first rate, the rise per step and the websocket clients. docs/load.md explains the mix and the figures.
+// the first rate, the rise per step and the websocket clients;
+// $GUCCHO_LOAD_WARM=clusters (or all) asks each full-mix target's servers
+// every cluster request (and profile) of the mix until answered before the
+// first step, as its first users would have. docs/load.md explains the mix and the figures.
 //
 //	GUCCHO_LOAD_ROWS=200000 go test -run '^$' -bench Load -benchtime 1x -timeout 2h ./postgis
 func BenchmarkLoad(b *testing.B) {
@@ -113,6 +120,18 @@ func BenchmarkLoad(b *testing.B) {
 	cfg := loadtest.Config{Mix: mix, Step: envDuration(b, loadStepEnv, 10*time.Second), Steps: loadtest.MaxSteps,
 		StartRate: float64(envInt(b, loadStartEnv, 20)), Factor: float64(envInt(b, loadFactorEnv, 150)) / 100}
 	clients := envInt(b, loadWSEnv, 20)
+	var warm []loadtest.Request // the full mix's warm-up
+	switch w := os.Getenv(loadWarmEnv); w {
+	case "":
+	case "clusters", "all":
+		for _, r := range mix.Analyses() {
+			if w == "all" || r.Kind == loadtest.KindCluster {
+				warm = append(warm, r)
+			}
+		}
+	default:
+		b.Fatalf("%s=%q: want clusters, all or nothing", loadWarmEnv, w)
+	}
 	quiet := slog.New(slog.DiscardHandler)
 	// serve starts a server wired as `guccho serve` wires it, its geocoder
 	// built as on a server that has placed an enterprise before (the first
@@ -154,6 +173,7 @@ func BenchmarkLoad(b *testing.B) {
 
 	b.Run("embedded", func(b *testing.B) {
 		c := cfg
+		c.Warm = warm
 		base := serve(b, emb, "embedded", "")
 		c.Target = loadtest.Target{Name: "guccho-embedded", URLs: []string{base}, Token: tokens[emb]}
 		listen(b, base, emb, &c)
@@ -167,6 +187,7 @@ func BenchmarkLoad(b *testing.B) {
 	})
 	b.Run("postgis", func(b *testing.B) {
 		c := cfg
+		c.Warm = warm
 		base := serve(b, pg, "postgis", "")
 		c.Target = loadtest.Target{Name: "guccho-postgis", URLs: []string{base}, Token: tokens[pg]}
 		listen(b, base, pg, &c)
@@ -174,6 +195,7 @@ func BenchmarkLoad(b *testing.B) {
 	})
 	b.Run("postgis-2-instances", func(b *testing.B) {
 		c := cfg
+		c.Warm = warm
 		a, other := serve(b, pg, "postgis", "load-a"), serve(b, pg2, "postgis", "load-b")
 		c.Target = loadtest.Target{Name: "guccho-postgis-2-instances", URLs: []string{a, other}, EditURL: a, Token: tokens[pg]}
 		listen(b, other, pg2, &c) // edits through a, heard on the other

@@ -287,6 +287,29 @@ func (s *Stream) session() []Request {
 	return out
 }
 
+// Analyses returns every distinct analysis request the mix's sessions can
+// make: the profile of each area (unless Profile < 0) and, unless
+// Cluster < 0, a cluster request of each sector by each method, as
+// Stream sends them. Config.Warm sends them before a run so that its steps
+// meet a server whose caches its first users have filled.
+func (m Mix) Analyses() []Request {
+	var out []Request
+	if m.Profile >= 0 {
+		for _, a := range m.Areas {
+			out = append(out, Request{Kind: KindProfile, Method: "GET", Path: "/api/profile/" + url.PathEscape(a.Code)})
+		}
+	}
+	if m.Cluster >= 0 {
+		for _, sector := range m.Sectors {
+			for _, method := range []string{"smef", "dbscan"} {
+				q := url.Values{"sector": {sector}, "method": {method}}
+				out = append(out, Request{Kind: KindCluster, Method: "GET", Path: "/api/clusters?" + q.Encode()})
+			}
+		}
+	}
+	return out
+}
+
 // edit returns the PUT that changes e (see Editable).
 func (s *Stream) edit(e Editable) Request {
 	s.edits++

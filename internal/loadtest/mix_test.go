@@ -3,6 +3,7 @@ package loadtest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -262,5 +263,41 @@ func TestStreamJoinsSessionsUnderWay(t *testing.T) {
 	}
 	if deep == 0 {
 		t.Error("no enterprise point tile among the first 300 requests: every session began with its map opening at once")
+	}
+}
+
+// Analyses are exactly the distinct analysis requests a long stream of the
+// mix sends: a profile per area, a cluster request per sector and method.
+func TestAnalysesAreTheMixsDistinctAnalysisRequests(t *testing.T) {
+	m := testMix()
+	s, err := m.Stream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := map[string]bool{}
+	for range 200_000 {
+		if r := s.Next(); r.Kind == KindProfile || r.Kind == KindCluster {
+			sent[r.Path] = true
+		}
+	}
+	var got []string
+	for _, r := range m.Analyses() {
+		if r.Method != "GET" || (r.Kind != KindProfile && r.Kind != KindCluster) {
+			t.Errorf("%+v: want a GET of a profile or clusters", r)
+		}
+		got = append(got, r.Path)
+	}
+	want := slices.Sorted(maps.Keys(sent))
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("Analyses:\n%v\nthe stream sent:\n%v", got, want)
+	}
+	if len(got) != 2+2*2 {
+		t.Errorf("%d analyses; want 6: 2 areas' profiles, 2 sectors × 2 methods", len(got))
+	}
+
+	m.Profile, m.Cluster = -1, -1
+	if got := m.Analyses(); len(got) != 0 {
+		t.Errorf("a mix without profiles and clusters: %v; want none", got)
 	}
 }

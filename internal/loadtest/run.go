@@ -73,6 +73,15 @@ type Config struct {
 	EventWait     time.Duration
 	// OnStep, when set, is called with each step as it ends.
 	OnStep func(Step)
+	// Warm, when set, are requests sent before the first step to every URL
+	// of the target, one at a time, each until it is answered with a 2xx:
+	// a 503 (the server still computing what the answer needs) or a
+	// timeout is asked again a second later, any other failure ends the
+	// run with an error. The steps then measure a server whose analysis
+	// caches its first users have filled, not one just started (see
+	// Mix.Analyses). WarmTimeout bounds the warm-up; default 30 minutes.
+	Warm        []Request
+	WarmTimeout time.Duration
 }
 
 // Stats are the latencies of a set of requests, measured from the moment
@@ -122,6 +131,10 @@ type Report struct {
 	// Held is the highest offered rate of a held step (requests/s); 0 when
 	// not even the first step held.
 	Held float64
+	// Warm is how long the warm-up took (Config.Warm), Warmed the
+	// requests it sent until answered, over every URL.
+	Warm   time.Duration
+	Warmed int
 }
 
 // Run offers cfg.Mix's requests to cfg.Target in steps of rising rate, each
@@ -187,6 +200,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if cfg.EventWait <= 0 {
 		cfg.EventWait = 10 * time.Second
 	}
+	if cfg.WarmTimeout <= 0 {
+		cfg.WarmTimeout = 30 * time.Minute
+	}
 
 	tr := loadgen.Transport(cfg.InFlight)
 	defer tr.CloseIdleConnections()
@@ -194,6 +210,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		client: &http.Client{Transport: tr, Timeout: cfg.Timeout}, asked: map[string]bool{}}
 
 	rep := Report{Target: cfg.Target.Name, P99: cfg.P99}
+	t0 := time.Now()
+	if err := d.warm(ctx); err != nil {
+		return rep, fmt.Errorf("loadtest: target %s: warm-up: %w", cfg.Target.Name, err)
+	}
+	rep.Warm, rep.Warmed = time.Since(t0), len(cfg.Warm)*len(urls)
 	rate, left := cfg.StartRate, cfg.Requests
 	for range cfg.Steps {
 		if left <= 0 || ctx.Err() != nil {
@@ -327,6 +348,40 @@ func (d *driver) step(ctx context.Context, rate float64, limit int) Step {
 	return st
 }
 
+// warm sends every request of cfg.Warm to every URL until answered (see
+// Config.Warm). Their paths count as asked before.
+func (d *driver) warm(ctx context.Context) error {
+	if len(d.cfg.Warm) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.WarmTimeout)
+	defer cancel()
+	for _, base := range d.urls {
+		for _, req := range d.cfg.Warm {
+			for {
+				o := d.do(ctx, base, req, time.Now())
+				if o.err == "" {
+					break
+				}
+				if ctx.Err() != nil {
+					return fmt.Errorf("not answered within %v: %s", d.cfg.WarmTimeout, o.err)
+				}
+				if o.status != 0 && o.status != http.StatusServiceUnavailable {
+					return errors.New(o.err)
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+			if req.Method == "GET" {
+				d.asked[req.Path] = true
+			}
+		}
+	}
+	return nil
+}
+
 // do sends req to base and reads the response to the end; its latency runs
 // from due, the moment the request was due to be sent.
 func (d *driver) do(ctx context.Context, base string, req Request, due time.Time) outcome {
@@ -418,6 +473,9 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "%s: held at least %.0f req/s with p99 ≤ %v (every step held: the run reached its bound)\n", r.Target, r.Held, r.P99)
 	} else {
 		fmt.Fprintf(&b, "%s: held %.0f req/s with p99 ≤ %v\n", r.Target, r.Held, r.P99)
+	}
+	if r.Warmed > 0 {
+		fmt.Fprintf(&b, "warm-up before the first step: %d analysis requests answered in %v\n", r.Warmed, r.Warm.Round(time.Second))
 	}
 	fmt.Fprintf(&b, "%9s %9s %7s %7s %6s %7s %8s", "offered/s", "served/s", "sent", "new", "errors", "p50 ms", "p99 ms")
 	kinds := map[Kind]bool{}

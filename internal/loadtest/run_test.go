@@ -292,3 +292,70 @@ func TestRunChecksEveryClientHearsTheLastEvent(t *testing.T) {
 		})
 	}
 }
+
+// A warm-up asks every URL for each of its requests until answered: a 503
+// (still computing) is asked again, and the steps begin only after.
+func TestWarmUpAsksUntilAnsweredOnEveryURL(t *testing.T) {
+	var mu sync.Mutex
+	unavailable := map[string]int{} // host → 503s still to give /api/clusters
+	answer := func(r *http.Request) (int, time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(r.URL.Path, "/api/clusters") && unavailable[r.Host] > 0 {
+			unavailable[r.Host]--
+			return http.StatusServiceUnavailable, 0
+		}
+		return http.StatusOK, 0
+	}
+	a, b := newFake(t, answer), newFake(t, answer)
+	for _, s := range []*fakeServer{a, b} {
+		unavailable[strings.TrimPrefix(s.URL, "http://")] = 2
+	}
+	warm := []Request{{Kind: KindCluster, Method: "GET", Path: "/api/clusters?sector=dairy&method=smef"}}
+	rep, err := Run(context.Background(), Config{
+		Target: Target{Name: "fake", URLs: []string{a.URL, b.URL}}, Mix: testMix(), Warm: warm,
+		StartRate: 50, Step: 100 * time.Millisecond, Steps: 1, P99: 2 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Warmed != 2 || rep.Warm < 2*time.Second {
+		t.Errorf("warmed %d in %v; want 2 requests (one per URL) taking at least the 2 s of two retries each", rep.Warmed, rep.Warm)
+	}
+	for _, s := range []*fakeServer{a, b} {
+		seen := s.requests()
+		if len(seen) < 3 {
+			t.Fatalf("%s received %d requests; want the warm-up's three first", s.URL, len(seen))
+		}
+		for i, r := range seen[:3] {
+			if r.URL.RequestURI() != warm[0].Path {
+				t.Errorf("%s: request %d was %s; want the warm-up's %s", s.URL, i+1, r.URL.RequestURI(), warm[0].Path)
+			}
+		}
+	}
+	if !strings.Contains(rep.String(), "warm-up before the first step: 2 analysis requests") {
+		t.Errorf("report:\n%s\nwant the warm-up in it", rep)
+	}
+}
+
+// A warm-up request the server refuses (not a 503) ends the run with an
+// error naming it, before any step.
+func TestWarmUpFailsOnARefusal(t *testing.T) {
+	srv := newFake(t, func(r *http.Request) (int, time.Duration) {
+		if strings.HasPrefix(r.URL.Path, "/api/profile") {
+			return http.StatusNotFound, 0
+		}
+		return http.StatusOK, 0
+	})
+	_, err := Run(context.Background(), Config{
+		Target: Target{Name: "fake", URLs: []string{srv.URL}}, Mix: testMix(),
+		Warm:   []Request{{Kind: KindProfile, Method: "GET", Path: "/api/profile/BD99"}},
+		Step:   100 * time.Millisecond, Steps: 1,
+	})
+	if err == nil || !strings.Contains(err.Error(), "/api/profile/BD99") || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("Run: %v; want an error naming the refused warm-up request", err)
+	}
+	if n := len(srv.requests()); n != 1 {
+		t.Errorf("the server received %d requests; want only the refused warm-up one", n)
+	}
+}
