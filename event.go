@@ -45,6 +45,25 @@ type EnterpriseChange struct {
 	// Points are the old and new map points, when at most MaxChangeIDs
 	// enterprises changed: tile caches drop exactly the tiles holding them.
 	Points [][2]float64 `json:"points,omitempty"`
+	// Units, when the write lists them (see ChangedUnits), are the P-codes
+	// of the deepest admin units of every old and new version of an
+	// enterprise whose counted content (what a unit's profile sums: its
+	// counts, sector and admin codes) changed, sorted: a unit's profile can
+	// have changed only when one of them lies in it. A non-nil empty list
+	// ("units":[]) says no profile changed, as for a rename or a move within
+	// a unit; nil (absent) says nothing, as for imports, undo, indexing and
+	// writes of more than MaxChangeIDs enterprises, and readers must then
+	// take every unit as changed.
+	Units *[]string `json:"units,omitempty"`
+}
+
+// ChangedUnits returns c.Units and whether the write listed them: when
+// listed is false any unit's profile may have changed.
+func (c EnterpriseChange) ChangedUnits() (units []string, listed bool) {
+	if c.Units == nil {
+		return nil, false
+	}
+	return *c.Units, true
 }
 
 // MaxChangeIDs bounds the ids and points an EnterpriseChange lists.
@@ -71,6 +90,11 @@ type EventStore interface {
 type ChangeBuilder struct {
 	Action   string
 	ImportID string
+	// ListUnits makes the change list the units whose profiles it may have
+	// changed (EnterpriseChange.Units): a write that sets it calls AddUnits
+	// for every enterprise it adds (with none when its counted content did
+	// not change). A builder without it leaves them unlisted.
+	ListUnits bool
 
 	count   int
 	ids     []string
@@ -78,6 +102,7 @@ type ChangeBuilder struct {
 	points  [][2]float64
 	bound   [4]float64
 	placed  bool
+	units   map[string]bool
 }
 
 // Add records one enterprise touched by the write: its id, and the sector
@@ -110,11 +135,29 @@ func (b *ChangeBuilder) Add(id, sector string, point *[2]float64) {
 	b.bound = [4]float64{min(b.bound[0], p[0]), min(b.bound[1], p[1]), max(b.bound[2], p[0]), max(b.bound[3], p[1])}
 }
 
+// AddUnits records the P-codes of units whose profiles the write may have
+// changed (deepest units only: their ancestors are implied). It records
+// nothing unless ListUnits is set.
+func (b *ChangeBuilder) AddUnits(pcodes ...string) {
+	if !b.ListUnits {
+		return
+	}
+	if b.units == nil {
+		b.units = map[string]bool{}
+	}
+	for _, p := range pcodes {
+		if p != "" {
+			b.units[p] = true
+		}
+	}
+}
+
 // Empty reports whether nothing was added.
 func (b *ChangeBuilder) Empty() bool { return b.count == 0 && len(b.sectors) == 0 }
 
-// Change returns the collected change. IDs and Points are left out when
-// more than MaxChangeIDs enterprises were touched; Bound still covers all.
+// Change returns the collected change. IDs, Points and Units are left out
+// when more than MaxChangeIDs enterprises were touched; Bound still covers
+// all. Units are listed only when ListUnits is set.
 func (b *ChangeBuilder) Change() EnterpriseChange {
 	c := EnterpriseChange{Action: b.Action, ImportID: b.ImportID, Count: b.count, Bound: b.bound, Sectors: []string{}}
 	for s := range b.sectors {
@@ -123,6 +166,14 @@ func (b *ChangeBuilder) Change() EnterpriseChange {
 	sort.Strings(c.Sectors)
 	if b.count <= MaxChangeIDs {
 		c.IDs, c.Points = b.ids, b.points
+		if b.ListUnits {
+			units := make([]string, 0, len(b.units))
+			for u := range b.units {
+				units = append(units, u)
+			}
+			sort.Strings(units)
+			c.Units = &units
+		}
 	}
 	return c
 }

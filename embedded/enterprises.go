@@ -225,8 +225,9 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
-		ch := guccho.ChangeBuilder{Action: "created"}
+		ch := guccho.ChangeBuilder{Action: "created", ListUnits: true}
 		ch.Add(e.ID, e.Sector, placedPoint(e))
+		ch.AddUnits(profile.ChangedUnits(nil, e)...)
 		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }
@@ -264,9 +265,10 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
-		ch := guccho.ChangeBuilder{Action: "updated"}
+		ch := guccho.ChangeBuilder{Action: "updated", ListUnits: true}
 		ch.Add(e.ID, old.Sector, placedPoint(old))
 		ch.Add("", e.Sector, placedPoint(e))
+		ch.AddUnits(profile.ChangedUnits(old, e)...)
 		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }
@@ -299,8 +301,9 @@ func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
 		if err := applyDeltas(ctx, tx, deltas, jobs); err != nil {
 			return err
 		}
-		ch := guccho.ChangeBuilder{Action: "deleted"}
+		ch := guccho.ChangeBuilder{Action: "deleted", ListUnits: true}
 		ch.Add(old.ID, old.Sector, placedPoint(old))
+		ch.AddUnits(profile.ChangedUnits(old, nil)...)
 		return appendEvent(ctx, tx, guccho.EventEnterprisesChanged, ch.Change())
 	}, s.enterprisesChanged)
 }

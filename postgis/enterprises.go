@@ -61,8 +61,9 @@ func (s *Store) CreateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 	if err != nil {
 		return err
 	}
-	ch := &guccho.ChangeBuilder{Action: "created"}
+	ch := &guccho.ChangeBuilder{Action: "created", ListUnits: true}
 	ch.Add(e.ID, e.Sector, placedPoint(e))
+	ch.AddUnits(profile.ChangedUnits(nil, e)...)
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO guccho.enterprises (id, name, sector, method, geom, display_point, synthetic,
 			division, district, upazila, union_code, import_id, import_row, content_hash, doc, created_at, updated_at)
@@ -89,7 +90,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	ch := &guccho.ChangeBuilder{Action: "updated"}
+	ch := &guccho.ChangeBuilder{Action: "updated", ListUnits: true}
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		old, err := scanEnterprise(tx.QueryRow(ctx, `SELECT `+enterpriseColumns+` FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, e.ID))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -126,13 +127,14 @@ func (s *Store) UpdateEnterprise(ctx context.Context, e *guccho.Enterprise) erro
 		jobs.AddEnterprise(e, +1)
 		ch.Add(e.ID, old.Sector, placedPoint(old))
 		ch.Add("", e.Sector, placedPoint(e))
+		ch.AddUnits(profile.ChangedUnits(old, e)...)
 		return applyDeltas(ctx, tx, deltas, jobs)
 	})
 }
 
 // DeleteEnterprise removes an enterprise; ENOTFOUND if absent.
 func (s *Store) DeleteEnterprise(ctx context.Context, id string) error {
-	ch := &guccho.ChangeBuilder{Action: "deleted"}
+	ch := &guccho.ChangeBuilder{Action: "deleted", ListUnits: true}
 	return s.enterpriseTx(ctx, ch, func(tx pgx.Tx) error {
 		var importID string
 		err := tx.QueryRow(ctx, `SELECT coalesce(import_id, '') FROM guccho.enterprises WHERE id = $1 FOR UPDATE`, id).Scan(&importID)
@@ -195,32 +197,40 @@ const goneColumns = `id, ST_X(geom), ST_Y(geom), ` + jobColumns
 // scanJobs scans the jobColumns that end dest (scanned too) and counts
 // them in jobs with sign; it returns the sector.
 func scanJobs(rows pgx.Rows, jobs profile.JobDeltas, sign int, dest ...any) (string, error) {
+	sector, _, err := scanJobUnits(rows, jobs, sign, dest...)
+	return sector, err
+}
+
+// scanJobUnits is scanJobs that also returns the admin codes.
+func scanJobUnits(rows pgx.Rows, jobs profile.JobDeltas, sign int, dest ...any) (string, guccho.AdminCodes, error) {
 	var sector, method string
 	var admin guccho.AdminCodes
 	var synthetic bool
 	var self, wage int
 	err := rows.Scan(append(dest, &sector, &admin.Division, &admin.District, &admin.Upazila, &admin.Union, &method, &synthetic, &self, &wage)...)
 	if err != nil {
-		return "", dbErr(err, "read written enterprises")
+		return "", admin, dbErr(err, "read written enterprises")
 	}
 	jobs.Add(admin, sector, method, synthetic, self, wage, sign)
-	return sector, nil
+	return sector, admin, nil
 }
 
 // collectGone reads goneColumns rows into the change (ids left out unless
-// withIDs), the pyramid's deltas and the jobs' deltas, with the sign
-// given; it returns how many rows it read.
+// withIDs; each row's deepest units, which an enterprise added or removed
+// always changes, when the change lists units), the pyramid's deltas and
+// the jobs' deltas, with the sign given; it returns how many rows it read.
 func collectGone(rows pgx.Rows, ch *guccho.ChangeBuilder, deltas tiles.CellDeltas, jobs profile.JobDeltas, sign int, withIDs bool) (int, error) {
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
 		var id string
 		var lon, lat *float64
-		sector, err := scanJobs(rows, jobs, sign, &id, &lon, &lat)
+		sector, admin, err := scanJobUnits(rows, jobs, sign, &id, &lon, &lat)
 		if err != nil {
 			return n, err
 		}
 		n++
+		ch.AddUnits(profile.DeepestUnits(admin)...)
 		if !withIDs {
 			id = ""
 		}

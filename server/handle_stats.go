@@ -32,7 +32,9 @@ const (
 // statsRoutes adds GET /api/stats/{lq,moran,local-moran,hotspots} and GET
 // /api/profile/{pcode} when the enterprise store can sum enterprises per
 // unit (profile.Aggregator), and drops cached statistics on every change of
-// enterprises or boundaries the hub reports.
+// enterprises or boundaries the hub reports (the aggregates of single
+// units profiles read are checked against the event log instead: see
+// unitAggregates).
 func (s *Server) statsRoutes(api *mux.Router) {
 	agg, ok := s.cfg.Enterprises.(profile.Aggregator)
 	if !ok {

@@ -40,9 +40,10 @@ type weightsKey struct {
 
 // statsCache keeps what statistics and profiles are computed from, and the
 // answers: units and weights per level (until the boundaries change),
-// enterprises and jobs per unit and sector per level, aggregates of single
-// units and encoded results per parameter set (until the enterprises
-// change). Every entry is tagged by the data versions
+// enterprises and jobs per unit and sector per level and encoded results
+// per parameter set (until the enterprises change), and aggregates of
+// single units (until an event of the store's log says they may have
+// changed: unitAggregates). Every entry is tagged by the data versions
 // it was computed from, so an answer computed across a change is never
 // stored, and a change seen through the versions drops the entries even
 // where no event arrives. Safe for concurrent use.
@@ -55,9 +56,10 @@ type statsCache struct {
 	units      map[geo.Level]*levelUnits
 	weights    map[weightsKey]*stats.Weights
 	// jobs are Aggregator.AggregateJobs per level; unitAggs the aggregates
-	// of single units by P-code (at most maxStatsResults).
+	// of single units by P-code (at most maxStatsResults), kept across
+	// changes of the enterprises and checked against the event log.
 	jobs     map[geo.Level][]profile.Aggregate
-	unitAggs map[string][]profile.Aggregate
+	unitAggs map[string]*unitAggs
 	results  map[string][]byte
 	// points are the enterprises clusters are found among, kept across
 	// changes of the enterprises and patched (gpsPointsAt); runs and
@@ -117,12 +119,13 @@ func (c *statsCache) dropBoundariesLocked() {
 	c.points = nil // their unions
 	c.runs = map[clusterRunKey]*clusterRun{}
 	c.answers = map[string]*clusterAnswer{}
+	c.unitAggs = map[string]*unitAggs{} // their units
 }
 
-// dropData forgets aggregates and results, after enterprises changed. The
-// points clusters are found among, the clusterings and their answers stay:
-// they are checked against the data version and the event log when next
-// used.
+// dropData forgets the sums per level and the results, after enterprises
+// changed. The aggregates of single units, the points clusters are found
+// among, the clusterings and their answers stay: they are checked against
+// the data version and the event log when next used.
 func (c *statsCache) dropData() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -131,7 +134,6 @@ func (c *statsCache) dropData() {
 
 func (c *statsCache) dropDataLocked() {
 	c.jobs = map[geo.Level][]profile.Aggregate{}
-	c.unitAggs = map[string][]profile.Aggregate{}
 	c.results = map[string][]byte{}
 }
 
@@ -355,45 +357,155 @@ func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]prof
 	return out, nil
 }
 
+// unitAggs are the aggregates of one unit (Aggregator.AggregateUnit) and
+// what they are up to date with: data is the enterprise data version,
+// event the newest event of the store's log they reflect (read before the
+// aggregates, so every change logged up to it is in them; 0 when the store
+// keeps no log).
+type unitAggs struct {
+	aggs  []profile.Aggregate
+	data  string
+	event int64
+}
+
 // unitAggregates returns the aggregates of the unit pcode (the store's
 // AggregateUnit, which reads only that unit's enterprises), loaded detached
 // from the request (see shared): at national scale a division holds
 // millions of enterprises, longer to read than one request's deadline.
+// They are kept across changes of the enterprises that cannot have changed
+// them (refreshUnitAggregates): at 12 million enterprises a district's
+// take seconds to read, a division's tens of seconds.
 func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
 	c := s.stats
 	c.mu.Lock()
-	a, ok := c.unitAggs[pcode]
+	u := c.unitAggs[pcode]
 	c.mu.Unlock()
-	if ok {
-		return a, nil
+	if u != nil && u.data == v.data {
+		return u.aggs, nil
 	}
 	return shared(ctx, c, "the aggregates of "+pcode, v, func(ctx context.Context, v versions) ([]profile.Aggregate, error) {
-		return s.readUnitAggregates(ctx, v, pcode)
+		return s.refreshUnitAggregates(ctx, v, pcode)
 	})
 }
 
-// readUnitAggregates reads the aggregates of the unit pcode and caches
-// them while v is current.
-func (s *Server) readUnitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
+// refreshUnitAggregates returns the aggregates of the unit pcode up to
+// date with version v, and caches them: the cached ones when the events
+// logged since they were read cannot have changed them (unitUnchanged),
+// else read again.
+func (s *Server) refreshUnitAggregates(ctx context.Context, v versions, pcode string) ([]profile.Aggregate, error) {
 	c := s.stats
+	c.mu.Lock()
+	old := c.unitAggs[pcode]
+	c.mu.Unlock()
+	if old != nil && old.data == v.data {
+		return old.aggs, nil
+	}
+	log, ok := s.cfg.Enterprises.(guccho.EventStore)
+	if ok && old != nil {
+		last, kept, err := unitUnchanged(ctx, log, old.event, pcode)
+		if err != nil {
+			return nil, err
+		}
+		if kept {
+			c.putUnitAggs(v, pcode, &unitAggs{aggs: old.aggs, data: v.data, event: last})
+			return old.aggs, nil
+		}
+	}
+	var event int64
+	if ok {
+		// Read first: every change logged up to it is in what follows.
+		var err error
+		if event, err = log.LatestEventID(ctx); err != nil {
+			return nil, err
+		}
+	}
 	a, err := c.agg.AggregateUnit(ctx, pcode)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.current(v) {
-		if len(c.unitAggs) >= maxStatsResults {
-			c.unitAggs = map[string][]profile.Aggregate{}
-		}
-		c.unitAggs[pcode] = a
-	}
-	c.mu.Unlock()
+	c.putUnitAggs(v, pcode, &unitAggs{aggs: a, data: v.data, event: event})
 	return a, nil
+}
+
+// putUnitAggs caches u, the aggregates of pcode up to date with version
+// v.data and event u.event, unless the boundaries changed or newer ones
+// are cached. An entry tagged with a data version that has moved on since
+// is still right for that version: the next request checks the events
+// after u.event.
+func (c *statsCache) putUnitAggs(v versions, pcode string, u *unitAggs) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.boundaries != v.boundaries {
+		return
+	}
+	if cur := c.unitAggs[pcode]; cur != nil && cur.event > u.event {
+		return
+	}
+	if _, ok := c.unitAggs[pcode]; !ok && len(c.unitAggs) >= maxStatsResults {
+		c.unitAggs = map[string]*unitAggs{}
+	}
+	c.unitAggs[pcode] = u
+}
+
+// unitUnchanged reads the events logged after event after and reports
+// whether none of them can have changed the aggregates of the unit pcode,
+// and the last event read: every one is an enterprises.changed that lists
+// the units it changed (guccho.EnterpriseChange.Units), none of them in
+// pcode, or an event that changes no enterprise. An import's batches, an
+// undo, a write of many enterprises (none listed), a boundary change, an
+// event that does not parse, or a log pruned past after say they may have.
+func unitUnchanged(ctx context.Context, log guccho.EventStore, after int64, pcode string) (int64, bool, error) {
+	oldest, err := log.OldestEventID(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	if oldest > after+1 {
+		return 0, false, nil
+	}
+	last := after
+	for {
+		evs, err := log.EventsAfter(ctx, last, eventPage)
+		if err != nil {
+			return 0, false, err
+		}
+		for _, ev := range evs {
+			last = ev.ID
+			switch ev.Type {
+			case guccho.EventBoundariesReplaced:
+				return 0, false, nil
+			case guccho.EventEnterprisesChanged:
+				var ch guccho.EnterpriseChange
+				if err := json.Unmarshal(ev.Payload, &ch); err != nil {
+					return 0, false, nil
+				}
+				units, listed := ch.ChangedUnits()
+				if !listed {
+					return 0, false, nil
+				}
+				for _, u := range units {
+					if liesIn(u, pcode) {
+						return 0, false, nil
+					}
+				}
+			}
+		}
+		if len(evs) < eventPage {
+			return last, true, nil
+		}
+	}
+}
+
+// liesIn reports whether the unit code is the unit pcode or lies in it
+// (P-codes nest: a union's code lies in its upazila, district and
+// division).
+func liesIn(code, pcode string) bool {
+	return code == pcode || slices.Contains(geo.ParentCodes(code), pcode)
 }
 
 // dropStats, a hub listener, forgets statistics when enterprises,
 // boundaries or common service centres (named in cluster profiles) change
-// and tells subscribers of the clusters topic that
+// (dropData: the aggregates of single units stay, checked against the log
+// when next asked for) and tells subscribers of the clusters topic that
 // statistics and profiles computed before are out of date
 // (profile.EventStale, transient).
 func (s *Server) dropStats(ev guccho.Event) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/guccho/guccho"
 	"github.com/guccho/guccho/geo"
+	"github.com/guccho/guccho/live/livetest"
 	"github.com/guccho/guccho/profile"
 )
 
@@ -144,5 +145,129 @@ func TestClosingEndsTheLoadsNoRequestWaitsFor(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the load still runs 10 s after the server closed")
+	}
+}
+
+// loggedStore is an enterprise store whose only working part is its event
+// log.
+type loggedStore struct {
+	guccho.EnterpriseStore
+	*livetest.Log
+}
+
+// unitSums aggregates a unit as holding n enterprises, counting the reads;
+// afterRead, when set, runs once after the next read (a write that commits
+// between the read and whatever follows it).
+type unitSums struct {
+	noEnterprises
+	n         atomic.Int32
+	reads     atomic.Int32
+	afterRead func()
+}
+
+func (u *unitSums) AggregateUnit(ctx context.Context, pcode string) ([]profile.Aggregate, error) {
+	u.reads.Add(1)
+	a := []profile.Aggregate{{Unit: pcode, Sector: "dairy", Counts: profile.Counts{Enterprises: int(u.n.Load())}}}
+	if f := u.afterRead; f != nil {
+		u.afterRead = nil
+		f()
+	}
+	return a, nil
+}
+
+// listing is an "updated" change that lists units (perhaps none).
+func listing(units ...string) guccho.EnterpriseChange {
+	c := unlisted()
+	units = append([]string{}, units...)
+	c.Units = &units
+	return c
+}
+
+// unlisted is an "updated" change that lists no units, as an import's.
+func unlisted() guccho.EnterpriseChange { return livetest.PointChange(90.3, 22.3, "dairy") }
+
+// The aggregates of the district BD1004 are kept across the events logged
+// after they were read exactly when none can have changed them: every
+// event an enterprises.changed that lists its units, none in the district,
+// or an event that changes no enterprise.
+func TestUnitAggregatesAreKeptWhileTheLogSaysNothingChangedThem(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		events func(log *livetest.Log)
+		kept   bool
+	}{
+		{"an edit that changes no profile", func(log *livetest.Log) { log.Change(listing()) }, true},
+		{"an edit in another district", func(log *livetest.Log) { log.Change(listing("BD10091815")) }, true},
+		{"an edit in another division whose code begins alike", func(log *livetest.Log) { log.Change(listing("BD100")) }, true},
+		{"a change of common service centres", func(log *livetest.Log) {
+			log.Append(guccho.EventCentresChanged, map[string]any{"action": "created", "count": 1})
+		}, true},
+		{"an edit in one of its unions", func(log *livetest.Log) { log.Change(listing("BD10091815", "BD10040911")) }, false},
+		{"an edit of the district itself", func(log *livetest.Log) { log.Change(listing("BD1004")) }, false},
+		{"an edit placed only in its division", func(log *livetest.Log) { log.Change(listing("BD10")) }, true},
+		{"a change that lists no units (an import's batch)", func(log *livetest.Log) { log.Change(unlisted()) }, false},
+		{"a kept edit, then an unlisted one", func(log *livetest.Log) {
+			log.Change(listing("BD1009"))
+			log.Change(unlisted())
+		}, false},
+		{"a payload that does not parse", func(log *livetest.Log) { log.Append(guccho.EventEnterprisesChanged, "units") }, false},
+		{"boundaries replaced", func(log *livetest.Log) { log.Append(guccho.EventBoundariesReplaced, map[string]any{}) }, false},
+		{"more than a page of edits elsewhere", func(log *livetest.Log) {
+			for range eventPage + 1 {
+				log.Change(listing("BD1009"))
+			}
+		}, true},
+		{"edits elsewhere, pruned from the log", func(log *livetest.Log) {
+			log.Change(listing("BD1009"))
+			last := log.Change(listing("BD1009"))
+			log.Prune(last.ID)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log, agg := livetest.NewLog(), &unitSums{}
+			log.Change(listing("BD1004")) // history before the first read
+			s := &Server{cfg: Config{Enterprises: loggedStore{Log: log}}, stats: newStatsCache(agg)}
+			agg.n.Store(1)
+			if _, err := s.unitAggregates(context.Background(), versions{data: "v1"}, "BD1004"); err != nil {
+				t.Fatal(err)
+			}
+			tc.events(log)
+			agg.n.Store(2) // what a read gives now
+			got, err := s.unitAggregates(context.Background(), versions{data: "v2"}, "BD1004")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, reads := 2, int32(2)
+			if tc.kept {
+				want, reads = 1, 1
+			}
+			if got[0].Enterprises != want || agg.reads.Load() != reads {
+				t.Errorf("after %s: %d enterprises from %d reads; want %d from %d", tc.name, got[0].Enterprises, agg.reads.Load(), want, reads)
+			}
+			if _, err := s.unitAggregates(context.Background(), versions{data: "v2"}, "BD1004"); err != nil || agg.reads.Load() != reads {
+				t.Errorf("asked again at the same version: %d reads (%v); want %d", agg.reads.Load(), err, reads)
+			}
+		})
+	}
+}
+
+// The aggregates are tagged with the newest event logged before they were
+// read, never one logged after: an edit of the unit that commits while it
+// is read (after the store's snapshot) is checked when next asked, and
+// read then.
+func TestUnitAggregatesReadAcrossAnEditAreNotTaggedPastIt(t *testing.T) {
+	log, agg := livetest.NewLog(), &unitSums{}
+	s := &Server{cfg: Config{Enterprises: loggedStore{Log: log}}, stats: newStatsCache(agg)}
+	agg.n.Store(1)
+	agg.afterRead = func() {
+		agg.n.Store(2)
+		log.Change(listing("BD10040911"))
+	}
+	if got, err := s.unitAggregates(context.Background(), versions{data: "v1"}, "BD1004"); err != nil || got[0].Enterprises != 1 {
+		t.Fatalf("the first read: %+v, %v; want 1 enterprise", got, err)
+	}
+	got, err := s.unitAggregates(context.Background(), versions{data: "v2"}, "BD1004")
+	if err != nil || got[0].Enterprises != 2 || agg.reads.Load() != 2 {
+		t.Errorf("after the edit committed during the read: %+v from %d reads (%v); want 2 enterprises, read again", got, agg.reads.Load(), err)
 	}
 }

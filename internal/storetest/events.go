@@ -15,6 +15,7 @@ func RunEvents(t *testing.T, open Opener) {
 	t.Run("WritesAppendEvents", func(t *testing.T) { testWritesAppendEvents(t, open(t)) })
 	t.Run("RolledBackWritesAppendNothing", func(t *testing.T) { testRollbackAppendsNothing(t, open(t)) })
 	t.Run("AppendEventStandsAlone", func(t *testing.T) { testAppendEvent(t, open(t)) })
+	t.Run("EditsListTheUnitsWhoseProfilesTheyChange", func(t *testing.T) { testEditsListUnits(t, open(t)) })
 }
 
 // waitSignal waits for EventsWritten to fire.
@@ -118,6 +119,63 @@ func testWritesAppendEvents(t *testing.T, s store.Store) {
 	}
 	if more, _ := s.EventsAfter(ctx, evs[1].ID, 1); len(more) != 1 || more[0].ID != evs[2].ID {
 		t.Errorf("EventsAfter with a limit = %+v", more)
+	}
+}
+
+// testEditsListUnits: each single-enterprise write lists the deepest units
+// whose profiles it may have changed (guccho.EnterpriseChange.Units), none
+// for an edit that changes nothing a profile counts; an import lists none
+// at all, which readers take as "any unit".
+func testEditsListUnits(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.ReplaceBoundaries(ctx, gridUnits(t)); err != nil {
+		t.Fatal(err)
+	}
+	here, there := "BD10040911", "BD20030405"
+	e := ent("E1", "dairy", 90.5, 22.5)
+	steps := []struct {
+		name       string
+		write      func() error
+		wantUnits  []string
+		wantListed bool
+	}{
+		{"create", func() error { return s.CreateEnterprise(ctx, e) }, []string{here}, true},
+		{"rename", func() error { e.Name = "Renamed"; return s.UpdateEnterprise(ctx, e) }, []string{}, true},
+		{"move within the union", func() error { e.Point = [2]float64{90.51, 22.51}; return s.UpdateEnterprise(ctx, e) }, []string{}, true},
+		{"more wage jobs", func() error { e.Employment.Wage++; return s.UpdateEnterprise(ctx, e) }, []string{here}, true},
+		{"a barrier", func() error { e.Barriers = []string{"credit"}; return s.UpdateEnterprise(ctx, e) }, []string{here}, true},
+		{"move to another division", func() error {
+			e.Admin = guccho.AdminCodes{Division: "BD20", District: "BD2003", Upazila: "BD200304", Union: there}
+			return s.UpdateEnterprise(ctx, e)
+		}, []string{here, there}, true},
+		{"delete", func() error { return s.DeleteEnterprise(ctx, "E1") }, []string{there}, true},
+		{"import", func() error { runImport(t, s, "imp-units", rows(ent("I1", "dairy", 92.5, 24.5))); return nil }, nil, false},
+	}
+	for _, st := range steps {
+		before, err := s.LatestEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.write(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		evs, err := s.EventsAfter(ctx, before, 100)
+		if err != nil || len(evs) == 0 {
+			t.Fatalf("%s: %d events (%v), want its own", st.name, len(evs), err)
+		}
+		for _, ev := range evs {
+			units, listed := changeOf(t, ev).ChangedUnits()
+			if listed != st.wantListed || len(units) != len(st.wantUnits) || (listed && units == nil) {
+				t.Errorf("%s: event %d lists %q (listed %v); want %q (listed %v)", st.name, ev.ID, units, listed, st.wantUnits, st.wantListed)
+				continue
+			}
+			for i := range units {
+				if units[i] != st.wantUnits[i] {
+					t.Errorf("%s: event %d lists %q; want %q", st.name, ev.ID, units, st.wantUnits)
+					break
+				}
+			}
+		}
 	}
 }
 
