@@ -38,6 +38,11 @@ export interface EnterpriseChange {
   bbox?: BBox;
   /** Old and new map points, when at most 100 enterprises changed. */
   points?: [number, number][];
+  /**
+   * For an edit of one enterprise, the deepest admin units whose profiles it may have changed
+   * ([] for a rename); absent when any unit may have (imports, undo, large writes).
+   */
+  units?: string[];
 }
 
 /** What the client asks the server for. */
