@@ -134,17 +134,17 @@ func (ix *indexer) build(ctx context.Context, missing []enterpriseIndex) error {
 }
 
 // The import connection's settings while it builds indexes
-// (docs/import.md#bulk-loads, measured there). A CREATE INDEX reads the
-// whole table and sorts every row's key in SQLite's sorter, whose sorted
-// runs are as large as the connection's page cache: runs of 8 MiB, merged,
-// take less CPU time than the one or two runs of 256 MiB that the
-// import's cache gives, and the table's pages are read through a memory
-// map of the file rather than a read call and a copy each. SQLite
-// caps the map at its compile-time maximum (just under 2 GiB with
-// modernc.org/sqlite), so a larger store reads the rest as before.
-// PRAGMA threads stays 0: SQLite's sorter threads run only when its
-// temporary files are on disk (temp_store MEMORY turns them off), and so
-// run they cut a build's CPU time but not its wall-clock time.
+// (docs/import.md, "Faster index builds on the embedded store", measured
+// there). A CREATE INDEX reads the whole table and sorts every row's key
+// in SQLite's sorter, whose sorted runs are as large as the connection's
+// page cache: runs of 8 MiB, merged, take less CPU time than the one or
+// two runs of 256 MiB that the import's cache gives, and the table's pages
+// are read through a memory map of the file rather than a read call and a
+// copy each. SQLite caps the map at its compile-time maximum (just under
+// 2 GiB with modernc.org/sqlite), so a larger store reads the rest as
+// before. PRAGMA threads stays 0: SQLite's sorter threads run only when
+// its temporary files are files (temp_store MEMORY turns them off), and so
+// run they did not shorten the builds measured.
 const (
 	buildCacheKiB = 8 << 10 // the page cache, KiB (cache_size −8192)
 	buildMmap     = 2 << 30 // mmap_size requested, bytes
