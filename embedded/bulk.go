@@ -142,9 +142,11 @@ func (ix *indexer) build(ctx context.Context, missing []enterpriseIndex) error {
 // are read through a memory map of the file rather than a read call and a
 // copy each. SQLite caps the map at its compile-time maximum (just under
 // 2 GiB with modernc.org/sqlite), so a larger store reads the rest as
-// before. PRAGMA threads stays 0: SQLite's sorter threads run only when
-// its temporary files are files (temp_store MEMORY turns them off), and so
-// run they did not shorten the builds measured.
+// before; the pages it maps count in the process's resident memory while
+// the builds run (clean file pages, which the kernel may drop). PRAGMA
+// threads stays 0: SQLite's sorter threads run only when its temporary
+// files are files (temp_store MEMORY turns them off), and so run they did
+// not shorten the builds measured.
 const (
 	buildCacheKiB = 8 << 10 // the page cache, KiB (cache_size −8192)
 	buildMmap     = 2 << 30 // mmap_size requested, bytes
