@@ -316,3 +316,59 @@ func TestInterruptedIndexBuild(t *testing.T) {
 		})
 	}
 }
+
+// Index builds run with a small page cache (short sorted runs) and a
+// memory map of the file; the connection gets its own settings back
+// afterwards, whether the builds succeed, fail or are cancelled.
+func TestIndexBuildSettings(t *testing.T) {
+	errBuild := guccho.Errorf(guccho.EINTERNAL, "a build failed")
+	for _, tc := range []struct {
+		name  string
+		build func(cancel context.CancelFunc) error
+		want  error
+	}{
+		{"builds that succeed", func(context.CancelFunc) error { return nil }, nil},
+		{"a build that fails", func(context.CancelFunc) error { return errBuild }, errBuild},
+		{"builds cancelled", func(cancel context.CancelFunc) error { cancel(); return context.Canceled }, context.Canceled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			conn, err := s.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			pragma := func(name string) int64 {
+				t.Helper()
+				var v int64
+				if err := conn.QueryRowContext(context.Background(), `PRAGMA `+name).Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil { // an import's
+				t.Fatal(err)
+			}
+			err = withBuildSettings(ctx, conn, func() error {
+				if got, want := pragma("cache_size"), int64(-buildCacheKiB); got != want {
+					t.Errorf("while building, cache_size = %d; want %d", got, want)
+				}
+				if got := pragma("mmap_size"); got <= 0 || got > buildMmap {
+					t.Errorf("while building, mmap_size = %d; want a map of up to %d bytes", got, buildMmap)
+				}
+				return tc.build(cancel)
+			})
+			if err != tc.want {
+				t.Errorf("withBuildSettings returned %v; want %v", err, tc.want)
+			}
+			if got, want := pragma("cache_size"), int64(-262144); got != want {
+				t.Errorf("after building, cache_size = %d; want the connection's own %d", got, want)
+			}
+			if got := pragma("mmap_size"); got != 0 {
+				t.Errorf("after building, mmap_size = %d; want the connection's own 0", got)
+			}
+		})
+	}
+}
