@@ -113,7 +113,7 @@ func (embeddedKill) digest(t *testing.T, path string) digest {
 	part := func(q string, cols int) string {
 		rows, err := db.Query(fmt.Sprintf(q, ""))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("digest of %s: %v\n%s", path, err, q)
 		}
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
@@ -160,7 +160,7 @@ func (postgisKill) digest(t *testing.T, url string) digest {
 	part := func(q string, cols int) string {
 		rows, err := conn.Query(ctx, fmt.Sprintf(q, "guccho."))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("digest of %s: %v\n%s", url, err, q)
 		}
 		defer rows.Close()
 		return hashRows(t, rows.Next, rows.Scan, cols, rows.Err)
