@@ -69,26 +69,28 @@ func BenchmarkClusterPointsLoad(b *testing.B) {
 	}
 	kinds := strings.Split(cmp.Or(os.Getenv("GUCCHO_POINTS_STORES"), "embedded,postgis"), ",")
 	units := bdtest.Units(b)
+	ctx := context.Background()
 	for _, kind := range kinds {
+		// Filled here, not in b.Run, which runs its function more than once.
+		var st pointsBenchStore
+		var err error
+		switch kind {
+		case "embedded":
+			st, err = embedded.Open(ctx, filepath.Join(b.TempDir(), "guccho.db"))
+		case "postgis":
+			st, err = postgis.Open(ctx, pgtest.NewDatabase(b), postgis.Options{})
+		default:
+			b.Fatalf("GUCCHO_POINTS_STORES: %q is not embedded or postgis", kind)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		t0 := time.Now()
+		fillPointsBenchStore(b, st, units, n)
+		b.Logf("%s: %d enterprises stored in %.1f s", kind, n, time.Since(t0).Seconds())
 		b.Run(kind, func(b *testing.B) {
-			ctx := context.Background()
-			var st pointsBenchStore
 			var err error
-			switch kind {
-			case "embedded":
-				st, err = embedded.Open(ctx, filepath.Join(b.TempDir(), "guccho.db"))
-			case "postgis":
-				st, err = postgis.Open(ctx, pgtest.NewDatabase(b), postgis.Options{})
-			default:
-				b.Fatalf("GUCCHO_POINTS_STORES: %q is not embedded or postgis", kind)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			t0 := time.Now()
-			fillPointsBenchStore(b, st, units, n)
-			b.Logf("%s: %d enterprises stored in %.1f s", kind, n, time.Since(t0).Seconds())
 			s := &Server{cfg: Config{Enterprises: st, Geo: st}, stats: newStatsCache(nil)}
 			phases := map[string][]time.Duration{}
 			timed := func(name string, f func()) {
