@@ -291,6 +291,28 @@ type ImportWriter interface {
 	Rollback() error
 }
 
+// EnterprisePointReader is what a store may offer beside EnterpriseStore
+// for the largest read the server makes, the points clusters are found
+// among (every enterprise with a surveyed GPS point, read once after a
+// start): only the fields those points need, taken out of each stored
+// record without decoding the rest of it (names, stated places,
+// attributes).
+type EnterprisePointReader interface {
+	// FindEnterprisePoints calls fn, in FeatureID order, with
+	// EnterprisePoint(e) of each enterprise e that has a GPS point; it
+	// reads as FindEnterprises does (one moment's enterprises, streaming,
+	// no timeout of the store's own; fn's error or ctx's end stops it).
+	FindEnterprisePoints(ctx context.Context, fn func(*Enterprise) error) error
+}
+
+// EnterprisePoint returns what FindEnterprisePoints reads of e: its
+// FeatureID, ID, Sector, GPS, Employment, OwnerGender, RECP and Barriers
+// (what profile.CountsOf counts), every other field zero.
+func EnterprisePoint(e *Enterprise) *Enterprise {
+	return &Enterprise{FeatureID: e.FeatureID, ID: e.ID, Sector: e.Sector, GPS: e.GPS, Employment: e.Employment,
+		OwnerGender: e.OwnerGender, RECP: e.RECP, Barriers: e.Barriers}
+}
+
 // EnterpriseStore persists enterprises and their imports. Methods return
 // *Error values: ENOTFOUND, ECONFLICT (a create whose id exists), EINVALID.
 type EnterpriseStore interface {

@@ -21,6 +21,8 @@ import (
 var (
 	_ guccho.EnterpriseStore = (*Store)(nil)
 	_ guccho.TokenStore      = (*Store)(nil)
+
+	_ guccho.EnterprisePointReader = (*Store)(nil)
 )
 
 const timeFormat = time.RFC3339Nano
@@ -152,6 +154,40 @@ func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, 
 		}
 	}
 	return sqlErr(rows.Err(), "reading enterprises")
+}
+
+// pointDoc is the part of a stored record that FindEnterprisePoints
+// decodes: SQLite takes it out of the document (one parse of it a row),
+// so the names, stated places and attributes are never decoded here.
+const pointDoc = `json_object('gps', doc->'$.gps', 'employment', doc->'$.employment',
+	'owner_gender', doc->'$.owner_gender', 'recp', doc->'$.recp', 'barriers', doc->'$.barriers')`
+
+// FindEnterprisePoints streams guccho.EnterprisePoint of each enterprise
+// with a GPS point, in FeatureID order, in one statement (one snapshot).
+func (s *Store) FindEnterprisePoints(ctx context.Context, fn func(*guccho.Enterprise) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT fid, id, sector, `+pointDoc+` FROM enterprises
+		WHERE doc->>'$.gps' IS NOT NULL ORDER BY fid`)
+	if err != nil {
+		return sqlErr(err, "querying enterprise points")
+	}
+	defer rows.Close()
+	var doc []byte
+	for rows.Next() {
+		var e guccho.Enterprise
+		if err := rows.Scan(&e.FeatureID, &e.ID, &e.Sector, &doc); err != nil {
+			return sqlErr(err, "reading enterprise points")
+		}
+		if err := json.Unmarshal(doc, &e); err != nil {
+			return guccho.WrapError(err, guccho.EINTERNAL, "enterprise %d: stored record is not JSON", e.FeatureID)
+		}
+		if e.GPS == nil { // a JSON null
+			continue
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return sqlErr(rows.Err(), "reading enterprise points")
 }
 
 // CountEnterprises counts the matching enterprises (Limit and After apply

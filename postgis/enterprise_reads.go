@@ -152,6 +152,63 @@ func (s *Store) FindEnterprises(ctx context.Context, f guccho.EnterpriseFilter, 
 	})
 }
 
+var _ guccho.EnterprisePointReader = (*Store)(nil)
+
+// FindEnterprisePoints streams guccho.EnterprisePoint of each enterprise
+// with a GPS point, in FeatureID order. PostgreSQL takes the fields out of
+// each record's document, so only they cross the connection and are
+// decoded. Like a long FindEnterprises, it reads keyset pages (each read
+// whole and its statement closed before fn sees its rows) in one read-only
+// REPEATABLE READ transaction: one snapshot, and the statement_timeout
+// bounds a page, not the read.
+func (s *Store) FindEnterprisePoints(ctx context.Context, fn func(*guccho.Enterprise) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var after int64
+		page := make([]*guccho.Enterprise, 0, s.pageRows)
+		for {
+			rows, err := tx.Query(ctx, `SELECT fid, id, sector, jsonb_build_object('gps', doc->'gps', 'employment', doc->'employment',
+					'owner_gender', doc->'owner_gender', 'recp', doc->'recp', 'barriers', doc->'barriers')
+				FROM guccho.enterprises WHERE fid > $1 AND doc->'gps' IS NOT NULL ORDER BY fid LIMIT $2`, after, s.pageRows)
+			if err != nil {
+				return dbErr(err, "query enterprise points")
+			}
+			page = page[:0]
+			n := 0
+			for rows.Next() {
+				var e guccho.Enterprise
+				var doc []byte
+				if err := rows.Scan(&e.FeatureID, &e.ID, &e.Sector, &doc); err != nil {
+					rows.Close()
+					return dbErr(err, "read enterprise points")
+				}
+				if err := json.Unmarshal(doc, &e); err != nil {
+					rows.Close()
+					return guccho.WrapError(err, guccho.EINTERNAL, "enterprise %d: stored record is not JSON", e.FeatureID)
+				}
+				n, after = n+1, e.FeatureID
+				if e.GPS != nil { // not a JSON null
+					page = append(page, &e)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return dbErr(err, "read enterprise points")
+			}
+			for _, e := range page {
+				if err := ctx.Err(); err != nil {
+					return dbErr(err, "read enterprise points")
+				}
+				if err := fn(e); err != nil {
+					return err
+				}
+			}
+			if n < s.pageRows {
+				return nil
+			}
+		}
+	})
+}
+
 // rowsQuerier is what findPage1 reads through: the pool or a transaction.
 type rowsQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

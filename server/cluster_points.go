@@ -333,12 +333,56 @@ func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, err
 			return nil, err
 		}
 	}
+	sets, b, err := s.readGPSPoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	finishPoints(sets)
+	g := &gpsPoints{sectors: sets, pointTables: b.tables(), data: v.data, event: event}
+	for _, ps := range sets {
+		ps.pointTables = g.pointTables
+	}
+	return g, nil
+}
+
+// readGPSPoints reads every enterprise with a surveyed GPS point into its
+// sector's set, with its counts packed by the builder it returns, and
+// locates the points in their unions as it reads: each batch of
+// locateBatch points read goes to a goroutine that locates it while the
+// next is read, so the store's read and LocateUnions (on PostGIS a
+// statement of its own) overlap. It reads through the store's
+// guccho.EnterprisePointReader when it has one (only the fields the points
+// need), else FindEnterprises. The sets come back in the store's order,
+// with the spare capacity appending left (finishPoints).
+func (s *Server) readGPSPoints(ctx context.Context) (map[string]*pointSet, *pointCountsBuilder, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	// Each point goes straight into its sector's set, so the load holds
 	// the points once (TestLoadingClusterPointsHoldsThemOnce): no set of
-	// every point, no copy of them all for LocateUnions.
+	// every point, no copy of them all for LocateUnions. The reader
+	// appends to the sets' points and counts and packs counts into b; the
+	// locating goroutine appends to their unions and interns union codes
+	// into b (pointCountsBuilder.union, fields pack does not touch).
 	sets := map[string]*pointSet{}
 	b := newPointCountsBuilder(pointTables{})
-	err := s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, func(e *guccho.Enterprise) error {
+	batches, free := make(chan *locateJob, 1), make(chan *locateJob, 2)
+	located := make(chan error, 1)
+	go func() { located <- s.locateJobs(ctx, cancel, batches, free, b) }()
+	job := &locateJob{}
+	send := func() error {
+		select {
+		case batches <- job:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		select {
+		case job = <-free:
+		default:
+			job = &locateJob{}
+		}
+		return nil
+	}
+	add := func(e *guccho.Enterprise) error {
 		if e.GPS == nil { // display points are not locations
 			return nil
 		}
@@ -353,42 +397,82 @@ func (s *Server) loadGPSPoints(ctx context.Context, v versions) (*gpsPoints, err
 		}
 		ps.points = append(ps.points, cluster.Point{ID: e.ID, Lon: e.GPS[0], Lat: e.GPS[1], Sector: sector})
 		ps.counts = append(ps.counts, b.pack(profile.CountsOf(e)))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	pts := make([]orb.Point, 0, locateBatch)
-	for _, ps := range sets {
-		// Appending left up to a quarter spare; a sector at a time, so the
-		// copies add one sector's points at the most.
-		ps.points, ps.counts = slices.Clone(ps.points), slices.Clone(ps.counts)
-		ps.union = make([]uint32, 0, len(ps.points))
-		for done := 0; done < len(ps.points); done += len(pts) {
-			pts = pts[:0]
-			for _, p := range ps.points[done:min(done+locateBatch, len(ps.points))] {
-				pts = append(pts, orb.Point{p.Lon, p.Lat})
-			}
-			unions, err := s.cfg.Geo.LocateUnions(ctx, pts)
-			if err != nil {
-				return nil, err
-			}
-			for _, u := range unions {
-				ps.union = append(ps.union, b.union(u))
-			}
+		job.pts, job.sets = append(job.pts, *e.GPS), append(job.sets, ps)
+		if len(job.pts) == locateBatch {
+			return send()
 		}
+		return nil
+	}
+	var err error
+	if r, ok := s.cfg.Enterprises.(guccho.EnterprisePointReader); ok {
+		err = r.FindEnterprisePoints(ctx, add)
+	} else {
+		err = s.cfg.Enterprises.FindEnterprises(ctx, guccho.EnterpriseFilter{}, add)
+	}
+	if err == nil && len(job.pts) > 0 {
+		err = send()
+	}
+	if err != nil {
+		cancel(err)
+	}
+	close(batches)
+	lerr := <-located
+	switch {
+	case err != nil && lerr != nil:
+		return nil, nil, context.Cause(ctx) // the first to fail cancelled the other
+	case err != nil:
+		return nil, nil, err
+	case lerr != nil:
+		return nil, nil, lerr
+	}
+	return sets, b, nil
+}
+
+// locateJob is a batch of points read, to locate: each point and the set
+// it was appended to, in reading order.
+type locateJob struct {
+	pts  []orb.Point
+	sets []*pointSet
+}
+
+// locateJobs locates the batches of points readGPSPoints sends, in order,
+// appending each point's union to its set's, and hands each job back
+// through free for reuse. It stops at the first error, after cancelling
+// the read with it.
+func (s *Server) locateJobs(ctx context.Context, cancel context.CancelCauseFunc, batches <-chan *locateJob, free chan<- *locateJob, b *pointCountsBuilder) error {
+	for job := range batches {
+		unions, err := s.cfg.Geo.LocateUnions(ctx, job.pts)
+		if err != nil {
+			cancel(err)
+			return err
+		}
+		for i, u := range unions {
+			ps := job.sets[i]
+			ps.union = append(ps.union, b.union(u))
+		}
+		job.pts, job.sets = job.pts[:0], job.sets[:0]
+		select {
+		case free <- job:
+		default:
+		}
+	}
+	return nil
+}
+
+// finishPoints drops the spare capacity appending left in each set (up to
+// a quarter) and sorts it by enterprise id: a sector at a time, so the
+// copies add one sector's points at the most.
+func finishPoints(sets map[string]*pointSet) {
+	for _, ps := range sets {
+		ps.points, ps.counts, ps.union = slices.Clone(ps.points), slices.Clone(ps.counts), slices.Clone(ps.union)
 		sort.Sort((*byID)(ps))
 	}
-	g := &gpsPoints{sectors: sets, pointTables: b.tables(), data: v.data, event: event}
-	for _, ps := range sets {
-		ps.pointTables = g.pointTables
-	}
-	return g, nil
 }
 
 // locateBatch is how many points loadGPSPoints locates in unions at a
 // time: the coordinates it hands LocateUnions are copied a batch at a
-// time, not all at once.
+// time, not all at once (two or three batches at the most: one located,
+// one waiting, one being read).
 const locateBatch = 1 << 16
 
 // maxPatchIDs bounds the enterprises a patch of the points reads one by

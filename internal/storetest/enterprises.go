@@ -22,6 +22,7 @@ import (
 func RunEnterprises(t *testing.T, open Opener) {
 	t.Run("EnterpriseCRUD", func(t *testing.T) { testEnterpriseCRUD(t, open(t)) })
 	t.Run("EnterpriseFilters", func(t *testing.T) { testEnterpriseFilters(t, open(t)) })
+	t.Run("EnterprisePoints", func(t *testing.T) { testEnterprisePoints(t, open(t)) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("ImportRollback", func(t *testing.T) { testImportRollback(t, open(t)) })
 	t.Run("ImportChunks", func(t *testing.T) { testImportChunks(t, open(t)) })
