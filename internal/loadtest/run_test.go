@@ -349,8 +349,8 @@ func TestWarmUpFailsOnARefusal(t *testing.T) {
 	})
 	_, err := Run(context.Background(), Config{
 		Target: Target{Name: "fake", URLs: []string{srv.URL}}, Mix: testMix(),
-		Warm:   []Request{{Kind: KindProfile, Method: "GET", Path: "/api/profile/BD99"}},
-		Step:   100 * time.Millisecond, Steps: 1,
+		Warm: []Request{{Kind: KindProfile, Method: "GET", Path: "/api/profile/BD99"}},
+		Step: 100 * time.Millisecond, Steps: 1,
 	})
 	if err == nil || !strings.Contains(err.Error(), "/api/profile/BD99") || !strings.Contains(err.Error(), "404") {
 		t.Fatalf("Run: %v; want an error naming the refused warm-up request", err)
