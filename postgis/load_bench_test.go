@@ -343,7 +343,10 @@ func loadMix(b *testing.B, s store.Store, atlas *geo.Atlas, sectors *guccho.Sect
 			if e.Admin.District == "" {
 				return nil
 			}
-			mix.Editable = append(mix.Editable, loadtest.Editable{ID: e.ID, Sector: e.Sector, Point: e.Point})
+			mix.Editable = append(mix.Editable, loadtest.Editable{ID: e.ID, Sector: e.Sector, Point: e.Point, Fields: map[string]any{
+				"sub_sector": e.SubSector, "stated": e.Stated, "employment": e.Employment, "owner_gender": e.OwnerGender,
+				"recp": e.RECP, "barriers": e.Barriers, "attributes": e.Attributes,
+			}})
 			if !districts[e.Admin.District] {
 				districts[e.Admin.District] = true
 				u, err := atlas.Unit(e.Admin.District)

@@ -82,13 +82,18 @@ type Area struct {
 }
 
 // Editable is an enterprise that the mix's editor may change: an edit
-// replaces it (PUT, the whole record) with the same id and sector, a new
-// name, and as its GPS point either Point or Point moved 0.0001° (about
-// 10 m) east, odd and even edits in turn.
+// replaces it (PUT, the whole record, as the web app's form sends it) with
+// the same id, sector and Fields, a new name, and as its GPS point either
+// Point or Point moved 0.0001° (about 10 m) east, odd and even edits in
+// turn: a correction that changes no unit's counts.
 type Editable struct {
 	ID     string
 	Sector string
 	Point  orb.Point // lon/lat
+	// Fields are the record's other fields of the edit body (employment,
+	// barriers, stated places, …: PUT /api/enterprises/{id}'s names), sent
+	// back unchanged; nil sends none, which clears them.
+	Fields map[string]any
 }
 
 // Viewport size in tiles: the map of a laptop screen at 1024×768 CSS pixels
@@ -317,8 +322,11 @@ func (s *Stream) edit(e Editable) Request {
 	if s.edits%2 == 1 {
 		p[0] += 0.0001
 	}
-	body, _ := json.Marshal(map[string]any{
-		"id": e.ID, "name": "Load test edit " + strconv.Itoa(s.edits), "sector": e.Sector, "gps": []float64{p[0], p[1]},
-	})
+	rec := make(map[string]any, len(e.Fields)+4)
+	for k, v := range e.Fields {
+		rec[k] = v
+	}
+	rec["id"], rec["name"], rec["sector"], rec["gps"] = e.ID, "Load test edit "+strconv.Itoa(s.edits), e.Sector, []float64{p[0], p[1]}
+	body, _ := json.Marshal(rec)
 	return Request{Kind: KindEdit, Method: "PUT", Path: "/api/enterprises/" + url.PathEscape(e.ID), Body: body}
 }

@@ -16,10 +16,13 @@ import (
 // enterprises to edit.
 func testMix() Mix {
 	return Mix{
-		Areas:    []Area{{Code: "BD3026", Center: orb.Point{90.41, 23.81}}, {Code: "BD4847", Center: orb.Point{91.0, 24.8}}},
-		Sectors:  []string{"dairy", "footwear"},
-		Editable: []Editable{{ID: "E1", Sector: "dairy", Point: orb.Point{90.4, 23.8}}, {ID: "E2", Sector: "footwear", Point: orb.Point{91, 24.7}}},
-		Seed:     7,
+		Areas:   []Area{{Code: "BD3026", Center: orb.Point{90.41, 23.81}}, {Code: "BD4847", Center: orb.Point{91.0, 24.8}}},
+		Sectors: []string{"dairy", "footwear"},
+		Editable: []Editable{
+			{ID: "E1", Sector: "dairy", Point: orb.Point{90.4, 23.8}, Fields: map[string]any{"employment": map[string]any{"self": 2, "wage": 3}, "barriers": []string{"credit"}}},
+			{ID: "E2", Sector: "footwear", Point: orb.Point{91, 24.7}},
+		},
+		Seed: 7,
 	}
 }
 
@@ -195,6 +198,22 @@ func TestEditsReplaceTheEnterpriseNearby(t *testing.T) {
 		e := m.Editable[i]
 		if body.Sector != e.Sector || len(body.GPS) != 2 || body.GPS[1] != e.Point[1] || body.GPS[0]-e.Point[0] > 0.00011 || body.GPS[0] < e.Point[0] {
 			t.Errorf("edit %s; want sector %s and gps within 0.0001° east of %v", r.Body, e.Sector, e.Point)
+		}
+		// The record's other fields go back as they were (E2 has none).
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(r.Body, &rec); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"id", "name", "sector", "gps"} {
+			delete(rec, k)
+		}
+		got, _ := json.Marshal(rec)
+		want, _ := json.Marshal(e.Fields)
+		if len(e.Fields) == 0 {
+			want = []byte("{}")
+		}
+		if string(got) != string(want) {
+			t.Errorf("edit %s: other fields %s; want the record's %s sent back unchanged", r.Body, got, want)
 		}
 	}
 }
