@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -87,16 +87,18 @@ export async function startServer(opts = {}) {
   throw new Error(`${srv.name}: GET /healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
 }
 
-/** Stops a server (SIGTERM, then SIGKILL after 5 s). */
+/** Stops a server (SIGTERM, then SIGKILL after 5 s) and removes the directory startServer made for it. */
 export async function stopServer(srv) {
   const child = srv?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const done = await Promise.race([srv.exited, sleep(5000).then(() => null)]);
-  if (!done) {
-    child.kill('SIGKILL');
-    await srv.exited;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const done = await Promise.race([srv.exited, sleep(5000).then(() => null)]);
+    if (!done) {
+      child.kill('SIGKILL');
+      await srv.exited;
+    }
   }
+  if (srv?.dbDir) rmSync(srv.dbDir, { recursive: true, force: true });
 }
 
 /** The admin token a server prints on its first start ("admin token: <token>"). */
