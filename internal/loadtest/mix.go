@@ -275,7 +275,7 @@ func (s *Stream) session() []Request {
 		view(z, c)
 	}
 	if m.Profile > 0 && rng.Float64() < m.Profile {
-		out = append(out, Request{Kind: KindProfile, Method: "GET", Path: "/api/profile/" + url.PathEscape(area.Code)})
+		out = append(out, profileRequest(area.Code))
 	}
 	c = pan(deep, c)
 	view(deep, c)
@@ -283,11 +283,11 @@ func (s *Stream) session() []Request {
 		view(z, c)
 	}
 	if m.Cluster > 0 && rng.Float64() < m.Cluster {
-		q := url.Values{"sector": {m.Sectors[rng.IntN(len(m.Sectors))]}, "method": {"smef"}}
+		sector, method := m.Sectors[rng.IntN(len(m.Sectors))], "smef"
 		if rng.IntN(2) == 1 {
-			q.Set("method", "dbscan")
+			method = "dbscan"
 		}
-		out = append(out, Request{Kind: KindCluster, Method: "GET", Path: "/api/clusters?" + q.Encode()})
+		out = append(out, clusterRequest(sector, method))
 	}
 	return out
 }
@@ -301,18 +301,29 @@ func (m Mix) Analyses() []Request {
 	var out []Request
 	if m.Profile >= 0 {
 		for _, a := range m.Areas {
-			out = append(out, Request{Kind: KindProfile, Method: "GET", Path: "/api/profile/" + url.PathEscape(a.Code)})
+			out = append(out, profileRequest(a.Code))
 		}
 	}
 	if m.Cluster >= 0 {
 		for _, sector := range m.Sectors {
 			for _, method := range []string{"smef", "dbscan"} {
-				q := url.Values{"sector": {sector}, "method": {method}}
-				out = append(out, Request{Kind: KindCluster, Method: "GET", Path: "/api/clusters?" + q.Encode()})
+				out = append(out, clusterRequest(sector, method))
 			}
 		}
 	}
 	return out
+}
+
+// profileRequest is GET /api/profile/{pcode}.
+func profileRequest(pcode string) Request {
+	return Request{Kind: KindProfile, Method: "GET", Path: "/api/profile/" + url.PathEscape(pcode)}
+}
+
+// clusterRequest is GET /api/clusters of sector by method (smef or dbscan)
+// with the web app's default parameters.
+func clusterRequest(sector, method string) Request {
+	q := url.Values{"sector": {sector}, "method": {method}}
+	return Request{Kind: KindCluster, Method: "GET", Path: "/api/clusters?" + q.Encode()}
 }
 
 // edit returns the PUT that changes e (see Editable).
