@@ -122,11 +122,36 @@ func TestClusterPointsAreCompactAndKeepTheirCounts(t *testing.T) {
 // loaded points keep, with the collector running often enough that the
 // heap is what the load holds, not garbage waiting for it. The enterprises
 // are of nine sectors, as the SMART survey's.
+//
+// The heap is sampled while the load runs, and garbage the collector has
+// not reached yet counts in it: on a busy machine (make test runs packages
+// side by side) one load read 206 bytes a point where a quiet one reads
+// 150. Noise only adds, so the test takes the smallest peak of up to five
+// loads; a load that holds its points twice reads above the bound every
+// time.
 func TestLoadingClusterPointsHoldsThemOnce(t *testing.T) {
 	const n = 200_000
 	src := syntheticEnterprises{n: n, sectors: strings.Fields("dairy eco_construction eco_tourism food_processing footwear_leather horticulture light_engineering rice_mill handloom")}
 	s := &Server{cfg: Config{Enterprises: src, Geo: oneUnion{}}, stats: newStatsCache(nil)}
 	defer debug.SetGCPercent(debug.SetGCPercent(5))
+	var peakPer, keptPer float64
+	for trial := 1; trial <= 5; trial++ {
+		p, k := loadPeak(t, s, n)
+		t.Logf("load %d held %.0f bytes per point at its peak; it keeps %.0f", trial, p, k)
+		if trial == 1 || p/k < peakPer/keptPer {
+			peakPer, keptPer = p, k
+		}
+		if peakPer <= 1.6*keptPer {
+			return
+		}
+	}
+	t.Errorf("the load held %.0f bytes per point at its peak (the smallest of five loads); want at most 1.6 × the %.0f it keeps", peakPer, keptPer)
+}
+
+// loadPeak loads the cluster points of s's n enterprises once and returns
+// the heap it held per point at its peak and what the loaded points keep.
+func loadPeak(t *testing.T, s *Server, n int) (peakPer, keptPer float64) {
+	t.Helper()
 	runtime.GC()
 	base := heapObjects()
 	peak, stop := make(chan uint64), make(chan struct{})
@@ -154,11 +179,7 @@ func TestLoadingClusterPointsHoldsThemOnce(t *testing.T) {
 	runtime.GC()
 	kept := heapObjects()
 	runtime.KeepAlive(points)
-	peakPer, keptPer := float64(atPeak-base)/n, float64(kept-base)/n
-	t.Logf("the load held %.0f bytes per point at its peak; it keeps %.0f", peakPer, keptPer)
-	if peakPer > 1.6*keptPer {
-		t.Errorf("the load held %.0f bytes per point at its peak; want at most 1.6 × the %.0f it keeps", peakPer, keptPer)
-	}
+	return float64(atPeak-base) / float64(n), float64(kept-base) / float64(n)
 }
 
 // The points of every sector (for clusters over every sector) are a
