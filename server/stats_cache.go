@@ -22,6 +22,17 @@ import (
 // is full the results are dropped (weights and aggregates stay).
 const maxStatsResults = 32
 
+// maxUnitAggs bounds the units whose aggregates the stats cache keeps;
+// when it is full, the unit asked for least recently goes. A unit's
+// aggregates are one profile.Counts per sector it has (a few kilobytes),
+// so the bound is a few megabytes and holds every division, district and
+// upazila of Bangladesh (8 + 64 + 495 units): at national scale a
+// district's aggregates take seconds to read again and a division's tens
+// of seconds. (With a bound of 32, which dropped every unit when full,
+// the twelve-million load test's sessions over 57 districts read
+// profiles again for 3.6–9.5 s each.)
+const maxUnitAggs = 1024
+
 // levelUnits are the units of one level as statistics show them, in
 // P-code order (the order of every weights matrix built for the level).
 type levelUnits struct {
@@ -56,10 +67,12 @@ type statsCache struct {
 	units      map[geo.Level]*levelUnits
 	weights    map[weightsKey]*stats.Weights
 	// jobs are Aggregator.AggregateJobs per level; unitAggs the aggregates
-	// of single units by P-code (at most maxStatsResults), kept across
-	// changes of the enterprises and checked against the event log.
+	// of single units by P-code (at most maxUnitAggs, the least recently
+	// used going first, by the clock unitUse), kept across changes of the
+	// enterprises and checked against the event log.
 	jobs     map[geo.Level][]profile.Aggregate
 	unitAggs map[string]*unitAggs
+	unitUse  uint64
 	results  map[string][]byte
 	// points are the enterprises clusters are found among, kept across
 	// changes of the enterprises and patched (gpsPointsAt); runs and
@@ -362,10 +375,12 @@ func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]prof
 // event the newest event of the store's log they reflect (read before the
 // aggregates, so every change logged up to it is in them; 0 when the store
 // keeps no log).
+// used is when it was last asked for, by statsCache.unitUse.
 type unitAggs struct {
 	aggs  []profile.Aggregate
 	data  string
 	event int64
+	used  uint64
 }
 
 // unitAggregates returns the aggregates of the unit pcode (the store's
@@ -379,6 +394,10 @@ func (s *Server) unitAggregates(ctx context.Context, v versions, pcode string) (
 	c := s.stats
 	c.mu.Lock()
 	u := c.unitAggs[pcode]
+	if u != nil {
+		c.unitUse++
+		u.used = c.unitUse
+	}
 	c.mu.Unlock()
 	if u != nil && u.data == v.data {
 		return u.aggs, nil
@@ -441,9 +460,17 @@ func (c *statsCache) putUnitAggs(v versions, pcode string, u *unitAggs) {
 	if cur := c.unitAggs[pcode]; cur != nil && cur.event > u.event {
 		return
 	}
-	if _, ok := c.unitAggs[pcode]; !ok && len(c.unitAggs) >= maxStatsResults {
-		c.unitAggs = map[string]*unitAggs{}
+	if _, ok := c.unitAggs[pcode]; !ok && len(c.unitAggs) >= maxUnitAggs {
+		oldest := ""
+		for code, a := range c.unitAggs {
+			if oldest == "" || a.used < c.unitAggs[oldest].used {
+				oldest = code
+			}
+		}
+		delete(c.unitAggs, oldest)
 	}
+	c.unitUse++
+	u.used = c.unitUse
 	c.unitAggs[pcode] = u
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -269,5 +270,52 @@ func TestUnitAggregatesReadAcrossAnEditAreNotTaggedPastIt(t *testing.T) {
 	got, err := s.unitAggregates(context.Background(), versions{data: "v2"}, "BD1004")
 	if err != nil || got[0].Enterprises != 2 || agg.reads.Load() != 2 {
 		t.Errorf("after the edit committed during the read: %+v from %d reads (%v); want 2 enterprises, read again", got, agg.reads.Load(), err)
+	}
+}
+
+// The cache keeps the aggregates of every division, district and upazila
+// of the country once each was asked for (8 + 64 + 495 units; a national
+// deployment's profiles of districts take seconds each to read again),
+// and when full lets go of the unit asked for least recently, never all
+// at once.
+func TestUnitAggregatesOfTheWholeCountryStayCached(t *testing.T) {
+	ctx, v := context.Background(), versions{data: "v1"}
+	agg := &unitSums{}
+	s := &Server{stats: newStatsCache(agg)}
+	ask := func(pcode string) {
+		t.Helper()
+		if _, err := s.unitAggregates(ctx, v, pcode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unit := func(i int) string { return fmt.Sprintf("BD%06d", i) }
+	const country = 8 + 64 + 495
+	for round := range 2 {
+		for i := range country {
+			ask(unit(i))
+		}
+		if got := agg.reads.Load(); got != country {
+			t.Fatalf("after asking for %d units %d times: %d reads, want %d", country, round+1, got, country)
+		}
+	}
+
+	for i := country; i < maxUnitAggs; i++ { // the cache is full
+		ask(unit(i))
+	}
+	ask(unit(0)) // the first unit is asked for again: unit 1 is now the least recent
+	ask(unit(maxUnitAggs))
+	reads := agg.reads.Load()
+	ask(unit(0))
+	ask(unit(2))
+	ask(unit(maxUnitAggs - 1))
+	if got := agg.reads.Load(); got != reads {
+		t.Errorf("units asked for recently were read again (%d reads, want %d)", got, reads)
+	}
+	ask(unit(1))
+	if got := agg.reads.Load(); got != reads+1 {
+		t.Errorf("the unit asked for least recently was kept (%d reads, want %d)", got, reads+1)
+	}
+	if n := len(s.stats.unitAggs); n != maxUnitAggs {
+		t.Errorf("%d units cached, want %d", n, maxUnitAggs)
 	}
 }
