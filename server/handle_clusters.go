@@ -481,11 +481,21 @@ func writeClustersLayer(gw *gpkg.Writer, desc string, set *clusterSet) error {
 	return nil
 }
 
-// putBounded stores v under key in m, starting m afresh when it already
-// holds maxStatsResults entries, and returns m: the cluster caches' bound.
+// putBounded stores v under key in m and returns m: the cluster caches'
+// bound. When m already holds maxStatsResults other entries, one of them
+// goes (whichever the map yields first, which Go randomises), not every
+// one: at national scale a clustering takes seconds to run again, and a
+// user trying a 33rd set of parameters should not cost every other user
+// theirs.
 func putBounded[K comparable, V any](m map[K]V, key K, v V) map[K]V {
-	if m == nil || len(m) >= maxStatsResults {
+	if m == nil {
 		m = map[K]V{}
+	}
+	if _, ok := m[key]; !ok && len(m) >= maxStatsResults {
+		for k := range m {
+			delete(m, k)
+			break
+		}
 	}
 	m[key] = v
 	return m

@@ -319,3 +319,21 @@ func TestUnitAggregatesOfTheWholeCountryStayCached(t *testing.T) {
 		t.Errorf("%d units cached, want %d", n, maxUnitAggs)
 	}
 }
+
+// The cluster caches hold maxStatsResults entries: a new entry in a full
+// one makes one other entry go, not all of them, and replacing an entry
+// makes none go.
+func TestAFullClusterCacheLetsOneEntryGo(t *testing.T) {
+	var m map[int]string
+	for i := range maxStatsResults {
+		m = putBounded(m, i, "run")
+	}
+	m = putBounded(m, 0, "run again")
+	if len(m) != maxStatsResults || m[0] != "run again" {
+		t.Fatalf("after replacing an entry of a full cache: %d entries, entry 0 %q; want %d, %q", len(m), m[0], maxStatsResults, "run again")
+	}
+	m = putBounded(m, maxStatsResults, "new")
+	if len(m) != maxStatsResults || m[maxStatsResults] != "new" {
+		t.Errorf("after a new entry in a full cache: %d entries, the new one %q; want %d, %q", len(m), m[maxStatsResults], maxStatsResults, "new")
+	}
+}
