@@ -30,7 +30,7 @@ const maxStatsResults = 32
 // district's aggregates take seconds to read again and a division's tens
 // of seconds. (With a bound of 32, which dropped every unit when full,
 // the twelve-million load test's sessions over 57 districts read
-// profiles again for 3.6–9.5 s each.)
+// profiles again for 2.4–9.5 s each.)
 const maxUnitAggs = 1024
 
 // levelUnits are the units of one level as statistics show them, in
@@ -374,8 +374,8 @@ func (s *Server) regionAt(ctx context.Context, v versions, lv geo.Level) ([]prof
 // what they are up to date with: data is the enterprise data version,
 // event the newest event of the store's log they reflect (read before the
 // aggregates, so every change logged up to it is in them; 0 when the store
-// keeps no log).
-// used is when it was last asked for, by statsCache.unitUse.
+// keeps no log); used is when they were last asked for, by the cache's
+// clock statsCache.unitUse.
 type unitAggs struct {
 	aggs  []profile.Aggregate
 	data  string
